@@ -1,0 +1,55 @@
+"""The `compare` command group and the options and error handling every command shares."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from compare.errors import CompareError
+from compare.workspace import ENV_VAR, Workspace
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="compare")
+def main() -> None:
+    """Compare Danish municipalities' employment plans (beskæftigelsesplaner) against
+    ministerial goals and regional strategy themes."""
+
+
+workspace_option = click.option(
+    "--workspace",
+    "workspace_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    envvar=ENV_VAR,
+    help=f"Workspace folder (default: ${ENV_VAR} or data/workspace).",
+)
+
+
+def open_workspace(workspace_dir: Path | None) -> Workspace:
+    """The workspace named on the command line, or the default one."""
+    return Workspace.open(workspace_dir)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print one clear error line to stderr and exit."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the core's CompareError into one line on stderr and exit code 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except CompareError as err:
+            fail(str(err))
+
+    return wrapper

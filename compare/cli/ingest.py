@@ -1,0 +1,1 @@
+"""CLI commands: ingest (placeholder until written)."""

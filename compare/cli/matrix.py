@@ -1,0 +1,1 @@
+"""CLI commands: matrix (placeholder until written)."""

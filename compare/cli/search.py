@@ -1,0 +1,1 @@
+"""CLI commands: search (placeholder until written)."""

@@ -1,0 +1,1 @@
+"""CLI commands: tagging (placeholder until written)."""

@@ -1,0 +1,159 @@
+"""Danish text normalisation for matching: hyphenation repair, OCR folding, stemming, stop words.
+
+Plans arrive as clean text and as OCR output where the Danish letters were misread
+(`Kgbenhavn`, `Kebenhavn`, `beskaftigelse`, `mal` for `mål`, `4r` for `år`). Matching runs on a
+*term key* per word: the word lower-cased, stemmed with the Snowball Danish stemmer, then folded so
+that every reading of æ/ø/å collapses to one vowel class. The original text is always kept for
+display; only the keys are compared.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_STEMMER = snowballstemmer.stemmer("danish")
+
+# A word: letters (incl. æøå and accented), digits, and the symbols OCR puts in place of æ/ø/å
+# inside a word (besk®ftigelse, bek&mpe, oml@gning).
+_WORD = re.compile(r"[0-9a-zæøåéèüöäA-ZÆØÅÉÈÜÖÄ](?:[0-9a-zæøåéèüöäA-ZÆØÅÉÈÜÖÄ]|[®&@¢](?=[a-zæøå]))*")
+_HAS_LETTER = re.compile(r"[a-zæøåéèüöä]")
+_HYPHEN_BREAK = re.compile(r"([a-zæøåé])-[ \t]*\r?\n[ \t]*([a-zæøåé])")
+_SOFT_HYPHEN = "\u00ad"
+
+_VOWEL_TARGETS = "aeoæøåé"  # letters OCR confuses with each other (the Danish vowel class)
+_VOWELS = set("aeiouyæøåé")
+_FOLD_CHARS = str.maketrans({"æ": "a", "ø": "a", "å": "a", "é": "a", "è": "a", "e": "a",
+                             "o": "a", "®": "a", "&": "a", "@": "a", "¢": "a", "ö": "a",
+                             "ä": "a", "ü": "u"})
+_VOWEL_RUN = re.compile(r"a+")
+_INNER_4 = re.compile(r"(?<=[a-z])4|4(?=[a-z])")
+
+# Danish function words that carry no topic. Extends Snowball's list with words that are
+# everywhere in employment plans and so tell nothing apart (kommune, indsats, ...).
+_STOPWORDS_DA = """
+og i jeg det at en den til er som på de med han af for ikke der var mig sig men et har om vi
+min havde ham hun nu over da fra du ud sin dem os op man hans hvor eller hvad skal selv her
+alle vil blev kunne ind når være dog noget ville jo deres efter ned skulle denne end dette mit
+også under have dig anden hende mine alt meget sit sine vor mod disse hvis din nogle hos blive
+mange ad bliver hendes været thi jer sådan samt bl fx mv ift ca mht pct kr mio jf evt herunder
+blandt andet andre flere mere mest ved kan få får fået gennem både hvordan hvilke hvilket
+hvor hvorfor sammen samme således dermed derfor desuden derudover herudover fortsat særligt
+særlig sikre sikres skal styrke styrkes styrket arbejde arbejder arbejdes indsats indsatsen
+indsatser kommune kommunen kommunens kommuner jobcenter jobcentret jobcentrets mål målet
+målene ny nye nyt år året årets løbet fokus
+"""
+STOPWORDS: frozenset[str] = frozenset(_STOPWORDS_DA.split())
+
+
+def repair_hyphenation(text: str) -> str:
+    """Join words split across a line break (`beskæftigel-\\nsesindsatsen`).
+
+    Only a lower-case letter, a hyphen, a line break and a lower-case letter are joined, so
+    `Beskæftigelses- og Integrationsudvalget` and `2016-\\n2017` keep their hyphens.
+    """
+    text = text.replace(_SOFT_HYPHEN, "")
+    return _HYPHEN_BREAK.sub(r"\1\2", text)
+
+
+def clean_display(text: str) -> str:
+    """Text for display: NFC, hyphenation repaired, line breaks and runs of spaces folded."""
+    text = repair_hyphenation(unicodedata.normalize("NFC", text))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, lower-cased, in order (numbers included)."""
+    return _WORD.findall(unicodedata.normalize("NFC", text).lower())
+
+
+def restore_ocr(word: str) -> str:
+    """Put back the æ/ø/å that OCR turned into another character, where that is near-certain.
+
+    A `g` between two consonants is almost always a misread `ø` (`forsgrgelse`, `ngdvendige`,
+    `ggr`), as is a word-initial `g` before a consonant that cannot follow g (`gvrige`); a `4`, `®`,
+    `&`, `@` or `z` between letters stands for `å` or `æ` (`4r`, `besk®ftigelse`, `bek&mpe`).
+    """
+    chars = list(_INNER_4.sub("å", word))
+    for i, ch in enumerate(chars):
+        prev_ch = chars[i - 1] if i > 0 else ""
+        next_ch = chars[i + 1] if i + 1 < len(chars) else ""
+        prev_is_consonant = prev_ch.isalpha() and prev_ch not in _VOWELS
+        next_is_consonant = next_ch.isalpha() and next_ch not in _VOWELS
+        if ch == "g":
+            if i == 0:
+                if next_is_consonant and next_ch not in "rlng":
+                    chars[i] = "ø"
+            elif prev_is_consonant and next_is_consonant:
+                if not (prev_ch == "n" and next_ch in "gst"):  # keep -ngs-, -ngt, -ngg-
+                    chars[i] = "ø"
+        elif ch in "®&@¢" and prev_ch.isalpha() and next_ch.isalpha():
+            chars[i] = "æ"
+        elif ch == "z" and prev_is_consonant and next_is_consonant:
+            chars[i] = "æ"
+    return "".join(chars)
+
+
+def fold(word: str) -> str:
+    """Collapse every reading of æ/ø/å in one lower-case word to a single vowel class.
+
+    `københavn`, `kgbenhavn`, `kebenhavn`, `kobenhavn`, `kabenhavn` all fold to `kabanhavn`:
+    a, e, o, æ, ø, å and é are one class, and a run of them is one vowel (`ae`, `ee` for æ).
+    """
+    return _VOWEL_RUN.sub("a", restore_ocr(word).translate(_FOLD_CHARS))
+
+
+@lru_cache(maxsize=200_000)
+def term_key(word: str) -> str:
+    """The matching key of one word: lower-cased, stemmed (Snowball Danish), then folded."""
+    word = word.lower()
+    if not _HAS_LETTER.search(word):
+        return word
+    return fold(_STEMMER.stemWord(restore_ocr(word)))
+
+
+@lru_cache(maxsize=1)
+def _stop_keys() -> frozenset[str]:
+    return frozenset(term_key(w) for w in STOPWORDS)
+
+
+def is_stopword(word: str) -> bool:
+    """True for function words and words every plan uses (their OCR readings included)."""
+    return word.lower() in STOPWORDS or term_key(word) in _stop_keys()
+
+
+def normalise(text: str) -> str:
+    """The matching form of a text: its words' term keys separated by single spaces.
+
+    Hyphenation across line breaks is repaired first. Stop words are kept, so a phrase's keys
+    stay adjacent; callers that want topic words use `content_keys`.
+    """
+    return " ".join(term_key(w) for w in words(repair_hyphenation(text)))
+
+
+def content_keys(text: str, min_length: int = 3) -> list[str]:
+    """Term keys of the topic words of a text: no stop words, no numbers, no short words.
+
+    Duplicates are removed, first occurrence first. This is how a framework item's matching
+    terms are derived from its label and description.
+    """
+    seen: dict[str, None] = {}
+    for word in words(text):
+        if len(word) < min_length or not _HAS_LETTER.search(word) or is_stopword(word):
+            continue
+        key = term_key(word)
+        if len(key) >= min_length:
+            seen.setdefault(key, None)
+    return list(seen)
+
+
+def fold_name(text: str) -> str:
+    """A name folded for fuzzy comparison: each word folded (not stemmed), hyphens as spaces.
+
+    `Tårnby-Drager` and `Tårnby-Dragør` give the same string; so do `Kgbenhavns` and
+    `Københavns`.
+    """
+    return " ".join(fold(w) for w in words(text.replace("-", " ")))

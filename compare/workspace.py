@@ -1,0 +1,140 @@
+"""The workspace folder: where frames (Parquet), originals and the review database live.
+
+Every file is written atomically (temporary file in the same folder, fsync, rename), so a crash
+or a failed ingest never leaves a half-written file and never loses what was stored before.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from compare.schema import DOCUMENTS, EVIDENCE, SEGMENTS, TAGS, conform, empty_frame
+
+ENV_VAR = "COMPARE_WORKSPACE"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_WORKSPACE = PROJECT_ROOT / "data" / "workspace"
+
+
+def default_workspace() -> Path:
+    """The workspace folder: `$COMPARE_WORKSPACE` if set, else `data/workspace` in the project."""
+    env = os.environ.get(ENV_VAR)
+    return Path(env).expanduser() if env else DEFAULT_WORKSPACE
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call `write(tmp)` to fill a temporary file beside `path`, then rename it over `path`.
+
+    If `write` raises, the temporary file is removed and `path` is untouched.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_parquet(frame: pl.DataFrame, path: Path) -> None:
+    """Write a frame to Parquet atomically."""
+    atomic_write(path, lambda tmp: frame.write_parquet(tmp))
+
+
+def write_bytes(data: bytes, path: Path) -> None:
+    """Write bytes atomically."""
+    atomic_write(path, lambda tmp: tmp.write_bytes(data))
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """One workspace folder and the files in it."""
+
+    root: Path
+
+    @classmethod
+    def open(cls, root: Path | str | None = None) -> Workspace:
+        """Open (and create) a workspace; omit `root` to use `default_workspace()`."""
+        path = Path(root).expanduser() if root is not None else default_workspace()
+        path.mkdir(parents=True, exist_ok=True)
+        return cls(path.resolve())
+
+    @property
+    def documents_path(self) -> Path:
+        return self.root / "documents.parquet"
+
+    @property
+    def segments_path(self) -> Path:
+        return self.root / "segments.parquet"
+
+    @property
+    def tags_path(self) -> Path:
+        return self.root / "tags.parquet"
+
+    @property
+    def evidence_path(self) -> Path:
+        return self.root / "evidence.parquet"
+
+    @property
+    def review_db_path(self) -> Path:
+        return self.root / "review.sqlite"
+
+    @property
+    def originals_dir(self) -> Path:
+        return self.root / "originals"
+
+    def _read(self, path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+        if not path.exists():
+            return empty_frame(schema)
+        return conform(pl.read_parquet(path), schema)
+
+    def read_documents(self) -> pl.DataFrame:
+        """All ingested documents (empty frame if none)."""
+        return self._read(self.documents_path, DOCUMENTS)
+
+    def read_segments(self, doc_ids: list[str] | None = None) -> pl.DataFrame:
+        """Segments of all documents, or of the given ones."""
+        if not self.segments_path.exists():
+            return empty_frame(SEGMENTS)
+        lazy = pl.scan_parquet(self.segments_path)
+        if doc_ids is not None:
+            lazy = lazy.filter(pl.col("doc_id").is_in(doc_ids))
+        return conform(lazy.collect(), SEGMENTS)
+
+    def read_tags(self) -> pl.DataFrame:
+        """All tagger results (empty frame if nothing is tagged)."""
+        return self._read(self.tags_path, TAGS)
+
+    def read_evidence(self) -> pl.DataFrame:
+        """All evidence passages (empty frame if nothing is tagged)."""
+        return self._read(self.evidence_path, EVIDENCE)
+
+    def write_documents(self, frame: pl.DataFrame) -> None:
+        write_parquet(conform(frame, DOCUMENTS).sort("doc_id"), self.documents_path)
+
+    def write_segments(self, frame: pl.DataFrame) -> None:
+        write_parquet(conform(frame, SEGMENTS).sort("doc_id", "seg_no"), self.segments_path)
+
+    def write_tags(self, frame: pl.DataFrame) -> None:
+        ordered = conform(frame, TAGS).sort("doc_id", "framework_id", "item_id")
+        write_parquet(ordered, self.tags_path)
+
+    def write_evidence(self, frame: pl.DataFrame) -> None:
+        ordered = conform(frame, EVIDENCE).sort("doc_id", "framework_id", "item_id", "rank")
+        write_parquet(ordered, self.evidence_path)
+
+    def mtimes(self) -> tuple[float, ...]:
+        """Modification times of the stored frames and review DB: a cheap cache key for the UI."""
+        paths = (self.documents_path, self.segments_path, self.tags_path, self.evidence_path,
+                 self.review_db_path)
+        return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in paths)

@@ -1,0 +1,44 @@
+"""Shared fixtures: the real seed documents (skipped with a reason where absent) and workspaces."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from compare.workspace import Workspace
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"
+
+SEED_PLAN_2018 = "000_010c7ad56dba5589.txt"  # København's plan 2018, OCR'd
+SEED_PLAN_2022 = "001_40bbc7606dbfb722.txt"  # København's plan 2022, OCR'd
+SEED_BUDGET_2013 = "002_d5d7af82d6e72f33.txt"  # København budget note 2013 (Markdown)
+SEED_OVERVIEW_2018 = "003_90fccb9b6dc2e79e.txt"  # RAR Hovedstaden overview 2018
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """The folder of real seed documents; tests using it skip where ../shared is absent."""
+    if not SEEDS_DIR.is_dir():
+        pytest.skip(f"seed documents not found at {SEEDS_DIR} (../shared is absent)")
+    return SEEDS_DIR
+
+
+@pytest.fixture
+def seed(seeds_dir: Path):
+    """Look up one seed file by its constant name, e.g. `seed(SEED_PLAN_2018)`."""
+
+    def _seed(name: str) -> Path:
+        path = seeds_dir / name
+        if not path.exists():
+            pytest.skip(f"seed {name} not found in {seeds_dir}")
+        return path
+
+    return _seed
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    """A fresh, empty workspace in a temporary folder."""
+    return Workspace.open(tmp_path / "workspace")
