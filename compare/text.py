@@ -19,7 +19,8 @@ _STEMMER = snowballstemmer.stemmer("danish")
 
 # A word: letters (incl. æøå and accented), digits, and the symbols OCR puts in place of æ/ø/å
 # inside a word (besk®ftigelse, bek&mpe, oml@gning).
-_WORD = re.compile(r"[0-9a-zæøåéèüöäA-ZÆØÅÉÈÜÖÄ](?:[0-9a-zæøåéèüöäA-ZÆØÅÉÈÜÖÄ]|[®&@¢](?=[a-zæøå]))*")
+_LETTER = "0-9a-zæøåéèüöäA-ZÆØÅÉÈÜÖÄ"
+_WORD = re.compile(rf"[{_LETTER}](?:[{_LETTER}]|[®&@¢](?=[a-zæøå]))*")
 _HAS_LETTER = re.compile(r"[a-zæøåéèüöä]")
 _HYPHEN_BREAK = re.compile(r"([a-zæøåé])-[ \t]*\r?\n[ \t]*([a-zæøåé])")
 _SOFT_HYPHEN = "\u00ad"
