@@ -31,6 +31,17 @@ class BadFramework(CompareError):
         super().__init__(f"{where}: {problem}")
 
 
+class BadRegistry(CompareError):
+    """A registry data file (data/municipalities.csv etc.) is malformed; names file and line."""
+
+    def __init__(self, path: Path | str, problem: str, line: int | None = None) -> None:
+        self.path = Path(path)
+        self.problem = problem
+        self.line = line
+        where = self.path.name if line is None else f"{self.path.name}, line {line}"
+        super().__init__(f"{where}: {problem}")
+
+
 class UnknownMunicipality(CompareError):
     """A name that the registry cannot resolve to one municipality or jobcentre."""
 
@@ -41,3 +52,14 @@ class UnknownFramework(CompareError):
 
 class ExportError(CompareError):
     """A workbook could not be written or read back (bad folder, locked file, unmappable cell)."""
+
+
+class BadGold(CompareError):
+    """A gold file for `compare evaluate` is malformed; names the file, the line and the problem."""
+
+    def __init__(self, path: Path | str, problem: str, line: int | None = None) -> None:
+        self.path = Path(path)
+        self.problem = problem
+        self.line = line
+        where = self.path.name if line is None else f"{self.path.name}, line {line}"
+        super().__init__(f"{where}: {problem}")

@@ -71,6 +71,14 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFC", text).lower())
 
 
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each word in `text` as `words` finds them: where to highlight a match.
+
+    Offsets index the text as given; `text[start:end].lower()` is the word.
+    """
+    return [m.span() for m in _WORD.finditer(text)]
+
+
 def restore_ocr(word: str) -> str:
     """Put back the æ/ø/å that OCR turned into another character, where that is near-certain.
 

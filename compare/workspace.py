@@ -36,6 +36,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; colleagues sharing a workspace must read it
     try:
         write(tmp)
         with open(tmp, "rb") as handle:
@@ -135,6 +136,8 @@ class Workspace:
 
     def mtimes(self) -> tuple[float, ...]:
         """Modification times of the stored frames and review DB: a cheap cache key for the UI."""
+        # SQLite writes land in the -wal file first; the DB file's mtime lags behind them.
+        wal = self.review_db_path.with_name(self.review_db_path.name + "-wal")
         paths = (self.documents_path, self.segments_path, self.tags_path, self.evidence_path,
-                 self.review_db_path)
+                 self.review_db_path, wal)
         return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in paths)

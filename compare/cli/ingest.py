@@ -1,1 +1,159 @@
-"""CLI commands: ingest (placeholder until written)."""
+"""CLI commands: `compare ingest` (files into the workspace) and `compare documents` (list them)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sys
+from pathlib import Path
+
+import click
+import polars as pl
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from compare.cli.base import main, open_workspace, reports_errors, workspace_option
+from compare.errors import CompareError
+from compare.ingest import DEFAULT_MAX_BYTES, DocumentSummary, collect_files, ingest_paths
+from compare.ingest.overrides import YEAR_RANGE, Overrides
+from compare.schema import KINDS
+from compare.workspace import Workspace
+
+PROGRESS_MIN_FILES = 4  # a bar for a handful of files is noise
+REVIEWER_ENV = "COMPARE_REVIEWER"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _summary_line(doc: DocumentSummary) -> str:
+    municipality = doc.municipality or "? (municipality not found)"
+    pages = f"{doc.pages} pages" if doc.pages is not None else "no pages"
+    return (f"{doc.file_name}: {municipality}, {doc.period}, {doc.kind}, {pages}, "
+            f"{doc.n_sections} sections")
+
+
+def _run_with_progress(files: list[Path], ws: Workspace, overrides: dict, max_bytes: int,
+                       reviewer: str):
+    console = Console(stderr=True)
+    if len(files) < PROGRESS_MIN_FILES or not console.is_terminal:
+        return ingest_paths(files, ws, overrides, max_bytes=max_bytes, reviewer=reviewer)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("{task.fields[name]}"))
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("Ingesting", total=len(files), name="")
+
+        def progress(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, name=name)
+
+        return ingest_paths(files, ws, overrides, progress, max_bytes=max_bytes,
+                            reviewer=reviewer)
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@workspace_option
+@click.option("--municipality", default=None, metavar="NAME",
+              help="Set the municipality of every file (name, alias or kommunekode) instead of "
+                   "detecting it.")
+@click.option("--year", type=click.IntRange(*YEAR_RANGE), default=None,
+              help="Set the plan period's first year instead of detecting it.")
+@click.option("--year-to", type=click.IntRange(*YEAR_RANGE), default=None,
+              help="Set the plan period's last year (default: --year, else as detected).")
+@click.option("--kind", type=click.Choice(KINDS), default=None,
+              help="Set the document kind instead of detecting it.")
+@click.option("--max-size", "max_mb", type=click.FloatRange(min=0, min_open=True),
+              default=DEFAULT_MAX_BYTES / 1024 / 1024, show_default=True, metavar="MB",
+              help="Refuse files larger than this many megabytes.")
+@reports_errors
+def ingest_command(paths: tuple[Path, ...], workspace_dir: Path | None,
+                   municipality: str | None, year: int | None, year_to: int | None,
+                   kind: str | None, max_mb: float) -> None:
+    """Read plans (PDF, DOCX, HTML, Markdown, text) into the workspace.
+
+    PATH may be files or folders (searched recursively for supported files). Prints one line
+    per document and one per failure; files already ingested are skipped. Exit code 0 when
+    every file was read, 1 when some failed (the others are still stored). Values set with
+    --municipality/--year/--year-to/--kind are also recorded in the review store as
+    corrections by $COMPARE_REVIEWER (default: "ingest").
+    """
+    overrides = {"municipality": municipality, "year": year, "year_to": year_to, "kind": kind}
+    try:
+        Overrides.from_dict(overrides)
+    except CompareError as err:
+        raise click.UsageError(str(err)) from None
+    ws = open_workspace(workspace_dir)
+    files = collect_files(paths, exclude=ws.root)
+    if not files:
+        raise click.UsageError("no supported files (PDF, DOCX, HTML, Markdown, text) found in "
+                               + ", ".join(str(p) for p in paths))
+    reviewer = os.environ.get(REVIEWER_ENV) or "ingest"
+    report = _run_with_progress(files, ws, overrides, int(max_mb * 1024 * 1024), reviewer)
+    for doc in report.added:
+        click.echo(_summary_line(doc))
+        if doc.municipality_note:
+            click.echo(f"  note: {doc.municipality_note}")
+    if report.duplicates:
+        stored = ws.read_documents()
+        names = dict(zip(stored["doc_id"], stored["file_name"], strict=True))
+        for name, doc_id in report.duplicates:
+            click.echo(f"skipped: {name}: already in the workspace as {names.get(doc_id, doc_id)}")
+    for name, message in report.failed:
+        click.echo(f"error: {name}: {message}", err=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"{len(report.added)} added, {len(report.duplicates)} already there, "
+               f"{len(report.failed)} failed (workspace: {ws.root})")
+    if report.failed:
+        sys.exit(1)
+
+
+def _documents(ws: Workspace) -> pl.DataFrame:
+    try:
+        from compare.review import load_documents
+    except ImportError:  # the review store is optional for listing
+        return ws.read_documents()
+    return load_documents(ws)
+
+
+def _safe_cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula, prefixed so it stays text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+@main.command("documents")
+@workspace_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table",
+              show_default=True, help="table: aligned columns for reading; csv: for other tools.")
+@reports_errors
+def documents_command(workspace_dir: Path | None, fmt: str) -> None:
+    """List the documents in the workspace, one per line, with the analysts' corrections applied.
+
+    Columns: file name, municipality, year (or period), kind, pages, sections, id.
+    """
+    ws = open_workspace(workspace_dir)
+    docs = _documents(ws).sort("municipality", "year", "file_name", nulls_last=True)
+    header = ["file_name", "municipality", "year", "kind", "pages", "sections", "doc_id"]
+    rows = []
+    for row in docs.iter_rows(named=True):
+        year, year_to = row["year"], row["year_to"]
+        period = "" if year is None else (
+            str(year) if year_to in (None, year) else f"{year}-{year_to}")
+        rows.append([row["file_name"], row["municipality"] or "", period, row["kind"] or "",
+                     "" if row["pages"] is None else str(row["pages"]),
+                     str(row["n_sections"] or 0), row["doc_id"]])
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([[_safe_cell(v) for v in r] for r in rows])
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    if not rows:
+        click.echo(f"no documents in {ws.root}; add some with `compare ingest PATH`")
+        return
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for r in [header, *rows]:
+        click.echo("  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())

@@ -1,0 +1,240 @@
+"""Measure the tagger against gold files: level agreement and precision / recall / F1.
+
+A gold file is a CSV with the columns `municipality,year,framework,item,level` (more columns,
+such as a note on the reasoning, are allowed and ignored). Each gold row is matched to the
+workspace document of that municipality and year — a plan first, the period's first year first —
+and compared with the tagger's level (not the analysts' decisions: this measures the tagger).
+
+"Addressed" means X or (X); precision, recall and F1 are for addressed versus blank.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from compare.errors import BadGold, CompareError
+from compare.review_db import normalise_level
+from compare.schema import KIND_PLAN, LEVEL_NONE
+from compare.text import fold_name
+from compare.workspace import Workspace
+
+GOLD_COLUMNS = ("municipality", "year", "framework", "item", "level")
+OVERALL = "(all)"
+GOLD_SCHEMA = {
+    "municipality": pl.Utf8,
+    "year": pl.Int32,
+    "framework": pl.Utf8,
+    "item": pl.Utf8,
+    "level": pl.Utf8,
+    "source": pl.Utf8,
+    "line": pl.Int32,
+}
+
+
+@dataclass
+class Evaluation:
+    """The comparison of a workspace with gold rows."""
+
+    rows: pl.DataFrame  # one per gold row: gold and tagger level, doc_id, score, evidence
+    metrics: pl.DataFrame  # per framework and overall (framework == OVERALL)
+
+    @property
+    def disagreements(self) -> pl.DataFrame:
+        """Gold rows where the tagger's level differs (missing documents excluded)."""
+        return self.rows.filter(
+            pl.col("doc_id").is_not_null() & (pl.col("gold") != pl.col("tagger"))
+        )
+
+    @property
+    def missing(self) -> pl.DataFrame:
+        """Gold rows with no tagged document in the workspace."""
+        return self.rows.filter(pl.col("doc_id").is_null())
+
+
+def load_gold(path: Path | str) -> pl.DataFrame:
+    """Read and check a gold CSV (raises BadGold naming file, line and problem)."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as err:
+        raise BadGold(path, f"cannot read the file ({err.strerror or err})") from err
+    except UnicodeDecodeError as err:
+        raise BadGold(path, "the file is not UTF-8 text; save it as UTF-8") from err
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip().lower() for h in next(reader, [])]
+    missing = [c for c in GOLD_COLUMNS if c not in header]
+    if missing:
+        raise BadGold(
+            path,
+            f"missing column {missing[0]!r}; a gold file has the columns " + ",".join(GOLD_COLUMNS),
+            1,
+        )
+    index = {name: header.index(name) for name in GOLD_COLUMNS}
+    rows = []
+    for line, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        cells = cells + [""] * (len(header) - len(cells))
+        value = {name: cells[i].strip() for name, i in index.items()}
+        if not value["municipality"] or not value["framework"] or not value["item"]:
+            raise BadGold(path, "municipality, framework and item must not be empty", line)
+        if not value["year"].isdigit():
+            raise BadGold(path, f"bad year {value['year']!r}: give a four-digit year", line)
+        try:
+            level = normalise_level(value["level"])
+        except CompareError as err:
+            raise BadGold(path, str(err), line) from err
+        rows.append(
+            (
+                value["municipality"],
+                int(value["year"]),
+                value["framework"],
+                value["item"],
+                level,
+                path.name,
+                line,
+            )
+        )
+    return pl.DataFrame(rows, schema=GOLD_SCHEMA, orient="row")
+
+
+def _match_documents(gold: pl.DataFrame, documents: pl.DataFrame) -> dict[tuple[str, int], str]:
+    """The document for each (municipality, year) of the gold rows."""
+    found: dict[tuple[str, int], str] = {}
+    docs = [row for row in documents.to_dicts() if row["municipality"] and row["year"]]
+    for municipality, year in gold.select("municipality", "year").unique().iter_rows():
+        wanted = fold_name(municipality)
+        candidates = [
+            row
+            for row in docs
+            if fold_name(row["municipality"]) == wanted
+            and row["year"] <= year <= (row["year_to"] or row["year"])
+        ]
+        if candidates:
+            best = min(
+                candidates, key=lambda r: (r["year"] != year, r["kind"] != KIND_PLAN, r["doc_id"])
+            )
+            found[(municipality, year)] = best["doc_id"]
+    return found
+
+
+def evaluate(
+    ws: Workspace,
+    gold: pl.DataFrame | Sequence[Path | str],
+    framework_ids: Iterable[str] | None = None,
+) -> Evaluation:
+    """Compare the workspace's tags with gold rows (a frame from `load_gold`, or gold files)."""
+    if not isinstance(gold, pl.DataFrame):
+        gold = pl.concat([load_gold(p) for p in gold]) if gold else pl.DataFrame(schema=GOLD_SCHEMA)
+    if framework_ids is not None:
+        gold = gold.filter(pl.col("framework").is_in(list(framework_ids)))
+    try:
+        from compare.review import load_documents
+
+        documents = load_documents(ws)
+    except ImportError:
+        documents = ws.read_documents()
+    doc_of = _match_documents(gold, documents)
+    tags = ws.read_tags()
+    evidence = ws.read_evidence().filter(pl.col("rank") == 1)
+    keyed = gold.with_columns(
+        pl.struct("municipality", "year")
+        .map_elements(lambda r: doc_of.get((r["municipality"], r["year"])), return_dtype=pl.Utf8)
+        .alias("doc_id")
+    )
+    rows = (
+        keyed.join(
+            tags.select("doc_id", "framework_id", "item_id", "level", "score", "target_sentence"),
+            left_on=["doc_id", "framework", "item"],
+            right_on=["doc_id", "framework_id", "item_id"],
+            how="left",
+        )
+        .join(
+            evidence.select("doc_id", "framework_id", "item_id", "quote", "heading_path"),
+            left_on=["doc_id", "framework", "item"],
+            right_on=["doc_id", "framework_id", "item_id"],
+            how="left",
+        )
+        .rename({"level": "gold", "level_right": "tagger"})
+        .with_columns(
+            pl.when(pl.col("tagger").is_null())
+            .then(pl.lit(None, pl.Utf8))
+            .otherwise(pl.col("doc_id"))
+            .alias("doc_id")
+        )
+    )
+    rows = rows.select(
+        "source",
+        "line",
+        "municipality",
+        "year",
+        "framework",
+        "item",
+        "gold",
+        "tagger",
+        "score",
+        "doc_id",
+        "target_sentence",
+        "heading_path",
+        "quote",
+    )
+    return Evaluation(rows, _metrics(rows))
+
+
+def _metrics(rows: pl.DataFrame) -> pl.DataFrame:
+    scored = rows.filter(pl.col("doc_id").is_not_null())
+    frames = [
+        (fw, scored.filter(pl.col("framework") == fw), rows.filter(pl.col("framework") == fw))
+        for fw in sorted(set(rows["framework"].to_list()))
+    ]
+    frames.append((OVERALL, scored, rows))
+    out = []
+    for name, part, everything in frames:
+        gold_on = part["gold"] != LEVEL_NONE
+        tag_on = part["tagger"] != LEVEL_NONE
+        tp = int((gold_on & tag_on).sum())
+        fp = int((~gold_on & tag_on).sum())
+        fn = int((gold_on & ~tag_on).sum())
+        precision = tp / (tp + fp) if tp + fp else None
+        recall = tp / (tp + fn) if tp + fn else None
+        f1 = (
+            2 * precision * recall / (precision + recall)
+            if precision is not None and recall is not None and precision + recall
+            else None
+        )
+        agreement = float((part["gold"] == part["tagger"]).mean()) if part.height else None
+        out.append(
+            {
+                "framework": name,
+                "n": part.height,
+                "missing": everything.height - part.height,
+                "agreement": agreement,
+                "precision": precision,
+                "recall": recall,
+                "f1": f1,
+                "tp": tp,
+                "fp": fp,
+                "fn": fn,
+            }
+        )
+    return pl.DataFrame(
+        out,
+        schema={
+            "framework": pl.Utf8,
+            "n": pl.Int64,
+            "missing": pl.Int64,
+            "agreement": pl.Float64,
+            "precision": pl.Float64,
+            "recall": pl.Float64,
+            "f1": pl.Float64,
+            "tp": pl.Int64,
+            "fp": pl.Int64,
+            "fn": pl.Int64,
+        },
+    )

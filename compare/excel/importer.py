@@ -1,0 +1,315 @@
+"""`import_review`: bring an analyst's edits of an exported matrix back as review decisions.
+
+A matrix sheet is found by the hidden marker the export writes in its cell A1 (so renamed sheets
+are still found); its framework, year and councils come from that marker, its columns from the
+hidden item ids above them, its rows from the jobcentre names (matched ignoring case, spacing
+and OCR slips, else resolved by the registry). A cell counts as edited when it differs from what
+the export wrote (kept on a hidden sheet); each edit that differs from the workspace's current
+level is recorded through the review store, in the name of `reviewer`. Cells that cannot be
+mapped (unknown row or item, invalid level, a row without a plan) are refused with a message and
+the rest go on. Nothing but the review database is written.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
+
+from compare.errors import CompareError, ExportError
+from compare.excel.matrix_sheet import (
+    MARKER,
+    NAME_HEADER,
+    NO_PLAN,
+    REMARKS_KEY,
+    TOTAL_LABELS,
+    remark_text,
+)
+from compare.excel.rows import MatrixRow, build_rows, find_row, plans_for_year
+from compare.excel.sheets import read_baseline
+from compare.excel.workbook import BASELINE_SHEET
+from compare.frameworks import Framework, find_framework
+from compare.matrix import matrix_cells, matrix_remarks
+from compare.registry import Registry, load_registry
+from compare.review import ReviewStore, load_documents, normalise_level, record_decision
+from compare.text import fold_name
+from compare.workspace import Workspace
+
+REMARKS = "bemærkninger"  # how a remark edit is named in the report
+
+
+@dataclass(frozen=True)
+class Change:
+    """One edit recorded (or, in a dry run, to be recorded)."""
+
+    sheet: str
+    cell: str
+    row: str
+    item_id: str  # REMARKS for the remarks column
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A cell (or sheet) that could not be mapped back, and why."""
+
+    sheet: str
+    cell: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    """What an import changed, what it refused, and how many cells were left as they were."""
+
+    path: Path
+    reviewer: str
+    dry_run: bool = False
+    sheets: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+    unchanged: int = 0
+
+    def summary(self) -> str:
+        """A readable account: one line per change and per refusal, then the counts."""
+        verb = "would record" if self.dry_run else "recorded"
+        lines = [f"{c.sheet}!{c.cell} {c.row}, {_label(c.item_id)}: "
+                 f"{_show(c.before)} -> {_show(c.after)}" for c in self.changes]
+        lines += [f"refused {r.sheet}!{r.cell}: {r.message}" for r in self.refused]
+        lines.append(f"{self.path.name}: {verb} {len(self.changes)} change(s) by {self.reviewer}"
+                     f" from {len(self.sheets)} matrix sheet(s); {len(self.refused)} refused; "
+                     f"{self.unchanged} cell(s) unchanged")
+        return "\n".join(lines)
+
+
+def _label(item_id: str) -> str:
+    return REMARKS if item_id == REMARKS else f"item {item_id}"
+
+
+def _show(value: str) -> str:
+    if value == "":
+        return "blank"
+    return value if len(value) <= 60 else value[:57] + "..."
+
+
+def import_review(ws: Workspace, path: Path | str, reviewer: str, *,
+                  dry_run: bool = False) -> ImportReport:
+    """Record the edits made in an exported workbook's matrix sheets as review decisions.
+
+    Returns the report of changes and refusals; `dry_run` records nothing. Raises ExportError for
+    a file that is not an exported workbook and for a missing reviewer.
+    """
+    path = Path(path)
+    _require(reviewer)
+    if not path.is_file():
+        raise ExportError(f"{path}: no such file")
+    return _import(ws, _open(path, path.name), path, reviewer, dry_run)
+
+
+def import_review_bytes(ws: Workspace, name: str, data: bytes, reviewer: str, *,
+                        dry_run: bool = False) -> ImportReport:
+    """`import_review` for an uploaded workbook: `name` is only shown, never used as a path."""
+    _require(reviewer)
+    return _import(ws, _open(io.BytesIO(data), name), Path(Path(name).name), reviewer, dry_run)
+
+
+def _require(reviewer: str) -> None:
+    if not reviewer or not reviewer.strip():
+        raise ExportError("the reviewer is missing: say who made the edits (--reviewer NAME)")
+
+
+def _import(ws: Workspace, workbook: Workbook, path: Path, reviewer: str,
+            dry_run: bool) -> ImportReport:
+    """Import every matrix sheet of an open workbook (see `import_review`)."""
+    registry = load_registry()
+    store = ReviewStore.for_workspace(ws)
+    baseline = (read_baseline(workbook[BASELINE_SHEET])
+                if BASELINE_SHEET in workbook.sheetnames else None)
+    report = ImportReport(path, reviewer.strip(), dry_run)
+    for sheet in workbook.worksheets:
+        meta = _marker(sheet)
+        if meta is None:
+            continue
+        report.sheets.append(sheet.title)
+        try:
+            _import_sheet(ws, store, registry, sheet, meta, baseline, report)
+        except CompareError as err:
+            report.refused.append(Refusal(sheet.title, "A1", str(err)))
+    if not report.sheets:
+        raise ExportError(f"{path.name} has no matrix sheet from `compare export` (the hidden "
+                          "marker in cell A1 is missing): export again and edit that workbook")
+    return report
+
+
+def _open(source: Path | BinaryIO, name: str) -> Workbook:
+    """The workbook in `source`, or an ExportError saying why it cannot be read."""
+    try:
+        return load_workbook(source, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
+        raise ExportError(f"{name} cannot be read as an Excel workbook (.xlsx): {err}; "
+                          "save it from Excel as .xlsx and try again") from err
+
+
+def _marker(sheet: Worksheet) -> dict[str, Any] | None:
+    """The export's marker in A1 of a matrix sheet (framework, year, councils), else None."""
+    value = sheet.cell(1, 1).value
+    if not isinstance(value, str) or MARKER not in value:
+        return None
+    try:
+        meta = json.loads(value)
+    except json.JSONDecodeError:
+        return None
+    return meta if isinstance(meta, dict) and meta.get("compare") == MARKER else None
+
+
+def _import_sheet(ws: Workspace, store: ReviewStore, registry: Registry, sheet: Worksheet,
+                  meta: dict[str, Any], baseline: dict[tuple[str, str, str], str] | None,
+                  report: ImportReport) -> None:
+    """Map one matrix sheet's rows and columns back and record its edits in `report`."""
+    framework = find_framework(str(meta["framework"]))
+    year = int(meta["year"])
+    councils = tuple(registry.find_council(c, year).name for c in meta["councils"])
+    documents = load_documents(ws, store)
+    plans = plans_for_year(documents, year)
+    cells = matrix_cells(ws, [framework.id], store=store)
+    remarks = matrix_remarks(ws, [framework.id], store=store)
+    rows = build_rows(registry, councils, year, framework, plans, cells, remarks)
+    item_ids = {str(item.id) for item in framework.items}
+    council_names = {fold_name(c) for c in councils}
+
+    columns = _columns(sheet, item_ids, report)
+    header = _header_row(sheet)
+    seen: dict[str, int] = {}
+    for r in range(header + 1, sheet.max_row + 1):
+        name = _text(sheet.cell(r, 1).value)
+        values = {key: sheet.cell(r, col) for col, key in columns.items()}
+        if name in TOTAL_LABELS.values():
+            break
+        if not name:
+            if any(_cell_text(c) for c in values.values()):
+                report.refused.append(Refusal(sheet.title, f"A{r}", f"row {r} has entries "
+                                              "but no jobcentre name in column A"))
+            continue
+        if fold_name(name) in council_names:
+            continue  # a council's section heading
+        row = find_row(rows, name, registry, year)
+        if isinstance(row, str):
+            report.refused.append(Refusal(sheet.title, f"A{r}", row))
+            continue
+        if row.name in seen:
+            report.refused.append(Refusal(sheet.title, f"A{r}", f"{row.name} appears twice (rows "
+                                          f"{seen[row.name]} and {r}): keep one row per jobcentre"))
+            continue
+        seen[row.name] = r
+        for key, cell in values.items():
+            exported = baseline.get((framework.id, row.name, key)) if baseline else None
+            if key == REMARKS_KEY:
+                _remark(store, framework, row, cell, exported, sheet.title, report)
+            else:
+                _level(ws, store, framework, row, key, cell, exported, sheet.title, report)
+
+
+def _columns(sheet: Worksheet, item_ids: set[str], report: ImportReport) -> dict[int, str]:
+    """Column -> item id (or REMARKS_KEY), from the hidden key row; unknown items refused."""
+    columns: dict[int, str] = {}
+    for col in range(2, sheet.max_column + 1):
+        key = _text(sheet.cell(1, col).value)
+        if not key:
+            continue
+        if key == REMARKS_KEY or key in item_ids:
+            columns[col] = key
+        else:
+            report.refused.append(Refusal(sheet.title, sheet.cell(1, col).coordinate,
+                                          f"column {sheet.cell(1, col).column_letter} is item "
+                                          f"{key!r}, which the framework no longer has"))
+    return columns
+
+
+def _header_row(sheet: Worksheet) -> int:
+    """The row with "Jobcenter" in column A: the matrix starts below it."""
+    for r in range(2, min(sheet.max_row, 30) + 1):
+        if _text(sheet.cell(r, 1).value) == NAME_HEADER:
+            return r
+    raise ExportError(f"sheet {sheet.title!r}: the header row (\"{NAME_HEADER}\" in column A) "
+                      "is missing")
+
+
+def _text(value: Any) -> str:
+    """A cell value as stripped text ("" for empty)."""
+    return "" if value is None else str(value).strip()
+
+
+def _cell_text(cell: Cell) -> str:
+    """A cell's text; a cleared cell that kept its link reads as empty.
+
+    openpyxl gives a linked cell without a value its link's address as value, and Excel keeps a
+    cell's link when its contents are deleted.
+    """
+    text = _text(cell.value)
+    link = cell.hyperlink
+    if link is not None and text and text in (_text(link.location), _text(link.target)):
+        return ""
+    return text
+
+
+def _level(ws: Workspace, store: ReviewStore, framework: Framework, row: MatrixRow,
+           item_id: str, cell: Cell, exported: str | None, sheet: str,
+           report: ImportReport) -> None:
+    """Record a level cell if the analyst changed it (from `exported`) to something new."""
+    current = row.cells[item_id].level if item_id in row.cells else ""
+    text = _cell_text(cell)
+    try:
+        level = normalise_level(re.sub(r"\s+", "", text))  # "( X )" is (X)
+    except CompareError:
+        report.refused.append(Refusal(sheet, cell.coordinate, f"{row.name}, item {item_id}: "
+                                      f"{text!r} is not a level; write X, (X) or leave the "
+                                      "cell empty"))
+        return
+    before = current if exported is None else exported
+    if level == before or level == current:
+        report.unchanged += 1
+        return
+    if not row.has_plan:
+        report.refused.append(Refusal(sheet, cell.coordinate, f"{row.name} has no plan in the "
+                                      "workspace for this year, so a level cannot be recorded: "
+                                      "ingest the plan first"))
+        return
+    if not report.dry_run:
+        for plan in row.plans:
+            record_decision(ws, plan["doc_id"], framework.id, item_id, level, None,
+                            report.reviewer, store=store)
+    report.changes.append(Change(sheet, cell.coordinate, row.name, item_id, current, level))
+
+
+def _remark(store: ReviewStore, framework: Framework, row: MatrixRow, cell: Cell,
+            exported: str | None, sheet: str, report: ImportReport) -> None:
+    """Record a remark cell if the analyst changed it (from `exported`) to something new."""
+    text = _cell_text(cell)
+    shown = remark_text(row)
+    before = shown if exported is None else exported.strip()
+    if text == before or text == row.remark.strip():
+        report.unchanged += 1
+        return
+    if not row.has_plan:
+        if text in ("", NO_PLAN):
+            report.unchanged += 1
+            return
+        report.refused.append(Refusal(sheet, cell.coordinate, f"{row.name} has no plan in the "
+                                      "workspace for this year, so a remark cannot be recorded"))
+        return
+    if not report.dry_run:
+        for plan in row.plans:
+            store.set_remark(plan["doc_id"], framework.id, text, report.reviewer,
+                             plan["text_hash"], municipality=plan["municipality"],
+                             year=plan["year"])
+    report.changes.append(Change(sheet, cell.coordinate, row.name, REMARKS, row.remark, text))

@@ -1,0 +1,103 @@
+"""The look of the workbook: fills per level, reviewed-cell marking, header and title styles.
+
+Colours are light so a black-and-white print stays readable; the level itself is always written
+as text (`X`, `(X)`), so nothing depends on colour alone. A cell an analyst has reviewed is bold,
+framed and one shade darker than the tagger's suggestion.
+"""
+
+from __future__ import annotations
+
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+from compare.schema import LEVEL_ADDRESSED, LEVEL_TARGET
+
+FONT_NAME = "Calibri"
+
+TITLE_FONT = Font(name=FONT_NAME, size=14, bold=True)
+SUBTITLE_FONT = Font(name=FONT_NAME, size=10, italic=True, color="404040")
+HEADER_FONT = Font(name=FONT_NAME, size=10, bold=True)
+NARROW_HEADER_FONT = Font(name=FONT_NAME, size=9)  # many narrow columns: long Danish compounds
+BODY_FONT = Font(name=FONT_NAME, size=10)
+NAME_FONT = Font(name=FONT_NAME, size=10, bold=True)
+LEVEL_FONT = Font(name=FONT_NAME, size=11)
+REVIEWED_FONT = Font(name=FONT_NAME, size=11, bold=True)
+NO_PLAN_FONT = Font(name=FONT_NAME, size=10, italic=True, color="595959")
+LINK_FONT = Font(name=FONT_NAME, size=10, color="0563C1", underline="single")
+
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+GROUP_FILL = PatternFill("solid", fgColor="B4C6E7")
+TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+NO_PLAN_FILL = PatternFill("solid", fgColor="EDEDED")
+LEVEL_FILLS = {
+    LEVEL_TARGET: PatternFill("solid", fgColor="C6EFCE"),
+    LEVEL_ADDRESSED: PatternFill("solid", fgColor="FFF2CC"),
+}
+REVIEWED_FILLS = {
+    LEVEL_TARGET: PatternFill("solid", fgColor="92D08F"),
+    LEVEL_ADDRESSED: PatternFill("solid", fgColor="FFD966"),
+}
+NO_FILL = PatternFill(fill_type=None)
+
+_THIN = Side(style="thin", color="A6A6A6")
+_REVIEWED_SIDE = Side(style="medium", color="000000")
+GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+REVIEWED_BORDER = Border(left=_REVIEWED_SIDE, right=_REVIEWED_SIDE, top=_REVIEWED_SIDE,
+                         bottom=_REVIEWED_SIDE)
+
+CENTRED = Alignment(horizontal="center", vertical="center")
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+WRAP_CENTRED = Alignment(wrap_text=True, horizontal="center", vertical="center")
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="top", horizontal="left")
+NAME_ALIGN = Alignment(vertical="center")
+TOP = Alignment(vertical="top")
+TOP_CENTRED = Alignment(vertical="top", horizontal="center")
+
+POINTS_PER_LINE = 13.0  # row height per wrapped line of 10 pt text
+# Characters of 10 pt text per unit of column width (the width of a '0' in 11 pt Calibri);
+# bold headers fit fewer.
+CHARS_PER_UNIT = 1.15
+BOLD_CHARS_PER_UNIT = 1.0
+NARROW_CHARS_PER_UNIT = 1.25
+
+
+def style_level(cell: Cell, level: str, reviewed: bool) -> None:
+    """Centre a matrix cell and give it its level's fill; a reviewed cell is bold and framed."""
+    fills = REVIEWED_FILLS if reviewed else LEVEL_FILLS
+    cell.fill = fills.get(level, NO_FILL)
+    cell.font = REVIEWED_FONT if reviewed else LEVEL_FONT
+    cell.border = REVIEWED_BORDER if reviewed else GRID
+    cell.alignment = CENTRED
+
+
+def style_header(cell: Cell) -> Cell:
+    """A column header: bold, shaded, wrapped, framed."""
+    cell.font = HEADER_FONT
+    cell.fill = HEADER_FILL
+    cell.alignment = HEADER_ALIGN
+    cell.border = GRID
+    return cell
+
+
+def wrapped_lines(text: str, width: float, chars_per_unit: float = CHARS_PER_UNIT) -> int:
+    """How many lines `text` takes wrapped in a column `width` units wide (an estimate)."""
+    per_line = max(int(width * chars_per_unit) - 1, 4)
+    lines = 0
+    for paragraph in (text or "").split("\n"):
+        words, length = paragraph.split(), 0
+        lines += 1
+        for word in words:  # greedy wrapping, as the spreadsheet does it
+            needed = len(word) if length == 0 else length + 1 + len(word)
+            if needed > per_line and length > 0:
+                lines += 1 + (len(word) - 1) // per_line
+                length = len(word) % per_line or per_line
+            else:
+                length = needed
+    return lines
+
+
+def row_height(texts: list[tuple[str, float]], minimum: float = 15.0, maximum: float = 409.0,
+               chars_per_unit: float = CHARS_PER_UNIT) -> float:
+    """A row height in points that shows every (text, column width) pair wrapped in full."""
+    lines = max((wrapped_lines(text, width, chars_per_unit) for text, width in texts), default=1)
+    return min(max(minimum, lines * POINTS_PER_LINE + 3), maximum)

@@ -1,0 +1,315 @@
+"""Find headings in text that has no styles (plain text, OCR'd text, PDF) and build blocks.
+
+Plans number their sections (`5 Ministermål for 2018`, `5.3 Flere flygtninge ...`, `4.3. ...`),
+but also number lists the same way (`1. Alle ledige skal ...`). A numbered line counts as a
+heading only when its number can follow the current section number (`4.2` after `4.1`, `5` after
+`4.7`, `4.1` read by OCR as `41`), it does not end a sentence, and the next line does not carry
+on the same count. Short standalone lines that introduce prose (`Indsatser`, `Status`) become
+headings one level below the current numbered section. PDFs that set headings in a larger font
+are read by font size instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from compare.ingest.model import Block, Line
+
+_NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,3})(\.?)\s+(\S.*)$")
+# Bullets as they come out of Word, PDFs and OCR (`e` and `o` are OCR'd bullet dots).
+_BULLET = re.compile(r"^\s*(?:[-–—•·▪◦*»¢®eo+]|\d{1,2}\)|[a-z]\))\s+\S")
+_BULLET_SIGN = re.compile(r"^\s*[-–—•·▪◦*»¢®eo+]\s+(?=\S)")
+_SENTENCE_END = re.compile(r"[.!?:;)\]\"”’»]$")
+_PARAGRAPH_END = re.compile(r"[.!?:;\"”’»]$")  # `(18-19 år)` ends a table cell as often as a text
+_ONLY_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
+
+MAX_HEADING_CHARS = 160  # a numbered line longer than this is a sentence, not a heading
+MAX_SHORT_HEADING_CHARS = 70
+MAX_SHORT_HEADING_WORDS = 8
+LIST_WINDOW = 25  # lines within which `n.` after `n-1.` continues a list
+SIZE_RATIO = 1.12  # a font this much larger than the body text marks a heading
+
+
+def is_bullet(text: str) -> bool:
+    """True for a bullet or lettered list line (`e Beskrive ...`, `— ...`, `a) ...`)."""
+    return bool(_BULLET.match(text))
+
+
+def _number(text: str) -> tuple[tuple[int, ...], bool, str] | None:
+    """The section number of a numbered line, whether a dot follows it, and the rest."""
+    match = _NUMBERED.match(text)
+    if not match:
+        return None
+    parts = tuple(int(p) for p in match.group(1).split("."))
+    return parts, bool(match.group(2)), match.group(3)
+
+
+def _next_numbers(stack: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Section numbers that may follow `stack`: a first child, or a later sibling at any depth.
+
+    A sibling may skip one number, because OCR sometimes loses a heading.
+    """
+    if not stack:
+        return []
+    out = [(*stack, 1)]
+    for depth in range(len(stack)):
+        for step in (1, 2):
+            sibling = (*stack[:depth], stack[depth] + step)
+            out.extend([sibling, (*sibling, 1)])
+    return out
+
+
+def _follows(number: tuple[int, ...], dotted: bool,
+             stack: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The number this heading takes if it can follow `stack`, else None (`41` may be `4.1`)."""
+    if not stack:
+        # the first heading: plans start at 1, but an excerpt may start at any section
+        return number if len(number) <= 3 and number[0] <= 30 else None
+    candidates = _next_numbers(stack)
+    if number in candidates:
+        return number
+    if len(number) == 1 and not dotted and number[0] >= 10:
+        fused = str(number[0])
+        for cand in candidates:
+            if len(cand) == 2 and f"{cand[0]}{cand[1]}" == fused:
+                return cand
+    return None
+
+
+def _line_width(lines: list[Line]) -> int:
+    """The usual length of a full line: the 90th percentile, at least 40 characters."""
+    lengths = sorted(len(line.text) for line in lines if not line.table)
+    if not lengths:
+        return 40
+    return max(40, lengths[int(len(lengths) * 0.9)])
+
+
+def _is_prose(line: Line, width: int) -> bool:
+    """Whether a line looks like the start of body text (or a list) rather than a fragment."""
+    text = line.text.strip()
+    if is_bullet(text) or line.heading_level is not None:
+        return True
+    if line.table:
+        return False
+    return len(text) >= 0.6 * width or (
+        bool(_SENTENCE_END.search(text)) and len(text.split()) >= 4
+    )
+
+
+class _TextHeadings:
+    """One pass over a document's lines, tracking the current section number."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.width = _line_width(lines)
+        self.stack: tuple[int, ...] = ()
+        self.last_list: tuple[tuple[int, ...], int] | None = None
+        self.out: list[Line] = []
+
+    def run(self) -> list[Line]:
+        i = 0
+        while i < len(self.lines):
+            line = self.lines[i]
+            if line.heading_level is not None or line.table:
+                self.out.append(line)
+                i += 1
+                continue
+            numbered = _number(line.text)
+            if numbered is not None:
+                i = self._numbered(i, *numbered)
+                continue
+            if self._short_heading(i):
+                line.heading_level = len(self.stack) + 1
+            self.out.append(line)
+            i += 1
+        return self.out
+
+    def _numbered(self, i: int, number: tuple[int, ...], dotted: bool, rest: str) -> int:
+        line = self.lines[i]
+        accepted = None
+        if self._looks_like_heading(i, number, rest):
+            accepted = _follows(number, dotted, self.stack)
+        if accepted is None:
+            self.last_list = (number, i)
+            self.out.append(line)
+            return i + 1
+        original = (line.text, line.line_end)
+        j = self._merge_continuations(i)
+        if line.text.rstrip().endswith("."):  # the wrapped line ended a sentence: a list item
+            line.text, line.line_end = original
+            self.last_list = (number, i)
+            self.out.append(line)
+            return i + 1
+        self.stack = accepted
+        line.heading_level = len(accepted)
+        self.out.append(line)
+        return j
+
+    def _looks_like_heading(self, i: int, number: tuple[int, ...], rest: str) -> bool:
+        text = rest.strip()
+        if not text or not text[0].isalpha() or not text[0].isupper():
+            return False
+        if len(text) > MAX_HEADING_CHARS or text[-1] in ".,;" or "\t" in text:
+            return False
+        if self.last_list is not None:
+            prev_number, prev_i = self.last_list
+            steps = {(*prev_number[:-1], prev_number[-1] + step) for step in (1, 2)}
+            if i - prev_i <= LIST_WINDOW and number in steps:
+                return False  # `4.` right after the list item `3.` (or `2.`: OCR loses lines)
+        if i + 1 < len(self.lines):
+            following = _number(self.lines[i + 1].text)
+            if following is not None and following[0] == (*number[:-1], number[-1] + 1):
+                return False  # the next line carries on the count: a list
+        return True
+
+    def _merge_continuations(self, i: int) -> int:
+        """Join a heading's wrapped lines (they start in lower case); return the next index."""
+        head = self.lines[i]
+        last_text = head.text
+        j = i + 1
+        while j < len(self.lines) and j - i <= 3:
+            nxt = self.lines[j]
+            text = nxt.text.strip()
+            if nxt.table or nxt.page != head.page or not text or not text[0].islower():
+                break
+            if is_bullet(text) or len(text) > self.width:
+                break
+            wrapped = last_text.rstrip().endswith("-") or len(last_text) >= 0.6 * self.width
+            if not wrapped:
+                break
+            if nxt.gap_before:
+                # OCR sometimes puts a blank line inside a wrapped heading; accept a short tail
+                # that stands alone.
+                alone = j + 1 >= len(self.lines) or self.lines[j + 1].gap_before
+                if len(text) >= 0.6 * self.width or not alone:
+                    break
+            head.text = f"{head.text.rstrip()}\n{text}"
+            head.line_end = nxt.line_end
+            last_text = text
+            j += 1
+        return j
+
+    def _short_heading(self, i: int) -> bool:
+        line = self.lines[i]
+        text = line.text.strip()
+        words = text.split()
+        if not (3 <= len(text) <= MAX_SHORT_HEADING_CHARS) or len(words) > MAX_SHORT_HEADING_WORDS:
+            return False
+        if not (text[0].isalpha() and text[0].isupper()) or is_bullet(text):
+            return False
+        if "\t" in text or "|" in text or text[-1] in ",;:-–":
+            return False
+        if text.endswith(".") and len(words) > 3:
+            return False
+        if sum(ch.isdigit() for ch in text) > 0.2 * len(text):
+            return False
+        if self.out:
+            prev = self.out[-1]
+            if prev.heading_level is None and not _PARAGRAPH_END.search(prev.text.rstrip()):
+                return False
+        if i + 1 >= len(self.lines):
+            return False
+        nxt = self.lines[i + 1]
+        first = nxt.text.strip()[:1]
+        if first.islower() or not _is_prose(nxt, self.width):
+            return False
+        return not (_number(nxt.text) and not is_bullet(nxt.text) and len(nxt.text) < 80)
+
+
+def _mark_by_size(lines: list[Line]) -> bool:
+    """Mark lines set larger than the body text as headings; False if the font tells nothing."""
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        if line.size:
+            sizes[round(line.size * 2) / 2] += len(line.text)
+    if not sizes:
+        return False
+    body = sizes.most_common(1)[0][0]
+    candidates = [
+        line for line in lines
+        if line.size and line.size >= body * SIZE_RATIO and len(line.text) <= MAX_HEADING_CHARS
+        and not _ONLY_NUMBER.match(line.text) and not line.table
+    ]
+    if len(candidates) < 2:
+        return False
+    ranks = {s: r for r, s in enumerate(sorted({round(c.size * 2) / 2 for c in candidates},
+                                                reverse=True), start=1)}
+    for line in candidates:
+        numbered = _number(line.text)
+        line.heading_level = len(numbered[0]) if numbered else ranks[round(line.size * 2) / 2]
+    return True
+
+
+def _merge_size_headings(lines: list[Line]) -> list[Line]:
+    """Join a large-font heading wrapped over two lines into one heading line."""
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.heading_level is not None and line.heading_level is not None
+                and _number(line.text) is None and not line.gap_before and prev.size == line.size
+                and prev.page == line.page):
+            prev.text = f"{prev.text}\n{line.text}"
+            prev.line_end = line.line_end
+            continue
+        out.append(line)
+    return out
+
+
+def mark_headings(lines: list[Line]) -> list[Line]:
+    """Decide which lines are headings and at what level; wrapped headings become one line.
+
+    Lines that already carry a `heading_level` (from styles) keep it. PDFs whose headings are set
+    in a larger font are read by size; everything else by numbering and short standalone lines.
+    """
+    if any(line.size for line in lines) and _mark_by_size(lines):
+        return _merge_size_headings(lines)
+    return _TextHeadings(lines).run()
+
+
+def _starts_item(prev: str, text: str) -> bool:
+    """Whether a line opens a new list item (`e ...`, `1. ...`) rather than wrapping on."""
+    if is_bullet(text):
+        return True
+    numbered = _number(text)
+    if numbered is None:
+        return False
+    # `2 kvartal 2017 ...` may simply be a wrapped line; `2. ...` or a number after a full stop
+    # starts an item.
+    return numbered[1] or bool(_SENTENCE_END.search(prev.rstrip()))
+
+
+def build_blocks(lines: Iterable[Line]) -> list[Block]:
+    """Group lines into heading and paragraph blocks.
+
+    A paragraph ends at a gap, a heading, a table row, a page break or before a bullet or
+    numbered list item, so each list item is a passage of its own.
+    """
+    blocks: list[Block] = []
+    para: list[Line] = []
+
+    def flush() -> None:
+        if para:
+            # the bullet sign is layout, not text (`e Beskrive ...` is an OCR'd `• Beskrive ...`)
+            first = _BULLET_SIGN.sub("", para[0].text, count=1)
+            text = "\n".join([first, *(p.text for p in para[1:])])
+            blocks.append(Block(text, False, 0, para[0].page, para[0].line_no,
+                                para[-1].line_end))
+            para.clear()
+
+    for line in lines:
+        if line.heading_level is not None:
+            flush()
+            blocks.append(Block(line.text, True, line.heading_level, line.page, line.line_no,
+                                line.line_end))
+        elif line.table or line.standalone:
+            flush()
+            blocks.append(Block(line.text, False, 0, line.page, line.line_no, line.line_end))
+        else:
+            if para and (line.gap_before or line.page != para[-1].page
+                         or _starts_item(para[-1].text, line.text)):
+                flush()
+            para.append(line)
+    flush()
+    return blocks

@@ -1,0 +1,111 @@
+"""Metadata stated at ingest (`--municipality`, `--year`, ...): checked, applied, recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from compare.errors import CompareError
+from compare.registry import Municipality, load_registry
+from compare.schema import KINDS
+from compare.workspace import Workspace
+
+FIELDS = ("municipality", "year", "year_to", "kind")
+YEAR_RANGE = (1990, 2100)
+
+
+def _year(name: str, value: Any) -> int | None:
+    if value is None:
+        return None
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise CompareError(f"{name} must be a year such as 2018, not {value!r}") from None
+    if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        raise CompareError(f"{name} must be between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}, "
+                           f"not {year}")
+    return year
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Checked overrides; None means "keep what was detected"."""
+
+    municipality: Municipality | None = None
+    year: int | None = None
+    year_to: int | None = None
+    kind: str | None = None
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any] | None) -> Overrides:
+        """Check a dict of overrides; raises CompareError (UnknownMunicipality for a bad name)."""
+        values = {k: v for k, v in (values or {}).items() if v is not None and v != ""}
+        unknown = sorted(set(values) - set(FIELDS))
+        if unknown:
+            raise CompareError(f"unknown override {', '.join(unknown)}: use {', '.join(FIELDS)}")
+        kind = values.get("kind")
+        if kind is not None and kind not in KINDS:
+            raise CompareError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        year, year_to = _year("year", values.get("year")), _year("year_to", values.get("year_to"))
+        if year is not None and year_to is not None and year_to < year:
+            raise CompareError(f"the period ends ({year_to}) before it starts ({year})")
+        name = values.get("municipality")
+        municipality = load_registry().get(str(name)) if name is not None else None
+        return cls(municipality, year, year_to, kind)
+
+    def given(self) -> dict[str, str | int]:
+        """The overridden fields and their values, as the review store records them."""
+        out: dict[str, str | int] = {}
+        if self.municipality is not None:
+            out["municipality"] = self.municipality.name
+        for name in ("year", "year_to", "kind"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        return out
+
+
+def apply_overrides(row: dict[str, Any], overrides: Overrides) -> None:
+    """Put the overrides into a DOCUMENTS row in place.
+
+    `year` alone makes a one-year period; `year_to` alone keeps the detected first year when it
+    is not later. The period always runs from first year to last year.
+    """
+    if overrides.municipality is not None:
+        row["municipality"] = overrides.municipality.name
+        row["kommunekode"] = overrides.municipality.code
+        row["municipality_note"] = None
+    if overrides.kind is not None:
+        row["kind"] = overrides.kind
+    if overrides.year is not None:
+        row["year"] = overrides.year
+        row["year_to"] = overrides.year  # a stated first year alone means a one-year period
+    if overrides.year_to is not None:
+        row["year_to"] = overrides.year_to
+        if row["year"] is None or row["year"] > overrides.year_to:
+            row["year"] = overrides.year if overrides.year is not None else overrides.year_to
+    if row["year"] is not None and (row["year_to"] is None or row["year_to"] < row["year"]):
+        row["year_to"] = row["year"]
+
+
+def record_overrides(ws: Workspace, doc_ids: list[str], overrides: Overrides,
+                     reviewer: str) -> list[str]:
+    """Record the overrides of stored documents in the review store; returns warnings.
+
+    The documents frame already carries the values, so a store that cannot be written only
+    costs the history, never the document.
+    """
+    given = overrides.given()
+    if not given or not doc_ids:
+        return []
+    from compare.review import ReviewStore
+
+    store = ReviewStore.for_workspace(ws)
+    warnings = []
+    for doc_id in doc_ids:
+        try:
+            for name, value in given.items():
+                store.set_metadata(doc_id, name, value, reviewer)
+        except Exception as err:  # noqa: BLE001 - the document is stored; only history is lost
+            warnings.append(f"{doc_id}: overrides not recorded in the review store ({err})")
+    return warnings

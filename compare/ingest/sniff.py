@@ -1,0 +1,127 @@
+"""Tell a file's real format from its first bytes, and decode text in whatever encoding it has.
+
+Real files are misnamed (a PDF saved as `.txt`, a Word file as `.pdf`), so the content decides
+where it cheaply can; the extension decides the rest.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import PurePath
+
+from charset_normalizer import from_bytes
+
+from compare.errors import UnreadableDocument
+from compare.ingest.model import (
+    FORMAT_DOCX,
+    FORMAT_HTML,
+    FORMAT_MD,
+    FORMAT_PDF,
+    FORMAT_TXT,
+)
+
+_SUFFIX_FORMATS = {
+    ".pdf": FORMAT_PDF,
+    ".docx": FORMAT_DOCX,
+    ".html": FORMAT_HTML,
+    ".htm": FORMAT_HTML,
+    ".md": FORMAT_MD,
+    ".markdown": FORMAT_MD,
+    ".txt": FORMAT_TXT,
+    ".text": FORMAT_TXT,
+}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .doc, and password-protected Office files
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
+_ATX_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.M)
+# Encodings a Danish document that is not UTF-8 is realistically in.
+_WESTERN = ["cp1252", "latin_1", "iso8859_15", "cp850", "mac_roman"]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls, not \t \n \f \r
+
+
+def sniff_format(data: bytes, name: str) -> str:
+    """The format to read `data` as: from its content where that is certain, else its suffix.
+
+    Raises UnreadableDocument for content no reader handles (old .doc, other ZIP files, a
+    `.pdf` that is not a PDF) and for unsupported suffixes.
+    """
+    suffix = PurePath(name).suffix.lower()
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return FORMAT_PDF
+    if data.startswith(b"PK\x03\x04"):
+        if _is_docx(data):
+            return FORMAT_DOCX
+        raise UnreadableDocument(name, "a ZIP archive but not a Word .docx document "
+                                       "(spreadsheets and other Office files are not supported)")
+    if data.startswith(_OLE_MAGIC):
+        raise UnreadableDocument(name, "an old Word .doc file or a password-protected Office file; "
+                                       "save it as an unprotected .docx or PDF first")
+    fmt = _SUFFIX_FORMATS.get(suffix)
+    if fmt == FORMAT_PDF:
+        raise UnreadableDocument(name, "not a PDF file (corrupt, or the extension is wrong)")
+    if fmt == FORMAT_DOCX:
+        raise UnreadableDocument(name, "not a Word .docx file (corrupt, or the extension is wrong)")
+    if fmt is None:
+        shown = f"'{suffix}'" if suffix else "(no extension)"
+        raise UnreadableDocument(name, f"unsupported file type {shown}; "
+                                       "use PDF, DOCX, HTML, Markdown or plain text")
+    if fmt == FORMAT_TXT and _HTML_START.match(head):
+        return FORMAT_HTML
+    return fmt
+
+
+def _is_docx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def looks_like_markdown(text: str) -> bool:
+    """True for text with at least two `#` headings: Markdown saved under a `.txt` name."""
+    return len(_ATX_HEADING.findall(text, 0, 200_000)) >= 2
+
+
+def _danish_letters(text: str) -> int:
+    return sum(text.count(ch) for ch in "æøåÆØÅ")
+
+
+def _decode_8bit(data: bytes, name: str) -> str:
+    """Decode non-UTF-8 text: charset-normalizer's guess, unless cp1252 reads more æ/ø/å.
+
+    Short Danish texts are easily mistaken for another Western code page; Windows-1252 is by
+    far the most common one for Danish files.
+    """
+    best = from_bytes(data, cp_isolation=_WESTERN).best()
+    guesses = [str(best)] if best is not None else []
+    try:
+        guesses.append(data.decode("cp1252"))
+    except UnicodeDecodeError:
+        pass
+    if not guesses:
+        raise UnreadableDocument(name, "not a text file (no known text encoding fits)")
+    return max(guesses, key=_danish_letters)
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, else a Western 8-bit code.
+
+    Raises UnreadableDocument when the bytes are not text at all (a binary file named `.txt`).
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    sample = data[:65536]
+    if b"\x00" in sample:
+        raise UnreadableDocument(name, "not a text file (binary content)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = _decode_8bit(data, name)
+    if len(_CONTROL.findall(text[:65536])) > 0.01 * min(len(text), 65536) + 2:
+        raise UnreadableDocument(name, "not a text file (binary content)")
+    return text

@@ -1,0 +1,140 @@
+"""Detect a plan's period (first and last year) from its text, OCR spellings included.
+
+Evidence is weighed, strongest first: "Dette er 2018-versionen" (the version in hand wins over the
+strategy period it belongs to), "Beskæftigelsesplan 2020-2022" / "Beskæftigelsesplanen for 2022"
+in the title, then in the opening, then further in; "perioden 2016 til 2020"; "ministermålene
+for 2018"; any year in the title; "Budget 2013". A single year is the period's first and last.
+All patterns run on text folded with `compare.text.fold`, so `Beskeeftigelsesplanen for 2022`
+and `ministermalene for 2018` match like the clean spellings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from compare.text import fold
+
+OPENING_CHARS = 3000
+MAX_SPAN = 10  # a plan period longer than this is not a period ("2013-2030" is a vision)
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_PARAGRAPH = re.compile(r"\n\s*\n")
+_CUES = ("plan", "versi", "udgav", "minister", "politisk", "budget", "period")
+
+
+@lru_cache(maxsize=50_000)
+def fold_word(word: str) -> str:
+    """`compare.text.fold` of one lower-case word, cached (detection folds the same words often)."""
+    return fold(word)
+
+
+def fold_text(text: str) -> str:
+    """Lower-case the text and fold each word; digits, spaces and punctuation stay."""
+    return _LETTERS.sub(lambda m: fold_word(m.group(0)), text.lower())
+
+
+PLAN_KEY = fold_word("beskæftigelsesplan")
+_Y = r"(?<!\d)((?:19[89]|20[0-4])\d)(?!\d)"
+_RANGE = _Y + r"(?:\s*(?:-|–|—|/|" + fold_word("til") + r")\s*((?:19|20)?\d\d)(?!\d))?"
+_FOR = r"(?:(?:" + "|".join(fold_word(w) for w in ("for", "til", "i")) + r")\s+)?"
+_PERIOD_WORD = r"(?:(?:" + "|".join(fold_word(w) for w in ("perioden", "året", "årene")) + r")\s+)?"
+
+_VERSION = re.compile(
+    _Y + r"\s*-?\s*(?:" + fold_word("versionen")[:6] + "|" + fold_word("udgaven")[:4] + ")"
+)
+_PLAN_YEAR = re.compile(PLAN_KEY + r"\w*\s+" + _FOR + _PERIOD_WORD + _RANGE)
+_PERIOD = re.compile(
+    fold_word("perioden")
+    + r"\s+"
+    + _FOR
+    + _Y
+    + r"\s*(?:-|–|—|"
+    + fold_word("til")
+    + r")\s*((?:19|20)?\d\d)(?!\d)"
+)
+_MINISTER = re.compile(
+    r"(?:"
+    + fold_word("ministermål")
+    + r"\w*|"
+    + fold_word("beskæftigelsespolitiske")
+    + r"\s+"
+    + fold_word("mål")
+    + r"\w*)\s+"
+    + _FOR
+    + _Y
+)
+_BUDGET = re.compile(fold_word("budget") + r"\w*\s+" + _FOR + _Y)
+_ANY = re.compile(_RANGE)
+_OVERVIEW = re.compile(
+    fold_word("kommunernes") + r"\s+(?:\w+\s+)?" + PLAN_KEY + "|" + PLAN_KEY + r"ar(?:na)?(?!\w)"
+)
+
+# Weights of each kind of evidence, by where it is found.
+W_VERSION = 100.0
+W_PLAN_TITLE, W_PLAN_OPENING, W_PLAN_BODY = 50.0, 20.0, 5.0
+W_PERIOD_OPENING, W_PERIOD_BODY = 6.0, 3.0
+W_MINISTER = 4.0
+W_TITLE_YEAR = 10.0
+W_BUDGET = 1.0
+
+
+def _period(first: str, last: str | None) -> tuple[int, int]:
+    year = int(first)
+    if not last:
+        return year, year
+    year_to = int(last) if len(last) == 4 else (year // 100) * 100 + int(last)
+    if year_to < year or year_to - year > MAX_SPAN:
+        return year, year
+    return year, year_to
+
+
+def is_overview_phrase(folded: str) -> bool:
+    """True for "Kommunernes beskæftigelsesplaner", "beskæftigelsesplanerne" (folded text)."""
+    return _OVERVIEW.search(folded) is not None
+
+
+def fold_parts(text: str) -> tuple[str, str]:
+    """(opening, body) folded: the first OPENING_CHARS, and the later paragraphs that could
+    hold a period or the plan word (the rest is skipped: detection runs on every document)."""
+    opening = fold_text(text[:OPENING_CHARS]).replace("\n", " ")
+    kept = []
+    for part in _PARAGRAPH.split(text[OPENING_CHARS:]):
+        lower = part.lower()
+        if any(cue in lower for cue in _CUES):
+            kept.append(part.replace("\n", " "))
+    return opening, fold_text("\n".join(kept))
+
+
+def has_plan_word(opening: str, body: str, min_count: int = 3) -> bool:
+    """True if the folded opening says "beskæftigelsesplan", or the text does often."""
+    return PLAN_KEY in opening or opening.count(PLAN_KEY) + body.count(PLAN_KEY) >= min_count
+
+
+def detect_period(title: str, opening: str, body: str) -> tuple[int | None, int | None]:
+    """The period (first year, last year) a document is for, or (None, None).
+
+    Takes the folded title (empty if none) and the folded opening and body from `fold_parts`.
+    """
+    votes: Counter[tuple[int, int]] = Counter()
+
+    def vote(pattern: re.Pattern[str], folded: str, weight: float, ranged: bool = True) -> None:
+        for m in pattern.finditer(folded):
+            last = m.group(2) if ranged and m.lastindex and m.lastindex >= 2 else None
+            votes[_period(m.group(1), last)] += weight
+
+    for part in (title, opening, body):
+        vote(_VERSION, part, W_VERSION, ranged=False)
+    vote(_PLAN_YEAR, title, W_PLAN_TITLE)
+    vote(_PLAN_YEAR, opening, W_PLAN_OPENING)
+    vote(_PLAN_YEAR, body, W_PLAN_BODY)
+    vote(_PERIOD, opening, W_PERIOD_OPENING)
+    vote(_PERIOD, body, W_PERIOD_BODY)
+    vote(_MINISTER, opening + " " + body, W_MINISTER, ranged=False)
+    vote(_ANY, title, W_TITLE_YEAR)
+    vote(_BUDGET, opening + " " + body, W_BUDGET, ranged=False)
+    if not votes:
+        return None, None
+    best = max(votes.items(), key=lambda item: item[1])[0]
+    return best

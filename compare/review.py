@@ -1,0 +1,101 @@
+"""Review at the workspace level: documents as the analysts corrected them, decisions on them.
+
+The database itself is `compare.review_db.ReviewStore` (SQLite, append-only history); this module
+ties it to a workspace: `load_documents` applies metadata overrides, `record_decision` stamps a
+decision with the document's current text hash so the matrix can flag it when the text changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from compare.errors import CompareError
+from compare.review_db import (
+    DECISIONS,
+    METADATA_CHANGES,
+    METADATA_FIELDS,
+    REMARK_ITEM,
+    ReviewStore,
+    normalise_level,
+)
+from compare.schema import KIND_PLAN
+from compare.text import fold_name
+from compare.workspace import Workspace
+
+__all__ = ["DECISIONS", "METADATA_CHANGES", "METADATA_FIELDS", "REMARK_ITEM", "ReviewStore",
+           "document_row", "find_plan", "load_documents", "normalise_level", "record_decision"]
+
+
+def load_documents(ws: Workspace, store: ReviewStore | None = None) -> pl.DataFrame:
+    """The workspace's documents with the analysts' metadata overrides applied.
+
+    Use this wherever documents are shown, tagged or put in a matrix, so a corrected
+    municipality or year is the one everybody sees. An overridden municipality clears the
+    detection's "unsure" note: an analyst has settled it.
+    """
+    docs = ws.read_documents()
+    overrides = (store or ReviewStore.for_workspace(ws)).metadata_overrides()
+    if docs.is_empty() or overrides.is_empty():
+        return docs
+    wide = overrides.pivot(on="field", index="doc_id", values="value")
+    wide = wide.rename({field: f"__{field}" for field in wide.columns if field != "doc_id"})
+    merged = docs.join(wide, on="doc_id", how="left")
+    updates = []
+    for field in METADATA_FIELDS:
+        if f"__{field}" in merged.columns:
+            override = pl.col(f"__{field}").cast(docs.schema[field])
+            updates.append(pl.coalesce(override, pl.col(field)).alias(field))
+    if "__municipality" in merged.columns:
+        updates.append(pl.when(pl.col("__municipality").is_not_null()).then(None)
+                       .otherwise(pl.col("municipality_note")).alias("municipality_note"))
+    merged = merged.with_columns(updates)
+    # A period never ends before it starts: a corrected first year carries the last one along.
+    merged = merged.with_columns(
+        pl.when(pl.col("year_to").is_null() | (pl.col("year_to") < pl.col("year")))
+        .then(pl.col("year")).otherwise(pl.col("year_to")).alias("year_to"))
+    return merged.select(docs.columns)
+
+
+def document_row(documents: pl.DataFrame, doc_id: str) -> dict[str, Any]:
+    """One document's row (as a dict) by id, or a CompareError naming the id."""
+    rows = documents.filter(pl.col("doc_id") == doc_id).to_dicts()
+    if not rows:
+        raise CompareError(f"no document {doc_id!r} in the workspace: `compare documents` "
+                           "lists the ids")
+    return rows[0]
+
+
+def find_plan(documents: pl.DataFrame, municipality: str, year: int) -> dict[str, Any]:
+    """The one plan of `municipality` whose period contains `year`, or a CompareError.
+
+    Names are compared folded (case, Danish letters and OCR slips aside).
+    """
+    wanted = fold_name(municipality)
+    plans = [row for row in documents.filter(pl.col("kind") == KIND_PLAN).to_dicts()
+             if row["municipality"] and fold_name(row["municipality"]) == wanted
+             and row["year"] is not None
+             and row["year"] <= year <= (row["year_to"] or row["year"])]
+    if not plans:
+        raise CompareError(f"no plan of {municipality} covering {year} in the workspace: "
+                           "`compare documents` lists what is there")
+    if len(plans) > 1:
+        ids = ", ".join(f"{row['doc_id']} ({row['file_name']})" for row in plans)
+        raise CompareError(f"{municipality} has several plans covering {year}: {ids}; "
+                           "name one with --doc")
+    return plans[0]
+
+
+def record_decision(ws: Workspace, doc_id: str, framework_id: str, item_id: str, level: str,
+                    note: str | None = None, reviewer: str = "",
+                    store: ReviewStore | None = None) -> int:
+    """Record a decision on a workspace document, stamped with its current text hash.
+
+    This is what the CLI, the app and the Excel import call: it checks the document exists and
+    fills in municipality, year and text hash from it. Returns the decision's id.
+    """
+    row = document_row(load_documents(ws, store), doc_id)
+    return (store or ReviewStore.for_workspace(ws)).decide(
+        doc_id, framework_id, item_id, level, note, reviewer, row["text_hash"],
+        municipality=row["municipality"], year=row["year"])

@@ -1,0 +1,437 @@
+"""The review database: analysts' decisions on matrix cells and document metadata, in SQLite.
+
+Decisions are the one thing in a workspace that cannot be recomputed, so they live in a real
+database (WAL mode, one short transaction per change) and are append-only: every change is a new
+row saying who changed what from what to what, and an undo is one more row restoring the state
+before. Nothing is ever updated or deleted (triggers refuse it). A connection is opened per
+operation, so the store is safe to use from Streamlit reruns and from several processes at once.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from compare.errors import CompareError
+from compare.registry import Registry, load_registry
+from compare.schema import KINDS, LEVELS
+from compare.workspace import Workspace
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another process's transaction
+
+# The row-level remark ("Supplerende mål/bemærkninger") of a plan in a framework is stored as a
+# decision on this pseudo item: no framework item can have an empty id.
+REMARK_ITEM = ""
+
+METADATA_FIELDS: tuple[str, ...] = ("municipality", "kommunekode", "year", "year_to", "kind",
+                                    "title")
+_INT_FIELDS = frozenset({"year", "year_to"})
+_YEAR_RANGE = (1990, 2100)
+
+DECISIONS: dict[str, pl.DataType] = {
+    "id": pl.Int64,
+    "doc_id": pl.Utf8,
+    "municipality": pl.Utf8,
+    "year": pl.Int32,
+    "framework_id": pl.Utf8,
+    "item_id": pl.Utf8,
+    "level": pl.Utf8,  # null: no decision (an undo back to the tagger's level) or a remark
+    "note": pl.Utf8,
+    "reviewer": pl.Utf8,
+    "decided_at": pl.Utf8,  # UTC, ISO 8601
+    "text_hash": pl.Utf8,  # the document's text when decided: a later change flags re-check
+    "previous_level": pl.Utf8,
+    "previous_note": pl.Utf8,
+    "undone_of": pl.Int64,  # the decision this row undoes
+}
+
+METADATA_CHANGES: dict[str, pl.DataType] = {
+    "id": pl.Int64,
+    "doc_id": pl.Utf8,
+    "field": pl.Utf8,
+    "value": pl.Utf8,  # null: the override is cleared (the detected value applies again)
+    "previous_value": pl.Utf8,
+    "reviewer": pl.Utf8,
+    "changed_at": pl.Utf8,
+    "undone_of": pl.Int64,
+}
+
+_FIELD_LIST = ", ".join(f"'{field}'" for field in METADATA_FIELDS)
+_SCHEMA_STATEMENTS: tuple[str, ...] = (
+    """CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        doc_id TEXT NOT NULL,
+        municipality TEXT,
+        year INTEGER,
+        framework_id TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        level TEXT CHECK (level IS NULL OR level IN ('X', '(X)', '')),
+        note TEXT,
+        reviewer TEXT NOT NULL CHECK (length(trim(reviewer)) > 0),
+        decided_at TEXT NOT NULL,
+        text_hash TEXT,
+        previous_level TEXT,
+        previous_note TEXT,
+        undone_of INTEGER REFERENCES decisions(id))""",
+    "CREATE INDEX decisions_cell ON decisions (doc_id, framework_id, item_id, id)",
+    f"""CREATE TABLE metadata_changes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        doc_id TEXT NOT NULL,
+        field TEXT NOT NULL CHECK (field IN ({_FIELD_LIST})),
+        value TEXT,
+        previous_value TEXT,
+        reviewer TEXT NOT NULL CHECK (length(trim(reviewer)) > 0),
+        changed_at TEXT NOT NULL,
+        undone_of INTEGER REFERENCES metadata_changes(id))""",
+    "CREATE INDEX metadata_field ON metadata_changes (doc_id, field, id)",
+    *(
+        f"CREATE TRIGGER {table}_no_{action} BEFORE {action.upper()} ON {table}"
+        " BEGIN SELECT RAISE(ABORT, 'review history is append-only'); END"
+        for table in ("decisions", "metadata_changes")
+        for action in ("update", "delete")
+    ),
+)
+
+def normalise_level(level: str) -> str:
+    """The canonical level for user input ("x", " (x) ", "blank"), or a CompareError."""
+    text = (level or "").strip().upper()
+    if text in ("BLANK", "-", "NONE"):
+        text = ""
+    if text not in LEVELS:
+        raise CompareError(f"level {level!r} is not one of 'X', '(X)' or blank ('')")
+    return text
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _require_reviewer(reviewer: str | None) -> str:
+    name = (reviewer or "").strip()
+    if not name:
+        raise CompareError("reviewer is missing: say who makes the change (e.g. --reviewer NAME)")
+    return name
+
+
+def _check_value(field: str, value: str | int | None) -> str | None:
+    """The stored (text) form of a metadata override, validated per field."""
+    if field not in METADATA_FIELDS:
+        raise CompareError(f"unknown metadata field {field!r}: use one of "
+                           f"{', '.join(METADATA_FIELDS)}")
+    if value is None:
+        return None
+    text = str(value).strip()
+    if field in _INT_FIELDS:
+        if not text.isdigit() or not _YEAR_RANGE[0] <= int(text) <= _YEAR_RANGE[1]:
+            raise CompareError(f"{field} must be a year between {_YEAR_RANGE[0]} and "
+                               f"{_YEAR_RANGE[1]}, not {value!r}")
+        return str(int(text))
+    if field == "kind" and text not in KINDS:
+        raise CompareError(f"kind must be one of {', '.join(KINDS)}, not {value!r}")
+    if not text:
+        raise CompareError(f"{field} must not be empty (to clear an override, pass no value)")
+    return text
+
+
+class ReviewStore:
+    """Append-only SQLite store of analysts' decisions and metadata overrides."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+
+    @classmethod
+    def for_workspace(cls, ws: Workspace) -> ReviewStore:
+        """The store kept in the workspace (`ws.review_db_path`)."""
+        return cls(ws.review_db_path)
+
+    # -- connections -----------------------------------------------------------------------
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """A fresh connection in autocommit mode, schema created on first use; always closed."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                _use_wal(conn)
+                # FULL: a committed decision survives even a power cut, not only a killed process.
+                conn.execute("PRAGMA synchronous = FULL")
+                conn.execute("PRAGMA foreign_keys = ON")
+                self._ensure_schema(conn)
+            except sqlite3.DatabaseError as err:
+                raise CompareError(f"{self.path}: the review database cannot be opened ({err}); "
+                                   "it is left untouched: restore it from a backup or move it "
+                                   "away to start a new one") from err
+            yield conn
+        finally:
+            conn.close()
+
+    @staticmethod
+    def _ensure_schema(conn: sqlite3.Connection) -> None:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        if version > SCHEMA_VERSION:
+            raise CompareError(f"the review database has schema version {version}, newer than "
+                               f"this program's {SCHEMA_VERSION}: update the program")
+        conn.execute("BEGIN IMMEDIATE")  # two first users at once: one creates, one waits
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                for statement in _SCHEMA_STATEMENTS:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, holding the write lock from its first read (BEGIN IMMEDIATE)."""
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def _query(self, sql: str, params: tuple[Any, ...], schema: dict[str, pl.DataType]
+               ) -> pl.DataFrame:
+        if not self.path.exists():  # reading never creates the database
+            return pl.DataFrame(schema=schema)
+        with self._connect() as conn:
+            rows = conn.execute(sql, params).fetchall()
+        return pl.DataFrame(rows, schema=schema, orient="row")
+
+    # -- decisions -------------------------------------------------------------------------
+
+    def decide(self, doc_id: str, framework_id: str, item_id: str, level: str,
+               note: str | None = None, reviewer: str = "", text_hash: str | None = None, *,
+               municipality: str | None = None, year: int | None = None) -> int:
+        """Record an analyst's level (and note) for one cell; returns the new decision's id.
+
+        `note=None` keeps the cell's current note; `""` clears it. `text_hash` is the
+        document's text hash now, so the matrix can flag the cell when the document changes.
+        """
+        stored_level = normalise_level(level) if item_id != REMARK_ITEM else None
+        name = _require_reviewer(reviewer)
+        with self._transaction() as conn:
+            previous = _current(conn, doc_id, framework_id, item_id)
+            prev_level, prev_note = previous[1:] if previous else (None, None)
+            cursor = conn.execute(
+                "INSERT INTO decisions (doc_id, municipality, year, framework_id, item_id, level,"
+                " note, reviewer, decided_at, text_hash, previous_level, previous_note)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, municipality, year, framework_id, item_id, stored_level,
+                 prev_note if note is None else note, name, _now(), text_hash, prev_level,
+                 prev_note))
+            return int(cursor.lastrowid)
+
+    def clear(self, doc_id: str, framework_id: str, item_id: str, reviewer: str) -> int:
+        """Withdraw the decision on a cell, so the tagger's level applies again; returns the id.
+
+        Recorded as a history row with no level and no note, like an undo back to the start.
+        """
+        name = _require_reviewer(reviewer)
+        with self._transaction() as conn:
+            previous = _current(conn, doc_id, framework_id, item_id)
+            if previous is None or previous[1:] == (None, None):
+                raise CompareError(f"{doc_id} {framework_id}/{item_id} has no decision to clear")
+            cursor = conn.execute(
+                "INSERT INTO decisions (doc_id, framework_id, item_id, reviewer, decided_at,"
+                " previous_level, previous_note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, framework_id, item_id, name, _now(), *previous[1:]))
+            return int(cursor.lastrowid)
+
+    def set_remark(self, doc_id: str, framework_id: str, note: str, reviewer: str,
+                   text_hash: str | None = None, *, municipality: str | None = None,
+                   year: int | None = None) -> int:
+        """Record the row remark ("Supplerende mål/bemærkninger") of a plan in a framework."""
+        return self.decide(doc_id, framework_id, REMARK_ITEM, "", note, reviewer, text_hash,
+                           municipality=municipality, year=year)
+
+    def undo(self, decision_id: int, reviewer: str) -> int:
+        """Restore the state before `decision_id` as a new history row; returns its id.
+
+        Only the current decision of a cell can be undone (undo later ones first), so an undo
+        never silently discards a colleague's later change. Undoing an undo redoes.
+        """
+        name = _require_reviewer(reviewer)
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT doc_id, municipality, year, framework_id, item_id, level, note, text_hash,"
+                " previous_level, previous_note FROM decisions WHERE id = ?",
+                (decision_id,)).fetchone()
+            if row is None:
+                raise CompareError(f"there is no decision {decision_id} to undo")
+            doc_id, municipality, year, framework_id, item_id, level, note, text_hash = row[:8]
+            current = _current(conn, doc_id, framework_id, item_id)
+            if current[0] != decision_id:
+                raise CompareError(f"decision {decision_id} is no longer the current one for "
+                                   f"{doc_id} {framework_id}/{item_id}: undo decision "
+                                   f"{current[0]} first")
+            # The restored state keeps the text hash it was decided on, so re-check still works.
+            before = conn.execute(
+                "SELECT text_hash FROM decisions WHERE doc_id = ? AND framework_id = ? AND"
+                " item_id = ? AND id < ? ORDER BY id DESC LIMIT 1",
+                (doc_id, framework_id, item_id, decision_id)).fetchone()
+            cursor = conn.execute(
+                "INSERT INTO decisions (doc_id, municipality, year, framework_id, item_id, level,"
+                " note, reviewer, decided_at, text_hash, previous_level, previous_note,"
+                " undone_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, municipality, year, framework_id, item_id, row[8], row[9], name, _now(),
+                 before[0] if before else text_hash, level, note, decision_id))
+            return int(cursor.lastrowid)
+
+    def latest(self, include_remarks: bool = False) -> pl.DataFrame:
+        """The current decision per (doc_id, framework_id, item_id), in that order.
+
+        Cells whose current state is "no decision" (undone back to the tagger) are left out;
+        row remarks are left out unless `include_remarks`.
+        """
+        frame = self._query(
+            f"SELECT {', '.join(DECISIONS)} FROM decisions WHERE id IN (SELECT MAX(id) FROM"
+            " decisions GROUP BY doc_id, framework_id, item_id)"
+            " ORDER BY doc_id, framework_id, item_id", (), DECISIONS)
+        is_remark = pl.col("item_id") == REMARK_ITEM
+        keep = pl.col("level").is_not_null() | (is_remark & pl.col("note").is_not_null())
+        if not include_remarks:
+            keep = keep & ~is_remark
+        return frame.filter(keep)
+
+    def remarks(self) -> pl.DataFrame:
+        """The current non-empty row remark per (doc_id, framework_id)."""
+        frame = self.latest(include_remarks=True)
+        return frame.filter((pl.col("item_id") == REMARK_ITEM) & (pl.col("note") != ""))
+
+    def history(self, doc_id: str | None = None, framework_id: str | None = None,
+                item_id: str | None = None) -> pl.DataFrame:
+        """Every decision ever recorded (oldest first), optionally for one document/item."""
+        where, params = _where(doc_id=doc_id, framework_id=framework_id, item_id=item_id)
+        return self._query(f"SELECT {', '.join(DECISIONS)} FROM decisions{where} ORDER BY id",
+                           params, DECISIONS)
+
+    # -- metadata overrides ----------------------------------------------------------------
+
+    def set_metadata(self, doc_id: str, field: str, value: str | int | None, reviewer: str,
+                     registry: Registry | None = None) -> int:
+        """Override one detected metadata field of a document; `value=None` clears the override.
+
+        A municipality is resolved through the registry (omit `registry` for the default one)
+        and its kommunekode is set with it in the same transaction. Returns the change's id.
+        """
+        stored = _check_value(field, value)
+        name = _require_reviewer(reviewer)
+        changes = [(field, stored)]
+        if field == "municipality":
+            code = None
+            if stored is not None:
+                municipality = (registry or load_registry()).get(stored)
+                stored, code = municipality.name, municipality.code
+            changes = [("municipality", stored), ("kommunekode", code)]
+        with self._transaction() as conn:
+            ids = [_insert_change(conn, doc_id, f, v, name) for f, v in changes]
+        return ids[0]
+
+    def undo_metadata(self, change_id: int, reviewer: str) -> int:
+        """Restore a metadata field to its value before `change_id`, as a new history row."""
+        name = _require_reviewer(reviewer)
+        with self._transaction() as conn:
+            row = conn.execute("SELECT doc_id, field, previous_value FROM metadata_changes"
+                               " WHERE id = ?", (change_id,)).fetchone()
+            if row is None:
+                raise CompareError(f"there is no metadata change {change_id} to undo")
+            current = conn.execute(
+                "SELECT MAX(id) FROM metadata_changes WHERE doc_id = ? AND field = ?",
+                row[:2]).fetchone()[0]
+            if current != change_id:
+                raise CompareError(f"metadata change {change_id} is no longer the current one "
+                                   f"for {row[0]} {row[1]}: undo change {current} first")
+            return _insert_change(conn, row[0], row[1], row[2], name, undone_of=change_id)
+
+    def metadata_overrides(self) -> pl.DataFrame:
+        """The current override per (doc_id, field) that is set (not cleared)."""
+        frame = self._query(
+            f"SELECT {', '.join(METADATA_CHANGES)} FROM metadata_changes WHERE id IN"
+            " (SELECT MAX(id) FROM metadata_changes GROUP BY doc_id, field) ORDER BY doc_id, field",
+            (), METADATA_CHANGES)
+        return frame.filter(pl.col("value").is_not_null())
+
+    def metadata_history(self, doc_id: str | None = None) -> pl.DataFrame:
+        """Every metadata change ever recorded (oldest first), optionally for one document."""
+        where, params = _where(doc_id=doc_id)
+        return self._query(f"SELECT {', '.join(METADATA_CHANGES)} FROM metadata_changes{where}"
+                           " ORDER BY id", params, METADATA_CHANGES)
+
+    def version(self) -> tuple[int, int]:
+        """The ids of the newest decision and metadata change: a cheap, exact cache key.
+
+        (File modification times can lag in WAL mode while another connection is open.)
+        """
+        if not self.path.exists():
+            return (0, 0)
+        with self._connect() as conn:
+            row = conn.execute("SELECT (SELECT IFNULL(MAX(id), 0) FROM decisions),"
+                               " (SELECT IFNULL(MAX(id), 0) FROM metadata_changes)").fetchone()
+        return (int(row[0]), int(row[1]))
+
+    def integrity_check(self) -> str:
+        """SQLite's own consistency check of the database file ("ok" when sound)."""
+        with self._connect() as conn:
+            return "; ".join(row[0] for row in conn.execute("PRAGMA integrity_check"))
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the database to WAL (persistent, so usually already done).
+
+    The switch needs an exclusive lock and SQLite answers "locked" at once, without its busy
+    handler, when another process opens the new file at the same moment: so wait here instead.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+
+
+def _current(conn: sqlite3.Connection, doc_id: str, framework_id: str, item_id: str
+             ) -> tuple[int, str | None, str | None] | None:
+    return conn.execute(
+        "SELECT id, level, note FROM decisions WHERE doc_id = ? AND framework_id = ? AND"
+        " item_id = ? ORDER BY id DESC LIMIT 1", (doc_id, framework_id, item_id)).fetchone()
+
+
+def _insert_change(conn: sqlite3.Connection, doc_id: str, field: str, value: str | None,
+                   reviewer: str, undone_of: int | None = None) -> int:
+    previous = conn.execute(
+        "SELECT value FROM metadata_changes WHERE doc_id = ? AND field = ? ORDER BY id DESC"
+        " LIMIT 1", (doc_id, field)).fetchone()
+    cursor = conn.execute(
+        "INSERT INTO metadata_changes (doc_id, field, value, previous_value, reviewer,"
+        " changed_at, undone_of) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (doc_id, field, value, previous[0] if previous else None, reviewer, _now(), undone_of))
+    return int(cursor.lastrowid)
+
+
+def _where(**filters: str | None) -> tuple[str, tuple[str, ...]]:
+    used = {name: value for name, value in filters.items() if value is not None}
+    if not used:
+        return "", ()
+    return " WHERE " + " AND ".join(f"{name} = ?" for name in used), tuple(used.values())
+

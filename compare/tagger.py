@@ -1,0 +1,262 @@
+"""Tag a workspace's plans against frameworks: what is new or changed, in parallel, stored safely.
+
+`tag_documents` (in `compare.tagging.pipeline`) is the pure core. `tag_workspace` decides which
+(document, framework) pairs need tagging — a pair is skipped when the document's text hash and
+the framework's hash are those stored with its tags — runs them across processes, and writes
+the tags and evidence frames atomically, keeping every other stored row.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from compare.frameworks import Framework, load_frameworks
+from compare.schema import (
+    EVIDENCE,
+    KIND_PLAN,
+    LEVEL_ADDRESSED,
+    LEVEL_NONE,
+    LEVEL_TARGET,
+    TAGS,
+    conform,
+    empty_frame,
+)
+from compare.tagging.pipeline import applicable_pairs, framework_hash, tag_documents
+from compare.workspace import Workspace
+
+__all__ = ["TagReport", "tag_documents", "tag_workspace"]
+
+Progress = Callable[[int, int], None]
+CHUNK_DOCS = 64  # most documents per task: a task has a fixed cost, the bar should move
+MIN_DOCS_FOR_PROCESSES = 16  # below this, starting worker processes costs more than it saves
+
+
+@dataclass
+class TagReport:
+    """What `tag_workspace` did."""
+
+    tagged: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, framework_id)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # unchanged since last run
+    removed: int = 0  # stored rows dropped: their document or framework is gone or not applicable
+    summary: pl.DataFrame = field(default_factory=pl.DataFrame)  # levels per tagged pair
+
+    @property
+    def documents(self) -> int:
+        """Number of documents tagged in this run."""
+        return len({doc_id for doc_id, _ in self.tagged})
+
+
+def _load_documents(ws: Workspace) -> pl.DataFrame:
+    """Documents with the analysts' metadata overrides (municipality, year, kind) applied."""
+    try:
+        from compare.review import load_documents
+    except ImportError:  # the review store is optional for tagging
+        return ws.read_documents()
+    return load_documents(ws)
+
+
+@contextmanager
+def _tag_lock(ws: Workspace) -> Iterator[None]:
+    """Serialise taggers of one workspace (the CLI and the app may tag at once)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; writes are still atomic
+        yield
+        return
+    with open(ws.root / ".tag.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _stored_keys(tags: pl.DataFrame) -> set[tuple[str, str, str | None, str | None]]:
+    return set(
+        tags.select("doc_id", "framework_id", "text_hash", "framework_hash").unique().iter_rows()
+    )
+
+
+def _tag_chunk(
+    documents: pl.DataFrame, segments: pl.DataFrame, frameworks: list[Framework]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return tag_documents(documents, segments, frameworks)
+
+
+def _run(
+    chunks: list[tuple[pl.DataFrame, pl.DataFrame, list[Framework]]],
+    workers: int,
+    progress: Progress | None,
+    total: int,
+) -> list[tuple[pl.DataFrame, pl.DataFrame]]:
+    results = []
+    done = 0
+    if workers <= 1 or len(chunks) <= 1:
+        for docs, segs, fws in chunks:
+            results.append(_tag_chunk(docs, segs, fws))
+            done += docs.height
+            if progress is not None:
+                progress(done, total)
+        return results
+    # "spawn", never "fork": forking a process that runs Polars' thread pool can deadlock.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_tag_chunk, docs, segs, fws) for docs, segs, fws in chunks]
+        for future, (docs, _, _) in zip(futures, chunks, strict=True):
+            results.append(future.result())
+            done += docs.height
+            if progress is not None:
+                progress(done, total)
+    return results
+
+
+def tag_workspace(
+    ws: Workspace,
+    frameworks: Sequence[Framework] | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    kinds: Sequence[str] = (KIND_PLAN,),
+) -> TagReport:
+    """Tag the workspace's documents of the given kinds (plans by default) and store the results.
+
+    Omit `frameworks` to use every framework in `data/frameworks` (then the stored tags of
+    frameworks that no longer exist are dropped too). Pairs whose document text and framework
+    are unchanged since they were last tagged are skipped. `workers` is the number of processes
+    (omit it for one per CPU; 1 runs in this process). `progress(done, total)` counts documents.
+    """
+    full_run = frameworks is None
+    fws = list(frameworks) if frameworks is not None else load_frameworks()
+    documents = _load_documents(ws)
+    documents = documents.filter(pl.col("kind").is_in(list(kinds)))
+    report = TagReport()
+    with _tag_lock(ws):
+        tags, evidence = ws.read_tags(), ws.read_evidence()
+        stored = _stored_keys(tags)
+        text_hash = dict(documents.select("doc_id", "text_hash").iter_rows())
+        todo: dict[str, list[Framework]] = {}
+        for doc_id, fw in applicable_pairs(documents, fws):
+            key = (doc_id, fw.id, text_hash.get(doc_id), framework_hash(fw))
+            if key in stored:
+                report.skipped.append((doc_id, fw.id))
+            else:
+                todo.setdefault(doc_id, []).append(fw)
+                report.tagged.append((doc_id, fw.id))
+        keep = _rows_to_keep(tags, ws, documents, fws, full_run, set(report.tagged))
+        report.removed = tags.height - int(keep.sum()) - _retagged_rows(tags, report.tagged)
+        new_tags, new_evidence = _tag_todo(ws, documents, todo, workers, progress)
+        if report.tagged or report.removed:
+            tags = pl.concat([tags.filter(keep), new_tags])
+            evidence = pl.concat([_keep_evidence(evidence, tags), new_evidence])
+            ws.write_evidence(conform(evidence, EVIDENCE))  # evidence first: tags mark done
+            ws.write_tags(conform(tags, TAGS))
+    report.summary = _summary(new_tags)
+    return report
+
+
+def _rows_to_keep(
+    tags: pl.DataFrame,
+    ws: Workspace,
+    documents: pl.DataFrame,
+    fws: list[Framework],
+    full_run: bool,
+    retag: set[tuple[str, str]],
+) -> pl.Series:
+    """Which stored tag rows survive: not re-tagged now, and still meaningful."""
+    stored_docs = set(ws.read_documents()["doc_id"].to_list())
+    in_scope = set(documents["doc_id"].to_list())
+    considered = {fw.id for fw in fws}
+    applicable = {(d, fw.id) for d, fw in applicable_pairs(documents, fws)}
+    keep = []
+    for doc_id, fw_id in tags.select("doc_id", "framework_id").iter_rows():
+        if (doc_id, fw_id) in retag or doc_id not in stored_docs:
+            keep.append(False)
+        elif fw_id in considered:  # e.g. a corrected year: the goals no longer apply
+            keep.append((doc_id, fw_id) in applicable or doc_id not in in_scope)
+        else:  # a framework file that is gone: dropped on a run over all frameworks
+            keep.append(not full_run)
+    return pl.Series(keep, dtype=pl.Boolean)
+
+
+def _retagged_rows(tags: pl.DataFrame, tagged: list[tuple[str, str]]) -> int:
+    if not tagged or tags.is_empty():
+        return 0
+    pairs = pl.DataFrame(tagged, schema={"doc_id": pl.Utf8, "framework_id": pl.Utf8}, orient="row")
+    return tags.join(pairs, on=["doc_id", "framework_id"], how="semi").height
+
+
+def _keep_evidence(evidence: pl.DataFrame, tags: pl.DataFrame) -> pl.DataFrame:
+    """Evidence rows whose (document, framework) still has its tags."""
+    pairs = tags.select("doc_id", "framework_id").unique()
+    return evidence.join(pairs, on=["doc_id", "framework_id"], how="semi")
+
+
+def _tag_todo(
+    ws: Workspace,
+    documents: pl.DataFrame,
+    todo: dict[str, list[Framework]],
+    workers: int | None,
+    progress: Progress | None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    if not todo:
+        if progress is not None:
+            progress(0, 0)
+        return empty_frame(TAGS), empty_frame(EVIDENCE)
+    doc_ids = sorted(todo)
+    segments = ws.read_segments(doc_ids)
+    docs = documents.filter(pl.col("doc_id").is_in(doc_ids))
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    if len(doc_ids) < MIN_DOCS_FOR_PROCESSES and workers is None:
+        n_workers = 1
+    # Documents pending the same frameworks are tagged together, in chunks: a few per worker
+    # (for an even load), at most CHUNK_DOCS (for a progress bar that moves).
+    groups: dict[frozenset[str], list[str]] = {}
+    for doc_id in doc_ids:
+        groups.setdefault(frozenset(fw.id for fw in todo[doc_id]), []).append(doc_id)
+    size = max(1, min(CHUNK_DOCS, -(-len(doc_ids) // (2 * n_workers))))
+    chunks = []
+    for fw_ids, ids in groups.items():
+        fws = [fw for fw in todo[ids[0]] if fw.id in fw_ids]
+        for start in range(0, len(ids), size):
+            part = ids[start : start + size]
+            chunks.append(
+                (
+                    docs.filter(pl.col("doc_id").is_in(part)),
+                    segments.filter(pl.col("doc_id").is_in(part)),
+                    fws,
+                )
+            )
+    results = _run(chunks, n_workers, progress, len(doc_ids))
+    return (
+        pl.concat([conform(t, TAGS) for t, _ in results]),
+        pl.concat([conform(e, EVIDENCE) for _, e in results]),
+    )
+
+
+def _summary(tags: pl.DataFrame) -> pl.DataFrame:
+    """Per (document, framework): how many items are X, (X) and blank."""
+    if tags.is_empty():
+        return pl.DataFrame(
+            schema={
+                "doc_id": pl.Utf8,
+                "framework_id": pl.Utf8,
+                "n_target": pl.UInt32,
+                "n_addressed": pl.UInt32,
+                "n_none": pl.UInt32,
+            }
+        )
+    return (
+        tags.group_by("doc_id", "framework_id")
+        .agg(
+            (pl.col("level") == LEVEL_TARGET).sum().alias("n_target"),
+            (pl.col("level") == LEVEL_ADDRESSED).sum().alias("n_addressed"),
+            (pl.col("level") == LEVEL_NONE).sum().alias("n_none"),
+        )
+        .sort("doc_id", "framework_id")
+    )

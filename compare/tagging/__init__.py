@@ -1,0 +1,1 @@
+"""The tagger's parts: term matching, units and headings, targets, scoring, the pipeline."""

@@ -1,0 +1,224 @@
+"""From term hits, headings and target sentences to a level per (document, item), with evidence.
+
+The signals, as a careful reader uses them:
+
+- a section heading that mirrors the item's wording (`5.3 Flere flygtninge og ...`) makes the
+  item addressed, and makes that section (and the sections it refers to by number) the place to
+  look for a target;
+- otherwise the item's terms must come together in one place — a unit (a section with its
+  structural subsections), or a section with its subsections: at least two separate terms,
+  weighted by how rare each is in the document, or one term said again and again. A word in
+  passing (`a-kasser` in a statistic) does not make the item addressed;
+- for goals, `X` needs a target sentence (see `targets`) in the item's sections; for themes, `X`
+  needs a unit that is clearly about the theme (a mirrored heading, or strong, varied term
+  evidence), which is where plans describe concrete initiatives.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
+from compare.tagging.targets import find_targets
+
+ADDRESSED_SCORE = 4.0  # a unit's weighted term score from which an item counts as addressed
+ADDRESSED_TERMS = 2  # ... with at least this many distinct terms in the unit
+CONCRETE_SCORE = 9.0  # a theme unit this strong holds concrete initiatives (level X)
+CONCRETE_TERMS = 2
+HEADING_BONUS = 10.0  # added to the evidence strength of a unit whose heading mirrors the item
+MAX_EVIDENCE = 5
+MAX_QUOTE_CHARS = 600
+
+
+class PassageSource(Protocol):
+    """Where the passages of a unit come from (built on demand by the pipeline)."""
+
+    def get(self, unit_no: int) -> list[Passage]: ...
+
+
+@dataclass
+class UnitEvidence:
+    """One unit's evidence for one item."""
+
+    unit_no: int
+    score: float = 0.0
+    terms: set[str] = field(default_factory=set)
+    heading: float = 0.0  # heading similarity, 0 if the heading does not mirror the item
+
+
+@dataclass
+class Passage:
+    """A segment as a candidate evidence passage."""
+
+    seg_no: int
+    unit_no: int
+    text: str
+    score: float
+    terms: list[str]  # the item's anchor terms found in it
+    is_heading: bool = False
+
+
+@dataclass
+class Decision:
+    """The tagger's verdict on one (document, item) pair."""
+
+    level: str
+    score: float
+    terms: list[str]
+    target: str | None
+    passages: list[tuple[Passage, bool]]  # (passage, holds the target), best first
+
+
+def distinct_terms(terms: set[str] | list[str]) -> list[str]:
+    """The terms that are separate mentions: a term inside another found term is the same one.
+
+    "a kas" (a-kasser) and "kas", or "rekruttering" and "rekrutteringssamarbejde", found in one
+    unit count once: a single word must not look like two pieces of evidence.
+    """
+    kept: list[str] = []
+    for term in sorted(terms, key=len, reverse=True):
+        if not any(term in longer for longer in kept):
+            kept.append(term)
+    return kept
+
+
+@dataclass
+class Candidate:
+    """A place where an item may be addressed: one unit, or a section with its subsections."""
+
+    units: tuple[int, ...]
+    score: float
+    terms: set[str]
+    heading: bool
+
+    @property
+    def distinct(self) -> int:
+        """How many separate terms were found (see `distinct_terms`)."""
+        return len(distinct_terms(self.terms))
+
+    @property
+    def strength(self) -> float:
+        """The term score, plus a bonus when a heading mirrors the item."""
+        return self.score + (HEADING_BONUS if self.heading else 0.0)
+
+    def addressed(self) -> bool:
+        """Two separate terms meet, or one is the unit's clear topic (said again and again)."""
+        return (self.score >= ADDRESSED_SCORE and self.distinct >= ADDRESSED_TERMS) or (
+            self.score >= CONCRETE_SCORE and self.distinct >= 1
+        )
+
+    def concrete(self) -> bool:
+        """Strong, varied evidence: where plans describe concrete initiatives on a theme."""
+        return self.score >= CONCRETE_SCORE and self.distinct >= CONCRETE_TERMS
+
+
+def candidates(units: dict[int, UnitEvidence], parent: dict[int, int]) -> list[Candidate]:
+    """Each unit, and each unit together with its subsections that hold evidence.
+
+    A plan may spread one topic over several short subsections (`3.1 ... > Bedre jobmatch`,
+    `3.1 ... > Afklaringspuljen`); together they are one place.
+    """
+    found = [Candidate((u,), ev.score, set(ev.terms), bool(ev.heading)) for u, ev in units.items()]
+    children: dict[int, list[int]] = {}
+    for unit_no in units:
+        if unit_no in parent:
+            children.setdefault(parent[unit_no], []).append(unit_no)
+    for top, kids in children.items():
+        members = ([top] if top in units else []) + sorted(kids)
+        if len(members) < 2:
+            continue
+        evs = [units[u] for u in members]
+        found.append(
+            Candidate(
+                tuple(members),
+                sum(ev.score for ev in evs),
+                set().union(*(ev.terms for ev in evs)),
+                any(ev.heading for ev in evs),
+            )
+        )
+    return sorted(found, key=lambda c: (-c.strength, c.units))
+
+
+def decide(
+    kind: str,
+    units: dict[int, UnitEvidence],
+    referenced: set[int],
+    passages_of: PassageSource,
+    parent: dict[int, int] | None = None,
+) -> Decision:
+    """Level, score, terms, target sentence and ranked passages for one (document, item)."""
+    headed = {u for u, ev in units.items() if ev.heading}
+    ranked = candidates(units, parent or {})
+    strong = [c for c in ranked if c.addressed()]
+    if not headed and not strong:
+        best = ranked[0] if ranked else None
+        terms = sorted(best.terms) if best else []
+        return Decision(LEVEL_NONE, _confidence(best.score if best else 0.0), terms, None, [])
+    if headed:
+        focus = sorted(headed | referenced)
+    else:
+        focus = sorted({u for c in strong[:3] for u in c.units})
+    target, target_seg = None, None
+    if kind == FRAMEWORK_GOALS:
+        target, target_seg = _find_target(focus, passages_of, require_terms=not headed)
+        level = LEVEL_TARGET if target else LEVEL_ADDRESSED
+    else:
+        concrete = bool(headed) or any(c.concrete() for c in strong)
+        level = LEVEL_TARGET if concrete else LEVEL_ADDRESSED
+    top = max([c.strength for c in strong] + [HEADING_BONUS if headed else 0.0])
+    terms = sorted({t for u in focus if u in units for t in units[u].terms})
+    passages = _rank_passages(focus, passages_of, target_seg)
+    return Decision(level, _confidence(top), terms, target, passages)
+
+
+def _confidence(strength: float) -> float:
+    """Evidence strength mapped to 0-1 (0.63 at the concreteness threshold)."""
+    return round(1.0 - math.exp(-strength / CONCRETE_SCORE), 3)
+
+
+def _find_target(
+    focus: list[int], passages_of: PassageSource, require_terms: bool
+) -> tuple[str | None, int | None]:
+    """The strongest target sentence in the focus units (in passages with item terms, if told)."""
+    best: tuple[float, str, int] | None = None
+    for unit_no in focus:
+        for passage in passages_of.get(unit_no):
+            if passage.is_heading or (require_terms and not passage.terms):
+                continue
+            for target in find_targets(passage.text):
+                if best is None or target.strength > best[0]:
+                    best = (target.strength, target.sentence, passage.seg_no)
+    return (best[1], best[2]) if best else (None, None)
+
+
+def _rank_passages(
+    focus: list[int], passages_of: PassageSource, target_seg: int | None
+) -> list[tuple[Passage, bool]]:
+    candidates = [
+        p
+        for u in focus
+        for p in passages_of.get(u)
+        if not p.is_heading and (p.terms or p.seg_no == target_seg)
+    ]
+    candidates.sort(
+        key=lambda p: (-(p.score + (100.0 if p.seg_no == target_seg else 0.0)), p.seg_no)
+    )
+    return [(p, p.seg_no == target_seg) for p in candidates[:MAX_EVIDENCE]]
+
+
+def quote(text: str, sentence: str | None = None) -> str:
+    """A passage's text for display, cut to a readable length around the target sentence."""
+    if len(text) <= MAX_QUOTE_CHARS:
+        return text
+    start = text.find(sentence) if sentence else -1
+    if start < 0:
+        start = 0
+    begin = max(0, min(start - 100, len(text) - MAX_QUOTE_CHARS))
+    cut = text[begin : begin + MAX_QUOTE_CHARS]
+    if begin > 0:
+        cut = "…" + cut.split(" ", 1)[-1]
+    if begin + MAX_QUOTE_CHARS < len(text):
+        cut = cut.rsplit(" ", 1)[0] + "…"
+    return cut

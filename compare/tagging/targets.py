@@ -1,0 +1,154 @@
+"""Recognise target sentences: a concrete, measurable result level a plan sets itself.
+
+A target sentence says what *shall* be reached (`skal`, `mål`, `målet er`, `måltal`,
+`forventes`, ...) and gives a measure: a percentage, a number, or a rank (`top 10`,
+`bedst i klyngen`, `bedre end gennemsnittet`, `førerposition`). Numbers that measure nothing —
+years, dates and ordinals (`2. kvartal`), money put in (`120 mio. kr.`), ages, section numbers —
+do not count. Matching runs on OCR-folded term keys, so `Mal Kgbenhavn skal vere blandt de 10
+bedste` is read like the clean text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from compare.text import term_key, words
+
+_SENTENCE_SPLIT = re.compile(
+    r"(?<=[.!?;:])\s+(?=[A-ZÆØÅ0-9\"'“”»(])|\s+(?=[•·▪]\s)"
+    r"|\s+(?=\b[eo¢]\s+[A-ZÆØÅ])"
+)
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.]\d{3})+|\d+(?:,\d+)?)(?![\w])")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_MONTHS = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+_NOT_A_MEASURE_AFTER = re.compile(
+    r"^\s*(?:\.\s+[a-zæøå]|\.\s*(?:" + "|".join(_MONTHS) + r")|-\s*\d|\s*(?:mio|mia|kr|kroner|"
+    r"million|milliard|år\b|ar\b|årig|arig|timer|ects|del\b|kvartal|halvår|klasse))",
+    re.IGNORECASE,
+)
+_NOT_A_MEASURE_BEFORE = re.compile(
+    r"(?:afsnit|bilag|punkt|nr\.?|§|kapitel|figur|tabel)\s*$", re.IGNORECASE
+)
+
+_PERCENT = {"pct", "procent", "procentpoint", "pct-point", "point"}
+_RANK_WORDS = {
+    "top",
+    "bedst",
+    "bedste",
+    "bedre",
+    "førerposition",
+    "førende",
+    "gennemsnittet",
+    "gennemsnit",
+    "sammenlignelige",
+    "klyngen",
+    "halvere",
+    "halveres",
+    "fordoble",
+    "fordobles",
+    "niveau",
+    "resultatniveau",
+    "landsgennemsnittet",
+}
+_CUE_WORDS = {
+    "skal",
+    "mål",
+    "målet",
+    "målene",
+    "målsætning",
+    "målsætningen",
+    "målsætninger",
+    "måltal",
+    "måltallet",
+    "forventer",
+    "forventes",
+    "forventning",
+    "ambition",
+    "ambitionen",
+    "sigter",
+    "resultatmål",
+    "succeskriterium",
+    "succeskriteriet",
+}
+
+
+@lru_cache(maxsize=1)
+def _keys() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    return (
+        frozenset(term_key(w) for w in _PERCENT),
+        frozenset(term_key(w) for w in _RANK_WORDS),
+        frozenset(term_key(w) for w in _CUE_WORDS),
+    )
+
+
+@dataclass(frozen=True)
+class Target:
+    """A sentence that sets a concrete, measurable target."""
+
+    sentence: str
+    strength: float  # 2 for a percentage or rank, 1 for another number
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences (and bullet items)."""
+    return [s.strip() for s in _SENTENCE_SPLIT.split(text) if s and s.strip()]
+
+
+_LEADING_NUMBER = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[a-z]\)|\d{1,2}\))\s+")
+
+
+def _measures(sentence: str) -> int:
+    """Count the numbers in a sentence that could measure a result."""
+    count = 0
+    for match in _NUMBER.finditer(sentence):
+        value = match.group(1)
+        if _YEAR.match(value):
+            continue
+        if _NOT_A_MEASURE_AFTER.match(sentence[match.end() :]):
+            continue
+        if _NOT_A_MEASURE_BEFORE.search(sentence[: match.start()]):
+            continue
+        count += 1
+    return count
+
+
+def target_strength(sentence: str) -> float:
+    """0 if the sentence sets no target; 1 for a number, 2 for a percentage or a rank."""
+    percent, rank, cue = _keys()
+    keys = [term_key(w) for w in words(sentence)]
+    key_set = set(keys)
+    if not key_set & cue:
+        return 0.0
+    measures = _measures(_LEADING_NUMBER.sub("", sentence))
+    has_percent = "%" in sentence or bool(key_set & percent)
+    has_rank = bool(key_set & rank)
+    if measures and has_percent:
+        return 2.0
+    if has_rank and (measures or "ti" in keys or key_set & {term_key("bedst")}):
+        return 2.0
+    if has_rank and key_set & {term_key("førerposition"), term_key("sammenlignelige")}:
+        return 2.0
+    return 1.0 if measures else 0.0
+
+
+@lru_cache(maxsize=65536)
+def find_targets(text: str) -> tuple[Target, ...]:
+    """The target sentences of a paragraph, strongest first (ties in reading order)."""
+    found = [Target(s, target_strength(s)) for s in sentences(text)]
+    found = [t for t in found if t.strength > 0]
+    return tuple(sorted(found, key=lambda t: -t.strength))

@@ -1,0 +1,159 @@
+"""A document's sections grouped into topical units, and headings matched against item labels.
+
+Plans repeat the same sub-headings under every topic (`Status`, `Indsatser`, `Målgruppe`,
+`Indhold og formål`); such a structural section belongs to the topic above it. A *unit* is a
+section with a heading of its own plus its structural subsections; term density and evidence are
+measured per unit, so a topic's words count together and a word in passing elsewhere does not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import polars as pl
+from rapidfuzz import fuzz, process
+
+from compare.schema import HEADING_SEPARATOR
+from compare.text import content_keys
+
+HEADING_MATCH = 80.0  # rapidfuzz token_sort_ratio of label and heading keys that counts as a match
+HEADING_COVERAGE = 0.6  # or: this share of the label's words, and half the heading's, in common
+_SECTION_NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s")
+_REFERENCE = re.compile(r"\bafsnit(?:tet|tene)?\s+((?:\d{1,2}\.)*\d{1,2})\b", re.IGNORECASE)
+
+
+@dataclass
+class DocUnits:
+    """The units of one document."""
+
+    doc_id: str
+    unit_of_section: dict[int, int]  # section_no -> unit_no (the section_no heading the unit)
+    path_headings: dict[int, list[str]]  # unit_no -> the headings on its path, top first
+    numbers: dict[str, int] = field(default_factory=dict)  # "4.3" -> unit_no of that section
+    n_words: dict[int, int] = field(default_factory=dict)
+    parent: dict[int, int] = field(default_factory=dict)  # unit_no -> the unit above it
+
+
+@lru_cache(maxsize=65536)
+def heading_keys(text: str) -> str:
+    """A heading's topic words as term keys, without its section number."""
+    return " ".join(content_keys(_SECTION_NUMBER.sub(" ", text)))
+
+
+def build_units(segments: pl.DataFrame) -> dict[str, DocUnits]:
+    """Group each document's sections into units (see the module docstring)."""
+    result: dict[str, DocUnits] = {}
+    headings = segments.filter(pl.col("is_heading")).select(
+        "doc_id", "section_no", "level", "text", "heading_path"
+    )
+    words = segments.group_by("doc_id", "section_no").agg(
+        pl.col("norm").str.count_matches(r"\S+").sum().alias("n_words")
+    )
+    words_of = {(d, s): n for d, s, n in words.iter_rows()}
+    sections_of: dict[str, list[int]] = {}
+    for doc_id, section_no in segments.select("doc_id", "section_no").unique().iter_rows():
+        sections_of.setdefault(doc_id, []).append(section_no)
+    by_doc: dict[str, list[tuple[int, int, str, str]]] = {}
+    for doc_id, section_no, level, text, path in headings.iter_rows():
+        by_doc.setdefault(doc_id, []).append((section_no, level, text, path))
+    for doc_id, sections in sections_of.items():
+        rows = sorted(by_doc.get(doc_id, []))
+        repeats = Counter(heading_keys(text) for _, _, text, _ in rows)
+        units = DocUnits(doc_id, {0: 0}, {0: []})
+        stack: list[tuple[int, int]] = []  # (level, unit_no) of the open headings
+        for section_no, level, text, path in rows:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            keys = heading_keys(text)
+            structural = not keys or repeats[keys] > 1
+            unit_no = stack[-1][1] if structural and stack else section_no
+            units.unit_of_section[section_no] = unit_no
+            if unit_no == section_no:
+                units.path_headings[unit_no] = path.split(HEADING_SEPARATOR)
+                if stack:
+                    units.parent[unit_no] = stack[-1][1]
+                number = _SECTION_NUMBER.match(text)
+                if number:
+                    units.numbers.setdefault(number.group(1), unit_no)
+            stack.append((level, unit_no))
+        for section_no in sections:
+            units.unit_of_section.setdefault(section_no, 0)
+            unit_no = units.unit_of_section[section_no]
+            units.n_words[unit_no] = units.n_words.get(unit_no, 0) + words_of.get(
+                (doc_id, section_no), 0
+            )
+        result[doc_id] = units
+    return result
+
+
+def unit_column(segments: pl.DataFrame, units: dict[str, DocUnits]) -> pl.DataFrame:
+    """The segments with a `unit_no` column added."""
+    mapping = pl.DataFrame(
+        [(d, s, u) for d, du in units.items() for s, u in du.unit_of_section.items()],
+        schema={"doc_id": pl.Utf8, "section_no": pl.Int32, "unit_no": pl.Int32},
+        orient="row",
+    )
+    return segments.join(mapping, on=["doc_id", "section_no"], how="left").with_columns(
+        pl.col("unit_no").fill_null(0)
+    )
+
+
+def heading_similarity(label: str, heading: str) -> float:
+    """How well a heading mirrors an item's label, 0-100, on OCR-folded topic words."""
+    return _similarity(heading_keys(label), heading_keys(heading))
+
+
+def _similarity(label_keys: str, head_keys: str) -> float:
+    if not label_keys or not head_keys:
+        return 0.0
+    score = fuzz.token_sort_ratio(label_keys, head_keys)
+    label_set, head_set = set(label_keys.split()), set(head_keys.split())
+    common = len(label_set & head_set)
+    if (
+        common >= 2
+        and common / len(label_set) >= HEADING_COVERAGE
+        and common / len(head_set) >= 0.5
+    ):
+        score = max(score, 100.0 * common / len(label_set))
+    return float(score)
+
+
+def heading_matches(units: DocUnits, labels: dict[str, str]) -> dict[str, dict[int, float]]:
+    """For each item id, the units whose path has a heading mirroring its label, with the score."""
+    unit_nos = list(units.path_headings)
+    heads = sorted({h for u in unit_nos for h in units.path_headings[u]})
+    if not heads or not labels:
+        return {}
+    head_keys = [heading_keys(h) for h in heads]
+    item_ids = list(labels)
+    label_keys = [heading_keys(labels[i]) for i in item_ids]
+    rough = process.cdist(label_keys, head_keys, scorer=fuzz.token_set_ratio, workers=1)
+    score_of: dict[tuple[int, int], float] = {}
+    for i in range(len(item_ids)):
+        for j in range(len(heads)):
+            if rough[i][j] >= HEADING_MATCH:  # cheap filter; the exact rule may still say no
+                score_of[(i, j)] = _similarity(label_keys[i], head_keys[j])
+    index = {h: j for j, h in enumerate(heads)}
+    found: dict[str, dict[int, float]] = {}
+    for i, item_id in enumerate(item_ids):
+        for unit_no in unit_nos:
+            best = max(
+                (score_of.get((i, index[h]), 0.0) for h in units.path_headings[unit_no]),
+                default=0.0,
+            )
+            if best >= HEADING_MATCH:
+                found.setdefault(item_id, {})[unit_no] = best
+    return found
+
+
+def referenced_units(units: DocUnits, texts: list[str]) -> set[int]:
+    """Units that the texts point to by section number ("beskrevet i afsnit 4.3")."""
+    found = set()
+    for text in texts:
+        for number in _REFERENCE.findall(text):
+            if number in units.numbers:
+                found.add(units.numbers[number])
+    return found

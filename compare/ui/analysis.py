@@ -1,0 +1,133 @@
+"""Cached, read-only loaders for the analysis pages (overview, plan, years, search, frameworks).
+
+Same rules as `compare.ui.data`: keyed on the workspace folder and its file stamps (and the
+frameworks folder's), nothing here writes a file or shows a message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from compare import search as search_core
+from compare.errors import CompareError
+from compare.frameworks import Framework, find_framework, frameworks_dir, load_frameworks
+from compare.matrix import matrix_cells
+from compare.overview import theme_overview
+from compare.registry import load_registry
+from compare.review import load_documents
+from compare.schema import EVIDENCE, KIND_PLAN, conform, empty_frame
+from compare.ui import data
+from compare.ui.tables import docs_for_year
+from compare.workspace import Workspace
+from compare.years import compare_years
+
+ALL_COUNCILS = "Alle"
+
+
+def overview(ws: Workspace, framework_id: str, year: int | None, council: str
+             ) -> tuple[Framework, pl.DataFrame]:
+    """The theme overview of one framework over the plans of `year` (None: all) in `council`."""
+    folder = frameworks_dir()
+    return _overview(str(ws.root), data.workspace_stamp(ws), str(folder),
+                     data.frameworks_stamp(folder), framework_id, year, council)
+
+
+def plan_evidence(ws: Workspace, doc_id: str) -> pl.DataFrame:
+    """Every evidence passage of one document, all frameworks, best first per item."""
+    return _plan_evidence(str(ws.root), data.workspace_stamp(ws), doc_id)
+
+
+def plan_cells(ws: Workspace, doc_id: str) -> pl.DataFrame:
+    """The effective matrix cells of one document, every framework (whatever its kind)."""
+    return _plan_cells(str(ws.root), data.workspace_stamp(ws), doc_id)
+
+
+def years(ws: Workspace, municipality: str, year_a: int, year_b: int) -> pl.DataFrame:
+    """One municipality's plans of two years compared (YEAR_COMPARISON frame)."""
+    folder = frameworks_dir()
+    return _years(str(ws.root), data.workspace_stamp(ws), str(folder),
+                  data.frameworks_stamp(folder), municipality, year_a, year_b)
+
+
+def plan_cells_all(ws: Workspace) -> pl.DataFrame:
+    """The effective matrix over every framework, plans only: which municipality has which years."""
+    return data.cells(ws, None, (KIND_PLAN,))
+
+
+def search(ws: Workspace, query: str, limit: int, plans_only: bool) -> pl.DataFrame:
+    """Search hits (SEARCH_RESULTS). The term index must be fresh: call `search_core.load_index`
+    first, outside the cache, since it may write the index file."""
+    kinds = (KIND_PLAN,) if plans_only else None
+    stamp = (*data.workspace_stamp(ws), _index_stamp(ws))
+    return _search(str(ws.root), stamp, query, limit, kinds)
+
+
+def _index_stamp(ws: Workspace) -> int:
+    path = ws.root / search_core.INDEX_FILE
+    return path.stat().st_mtime_ns if path.exists() else 0
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _overview(root: str, stamp: tuple, folder: str, fw_stamp: tuple, framework_id: str,
+              year: int | None, council: str) -> tuple[Framework, pl.DataFrame]:
+    ws = Workspace(Path(root))
+    framework = find_framework(framework_id, Path(folder))
+    documents = docs_for_year(load_documents(ws), year, [KIND_PLAN])
+    if council != ALL_COUNCILS:
+        documents = documents.filter(pl.col("doc_id").is_in(
+            [d for d, c in _councils(documents, year).items() if c == council]))
+    cells = matrix_cells(ws, [framework_id], kinds=(KIND_PLAN,))
+    cells = cells.filter(pl.col("doc_id").is_in(documents["doc_id"].implode()))
+    evidence = _evidence_rows(ws, pl.col("framework_id") == framework_id)
+    return framework, theme_overview(cells, evidence, framework)
+
+
+def _councils(documents: pl.DataFrame, year: int | None) -> dict[str, str | None]:
+    """Each document's council in `year` (or in the plan's own first year)."""
+    registry = load_registry()
+    councils: dict[str, str | None] = {}
+    for doc_id, name, first in documents.select("doc_id", "municipality", "year").iter_rows():
+        when = year or first
+        try:
+            councils[doc_id] = registry.council(name, when) if name and when else None
+        except CompareError:
+            councils[doc_id] = None
+    return councils
+
+
+def _evidence_rows(ws: Workspace, condition: pl.Expr) -> pl.DataFrame:
+    if not ws.evidence_path.exists():
+        return empty_frame(EVIDENCE)
+    return conform(pl.scan_parquet(ws.evidence_path).filter(condition).collect(), EVIDENCE)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _plan_evidence(root: str, stamp: tuple, doc_id: str) -> pl.DataFrame:
+    ws = Workspace(Path(root))
+    return _evidence_rows(ws, pl.col("doc_id") == doc_id).sort("framework_id", "item_id", "rank")
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _plan_cells(root: str, stamp: tuple, doc_id: str) -> pl.DataFrame:
+    cells = matrix_cells(Workspace(Path(root)), None, kinds=None)
+    return cells.filter(pl.col("doc_id") == doc_id)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _years(root: str, stamp: tuple, folder: str, fw_stamp: tuple, municipality: str,
+           year_a: int, year_b: int) -> pl.DataFrame:
+    ws = Workspace(Path(root))
+    cells = matrix_cells(ws, None, kinds=(KIND_PLAN,))
+    docs = cells.filter(pl.col("municipality") == municipality)["doc_id"].unique()
+    evidence = _evidence_rows(ws, pl.col("doc_id").is_in(docs.implode()))
+    frameworks = load_frameworks(Path(folder), errors=[])
+    return compare_years(cells, frameworks, municipality, year_a, year_b, evidence)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _search(root: str, stamp: tuple, query: str, limit: int, kinds: tuple[str, ...] | None
+            ) -> pl.DataFrame:
+    return search_core.search(Workspace(Path(root)), query, limit=limit, kinds=kinds)

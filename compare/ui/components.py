@@ -1,0 +1,108 @@
+"""Small rendering helpers shared by pages: level colours, safe Markdown, highlighted evidence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+import polars as pl
+import streamlit as st
+
+from compare.schema import LEVEL_ADDRESSED, LEVEL_TARGET
+from compare.text import term_key
+from compare.ui.tables import RECHECK_MARK, cell_level
+
+# Background colours of matrix cells: green for a concrete target, amber for "described".
+LEVEL_COLOURS = {LEVEL_TARGET: "#b9e4b0", LEVEL_ADDRESSED: "#fbe7a1"}
+RECHECK_COLOUR = "#f7b58c"
+LEVEL_NAMES = {
+    LEVEL_TARGET: "X — konkret mål",
+    LEVEL_ADDRESSED: "(X) — beskrevet uden mål",
+    "": "Ikke behandlet",
+}
+
+# A word as compare.text reads it, including the symbols OCR leaves inside words (besk®ftigelse).
+_WORD = re.compile(r"[^\W_]+(?:[®&@¢][^\W_]+)*")
+# Everything Markdown, Streamlit's directives (:red[..], :smile:) or LaTeX ($) could act on.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=^\"'&])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text from a document, made inert for st.markdown: shown as written, never interpreted."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
+def highlight(text: str, matched_terms: Iterable[str]) -> str:
+    """Markdown of `text` with the words of every matched term shown highlighted.
+
+    Matched terms are term keys (compare.text), so OCR readings (`Kgbenhavn`) light up too. A
+    phrase ("mangel på arbejdskraft", stored as space-separated keys) lights up only where its
+    words stand together, so its small words are not marked all over the passage.
+    """
+    found = list(_WORD.finditer(text))
+    keys = [term_key(m.group()) for m in found]
+    marked: set[int] = set()
+    for term in matched_terms or ():
+        phrase = str(term).split()
+        if not phrase:
+            continue
+        for start in range(len(keys) - len(phrase) + 1):
+            if keys[start : start + len(phrase)] == phrase:
+                marked.update(range(start, start + len(phrase)))
+    out: list[str] = []
+    pos = 0
+    for index, match in enumerate(found):
+        out.append(escape_markdown(text[pos : match.start()]))
+        word = escape_markdown(match.group())
+        out.append(f":orange-background[**{word}**]" if index in marked else word)
+        pos = match.end()
+    out.append(escape_markdown(text[pos:]))
+    return "".join(out)
+
+
+def location(page: int | None, line_start: int | None, line_end: int | None) -> str:
+    """Where a passage is: "s. 4, linje 120–124" (page only where the format has pages)."""
+    parts = []
+    if page is not None:
+        parts.append(f"s. {page}")
+    if line_start is not None:
+        last = line_end if line_end is not None else line_start
+        parts.append(f"linje {line_start}" if last == line_start else f"linje {line_start}–{last}")
+    return ", ".join(parts) or "ukendt placering"
+
+
+def cell_style(text: str) -> str:
+    """CSS for one displayed matrix cell (pandas Styler): colour by level, orange for re-check."""
+    if RECHECK_MARK in text:
+        return f"background-color: {RECHECK_COLOUR}"
+    colour = LEVEL_COLOURS.get(cell_level(text) or "")
+    return f"background-color: {colour}" if colour else ""
+
+
+def render_evidence(
+    evidence: pl.DataFrame,
+    open_key: str | None = None,
+    on_open: Callable[[str, int], None] | None = None,
+) -> None:
+    """Show evidence passages, best first: heading path, location, quote with terms highlighted.
+
+    With `on_open`, each passage gets a button (keyed `open_key:rank`) that calls
+    `on_open(doc_id, seg_no)`, e.g. to show the passage in its plan.
+    """
+    if evidence.is_empty():
+        st.caption("Tagget fandt ingen tekstpassager for dette punkt.")
+        return
+    for row in evidence.iter_rows(named=True):
+        with st.container(border=True):
+            where = location(row["page"], row["line_start"], row["line_end"])
+            heading = escape_markdown(row["heading_path"] or "(før første overskrift)")
+            target = " · **målsætning**" if row["is_target"] else ""
+            st.markdown(f"**{row['rank']}.** {heading}  \n:gray[{escape_markdown(where)}]{target}")
+            st.markdown(highlight(row["quote"] or "", row["matched_terms"] or []))
+            if on_open is not None and st.button(
+                "Vis i planen",
+                key=f"{open_key}:{row['rank']}",
+                type="tertiary",
+                icon=":material/open_in_new:",
+            ):
+                on_open(row["doc_id"], row["seg_no"])

@@ -1,0 +1,153 @@
+"""Cached, read-only loaders for the app: one call into the core per page run.
+
+Every loader is keyed on cheap inputs — the workspace folder and the modification stamps of its
+files — so a re-run after a click reads nothing from disk, and any write (an ingest, a re-tag, a
+colleague's decision) changes the stamp and so the key. Nothing here writes a file or shows a
+message; after the app itself writes, pages call `clear()` to be certain the next run re-reads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from compare.framework_files import SUFFIXES
+from compare.frameworks import Framework, frameworks_dir, load_frameworks
+from compare.matrix import matrix_cells
+from compare.registry import Registry, load_registry
+from compare.review import load_documents
+from compare.schema import EVIDENCE, KIND_PLAN, SEGMENTS, TAGS, conform, empty_frame
+from compare.workspace import Workspace, default_workspace
+
+Stamp = tuple[float | int, ...]
+
+
+def app_workspace() -> Workspace:
+    """The workspace the app shows: `$COMPARE_WORKSPACE`, else data/workspace (made if absent)."""
+    return Workspace.open(default_workspace())
+
+
+def workspace_stamp(ws: Workspace) -> Stamp:
+    """The workspace's file stamps, including the review database's write-ahead log.
+
+    In WAL mode a decision is written to `review.sqlite-wal`, not to `review.sqlite`, so
+    `ws.mtimes()` alone would miss a colleague's decision until the next checkpoint.
+    """
+    wal = ws.review_db_path.with_name(ws.review_db_path.name + "-wal")
+    try:
+        stat = wal.stat()
+        wal_stamp: tuple[int, int] = (stat.st_mtime_ns, stat.st_size)
+    except FileNotFoundError:
+        wal_stamp = (0, 0)
+    return (*ws.mtimes(), *wal_stamp)
+
+
+def frameworks_stamp(folder: Path | None = None) -> tuple[tuple[str, int], ...]:
+    """Names and modification times of the framework files: the frameworks' cache key."""
+    folder = folder if folder is not None else frameworks_dir()
+    if not folder.is_dir():
+        return ()
+    return tuple(
+        sorted(
+            (p.name, p.stat().st_mtime_ns) for p in folder.iterdir() if p.suffix.lower() in SUFFIXES
+        )
+    )
+
+
+def clear() -> None:
+    """Forget every cached load: called right after the app itself writes to the workspace."""
+    st.cache_data.clear()
+
+
+def documents(ws: Workspace) -> pl.DataFrame:
+    """All documents, with the analysts' metadata overrides applied."""
+    return _documents(str(ws.root), workspace_stamp(ws))
+
+
+def plan_count(ws: Workspace) -> int:
+    """How many plans the workspace holds (0 opens the app on the upload page)."""
+    docs = documents(ws)
+    return docs.filter(pl.col("kind") == KIND_PLAN).height
+
+
+def cells(
+    ws: Workspace, framework_ids: tuple[str, ...] | None, kinds: tuple[str, ...]
+) -> pl.DataFrame:
+    """The effective matrix in long form (MATRIX_CELLS) for these frameworks and document kinds."""
+    return _cells(str(ws.root), workspace_stamp(ws), framework_ids, kinds)
+
+
+def cell_evidence(ws: Workspace, doc_id: str, framework_id: str, item_id: str) -> pl.DataFrame:
+    """The evidence passages of one matrix cell, best first."""
+    return _cell_rows(str(ws.root), workspace_stamp(ws), "evidence", doc_id, framework_id, item_id)
+
+
+def cell_tag(ws: Workspace, doc_id: str, framework_id: str, item_id: str) -> dict | None:
+    """The tagger's row for one matrix cell (level, score, target sentence), or None."""
+    rows = _cell_rows(str(ws.root), workspace_stamp(ws), "tags", doc_id, framework_id, item_id)
+    return rows.row(0, named=True) if rows.height else None
+
+
+def segments(ws: Workspace, doc_id: str) -> pl.DataFrame:
+    """The segments of one document, in order."""
+    return _segments(str(ws.root), workspace_stamp(ws), doc_id)
+
+
+def frameworks() -> list[Framework]:
+    """Every framework in the frameworks folder, re-read when a file there changes."""
+    folder = frameworks_dir()  # $COMPARE_FRAMEWORKS or data/frameworks, read per call
+    return _frameworks(str(folder), frameworks_stamp(folder))
+
+
+def registry() -> Registry:
+    """The municipality registry (cached by the registry module itself)."""
+    return load_registry()
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _documents(root: str, stamp: Stamp) -> pl.DataFrame:
+    return load_documents(Workspace(Path(root)))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _cells(
+    root: str, stamp: Stamp, framework_ids: tuple[str, ...] | None, kinds: tuple[str, ...]
+) -> pl.DataFrame:
+    ids = list(framework_ids) if framework_ids is not None else None
+    return matrix_cells(Workspace(Path(root)), framework_ids=ids, kinds=kinds)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cell_rows(
+    root: str, stamp: Stamp, table: str, doc_id: str, framework_id: str, item_id: str
+) -> pl.DataFrame:
+    # Read only the cell's rows (predicate pushdown) rather than caching the whole file: the
+    # evidence of 1,000 plans is tens of MB, and st.cache_data copies what it returns.
+    ws = Workspace(Path(root))
+    path, schema = (ws.evidence_path, EVIDENCE) if table == "evidence" else (ws.tags_path, TAGS)
+    if not path.exists():
+        return empty_frame(schema)
+    rows = (
+        pl.scan_parquet(path)
+        .filter(
+            (pl.col("doc_id") == doc_id)
+            & (pl.col("framework_id") == framework_id)
+            & (pl.col("item_id") == item_id)
+        )
+        .collect()
+    )
+    rows = conform(rows, schema)
+    return rows.sort("rank") if table == "evidence" else rows
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _segments(root: str, stamp: Stamp, doc_id: str) -> pl.DataFrame:
+    frame = Workspace(Path(root)).read_segments([doc_id])
+    return conform(frame, SEGMENTS).sort("seg_no")
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def _frameworks(folder: str, stamp: tuple[tuple[str, int], ...]) -> list[Framework]:
+    return load_frameworks(Path(folder))

@@ -1,0 +1,254 @@
+"""Page "Matrix": municipalities × framework items, with each cell's evidence and review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from compare.errors import CompareError
+from compare.frameworks import Framework
+from compare.schema import KIND_PLAN, KINDS
+from compare.ui import data, page_script, state
+from compare.ui.components import cell_style
+from compare.ui.review_panel import current_cell, render_cell
+from compare.ui.tables import (
+    COUNCIL_COL,
+    MUNICIPALITY_COL,
+    UNKNOWN_COUNCIL,
+    MatrixView,
+    build_matrix_view,
+    covered_years,
+    docs_for_year,
+    first_cell,
+    parse_column,
+)
+from compare.workspace import Workspace
+
+ALL = "Alle"
+KIND_NAMES = {"plan": "Planer", "overview": "Oversigter", "other": "Andet"}
+TOTALS_ROW_COLOUR = "background-color: #eceff3"
+
+
+def render() -> None:
+    """Show the matrix page."""
+    st.title("Matrix")
+    ws = data.app_workspace()
+    try:
+        frameworks = data.frameworks()
+    except CompareError as err:
+        st.error(f"En rammefil kan ikke læses: {err}. Ret filen i data/frameworks/.")
+        return
+    documents = data.documents(ws)
+    if documents.is_empty() or not frameworks:
+        what = "ingen dokumenter" if documents.is_empty() else "ingen rammer i data/frameworks/"
+        st.info(f"Der er {what} endnu.")
+        st.page_link(str(page_script("upload")), label="Upload planer", icon=":material/upload:")
+        return
+
+    year, council, kinds, chosen = _filters(documents, frameworks)
+    if not chosen:
+        st.warning("Vælg mindst én ramme.")
+        return
+    docs = docs_for_year(documents, year, kinds)
+    councils, council_order = _councils(docs, year)
+    if council != ALL:
+        docs = docs.filter(pl.col("doc_id").is_in([d for d, c in councils.items() if c == council]))
+    groups = _group_filter(chosen)
+    if docs.is_empty():
+        st.info("Ingen dokumenter passer til filtrene.")
+        return
+    cells = data.cells(ws, tuple(fw.id for fw in chosen), tuple(kinds))
+    if cells.filter(pl.col("doc_id").is_in(docs["doc_id"].implode())).is_empty():
+        st.info(
+            "Dokumenterne er ikke tagget mod de valgte rammer endnu: kør `compare tag` "
+            "(eller `make run`), så udfyldes matrixen."
+        )
+    view = build_matrix_view(
+        cells, docs, chosen, councils, council_order, _municipality_order(), groups
+    )
+    _missing_members(docs, council, year)
+    selection = _table(view)
+    st.caption(
+        "X = konkret mål · (X) = beskrevet uden konkret resultatniveau · ✓ = vurderet af "
+        "en medarbejder · ⚠ = dokumentet er ændret siden vurderingen · – = ikke tagget. "
+        "Klik på en celle for at se begrundelsen."
+    )
+    with st.expander("Kolonner og dækning"):
+        st.dataframe(view.legend, hide_index=True, width="stretch")
+    _sync_focus(view, selection)
+    _focus(ws, view, docs, chosen, cells)
+
+
+def _filters(
+    documents: pl.DataFrame, frameworks: list[Framework]
+) -> tuple[int | None, str, list[str], list[Framework]]:
+    years: list[Any] = covered_years(
+        documents.filter(pl.col("kind") == KIND_PLAN)
+    ) or covered_years(documents)
+    year_options = [*years, ALL]
+    state.ensure_option(state.MATRIX_YEAR, year_options, year_options[0])
+    cols = st.columns([1, 2, 2, 4])
+    year = cols[0].selectbox("År", year_options, key=state.MATRIX_YEAR)
+    year = None if year == ALL else int(year)
+
+    registry = data.registry()
+    council_options = [ALL, *(registry.councils(year) if year else []), UNKNOWN_COUNCIL]
+    state.ensure_option(state.MATRIX_COUNCIL, council_options, ALL)
+    council = cols[1].selectbox("Råd", council_options, key=state.MATRIX_COUNCIL)
+
+    state.ensure_options(state.MATRIX_KINDS, list(KINDS), [KIND_PLAN])
+    kinds = cols[2].multiselect(
+        "Dokumenttyper",
+        list(KINDS),
+        key=state.MATRIX_KINDS,
+        format_func=lambda k: KIND_NAMES.get(k, k),
+        placeholder="Planer",
+    ) or [KIND_PLAN]
+
+    applicable = [fw for fw in frameworks if year is None or fw.applies_to(year, year)]
+    ids = [fw.id for fw in applicable]
+    titles = {fw.id: fw.title for fw in applicable}
+    if any(i not in ids for i in st.session_state.get(state.MATRIX_FRAMEWORKS, [])):
+        # Another year: its own goals replace the last year's, so start again from all.
+        del st.session_state[state.MATRIX_FRAMEWORKS]
+    state.ensure_options(state.MATRIX_FRAMEWORKS, ids, ids)
+    picked = cols[3].multiselect(
+        "Rammer (side om side)",
+        ids,
+        key=state.MATRIX_FRAMEWORKS,
+        format_func=lambda i: titles.get(i, i),
+        placeholder="Vælg mindst én ramme",
+    )
+    return year, council, kinds, [fw for fw in applicable if fw.id in picked]
+
+
+def _group_filter(chosen: list[Framework]) -> list[str] | None:
+    groups = list(dict.fromkeys(item.group or "" for fw in chosen for item in fw.items))
+    if len(groups) < 2:
+        return None
+    state.ensure_options(state.MATRIX_GROUPS, groups)
+    picked = st.multiselect(
+        "Temagrupper",
+        groups,
+        key=state.MATRIX_GROUPS,
+        format_func=lambda g: g or "(uden gruppe)",
+        placeholder="Alle grupper",
+    )
+    return picked or None
+
+
+def _councils(docs: pl.DataFrame, year: int | None) -> tuple[dict[str, str], list[str]]:
+    """Each document's council (in the filter year, else the plan's own year), in display order."""
+    registry = data.registry()
+    councils: dict[str, str] = {}
+    order: dict[str, None] = {}
+    for doc_id, municipality, first in docs.select("doc_id", "municipality", "year").iter_rows():
+        when = year or first
+        try:
+            council = registry.council(municipality, when) if municipality and when else None
+        except CompareError:
+            council = None
+        councils[doc_id] = council or UNKNOWN_COUNCIL
+    for when in sorted({year} if year else {y for y in docs["year"].to_list() if y}):
+        order.update(dict.fromkeys(registry.councils(when)))
+    return councils, list(order)
+
+
+def _municipality_order() -> dict[str, int]:
+    return {m.name: i for i, m in enumerate(data.registry().municipalities())}
+
+
+def _missing_members(docs: pl.DataFrame, council: str, year: int | None) -> None:
+    """Name the council's municipalities that have no document in view: gaps are findings too."""
+    if council in (ALL, UNKNOWN_COUNCIL) or year is None:
+        return
+    registry = data.registry()
+    present = set(docs["municipality"].drop_nulls().to_list())
+    members = [
+        m.name for m in registry.municipalities() if _council_of(registry, m.name, year) == council
+    ]
+    missing = [name for name in members if name not in present]
+    if missing:
+        st.caption(f"Ingen plan for {year} i workspace fra: {', '.join(missing)}.")
+
+
+def _council_of(registry: Any, name: str, year: int) -> str | None:
+    try:
+        return registry.council(name, year)
+    except CompareError:
+        return None
+
+
+def _table(view: MatrixView) -> Any:
+    """Render the coloured matrix; returns the table's selection event."""
+    table = view.table.to_pandas()
+    styler = table.style.map(cell_style, subset=list(view.columns)).apply(
+        lambda row: [TOTALS_ROW_COLOUR if row.name == 0 else ""] * len(row), axis=1
+    )
+    config: dict[str, Any] = {
+        name: st.column_config.TextColumn(view.labels[name], help=view.helps[name], width=52)
+        for name in view.columns
+    }
+    config[MUNICIPALITY_COL] = st.column_config.TextColumn(MUNICIPALITY_COL, pinned=True)
+    config[COUNCIL_COL] = st.column_config.TextColumn(COUNCIL_COL, width="medium")
+    height = min(38 + 35 * len(table), 760)
+    return st.dataframe(
+        styler,
+        key=state.MATRIX_TABLE,
+        on_select="rerun",
+        selection_mode="single-cell",
+        hide_index=True,
+        column_config=config,
+        height=height,
+        width="stretch",
+    )
+
+
+def _sync_focus(view: MatrixView, event: Any) -> None:
+    """A newly clicked item cell becomes the cell in focus (the pickers below follow it)."""
+    cells = list(getattr(getattr(event, "selection", None), "cells", None) or [])
+    seen = st.session_state.get(state.MATRIX_SEEN_SELECTION)
+    if not cells or cells == seen:
+        return
+    st.session_state[state.MATRIX_SEEN_SELECTION] = cells
+    row, column = cells[0]
+    doc_id = view.row_docs[row] if 0 <= row < len(view.row_docs) else None
+    if doc_id is not None and parse_column(column) is not None:
+        st.session_state[state.PICK_DOC] = doc_id
+        st.session_state[state.PICK_ITEM] = column
+
+
+def _focus(
+    ws: Workspace,
+    view: MatrixView,
+    docs: pl.DataFrame,
+    chosen: list[Framework],
+    cells: pl.DataFrame,
+) -> None:
+    """The two pickers of the cell in focus, then its evidence and review form."""
+    doc_ids = [d for d in view.row_docs if d is not None]
+    if not doc_ids or not view.columns:
+        return
+    labels = dict(zip(view.row_docs, view.table[MUNICIPALITY_COL].to_list(), strict=True))
+    years = dict(zip(view.row_docs, view.table["År"].to_list(), strict=True))
+    columns = list(view.columns)
+    start = first_cell(view) or (doc_ids[0], columns[0])
+    state.ensure_option(state.PICK_DOC, doc_ids, start[0])
+    state.ensure_option(state.PICK_ITEM, columns, start[1])
+    frameworks = {fw.id: fw for fw in chosen}
+
+    def item_label(name: str) -> str:
+        fw_id, item_id = view.columns[name]
+        return f"{view.labels[name]} · {frameworks[fw_id].item(item_id).label}"
+
+    st.divider()
+    left, right = st.columns([1, 2])
+    doc_id = left.selectbox(
+        "Kommune", doc_ids, key=state.PICK_DOC, format_func=lambda d: f"{labels[d]} {years[d]}"
+    )
+    column = right.selectbox("Punkt", columns, key=state.PICK_ITEM, format_func=item_label)
+    fw_id, item_id = view.columns[column]
+    doc = docs.filter(pl.col("doc_id") == doc_id).row(0, named=True)
+    render_cell(ws, doc, frameworks[fw_id], item_id, current_cell(cells, doc_id, fw_id, item_id))

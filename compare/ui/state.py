@@ -1,0 +1,137 @@
+"""Every session-state key the app uses, and the few helpers that read or prepare them.
+
+Pages never spell a key as a string literal: they use the names here, so two pages cannot collide
+and a test can find a widget by the same name (`at.selectbox(key=state.MATRIX_YEAR)`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+# App frame (app.py, sidebar).
+AUTHENTICATED = "auth_ok"  # True once the password (if one is configured) was given
+PASSWORD = "auth_password"  # the password input of the gate
+REVIEWER = "reviewer"  # the analyst's name, recorded with every decision
+FLASH = "flash"  # (kind, message) shown once at the top of the next run
+
+# Matrix page: filters.
+MATRIX_FRAMEWORKS = "matrix_frameworks"
+MATRIX_COUNCIL = "matrix_council"
+MATRIX_YEAR = "matrix_year"
+MATRIX_KINDS = "matrix_kinds"
+MATRIX_GROUPS = "matrix_groups"
+# Matrix page: the table and the cell in focus.
+MATRIX_TABLE = "matrix_table"  # st.dataframe selection state
+MATRIX_SEEN_SELECTION = "matrix_seen_selection"  # last table selection acted upon
+PICK_DOC = "matrix_pick_doc"  # doc_id of the row in focus
+PICK_ITEM = "matrix_pick_item"  # "framework_id::item_id" of the column in focus
+MATRIX_OPEN = "matrix_open"  # prefix: "show in the plan" buttons under each passage
+# Matrix page: the review form for the cell in focus.
+REVIEW_FOR = "review_for"  # the cell the form below was prepared for
+REVIEW_LEVEL = "review_level"
+REVIEW_NOTE = "review_note"
+REVIEW_CONFIRM = "review_confirm"
+REVIEW_SAVE = "review_save"
+REVIEW_UNDO = "review_undo"
+
+# Upload page.
+UPLOAD_FILES = "upload_files"
+UPLOAD_RUN = "upload_run"
+UPLOAD_RESULT = "upload_result"  # the last run's outcome, shown until the next run
+
+# --- Analysis pages (H7): Temaoversigt, Plan, Sammenlign år, Søg, Rammer --------------------
+OVERVIEW_FRAMEWORK = "overview_framework"
+OVERVIEW_YEAR = "overview_year"
+OVERVIEW_COUNCIL = "overview_council"
+OVERVIEW_DRAFT = "overview_draft"  # prefix: one editable draft text area per item
+OVERVIEW_OPEN = "overview_open"  # prefix: "open the plan" buttons under each passage
+PLAN_DOC = "plan_doc"  # doc_id shown on the plan page (set by other pages to open a plan)
+PLAN_SEG = "plan_seg"  # (doc_id, seg_no) a link from search or overview points at
+PLAN_SECTION = "plan_section"  # section_no picked in the outline (-1: the whole plan)
+PLAN_META_MUNICIPALITY = "plan_meta_municipality"
+PLAN_META_YEAR = "plan_meta_year"
+PLAN_META_YEAR_TO = "plan_meta_year_to"
+PLAN_META_KIND = "plan_meta_kind"
+PLAN_META_SAVE = "plan_meta_save"
+YEARS_MUNICIPALITY = "years_municipality"
+YEARS_A = "years_a"
+YEARS_B = "years_b"
+SEARCH_QUERY = "search_query"
+SEARCH_PLANS_ONLY = "search_plans_only"
+SEARCH_LIMIT = "search_limit"
+SEARCH_OPEN = "search_open"  # prefix: "open the plan" button per hit
+FW_NEW_ID = "fw_new_id"
+FW_NEW_TITLE = "fw_new_title"
+FW_NEW_KIND = "fw_new_kind"
+FW_NEW_YEAR = "fw_new_year"
+FW_NEW_TITLES = "fw_new_titles"
+FW_NEW_SAVE = "fw_new_save"
+FW_UPLOAD = "fw_upload"
+FW_UPLOAD_SAVE = "fw_upload_save"
+FW_RESULT = "fw_result"  # the last add's outcome, shown until the next one
+
+ANALYSIS_PERSISTENT: tuple[str, ...] = (
+    OVERVIEW_FRAMEWORK, OVERVIEW_YEAR, OVERVIEW_COUNCIL, PLAN_DOC, YEARS_MUNICIPALITY, YEARS_A,
+    YEARS_B, SEARCH_QUERY, SEARCH_PLANS_ONLY, SEARCH_LIMIT,
+)
+# --- end of analysis pages' keys -------------------------------------------------------------
+
+# Widget values Streamlit would drop when their page is not shown; kept across page switches.
+PERSISTENT: tuple[str, ...] = (
+    REVIEWER,
+    MATRIX_FRAMEWORKS,
+    MATRIX_COUNCIL,
+    MATRIX_YEAR,
+    MATRIX_KINDS,
+    MATRIX_GROUPS,
+    *ANALYSIS_PERSISTENT,
+)
+
+
+def init() -> None:
+    """Prepare the session on every run: defaults set once, filter values kept across pages."""
+    st.session_state.setdefault(AUTHENTICATED, False)
+    st.session_state.setdefault(REVIEWER, "")
+    for key in PERSISTENT:
+        if key in st.session_state:
+            # Re-assigning a widget's value detaches it from the widget, so Streamlit keeps it
+            # while another page (without that widget) is shown.
+            st.session_state[key] = st.session_state[key]
+
+
+def reviewer() -> str:
+    """The analyst's name from the sidebar, stripped ("" until one is typed)."""
+    return str(st.session_state.get(REVIEWER, "")).strip()
+
+
+def flash(kind: str, message: str) -> None:
+    """Queue one message (`kind` is "success", "info", "warning" or "error") for the next run."""
+    st.session_state[FLASH] = (kind, message)
+
+
+def show_flash() -> None:
+    """Show and forget the queued message, if any."""
+    queued = st.session_state.pop(FLASH, None)
+    if queued:
+        kind, message = queued
+        getattr(st, kind, st.info)(message)
+
+
+def ensure_option(key: str, options: list[Any], default: Any = None) -> None:
+    """Reset a selectbox's stored value when it is no longer among its options."""
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+    if key not in st.session_state and default is not None and default in options:
+        st.session_state[key] = default
+
+
+def ensure_options(key: str, options: list[Any], default: list[Any] | None = None) -> None:
+    """Drop stored multiselect values that are no longer options (else Streamlit raises)."""
+    if key in st.session_state:
+        kept = [v for v in st.session_state[key] if v in options]
+        if kept != st.session_state[key]:
+            st.session_state[key] = kept
+    elif default is not None:
+        st.session_state[key] = [v for v in default if v in options]

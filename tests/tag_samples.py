@@ -1,0 +1,79 @@
+"""Small in-memory plans for tagger tests: an outline becomes DOCUMENTS and SEGMENTS frames."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from compare.schema import DOCUMENTS, HEADING_SEPARATOR, SEGMENTS, conform
+from compare.text import clean_display, normalise
+
+# An outline entry: (heading text or None for text before any heading, heading level, paragraphs)
+Outline = list[tuple[str | None, int, list[str]]]
+
+
+def plan_segments(doc_id: str, outline: Outline) -> pl.DataFrame:
+    """The SEGMENTS frame of a plan written as an outline, as ingestion would produce it."""
+    rows: list[dict] = []
+    stack: list[tuple[int, str]] = []
+    section = 0
+    line = 1
+    for heading, level, paragraphs in outline:
+        if heading is not None:
+            section += 1
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, heading))
+            rows.append(_row(doc_id, len(rows), section, stack, True, level, heading, line))
+            line += 2
+        for text in paragraphs:
+            rows.append(_row(doc_id, len(rows), section, stack, False, 0, text, line))
+            line += 2
+    return conform(pl.DataFrame(rows), SEGMENTS)
+
+
+def _row(
+    doc_id: str,
+    seg_no: int,
+    section: int,
+    stack: list[tuple[int, str]],
+    is_heading: bool,
+    level: int,
+    text: str,
+    line: int,
+) -> dict:
+    return {
+        "doc_id": doc_id,
+        "seg_no": seg_no,
+        "section_no": section,
+        "heading_path": HEADING_SEPARATOR.join(t for _, t in stack),
+        "is_heading": is_heading,
+        "level": level,
+        "text": clean_display(text),
+        "norm": normalise(text),
+        "page": 1,
+        "line_start": line,
+        "line_end": line,
+    }
+
+
+def plan_documents(
+    rows: list[tuple[str, int | None, int | None]], kind: str = "plan"
+) -> pl.DataFrame:
+    """A DOCUMENTS frame for (doc_id, year, year_to) rows of København plans."""
+    return conform(
+        pl.DataFrame(
+            [
+                {
+                    "doc_id": d,
+                    "year": y,
+                    "year_to": yt,
+                    "text_hash": f"text-{d}",
+                    "kind": kind,
+                    "municipality": "København",
+                    "file_name": f"{d}.txt",
+                }
+                for d, y, yt in rows
+            ]
+        ),
+        DOCUMENTS,
+    )

@@ -1,0 +1,148 @@
+"""End to end in a real browser: the app served by Streamlit, opened in headless Chromium.
+
+Needs Debian's `chromium` at /usr/bin/chromium (`make system-deps`); skips with the reason where
+it is absent. Playwright drives it; no browser is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from compare.frameworks import load_frameworks
+from compare.workspace import ENV_VAR
+from tests.app_support import APP, copy_workspace, seeded_workspace
+
+pytestmark = [pytest.mark.browser, pytest.mark.seeds, pytest.mark.slow]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOT = APP.parent / "exports" / "matrix.png"
+STARTUP_LIMIT = 60.0  # seconds for the server to answer /_stcore/health
+WAIT_MS = 30_000  # for an element to appear
+YEAR = 2022  # the newest plan among the seeds: the matrix opens on its year
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def app_url(
+    tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, tmp_path: Path
+) -> Iterator[str]:
+    """The app served on a free localhost port over a copy of the seeded workspace."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (make system-deps)")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    ws = copy_workspace(seeded_workspace(tmp_path_factory, seeds_dir), tmp_path / "workspace")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = (tmp_path / "streamlit.log").open("w")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(APP),
+            "--server.headless=true",
+            "--server.address=127.0.0.1",
+            f"--server.port={port}",
+            "--browser.gatherUsageStats=false",
+        ],
+        cwd=APP.parent,
+        env={**os.environ, ENV_VAR: str(ws.root)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + STARTUP_LIMIT
+        while not _healthy(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail(
+                    "the app did not start:\n" + (tmp_path / "streamlit.log").read_text()[-3000:]
+                )
+            time.sleep(0.2)  # polling for readiness, not timing anything
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def test_matrix_and_a_cells_evidence_render_in_chromium(app_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1700})
+            page.goto(app_url)  # with plans in the workspace, the app opens on the matrix
+            page.wait_for_selector("h1:has-text('Matrix')", timeout=WAIT_MS)
+            grid = page.wait_for_selector("[data-testid='stDataFrame']", timeout=WAIT_MS)
+            # The grid is a canvas; its accessible twin holds the cell texts.
+            page.wait_for_selector(
+                "[data-testid='stDataFrame'] td:has-text('København')",
+                state="attached",
+                timeout=WAIT_MS,
+            )
+            before = page.locator("h3").first.inner_text(timeout=WAIT_MS)
+            # Pick a cell other than the one in focus: the first or second item of the first
+            # framework. Click the plan row's name (row 0 holds the totals), then step right:
+            # Kommune -> Råd -> År -> first item.
+            first = next(fw for fw in load_frameworks() if fw.applies_to(YEAR, YEAR))
+            labels = [item.label for item in first.items[:2]]
+            steps, label = (3, labels[0]) if labels[0] not in before else (4, labels[1])
+            box = grid.bounding_box()
+            page.mouse.click(box["x"] + 30, box["y"] + 35 + 35 + 17)
+            for _ in range(steps):
+                page.keyboard.press("ArrowRight")
+            page.wait_for_selector(f"h3:has-text('{label[:30]}')", timeout=WAIT_MS)
+            page.wait_for_selector("text=Tekstpassager", timeout=WAIT_MS)
+            page.wait_for_selector("text=Din vurdering", timeout=WAIT_MS)
+            heading = page.locator("h3").first.inner_text()
+            # Confirm the tagger's level under a name: the cell is marked reviewed.
+            name = page.get_by_label("Dit navn", exact=True).and_(page.locator("input"))
+            name.fill("Anna Analytiker")
+            name.press("Enter")
+            page.get_by_role("button", name="Bekræft").click()
+            page.wait_for_selector("text=Bekræftet", timeout=WAIT_MS)
+            page.wait_for_selector(
+                "[data-testid='stDataFrame'] td:has-text('✓')", state="attached", timeout=WAIT_MS
+            )
+            SCREENSHOT.parent.mkdir(exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT), full_page=True)
+        finally:
+            browser.close()
+    assert heading.startswith(f"København {YEAR}") and label in heading
+    assert SCREENSHOT.stat().st_size > 10_000
