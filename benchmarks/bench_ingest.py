@@ -11,8 +11,6 @@ OCR-damaged), Markdown, PDF and DOCX — ingests it into a fresh temporary works
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import tempfile
 import time
@@ -24,24 +22,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from corpus import generate_corpus  # noqa: E402
+from machine import machine  # noqa: E402
 
 from compare.ingest import ingest_paths, parse_document, segment  # noqa: E402
 from compare.ingest.readers import load_bytes  # noqa: E402
 from compare.metadata import detect_metadata  # noqa: E402
 from compare.workspace import Workspace  # noqa: E402
-
-
-def machine() -> str:
-    """CPU model, core count and Python version, for quoting a figure with its machine."""
-    model = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} cores (nproc), Python {platform.python_version()}"
 
 
 def stage_times(files: list[Path]) -> tuple[dict[str, float], dict[str, list[float]]]:

@@ -18,28 +18,37 @@ class UnreadableDocument(CompareError):
         super().__init__(f"{self.path.name}: {reason}")
 
 
-class BadFramework(CompareError):
-    """A framework file is malformed; names the file, the line where known, and the problem."""
+class BadDataFile(CompareError):
+    """A data file staff edit is malformed; the message names the file, the line and the problem."""
+
+    kind = "file"  # what to call the file when no path is known
 
     def __init__(self, path: Path | str | None, problem: str, line: int | None = None) -> None:
         self.path = Path(path) if path is not None else None
         self.problem = problem
         self.line = line
-        where = self.path.name if self.path is not None else "framework"
+        where = self.path.name if self.path is not None else self.kind
         if line is not None:
             where += f", line {line}"
         super().__init__(f"{where}: {problem}")
 
 
-class BadRegistry(CompareError):
-    """A registry data file (data/municipalities.csv etc.) is malformed; names file and line."""
+class BadFramework(BadDataFile):
+    """A framework file (data/frameworks/*.toml, .csv, .xlsx) is malformed."""
 
-    def __init__(self, path: Path | str, problem: str, line: int | None = None) -> None:
-        self.path = Path(path)
-        self.problem = problem
-        self.line = line
-        where = self.path.name if line is None else f"{self.path.name}, line {line}"
-        super().__init__(f"{where}: {problem}")
+    kind = "framework"
+
+
+class BadRegistry(BadDataFile):
+    """A registry data file (data/municipalities.csv etc.) is malformed."""
+
+    kind = "registry"
+
+
+class BadGold(BadDataFile):
+    """A gold file for `compare evaluate` is malformed."""
+
+    kind = "gold file"
 
 
 class UnknownMunicipality(CompareError):
@@ -52,14 +61,3 @@ class UnknownFramework(CompareError):
 
 class ExportError(CompareError):
     """A workbook could not be written or read back (bad folder, locked file, unmappable cell)."""
-
-
-class BadGold(CompareError):
-    """A gold file for `compare evaluate` is malformed; names the file, the line and the problem."""
-
-    def __init__(self, path: Path | str, problem: str, line: int | None = None) -> None:
-        self.path = Path(path)
-        self.problem = problem
-        self.line = line
-        where = self.path.name if line is None else f"{self.path.name}, line {line}"
-        super().__init__(f"{where}: {problem}")

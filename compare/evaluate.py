@@ -118,7 +118,9 @@ def _match_documents(gold: pl.DataFrame, documents: pl.DataFrame) -> dict[tuple[
         ]
         if candidates:
             best = min(
-                candidates, key=lambda r: (r["year"] != year, r["kind"] != KIND_PLAN, r["doc_id"])
+                candidates,
+                key=lambda r: (r["year"] != year, r["kind"] != KIND_PLAN,
+                               r.get("superseded_by") is not None, r["doc_id"]),
             )
             found[(municipality, year)] = best["doc_id"]
     return found

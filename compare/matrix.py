@@ -23,6 +23,7 @@ from compare.schema import (
     conform,
     empty_frame,
 )
+from compare.versions import current_documents, superseded_pairs
 from compare.workspace import Workspace
 
 _CELL_KEY = ["doc_id", "framework_id", "item_id"]
@@ -30,18 +31,21 @@ _CELL_KEY = ["doc_id", "framework_id", "item_id"]
 
 def matrix_cells(ws: Workspace, framework_ids: Iterable[str] | None = None,
                  kinds: Iterable[str] | None = (KIND_PLAN,),
-                 store: ReviewStore | None = None) -> pl.DataFrame:
+                 store: ReviewStore | None = None, *,
+                 include_superseded: bool = False) -> pl.DataFrame:
     """The effective matrix in long form: tagger level, overridden by the latest decision.
 
-    Only plans by default (`kinds=None` for every kind); all frameworks unless `framework_ids`.
+    Only plans by default (`kinds=None` for every kind); all frameworks unless `framework_ids`;
+    only the current version of a revised plan unless `include_superseded` (`compare.versions`).
     A decided cell is `reviewed`; it is flagged `recheck` when the document's text changed since.
-    A decision on a document that was replaced by a new version (same municipality and year)
-    carries over to the new one, flagged `recheck`. Order: municipality (registry order), year,
-    document, framework, item.
+    A decision on a document that was replaced by a new version (superseded, or removed from
+    the workspace) carries over to the new one, flagged `recheck`. Order: municipality
+    (registry order), year, document, framework, item.
     """
     store = store or ReviewStore.for_workspace(ws)
     all_docs = load_documents(ws, store)
-    docs = all_docs if kinds is None else all_docs.filter(pl.col("kind").is_in(list(kinds)))
+    docs = all_docs if include_superseded else current_documents(all_docs)
+    docs = docs if kinds is None else docs.filter(pl.col("kind").is_in(list(kinds)))
     wanted = None if framework_ids is None else list(framework_ids)
     tags = ws.read_tags().select(*_CELL_KEY, pl.col("level").alias("tagger_level"), "score")
     decisions = store.latest()
@@ -145,19 +149,33 @@ def row_totals(cells: pl.DataFrame, framework: Framework) -> pl.DataFrame:
 
 def _carry_over(decisions: pl.DataFrame, all_docs: pl.DataFrame,
                 targets: pl.DataFrame) -> pl.DataFrame:
-    """Move decisions on documents no longer in the workspace to the current plan of the same
-    municipality whose period contains the decision's year, unless that plan has its own."""
+    """Carry decisions on replaced documents over to the current plan, unless it has its own.
+
+    A superseded version's decisions go to the version that superseded it; those of a document
+    no longer in the workspace go to the current plans in `targets` of the same municipality
+    whose period contains the decision's year. Where several old decisions meet in one cell
+    the latest wins; the superseded document keeps its own decisions too.
+    """
     known = decisions["doc_id"].is_in(all_docs["doc_id"].implode())
+    newer = superseded_pairs(all_docs)
     orphans = decisions.filter(~known & pl.col("municipality").is_not_null()
                                & pl.col("year").is_not_null())
-    if orphans.is_empty():
+    replaced = decisions.filter(pl.col("doc_id").is_in(list(newer)))
+    if orphans.is_empty() and replaced.is_empty():
         return decisions.filter(known)
-    plans = targets.filter(pl.col("municipality").is_not_null() & pl.col("year").is_not_null())
-    moved = (orphans.drop("doc_id")
-             .join(plans.select("doc_id", "municipality", pl.col("year").alias("_from"),
-                                pl.coalesce("year_to", "year").alias("_to")), on="municipality")
-             .filter(pl.col("year").is_between(pl.col("_from"), pl.col("_to")))
-             .drop("_from", "_to")
+    plans = current_documents(targets).filter(pl.col("municipality").is_not_null()
+                                              & pl.col("year").is_not_null())
+    by_period = (orphans.drop("doc_id")
+                 .join(plans.select("doc_id", "municipality", pl.col("year").alias("_from"),
+                                    pl.coalesce("year_to", "year").alias("_to")),
+                       on="municipality")
+                 .filter(pl.col("year").is_between(pl.col("_from"), pl.col("_to")))
+                 .drop("_from", "_to"))
+    by_version = replaced.with_columns(
+        pl.col("doc_id").replace_strict(newer, return_dtype=pl.Utf8))
+    moved = (pl.concat([by_version.select(decisions.columns),
+                        by_period.select(decisions.columns)])
+             .filter(pl.col("doc_id").is_in(plans["doc_id"].implode()))
              .sort("id").unique(_CELL_KEY, keep="last")
              .join(decisions.filter(known), on=_CELL_KEY, how="anti")
              .select(decisions.columns))

@@ -22,6 +22,7 @@ from compare.review_db import (
 )
 from compare.schema import KIND_PLAN
 from compare.text import fold_name
+from compare.versions import current_documents, mark_superseded
 from compare.workspace import Workspace
 
 __all__ = ["DECISIONS", "METADATA_CHANGES", "METADATA_FIELDS", "REMARK_ITEM", "ReviewStore",
@@ -33,12 +34,13 @@ def load_documents(ws: Workspace, store: ReviewStore | None = None) -> pl.DataFr
 
     Use this wherever documents are shown, tagged or put in a matrix, so a corrected
     municipality or year is the one everybody sees. An overridden municipality clears the
-    detection's "unsure" note: an analyst has settled it.
+    detection's "unsure" note: an analyst has settled it. The DOCUMENTS columns come with a
+    computed `superseded_by` (`compare.versions`): the doc_id of the plan's newer version.
     """
     docs = ws.read_documents()
     overrides = (store or ReviewStore.for_workspace(ws)).metadata_overrides()
     if docs.is_empty() or overrides.is_empty():
-        return docs
+        return mark_superseded(docs)
     wide = overrides.pivot(on="field", index="doc_id", values="value")
     wide = wide.rename({field: f"__{field}" for field in wide.columns if field != "doc_id"})
     merged = docs.join(wide, on="doc_id", how="left")
@@ -55,7 +57,7 @@ def load_documents(ws: Workspace, store: ReviewStore | None = None) -> pl.DataFr
     merged = merged.with_columns(
         pl.when(pl.col("year_to").is_null() | (pl.col("year_to") < pl.col("year")))
         .then(pl.col("year")).otherwise(pl.col("year_to")).alias("year_to"))
-    return merged.select(docs.columns)
+    return mark_superseded(merged.select(docs.columns))
 
 
 def document_row(documents: pl.DataFrame, doc_id: str) -> dict[str, Any]:
@@ -68,12 +70,14 @@ def document_row(documents: pl.DataFrame, doc_id: str) -> dict[str, Any]:
 
 
 def find_plan(documents: pl.DataFrame, municipality: str, year: int) -> dict[str, Any]:
-    """The one plan of `municipality` whose period contains `year`, or a CompareError.
+    """The one current plan of `municipality` whose period contains `year`, or a CompareError.
 
-    Names are compared folded (case, Danish letters and OCR slips aside).
+    Names are compared folded (case, Danish letters and OCR slips aside); superseded versions
+    (see `compare.versions`) are left out.
     """
     wanted = fold_name(municipality)
-    plans = [row for row in documents.filter(pl.col("kind") == KIND_PLAN).to_dicts()
+    plans = [row for row in current_documents(documents).filter(pl.col("kind") == KIND_PLAN)
+             .to_dicts()
              if row["municipality"] and fold_name(row["municipality"]) == wanted
              and row["year"] is not None
              and row["year"] <= year <= (row["year_to"] or row["year"])]

@@ -43,3 +43,10 @@ def test_python_dash_m_compare_runs() -> None:
                             text=True, timeout=60)
     assert result.returncode == 0
     assert "employment plans" in result.stdout
+
+
+def test_public_api_names_resolve() -> None:
+    import compare
+
+    missing = [name for name in compare.__all__ if not callable(getattr(compare, name, None))]
+    assert not missing

@@ -18,6 +18,7 @@ from compare.errors import CompareError
 from compare.ingest import DEFAULT_MAX_BYTES, DocumentSummary, collect_files, ingest_paths
 from compare.ingest.overrides import YEAR_RANGE, Overrides
 from compare.schema import KINDS
+from compare.versions import SUPERSEDED_BY, mark_superseded
 from compare.workspace import Workspace
 
 PROGRESS_MIN_FILES = 4  # a bar for a handful of files is noise
@@ -89,10 +90,14 @@ def ingest_command(paths: tuple[Path, ...], workspace_dir: Path | None,
                                + ", ".join(str(p) for p in paths))
     reviewer = os.environ.get(REVIEWER_ENV) or "ingest"
     report = _run_with_progress(files, ws, overrides, int(max_mb * 1024 * 1024), reviewer)
+    replaced = _replaced_versions(ws) if report.added else {}
     for doc in report.added:
         click.echo(_summary_line(doc))
         if doc.municipality_note:
             click.echo(f"  note: {doc.municipality_note}")
+        for old in replaced.get(doc.doc_id, []):
+            click.echo(f"  note: replaces {old} in the matrix (a newer version of the same "
+                       "plan); decisions on it carry over, flagged for re-check")
     if report.duplicates:
         stored = ws.read_documents()
         names = dict(zip(stored["doc_id"], stored["file_name"], strict=True))
@@ -116,6 +121,15 @@ def _documents(ws: Workspace) -> pl.DataFrame:
     return load_documents(ws)
 
 
+def _replaced_versions(ws: Workspace) -> dict[str, list[str]]:
+    """{current doc_id: file names of the versions it supersedes}."""
+    docs = mark_superseded(_documents(ws)).filter(pl.col(SUPERSEDED_BY).is_not_null())
+    replaced: dict[str, list[str]] = {}
+    for by, name in docs.sort("file_name").select(SUPERSEDED_BY, "file_name").iter_rows():
+        replaced.setdefault(by, []).append(name)
+    return replaced
+
+
 def _safe_cell(value: object) -> object:
     """Text that a spreadsheet would run as a formula, prefixed so it stays text."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
@@ -131,12 +145,17 @@ def _safe_cell(value: object) -> object:
 def documents_command(workspace_dir: Path | None, fmt: str) -> None:
     """List the documents in the workspace, one per line, with the analysts' corrections applied.
 
-    Columns: file name, municipality, year (or period), kind, pages, sections, id.
+    Columns: file name, municipality, year (or period), kind, pages, sections, id. A plan
+    replaced by a newer version of the same municipality and year is marked "superseded by"
+    that file (in CSV: the `superseded_by` column holds its id); only the newest is in the
+    matrix.
     """
     ws = open_workspace(workspace_dir)
-    docs = _documents(ws).sort("municipality", "year", "file_name", nulls_last=True)
+    docs = mark_superseded(_documents(ws)).sort("municipality", "year", "file_name",
+                                                 nulls_last=True)
+    names = dict(zip(docs["doc_id"], docs["file_name"], strict=True))
     header = ["file_name", "municipality", "year", "kind", "pages", "sections", "doc_id"]
-    rows = []
+    rows, newer = [], []
     for row in docs.iter_rows(named=True):
         year, year_to = row["year"], row["year_to"]
         period = "" if year is None else (
@@ -144,16 +163,20 @@ def documents_command(workspace_dir: Path | None, fmt: str) -> None:
         rows.append([row["file_name"], row["municipality"] or "", period, row["kind"] or "",
                      "" if row["pages"] is None else str(row["pages"]),
                      str(row["n_sections"] or 0), row["doc_id"]])
+        newer.append(row[SUPERSEDED_BY])
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows([[_safe_cell(v) for v in r] for r in rows])
+        writer.writerow([*header, SUPERSEDED_BY])
+        writer.writerows([[_safe_cell(v) for v in [*r, by or ""]]
+                          for r, by in zip(rows, newer, strict=True)])
         click.echo(buffer.getvalue(), nl=False)
         return
     if not rows:
         click.echo(f"no documents in {ws.root}; add some with `compare ingest PATH`")
         return
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    for r in [header, *rows]:
+    for r, by in zip([header, *rows], [None, *newer], strict=True):
         click.echo("  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+        if by is not None:
+            click.echo(f"  superseded by {names.get(by, by)} ({by}): not in the matrix")

@@ -5,9 +5,10 @@ compared with exactly what the export would write for it now.
 
 A row is a jobcentre in the registry's order for the council and year (a joint jobcentre such as
 Tårnby-Dragør is one row for its member municipalities). A row's plans are, per member
-municipality, the plans whose period covers the year, the most recently started ones. Where a
-row has several plans, an item's level is the strongest any of them has (`X` over `(X)` over
-blank), and that plan's cell supplies the evidence link, the quote and the reviewed mark.
+municipality, the plans whose period covers the year, the most recently started ones (current
+versions only: a revised plan replaces the one it revises). Where a row has several plans, an
+item's level is the strongest any of them has (`X` over `(X)` over blank), and that plan's cell
+supplies the evidence link, the quote and the reviewed mark.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from compare.frameworks import Framework
 from compare.registry import Registry
 from compare.schema import KIND_PLAN, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
 from compare.text import fold_name
+from compare.versions import current_documents
 
 LEVEL_RANK = {LEVEL_TARGET: 2, LEVEL_ADDRESSED: 1, LEVEL_NONE: 0}
 
@@ -67,8 +69,11 @@ class MatrixRow:
 
 
 def plans_for_year(documents: pl.DataFrame, year: int) -> pl.DataFrame:
-    """The plans whose period covers `year`; per municipality only the most recently started."""
-    covering = documents.filter(
+    """The plans whose period covers `year`; per municipality only the most recently started.
+
+    Superseded versions of a revised plan are left out (the rule of `compare.versions`).
+    """
+    covering = current_documents(documents).filter(
         (pl.col("kind") == KIND_PLAN)
         & pl.col("municipality").is_not_null()
         & (pl.col("year") <= year)

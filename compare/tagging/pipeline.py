@@ -16,7 +16,7 @@ import pyarrow as pa
 from compare.frameworks import Framework
 from compare.schema import EVIDENCE, TAGS, conform, empty_frame
 from compare.tagging.score import Decision, Passage, UnitEvidence, decide, quote
-from compare.tagging.terms import find_terms, idf_weights, term_table
+from compare.tagging.terms import find_terms, idf_weights, term_table, with_elisions
 from compare.tagging.units import (
     DocUnits,
     build_units,
@@ -25,7 +25,7 @@ from compare.tagging.units import (
     unit_column,
 )
 
-TAGGER_VERSION = "1"  # part of the stored framework hash: a new tagger redoes stored tags
+TAGGER_VERSION = "2"  # part of the stored framework hash: a new tagger redoes stored tags
 
 
 def applicable_pairs(
@@ -162,7 +162,7 @@ def _item_evidence(
         schema={"dkey": pl.Int32, "ikey": pl.Int32},
         orient="row",
     )
-    keyed = segs.select(
+    keyed = with_elisions(segs, terms["term"].to_list()).select(
         pl.col("doc_id").replace_strict(dkey, return_dtype=pl.Int32), "seg_no", "norm", "unit_no"
     )
     found = find_terms(keyed, terms["pattern"].to_list()).rename({"doc_id": "dkey"})

@@ -4,8 +4,11 @@ A target sentence says what *shall* be reached (`skal`, `mål`, `målet er`, `m�
 `forventes`, ...) and gives a measure: a percentage, a number, or a rank (`top 10`,
 `bedst i klyngen`, `bedre end gennemsnittet`, `førerposition`). Numbers that measure nothing —
 years, dates and ordinals (`2. kvartal`), money put in (`120 mio. kr.`), ages, section numbers —
-do not count. Matching runs on OCR-folded term keys, so `Mal Kgbenhavn skal vere blandt de 10
-bedste` is read like the clean text.
+do not count. A target the plan quotes from someone else (`Udlændinge- og Integrationsministeriet
+har opsat en målsætning om ...`, `regeringens mål`, `på landsplan`) is not the plan's own unless
+the sentence also says the plan takes it on (`kommunen`, `vi`, `jobcentret`); a forecast of a
+count (`forventer at modtage 30 kvoteflygtninge`) sets no target. Matching runs on OCR-folded
+term keys, so `Mal Kgbenhavn skal vere blandt de 10 bedste` is read like the clean text.
 """
 
 from __future__ import annotations
@@ -85,6 +88,34 @@ _CUE_WORDS = {
     "succeskriterium",
     "succeskriteriet",
 }
+_FORECAST_WORDS = {
+    "forventer",
+    "forventes",
+    "forventning",
+}  # cues of a forecast, weaker than "skal"
+
+# Whose target: an outside authority (matched as the end of a key: `integrationsministeriet`)
+# and the plan's own voice.
+_AUTHORITY_ENDINGS = ("ministeriet", "ministeren", "regeringen", "folketinget")
+_AUTHORITY_WORDS = {"landsplan", "landsniveau", "nationalt", "aftalepartierne"}
+_OWN_WORDS = {"kommunen", "kommunens", "vi", "jobcentret", "jobcentrets", "forvaltningen"}
+
+
+@lru_cache(maxsize=1)
+def _whose() -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+    return (
+        tuple(term_key(w) for w in _AUTHORITY_ENDINGS),
+        frozenset(term_key(w) for w in _AUTHORITY_WORDS),
+        frozenset(term_key(w) for w in _OWN_WORDS),
+    )
+
+
+def is_quoted_target(keys: list[str]) -> bool:
+    """True if a sentence's target is someone else's: an outside authority, not the plan's voice."""
+    endings, authority, own = _whose()
+    if any(k in own for k in keys):
+        return False
+    return any(k in authority or k.endswith(endings) for k in keys)
 
 
 @lru_cache(maxsize=1)
@@ -132,7 +163,7 @@ def target_strength(sentence: str) -> float:
     percent, rank, cue = _keys()
     keys = [term_key(w) for w in words(sentence)]
     key_set = set(keys)
-    if not key_set & cue:
+    if not key_set & cue or is_quoted_target(keys):
         return 0.0
     measures = _measures(_LEADING_NUMBER.sub("", sentence))
     has_percent = "%" in sentence or bool(key_set & percent)
@@ -143,7 +174,14 @@ def target_strength(sentence: str) -> float:
         return 2.0
     if has_rank and key_set & {term_key("førerposition"), term_key("sammenlignelige")}:
         return 2.0
-    return 1.0 if measures else 0.0
+    # "forventer at modtage 30 kvoteflygtninge" is a forecast: a bare count after a word of
+    # expectation sets no result level; a count after "skal" or "måltal" does.
+    return 1.0 if measures and key_set & cue - _forecast_keys() else 0.0
+
+
+@lru_cache(maxsize=1)
+def _forecast_keys() -> frozenset[str]:
+    return frozenset(term_key(w) for w in _FORECAST_WORDS)
 
 
 @lru_cache(maxsize=65536)

@@ -6,10 +6,15 @@ matches as the start of a longer word, because Danish writes compounds as one wo
 (`flygtning` matches `flygtningeindsatsen`, `handicap` matches `handicapkompenserende`).
 All items' terms become one list of patterns that Polars' Aho-Corasick `extract_many` finds in
 all segments at once.
+
+Danish elides the shared tail of compounds in a list: "lære- og elevpladser" means
+"lærepladser og elevpladser". `elided_keys` completes such words, so that a term matches the
+elided form as it matches the whole word.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import TypeVar
@@ -44,6 +49,74 @@ forhold kvalitet indhold central centrale vigtig vigtige øget øge øges kommer
 tager hånd sætter sætte ift vedr mv fx etc herunder bl kan mere rettet målrettet fælles
 lang længere særlig særlige
 """
+
+# "lære- og elevpladser", "lære-, elev- og praktikpladser" (OCR may read "og" as "0g").
+_ELISION = re.compile(
+    r"((?:\b\w{2,}-,?\s+)+)(?:og|0g|eller|samt|&)\s+(\w{5,})", re.IGNORECASE | re.UNICODE
+)
+_ELIDED_WORD = re.compile(r"(\w{2,})-")
+MIN_TAIL_CHARS = 4  # the shared tail of an elided compound is a word: "pladser", "indsats"
+
+
+def elided_keys(text: str, terms: frozenset[str]) -> list[str]:
+    """Term keys of the compounds a text writes elided that match one of the one-word terms.
+
+    In "lære- og elevpladser" the first word borrows a tail of the last; which tail is not
+    written, so each tail is tried, longest first, and a completion is kept only if it matches
+    a term that the first word alone does not (as a whole word, or as a prefix when the term is
+    long enough; see `term_pattern`).
+    """
+    found: list[str] = []
+    for match in _ELISION.finditer(text):
+        last = match.group(2)
+        for head in _ELIDED_WORD.findall(match.group(1)):
+            alone = _matched_terms(term_key(head), terms)
+            for cut in range(1, len(last) - MIN_TAIL_CHARS + 1):
+                key = term_key(head + last[cut:])
+                if _matched_terms(key, terms) - alone:
+                    found.append(key)
+                    break
+    return found
+
+
+def _matched_terms(key: str, terms: frozenset[str]) -> set[str]:
+    """The one-word terms that match a key: the whole key, or a long enough prefix of it."""
+    found = {key} & terms
+    found.update(key[:n] for n in range(PREFIX_MIN_CHARS, len(key)) if key[:n] in terms)
+    return found
+
+
+def with_elisions(segments: pl.DataFrame, terms: Sequence[str]) -> pl.DataFrame:
+    """The segments with the completed elided compounds (see `elided_keys`) added to `norm`."""
+    one_word = frozenset(t for t in terms if " " not in t)
+    has_elision = pl.col("text").str.contains(r"\w-,?\s+(?:\w+-,?\s+)*(?:og|0g|eller|samt|&)\s")
+    rows = segments.filter(has_elision).select("doc_id", "seg_no", "text")
+    extra = [
+        (doc_id, seg_no, " ".join(keys))
+        for doc_id, seg_no, text in rows.iter_rows()
+        if (keys := elided_keys(text, one_word))
+    ]
+    if not extra:
+        return segments
+    added = pl.DataFrame(
+        extra,
+        schema={
+            "doc_id": segments.schema["doc_id"],
+            "seg_no": segments.schema["seg_no"],
+            "extra": pl.Utf8,
+        },
+        orient="row",
+    )
+    return (
+        segments.join(added, on=["doc_id", "seg_no"], how="left")
+        .with_columns(
+            pl.when(pl.col("extra").is_null())
+            .then(pl.col("norm"))
+            .otherwise(pl.col("norm") + " " + pl.col("extra"))
+            .alias("norm")
+        )
+        .drop("extra")
+    )
 
 
 def term_pattern(term: str) -> str:

@@ -112,7 +112,7 @@ def _plan_evidence(root: str, stamp: tuple, doc_id: str) -> pl.DataFrame:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _plan_cells(root: str, stamp: tuple, doc_id: str) -> pl.DataFrame:
-    cells = matrix_cells(Workspace(Path(root)), None, kinds=None)
+    cells = matrix_cells(Workspace(Path(root)), None, kinds=None, include_superseded=True)
     return cells.filter(pl.col("doc_id") == doc_id)
 
 

@@ -24,6 +24,7 @@ from compare.ui.tables import (
     first_cell,
     parse_column,
 )
+from compare.versions import current_documents
 from compare.workspace import Workspace
 
 ALL = "Alle"
@@ -51,7 +52,7 @@ def render() -> None:
     if not chosen:
         st.warning("Vælg mindst én ramme.")
         return
-    docs = docs_for_year(documents, year, kinds)
+    docs = docs_for_year(current_documents(documents), year, kinds)  # no old versions
     councils, council_order = _councils(docs, year)
     if council != ALL:
         docs = docs.filter(pl.col("doc_id").is_in([d for d, c in councils.items() if c == council]))

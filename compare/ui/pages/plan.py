@@ -73,7 +73,8 @@ def _label(doc: dict[str, Any]) -> str:
         period += f"–{doc['year_to']}"
     who = doc["municipality"] or "Ukendt kommune"
     kind = KIND_NAMES.get(doc["kind"], "?")
-    return f"{who} {period} · {doc['title'] or doc['file_name']} ({kind})"
+    old = " · erstattet af nyere version" if doc.get("superseded_by") else ""
+    return f"{who} {period} · {doc['title'] or doc['file_name']} ({kind}){old}"
 
 
 # -- metadata ----------------------------------------------------------------------------------
