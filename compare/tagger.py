@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -60,22 +59,6 @@ def _load_documents(ws: Workspace) -> pl.DataFrame:
     except ImportError:  # the review store is optional for tagging
         return ws.read_documents()
     return load_documents(ws)
-
-
-@contextmanager
-def _tag_lock(ws: Workspace) -> Iterator[None]:
-    """Serialise taggers of one workspace (the CLI and the app may tag at once)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; writes are still atomic
-        yield
-        return
-    with open(ws.root / ".tag.lock", "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _stored_keys(tags: pl.DataFrame) -> set[tuple[str, str, str | None, str | None]]:
@@ -136,7 +119,7 @@ def tag_workspace(
     documents = _load_documents(ws)
     documents = documents.filter(pl.col("kind").is_in(list(kinds)))
     report = TagReport()
-    with _tag_lock(ws):
+    with ws.lock("tag"):
         tags, evidence = ws.read_tags(), ws.read_evidence()
         stored = _stored_keys(tags)
         text_hash = dict(documents.select("doc_id", "text_hash").iter_rows())

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,6 +134,25 @@ class Workspace:
     def write_evidence(self, frame: pl.DataFrame) -> None:
         ordered = conform(frame, EVIDENCE).sort("doc_id", "framework_id", "item_id", "rank")
         write_parquet(ordered, self.evidence_path)
+
+    @contextmanager
+    def lock(self, name: str) -> Iterator[None]:
+        """Serialise writers of one kind ("ingest", "tag") in this workspace across processes.
+
+        The CLI and the app may ingest or tag at the same time; each takes the lock before it
+        reads, merges and rewrites the stored frames, so neither loses the other's rows.
+        """
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; writes are still atomic
+            yield
+            return
+        with open(self.root / f".{name}.lock", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def mtimes(self) -> tuple[float, ...]:
         """Modification times of the stored frames and review DB: a cheap cache key for the UI."""

@@ -54,3 +54,20 @@ def test_env_var_chooses_default_workspace(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "ws"))
     assert default_workspace() == tmp_path / "ws"
     assert Workspace.open().root == (tmp_path / "ws").resolve()
+
+
+def test_lock_excludes_a_second_writer_until_released(workspace: Workspace) -> None:
+    fcntl = pytest.importorskip("fcntl")
+
+    def try_lock() -> bool:
+        with open(workspace.root / ".tag.lock", "a+b") as other:
+            try:
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            fcntl.flock(other, fcntl.LOCK_UN)
+            return True
+
+    with workspace.lock("tag"):
+        assert not try_lock()
+    assert try_lock()

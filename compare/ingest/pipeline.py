@@ -10,8 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
@@ -186,27 +185,11 @@ def _prepare(source: _Source, data: bytes, doc_id: str, content_hash: str,
     return _Prepared(row, segments, summary)
 
 
-@contextmanager
-def _workspace_lock(ws: Workspace) -> Iterator[None]:
-    """Serialise writers of the same workspace (the CLI and the app may ingest at once)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; writes are still atomic
-        yield
-        return
-    with open(ws.root / ".ingest.lock", "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _commit(ws: Workspace, prepared: list[_Prepared], report: IngestReport) -> list[_Prepared]:
     """Add prepared documents to the stored frames; returns those actually added."""
     if not prepared:
         return []
-    with _workspace_lock(ws):
+    with ws.lock("ingest"):
         documents = ws.read_documents()
         stored = set(documents["doc_id"].to_list())
         fresh = []
