@@ -42,8 +42,19 @@ class MunicipalityRow:
     iso: str
 
 
+class _YearSpan:
+    """A span of years, `from_year` to `to_year` inclusive (to_year None: still in force)."""
+
+    from_year: int
+    to_year: int | None
+
+    def covers(self, year: int) -> bool:
+        """True if the span includes this year."""
+        return self.from_year <= year and (self.to_year is None or year <= self.to_year)
+
+
 @dataclass(frozen=True)
-class Council:
+class Council(_YearSpan):
     """A regional council and the years it existed (to_year None: still in force)."""
 
     name: str
@@ -53,13 +64,9 @@ class Council:
     to_year: int | None
     note: str
 
-    def covers(self, year: int) -> bool:
-        """True if the council existed in this year."""
-        return self.from_year <= year and (self.to_year is None or year <= self.to_year)
-
 
 @dataclass(frozen=True)
-class JobcentreSpan:
+class JobcentreSpan(_YearSpan):
     """One municipality's membership of a joint jobcentre for a span of years."""
 
     jobcentre: str
@@ -68,10 +75,6 @@ class JobcentreSpan:
     from_year: int
     to_year: int | None
     note: str
-
-    def covers(self, year: int) -> bool:
-        """True if the municipality belonged to this jobcentre in this year."""
-        return self.from_year <= year and (self.to_year is None or year <= self.to_year)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from compare.workspace import Workspace
+from compare.workspace import ENV_VAR, Workspace
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"
@@ -42,3 +42,21 @@ def seed(seeds_dir: Path):
 def workspace(tmp_path: Path) -> Workspace:
     """A fresh, empty workspace in a temporary folder."""
     return Workspace.open(tmp_path / "workspace")
+
+
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
+    """A workspace built once per session from the seed documents by the real ingest and tag."""
+    from tests.app_support import seeded_workspace
+
+    return seeded_workspace(tmp_path_factory, seeds_dir)
+
+
+@pytest.fixture
+def private_ws(seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
+    """A copy of the seeded workspace that this test may write to, and the app shows."""
+    from tests.app_support import copy_workspace
+
+    ws = copy_workspace(seeded, tmp_path / "workspace")
+    monkeypatch.setenv(ENV_VAR, str(ws.root))
+    return ws

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import polars as pl
 import pytest
@@ -13,25 +11,12 @@ from compare.review import ReviewStore
 from compare.tagger import tag_workspace
 from compare.ui import PAGES, SCRIPTS_DIR, state
 from compare.workspace import ENV_VAR, Workspace
-from tests.app_support import APP, copy_workspace, seeded_workspace
+from tests.app_support import APP
 from tests.conftest import SEED_PLAN_2018
 
 pytestmark = pytest.mark.seeds
 TIMEOUT = 60  # seconds per script run; a first run imports polars, pyarrow, the registry ...
 GOAL_FLYGTNINGE = "ministermaal-2018::3"  # "Flere flygtninge og familiesammenførte ..."
-
-
-@pytest.fixture(scope="session")
-def seeded(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
-    return seeded_workspace(tmp_path_factory, seeds_dir)
-
-
-@pytest.fixture
-def private_ws(seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    """A copy of the seeded workspace that this test may write to, and the app shows."""
-    ws = copy_workspace(seeded, tmp_path / "workspace")
-    monkeypatch.setenv(ENV_VAR, str(ws.root))
-    return ws
 
 
 def _app() -> AppTest:

@@ -14,26 +14,12 @@ from compare.frameworks import FRAMEWORKS_DIR, FRAMEWORKS_ENV
 from compare.registry import load_registry
 from compare.review import ReviewStore
 from compare.ui import SCRIPTS_DIR, state
-from compare.workspace import ENV_VAR, Workspace
-from tests.app_support import APP, copy_workspace, seeded_workspace
+from tests.app_support import APP
 
 pytestmark = pytest.mark.seeds
 TIMEOUT = 60  # seconds per script run; a first run imports polars, pyarrow, the registry ...
 ANALYSIS_PAGES = {"overview": "Temaoversigt", "plan": "Plan", "years": "Sammenlign år",
                   "search": "Søg i planerne", "frameworks": "Rammer"}
-
-
-@pytest.fixture(scope="session")
-def seeded(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
-    return seeded_workspace(tmp_path_factory, seeds_dir)
-
-
-@pytest.fixture
-def private_ws(seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    """A copy of the seeded workspace that this test may write to, and the app shows."""
-    ws = copy_workspace(seeded, tmp_path / "workspace")
-    monkeypatch.setenv(ENV_VAR, str(ws.root))
-    return ws
 
 
 def _ok(at: AppTest) -> AppTest:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from compare.frameworks import load_frameworks
+from compare.ui import PAGES
 from compare.workspace import ENV_VAR
 from tests.app_support import APP, copy_workspace, seeded_workspace
 
@@ -146,3 +147,41 @@ def test_matrix_and_a_cells_evidence_render_in_chromium(app_url):
             browser.close()
     assert heading.startswith(f"København {YEAR}") and label in heading
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+# The heading each page shows first: what a person sees when the page has rendered.
+PAGE_HEADINGS = {"overview": "Temaoversigt", "plan": "Plan", "years": "Sammenlign år",
+                 "search": "Søg i planerne", "upload": "Upload", "frameworks": "Rammer"}
+
+
+def test_every_page_renders_in_chromium(app_url):
+    from playwright.sync_api import sync_playwright
+
+    assert set(PAGE_HEADINGS) == {spec.name for spec in PAGES} - {"matrix"}
+    shots = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1200})
+            page.goto(app_url)
+            page.wait_for_selector("h1:has-text('Matrix')", timeout=WAIT_MS)
+            for spec in PAGES:
+                if spec.name == "matrix":
+                    continue
+                # Navigate as a person does: the page's link in the sidebar.
+                page.locator("[data-testid='stSidebarNav'] a", has_text=spec.title).first.click()
+                page.wait_for_selector(f"h1:has-text('{PAGE_HEADINGS[spec.name]}')",
+                                       timeout=WAIT_MS)
+                # Streamlit marks the app root while the page's script runs (its own e2e
+                # tests wait on this attribute): wait until the page has finished rendering.
+                page.wait_for_selector(
+                    "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=WAIT_MS
+                )
+                errors = page.locator("[data-testid='stException']")
+                assert errors.count() == 0, f"{spec.name}: {errors.first.inner_text()}"
+                shot = SCREENSHOT.parent / f"page-{spec.name}.png"
+                page.screenshot(path=str(shot), full_page=True)
+                shots.append(shot)
+        finally:
+            browser.close()
+    assert all(shot.stat().st_size > 10_000 for shot in shots)
