@@ -23,6 +23,7 @@ from rapidfuzz import fuzz, process
 
 from compare.review import load_documents
 from compare.text import fold, is_stopword, term_key, word_spans, words
+from compare.versions import SUPERSEDED_BY
 from compare.workspace import Workspace, atomic_write
 
 INDEX_FILE = "search_terms.parquet"
@@ -181,14 +182,16 @@ def mark(snippet: str, spans: list[tuple[int, int]] | list[dict], before: str, a
 
 def _documents(ws: Workspace) -> pl.DataFrame:
     # With the analysts' metadata overrides applied: a corrected municipality groups correctly.
-    return load_documents(ws).select("doc_id", "municipality", "year", "kind", "title")
+    return load_documents(ws).select("doc_id", "municipality", "year", "kind", "title",
+                                     SUPERSEDED_BY)
 
 
-def search(ws: Workspace, query: str, limit: int = 50, kinds: Iterable[str] | None = None
-           ) -> pl.DataFrame:
+def search(ws: Workspace, query: str, limit: int = 50, kinds: Iterable[str] | None = None,
+           include_superseded: bool = False) -> pl.DataFrame:
     """Search all documents' segments for `query`; best `limit` hits, grouped by municipality.
 
-    Omit `kinds` to search every document (plans, overviews, other). Groups come in order of their
+    Omit `kinds` to search every document (plans, overviews, other). Older versions of a revised
+    plan are left out unless `include_superseded` is set. Groups come in order of their
     best hit, hits within a group by score. An empty frame (SEARCH_RESULTS columns) if nothing
     matches.
     """
@@ -206,9 +209,12 @@ def search(ws: Workspace, query: str, limit: int = 50, kinds: Iterable[str] | No
     total = max(1, int(vocabulary["n"].sum()))
     matches = [pl.col("norm").str.contains(_token_pattern(ts)) for ts in term_sets]
     hits = norms.filter(pl.all_horizontal(matches))
+    documents = _documents(ws)
     if kinds is not None:
-        documents = _documents(ws).filter(pl.col("kind").is_in(list(kinds)))
-        hits = hits.filter(pl.col("doc_id").is_in(documents["doc_id"].implode()))
+        documents = documents.filter(pl.col("kind").is_in(list(kinds)))
+    if not include_superseded:
+        documents = documents.filter(pl.col(SUPERSEDED_BY).is_null())
+    hits = hits.filter(pl.col("doc_id").is_in(documents["doc_id"].implode()))
     if hits.is_empty():
         return pl.DataFrame(schema=SEARCH_RESULTS)
 

@@ -248,3 +248,12 @@ def test_evaluation_scores_the_current_version(revised: tuple[Workspace, str, st
                           "item": "1", "level": "X", "source": "gold.csv", "line": 2}],
                         schema=GOLD_SCHEMA)
     assert evaluate(ws, gold).rows["doc_id"].to_list() == [new]
+
+
+def test_search_finds_the_current_version_unless_asked_for_old_ones(
+        revised: tuple[Workspace, str, str]) -> None:
+    from compare.search import search
+
+    ws, old, new = revised
+    assert set(search(ws, "København")["doc_id"]) == {new}
+    assert set(search(ws, "København", include_superseded=True)["doc_id"]) == {old, new}
