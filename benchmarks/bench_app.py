@@ -27,7 +27,9 @@ import polars as pl
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from machine import machine  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from compare.frameworks import load_frameworks  # noqa: E402
@@ -189,10 +191,7 @@ def main() -> None:
     parser.add_argument("--plans", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    print(
-        f"Matrix page run time (AppTest, median of {args.repeat}); "
-        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
-    )
+    print(f"Matrix page run time (AppTest, median of {args.repeat}); machine: {machine()}")
     # Import Streamlit, Polars and the app's modules once, so "cold" below means cold caches.
     bench(100, 1, quiet=True)
     for plans in args.plans:

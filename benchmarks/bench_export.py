@@ -11,7 +11,6 @@ reviewed, a remark per plan), then times `export_workbook` (all councils: one se
 from __future__ import annotations
 
 import argparse
-import platform
 import random
 import statistics
 import sys
@@ -24,6 +23,9 @@ import polars as pl
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from machine import machine  # noqa: E402
 
 from compare.excel import export_workbook, import_review  # noqa: E402
 from compare.frameworks import find_framework  # noqa: E402
@@ -113,8 +115,7 @@ def main() -> None:
         print(f"import_review (unedited, {len(report.sheets)} sheets): "
               f"{time.perf_counter() - started:.2f} s, {report.unchanged} cells mapped, "
               f"{len(report.changes)} changes, {len(report.refused)} refused")
-    print(f"machine: {platform.processor() or platform.machine()}, Python "
-          f"{platform.python_version()}")
+    print(f"machine: {machine()}, Polars {pl.__version__}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ often the planted municipality and year are found.
 from __future__ import annotations
 
 import argparse
-import platform
 import random
 import re
 import sys
@@ -20,6 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from machine import machine  # noqa: E402
 
 from compare.metadata import detect_metadata  # noqa: E402
 from compare.registry import load_registry  # noqa: E402
@@ -64,8 +66,7 @@ def main() -> None:
     right_m = sum(r.municipality == name for r, (_, name, _) in zip(results, docs, strict=True))
     right_y = sum(r.year == year for r, (_, _, year) in zip(results, docs, strict=True))
     unsure = sum(r.municipality is None for r in results)
-    print(f"machine: {platform.machine()} {platform.processor() or ''} "
-          f"python {platform.python_version()}")
+    print(f"machine: {machine()}")
     print(f"{len(docs)} documents, {megabytes:.1f} MB: {elapsed:.2f} s = "
           f"{len(docs) / elapsed:.0f} docs/s, {megabytes / elapsed:.1f} MB/s, "
           f"{1000 * elapsed / len(docs):.2f} ms/doc")

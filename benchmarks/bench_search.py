@@ -15,8 +15,6 @@ segments read from disk), and repeated searches.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import re
 import statistics
@@ -30,6 +28,8 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from machine import machine  # noqa: E402
 
 from compare import search as search_module  # noqa: E402
 from compare.text import clean_display, normalise  # noqa: E402
@@ -67,17 +67,14 @@ def _damaged(sentence: str, rng: random.Random) -> str:
 
 def corpus_workspace(root: Path, plans: int, seed: int = 0) -> Workspace:
     """A workspace holding `plans` generated plans (benchmarks/corpus.py), segmented."""
-    from corpus import _damage, goals_by_year, plan_sections, plan_specs, plan_text, plan_title
+    from corpus import goals_by_year, plan_file_text, plan_sections, plan_specs, plan_title
 
     from compare.ingest import parse_document, segment
 
     goals = goals_by_year()
     docs, segs = [], []
     for spec in plan_specs(plans, seed):
-        text = plan_text(plan_sections(spec, goals, seed), plan_title(spec),
-                         markdown=spec.fmt == "md")
-        if spec.ocr:
-            text = _damage(text, random.Random(f"ocr:{seed}:{spec.index}"))
+        text = plan_file_text(spec, plan_sections(spec, goals, seed), seed)
         doc_id = f"bench{spec.index:011d}"
         name = f"plan-{spec.index}.{'md' if spec.fmt == 'md' else 'txt'}"
         segs.append(segment(doc_id, parse_document(text.encode("utf-8"), name)))
@@ -125,8 +122,7 @@ def main() -> None:
     parser.add_argument("--plans", type=int, default=1000)
     parser.add_argument("--source", choices=["corpus", "seeds"], default="corpus")
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
-          f"{platform.python_version()}, Polars {pl.__version__}")
+    print(f"machine: {machine()}, Polars {pl.__version__}")
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         build = corpus_workspace if args.source == "corpus" else seeds_workspace

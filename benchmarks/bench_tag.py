@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
-import random
 import sys
 import tempfile
 import time
@@ -30,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import polars as pl  # noqa: E402
-from corpus import _damage, goals_by_year, plan_sections, plan_specs, plan_text, plan_title  # noqa: E402,E501
+from corpus import goals_by_year, plan_file_text, plan_sections, plan_specs  # noqa: E402
+from machine import machine  # noqa: E402
 
 from compare.frameworks import load_frameworks  # noqa: E402
 from compare.ingest import parse_document, segment  # noqa: E402
@@ -46,11 +45,7 @@ def build_corpus(n: int, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     goals = goals_by_year()
     docs, segs = [], []
     for spec in plan_specs(n, seed):
-        text = plan_text(
-            plan_sections(spec, goals, seed), plan_title(spec), markdown=spec.fmt == "md"
-        )
-        if spec.ocr:
-            text = _damage(text, random.Random(f"ocr:{seed}:{spec.index}"))
+        text = plan_file_text(spec, plan_sections(spec, goals, seed), seed)
         doc_id = f"bench{spec.index:05d}"
         name = f"plan-{spec.index}.{'md' if spec.fmt == 'md' else 'txt'}"
         segs.append(segment(doc_id, parse_document(text.encode("utf-8"), name)))
@@ -87,10 +82,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}, Polars {pl.__version__}"
-    )
+    print(f"machine: {machine()}, Polars {pl.__version__}")
     start = time.perf_counter()
     documents, segments = build_corpus(args.docs, args.seed)
     mb = documents["n_chars"].sum() / 1e6

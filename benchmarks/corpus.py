@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from compare.frameworks import load_frameworks  # noqa: E402
+from compare.metadata import period_label  # noqa: E402
 from compare.registry import load_registry  # noqa: E402
 from compare.schema import FRAMEWORK_GOALS  # noqa: E402
 
@@ -112,7 +113,7 @@ def _paragraphs(rng: random.Random, spec: PlanSpec, count: int) -> tuple[str, ..
 def plan_sections(spec: PlanSpec, goals: dict[int, list[str]], seed: int = 0) -> list[Section]:
     """The sections of one plan (about 35–45 KB of text, like the real plans)."""
     rng = random.Random(f"{seed}:{spec.index}")
-    period = str(spec.year) if spec.year_to == spec.year else f"{spec.year}-{spec.year_to}"
+    period = period_label(spec.year, spec.year_to)
     out = [Section(1, "1 Indledning", (
         f"Beskæftigelsesplan {period} for {spec.municipality} Kommune beskriver, hvordan "
         f"Jobcenter {spec.municipality} vil nå de beskæftigelsespolitiske mål. "
@@ -146,7 +147,7 @@ def _damage(text: str, rng: random.Random) -> str:
 
 def plan_title(spec: PlanSpec) -> str:
     """The title page's text, as real plans have it: `Beskæftigelsesplan 2020-2022 – X Kommune`."""
-    period = str(spec.year) if spec.year_to == spec.year else f"{spec.year}-{spec.year_to}"
+    period = period_label(spec.year, spec.year_to)
     return f"Beskæftigelsesplan {period} – {spec.municipality} Kommune"
 
 
@@ -159,6 +160,15 @@ def plan_text(sections: list[Section], title: str, markdown: bool = False) -> st
         for paragraph in section.paragraphs:
             parts.append(paragraph if markdown else textwrap.fill(paragraph, width=95))
     return "\n\n".join(parts) + "\n"
+
+
+def plan_file_text(spec: PlanSpec, sections: list[Section], seed: int = 0) -> str:
+    """A plan as its text file holds it: Markdown for `md`, else wrapped text (OCR-damaged if
+    `ocr`)."""
+    text = plan_text(sections, plan_title(spec), markdown=spec.fmt == "md")
+    if spec.ocr:
+        text = _damage(text, random.Random(f"ocr:{seed}:{spec.index}"))
+    return text
 
 
 def _pdf(sections: list[Section], title: str) -> bytes:
@@ -214,10 +224,7 @@ def write_plan(folder: Path, spec: PlanSpec, goals: dict[int, list[str]], seed: 
     elif spec.fmt == "docx":
         path.write_bytes(_docx(sections, title))
     else:
-        text = plan_text(sections, title, markdown=spec.fmt == "md")
-        if spec.ocr:
-            text = _damage(text, random.Random(f"ocr:{seed}:{spec.index}"))
-        path.write_text(text, encoding="utf-8")
+        path.write_text(plan_file_text(spec, sections, seed), encoding="utf-8")
     return path
 
 

@@ -19,9 +19,11 @@ from pathlib import Path
 import polars as pl
 
 from compare.errors import BadGold, CompareError
+from compare.review import load_documents
 from compare.review_db import normalise_level
 from compare.schema import KIND_PLAN, LEVEL_NONE
 from compare.text import fold_name
+from compare.versions import SUPERSEDED_BY
 from compare.workspace import Workspace
 
 GOLD_COLUMNS = ("municipality", "year", "framework", "item", "level")
@@ -104,9 +106,12 @@ def load_gold(path: Path | str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=GOLD_SCHEMA, orient="row")
 
 
-def _match_documents(gold: pl.DataFrame, documents: pl.DataFrame) -> dict[tuple[str, int], str]:
-    """The document for each (municipality, year) of the gold rows."""
-    found: dict[tuple[str, int], str] = {}
+def _match_documents(gold: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
+    """The document for each (municipality, year) of the gold rows: municipality, year, doc_id.
+
+    A plan of that first year first, then a current version, then the smallest doc_id.
+    """
+    found: list[tuple[str, int, str]] = []
     docs = [row for row in documents.to_dicts() if row["municipality"] and row["year"]]
     for municipality, year in gold.select("municipality", "year").unique().iter_rows():
         wanted = fold_name(municipality)
@@ -119,11 +124,16 @@ def _match_documents(gold: pl.DataFrame, documents: pl.DataFrame) -> dict[tuple[
         if candidates:
             best = min(
                 candidates,
-                key=lambda r: (r["year"] != year, r["kind"] != KIND_PLAN,
-                               r.get("superseded_by") is not None, r["doc_id"]),
+                key=lambda r: (
+                    r["year"] != year,
+                    r["kind"] != KIND_PLAN,
+                    r[SUPERSEDED_BY] is not None,
+                    r["doc_id"],
+                ),
             )
-            found[(municipality, year)] = best["doc_id"]
-    return found
+            found.append((municipality, year, best["doc_id"]))
+    schema = {name: GOLD_SCHEMA[name] for name in ("municipality", "year")} | {"doc_id": pl.Utf8}
+    return pl.DataFrame(found, schema=schema, orient="row")
 
 
 def evaluate(
@@ -136,19 +146,14 @@ def evaluate(
         gold = pl.concat([load_gold(p) for p in gold]) if gold else pl.DataFrame(schema=GOLD_SCHEMA)
     if framework_ids is not None:
         gold = gold.filter(pl.col("framework").is_in(list(framework_ids)))
-    try:
-        from compare.review import load_documents
-
-        documents = load_documents(ws)
-    except ImportError:
-        documents = ws.read_documents()
-    doc_of = _match_documents(gold, documents)
+    documents = load_documents(ws)
     tags = ws.read_tags()
     evidence = ws.read_evidence().filter(pl.col("rank") == 1)
-    keyed = gold.with_columns(
-        pl.struct("municipality", "year")
-        .map_elements(lambda r: doc_of.get((r["municipality"], r["year"])), return_dtype=pl.Utf8)
-        .alias("doc_id")
+    keyed = gold.join(
+        _match_documents(gold, documents),
+        on=["municipality", "year"],
+        how="left",
+        maintain_order="left",
     )
     rows = (
         keyed.join(

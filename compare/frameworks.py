@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from compare.errors import BadFramework, UnknownFramework
 from compare.framework_files import SUFFIXES, RawFramework, read_raw, to_toml
 from compare.schema import FRAMEWORK_GOALS, FRAMEWORK_THEMES
-from compare.text import content_keys, fold_name, is_stopword, normalise, words
+from compare.text import content_keys, fold_name, is_topic_word, normalise, words
 from compare.workspace import PROJECT_ROOT, atomic_write
 
 FRAMEWORKS_DIR = PROJECT_ROOT / "data" / "frameworks"
@@ -106,17 +106,13 @@ def derive_terms(
             terms.setdefault(phrase, None)
     label_words = words(label)
     for first, second in zip(label_words, label_words[1:], strict=False):
-        if _is_topic(first) and _is_topic(second):
+        if is_topic_word(first) and is_topic_word(second):
             terms.setdefault(normalise(f"{first} {second}"), None)
     for key in content_keys(label):
         terms.setdefault(key, None)
     for key in content_keys(description or ""):
         terms.setdefault(key, None)
     return tuple(terms)
-
-
-def _is_topic(word: str) -> bool:
-    return len(word) >= 3 and not word.isdigit() and not is_stopword(word)
 
 
 def _framework_hash(fw: Framework) -> str:
@@ -224,7 +220,7 @@ def _validate_item(
             raise BadFramework(path, f"item {item_id!r}: {name} must be text", line)
     keywords = entry.get("keywords", [])
     if isinstance(keywords, str):
-        keywords = [k for k in keywords.split(";")]
+        keywords = keywords.split(";")
     if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
         raise BadFramework(path, f"item {item_id!r}: keywords must be a list of text", line)
     keywords = tuple(k.strip() for k in keywords if k.strip())
@@ -247,7 +243,8 @@ def link_frameworks(
     Labels are compared folded (OCR- and case-insensitive) with rapidfuzz; a score of
     `LINK_THRESHOLD` or more links two items. `known` frameworks lend terms but are not returned.
     """
-    pool = list(frameworks) + [k for k in known if k.id not in {f.id for f in frameworks}]
+    own_ids = {fw.id for fw in frameworks}
+    pool = list(frameworks) + [k for k in known if k.id not in own_ids]
     entries = [(fw.id, item) for fw in pool for item in fw.items]
     if not entries:
         return list(frameworks)
@@ -325,18 +322,31 @@ def find_framework(id_or_path: str | Path, folder: Path | str | None = None) -> 
 
     Raises UnknownFramework, naming the known ids, when neither matches.
     """
+    return find_frameworks([id_or_path], folder)[0]
+
+
+def find_frameworks(
+    ids_or_paths: Iterable[str | Path], folder: Path | str | None = None
+) -> list[Framework]:
+    """Several frameworks by id or file path (see `find_framework`), reading the folder once."""
+    refs = list(ids_or_paths)
+    if not refs:
+        return []
+    known = load_frameworks(folder, errors=[])
+    return [_find(ref, known) for ref in refs]
+
+
+def _find(id_or_path: str | Path, known: list[Framework]) -> Framework:
     text = str(id_or_path)
     candidate = Path(text).expanduser()
     if candidate.suffix.lower() in SUFFIXES and candidate.is_file():
-        known = load_frameworks(folder, errors=[])
         return load_framework(candidate, known=known)
-    frameworks = load_frameworks(folder, errors=[])
-    for fw in frameworks:
+    for fw in known:
         if fw.id == text:
             return fw
     if candidate.suffix.lower() in SUFFIXES:
         raise UnknownFramework(f"framework file {text!r} not found")
-    known_ids = ", ".join(fw.id for fw in frameworks) or "(none)"
+    known_ids = ", ".join(fw.id for fw in known) or "(none)"
     raise UnknownFramework(f"unknown framework {text!r}; known frameworks: {known_ids}")
 
 

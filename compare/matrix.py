@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import polars as pl
 
 from compare.frameworks import Framework
-from compare.registry import load_registry
+from compare.registry import Registry, load_registry
 from compare.review import ReviewStore, load_documents
 from compare.schema import (
     KIND_PLAN,
@@ -32,7 +32,8 @@ _CELL_KEY = ["doc_id", "framework_id", "item_id"]
 def matrix_cells(ws: Workspace, framework_ids: Iterable[str] | None = None,
                  kinds: Iterable[str] | None = (KIND_PLAN,),
                  store: ReviewStore | None = None, *,
-                 include_superseded: bool = False) -> pl.DataFrame:
+                 include_superseded: bool = False,
+                 documents: pl.DataFrame | None = None) -> pl.DataFrame:
     """The effective matrix in long form: tagger level, overridden by the latest decision.
 
     Only plans by default (`kinds=None` for every kind); all frameworks unless `framework_ids`;
@@ -40,10 +41,11 @@ def matrix_cells(ws: Workspace, framework_ids: Iterable[str] | None = None,
     A decided cell is `reviewed`; it is flagged `recheck` when the document's text changed since.
     A decision on a document that was replaced by a new version (superseded, or removed from
     the workspace) carries over to the new one, flagged `recheck`. Order: municipality
-    (registry order), year, document, framework, item.
+    (registry order), year, document, framework, item. Pass `documents` (as `load_documents`
+    gives them) when the caller has them already, to save reading them again.
     """
     store = store or ReviewStore.for_workspace(ws)
-    all_docs = load_documents(ws, store)
+    all_docs = documents if documents is not None else load_documents(ws, store)
     docs = all_docs if include_superseded else current_documents(all_docs)
     docs = docs if kinds is None else docs.filter(pl.col("kind").is_in(list(kinds)))
     wanted = None if framework_ids is None else list(framework_ids)
@@ -68,10 +70,14 @@ def matrix_cells(ws: Workspace, framework_ids: Iterable[str] | None = None,
 
 
 def matrix_remarks(ws: Workspace, framework_ids: Iterable[str] | None = None,
-                   store: ReviewStore | None = None) -> pl.DataFrame:
-    """The analysts' row remarks ("Supplerende mål/bemærkninger") per plan and framework."""
+                   store: ReviewStore | None = None, *,
+                   documents: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The analysts' row remarks ("Supplerende mål/bemærkninger") per plan and framework.
+
+    `documents` as for `matrix_cells`.
+    """
     store = store or ReviewStore.for_workspace(ws)
-    docs = load_documents(ws, store)
+    docs = documents if documents is not None else load_documents(ws, store)
     remarks = store.remarks()
     if framework_ids is not None:
         remarks = remarks.filter(pl.col("framework_id").is_in(list(framework_ids)))
@@ -133,20 +139,6 @@ def item_totals(cells: pl.DataFrame, framework: Framework) -> pl.DataFrame:
         pl.format("{} af {}", "n_covered", "n_total").alias("text"))
 
 
-def row_totals(cells: pl.DataFrame, framework: Framework) -> pl.DataFrame:
-    """Per plan, in matrix order: how many of the items it covers with X, with (X), with either."""
-    item_ids = [str(item.id) for item in framework.items]
-    rows = cells.filter((pl.col("framework_id") == framework.id)
-                        & pl.col("item_id").is_in(item_ids))
-    return rows.group_by("doc_id", "municipality", "year", maintain_order=True).agg(
-        (pl.col("level") == LEVEL_TARGET).sum().cast(pl.Int64).alias("n_target"),
-        (pl.col("level") == LEVEL_ADDRESSED).sum().cast(pl.Int64).alias("n_addressed"),
-        pl.col("level").is_in([LEVEL_TARGET, LEVEL_ADDRESSED]).sum().cast(pl.Int64)
-        .alias("n_covered"),
-        pl.lit(len(item_ids), pl.Int64).alias("n_items"),
-    )
-
-
 def _carry_over(decisions: pl.DataFrame, all_docs: pl.DataFrame,
                 targets: pl.DataFrame) -> pl.DataFrame:
     """Carry decisions on replaced documents over to the current plan, unless it has its own.
@@ -182,17 +174,21 @@ def _carry_over(decisions: pl.DataFrame, all_docs: pl.DataFrame,
     return pl.concat([decisions.filter(known), moved]).sort("doc_id", "framework_id", "item_id")
 
 
+def municipality_order(registry: Registry | None = None) -> dict[str, int]:
+    """Municipality name -> its place in the registry's Danish alphabetical order.
+
+    The one sort rank for municipalities in tables; omit `registry` for the default one.
+    """
+    return {m.name: i for i, m in enumerate((registry or load_registry()).municipalities())}
+
+
 def _in_matrix_order(cells: pl.DataFrame) -> pl.DataFrame:
     """Sort: municipality in the registry's (Danish) order, year, document, framework, item."""
-    rank = _municipality_rank()
+    rank = municipality_order()
     return cells.with_columns(
         pl.col("municipality").replace_strict(rank, default=len(rank), return_dtype=pl.Int64)
         .alias("_rank"),
         pl.col("item_id").cast(pl.Int64, strict=False).alias("_item_no"),
     ).sort(["_rank", "municipality", "year", "doc_id", "framework_id", "_item_no", "item_id"],
            nulls_last=True).drop("_rank", "_item_no")
-
-
-def _municipality_rank() -> dict[str, int]:
-    return {m.name: i for i, m in enumerate(load_registry().municipalities())}
 

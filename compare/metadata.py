@@ -16,19 +16,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from compare.metadata_period import (
+    OPENING_CHARS,
     PLAN_KEY,
+    YEAR,
     detect_period,
     fold_parts,
     fold_text,
-    fold_word,
     has_plan_word,
     is_overview_phrase,
 )
 from compare.registry import Registry, load_registry
 from compare.schema import KIND_OTHER, KIND_OVERVIEW, KIND_PLAN
-from compare.text import repair_hyphenation
+from compare.text import fold, repair_hyphenation
 
-OPENING_CHARS = 3000  # the opening: title page, introduction
 TITLE_LINES = 60  # a title is looked for among the first non-empty lines
 MAX_TEXT_CHARS = 400_000  # mentions beyond this do not change the answer; keeps detection fast
 
@@ -47,11 +47,10 @@ _PREV_WORD = re.compile(r"([^\W\d_]+)[ \t]*$")
 _NUMBERED = re.compile(r"^\d+(?:\.\d+)*\.?\s")
 _BULLET = re.compile(r"^(?:[•·\-—–*>|]|e\s+(?=[A-ZÆØÅ]))")
 _MARKDOWN = re.compile(r"^#{1,6}\s+|[*_]{1,3}")
-_YEAR = re.compile(r"(?<!\d)(?:19[89]\d|20[0-4]\d)(?!\d)")
 
-_STRONG_BEFORE = frozenset(fold_word(w) for w in ("jobcenter", "jobcentret", "jobcentrets"))
+_STRONG_BEFORE = frozenset(fold(w) for w in ("jobcenter", "jobcentret", "jobcentrets"))
 _STRONG_AFTER = frozenset(
-    fold_word(w)
+    fold(w)
     for w in (
         "kommune",
         "kommunes",
@@ -64,7 +63,7 @@ _STRONG_AFTER = frozenset(
 # Names that are also common Danish words or first names (vejen = the road, tønder = barrels,
 # Sara folds like Sorø): they count only after "Jobcenter", before "Kommune" or mid-sentence.
 _AMBIGUOUS = frozenset(
-    fold_word(w)
+    fold(w)
     for w in (
         "vejen",
         "tønder",
@@ -84,7 +83,7 @@ _AMBIGUOUS = frozenset(
     )
 )
 _GENERIC_HEADINGS = frozenset(
-    fold_word(w)
+    fold(w)
     for w in (
         "indledning",
         "indhold",
@@ -98,7 +97,7 @@ _GENERIC_HEADINGS = frozenset(
     )
 )
 _OTHER_KINDS = frozenset(
-    fold_word(w)
+    fold(w)
     for w in (
         "budget",
         "budgetnotat",
@@ -114,6 +113,13 @@ _KIND_LABELS = {
     KIND_PLAN: "Beskæftigelsesplan",
     KIND_OVERVIEW: "Oversigt over beskæftigelsesplaner",
 }
+
+
+def period_label(year: int | None, year_to: int | None) -> str:
+    """A plan period as people write it: `2018`, `2016-2020`; "" when the year is unknown."""
+    if year is None:
+        return ""
+    return str(year) if year_to in (None, year) else f"{year}-{year_to}"
 
 
 @dataclass(frozen=True)
@@ -164,7 +170,7 @@ def _match_name(
         m = _NEXT_WORD.match(text, pos)
         if m is None:
             break
-        following.append((fold_word(m.group(1).lower()), m.end()))
+        following.append((fold(m.group(1).lower()), m.end()))
         pos = m.end()
     for parts, target in entries:
         n = len(parts) - 1
@@ -191,14 +197,14 @@ def find_mentions(
     # Fold each distinct capitalised word once; only names are then visited where they occur.
     hits = set()
     for token in set(_CAPITALISED.findall(text)):
-        word = fold_word(token.lower())
+        word = fold(token.lower())
         if word in index or (word.endswith("s") and word[:-1] in index):
             hits.add(token)
     if not hits:
         return Mentions(scores, counts, jobcentres)
     names = "|".join(re.escape(t) for t in sorted(hits, key=len, reverse=True))
     for m in re.finditer(rf"\b(?:{names})\b", text):
-        word = fold_word(m.group(0).lower())
+        word = fold(m.group(0).lower())
         entries = index.get(word) or index[word[:-1]]
         found = _match_name(text, m.end(), entries)
         if found is None:
@@ -207,8 +213,8 @@ def find_mentions(
         before = _PREV_WORD.search(text, max(0, m.start() - 30), m.start())
         after = _NEXT_WORD.match(text, end)
         strong = bool(
-            (before and fold_word(before.group(1).lower()) in _STRONG_BEFORE)
-            or (after and fold_word(after.group(1).lower()) in _STRONG_AFTER)
+            (before and fold(before.group(1).lower()) in _STRONG_BEFORE)
+            or (after and fold(after.group(1).lower()) in _STRONG_AFTER)
         )
         if word in _AMBIGUOUS and not strong and _is_sentence_start(text, m.start()):
             continue
@@ -273,7 +279,7 @@ def find_title(lines: list[str]) -> tuple[int, str] | None:
             score += 6
         elif any(w.strip(".,-–") in _OTHER_KINDS for w in words):
             score += 2
-        if _YEAR.search(text):
+        if YEAR.search(text):
             score += 2
         if line.startswith("#"):
             score += 2
@@ -386,5 +392,5 @@ def _fallback_title(
         first = next((_clean_line(line) for line in lines if line.strip()), "")
         return first[:100] or None
     if year is not None:
-        label += f" {year}" if year_to in (None, year) else f" {year}-{year_to}"
+        label += f" {period_label(year, year_to)}"
     return f"{label} – {municipality}" if municipality else label

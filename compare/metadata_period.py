@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 
 from compare.text import fold
 
-OPENING_CHARS = 3000
+OPENING_CHARS = 3000  # the opening: title page, introduction
 MAX_SPAN = 10  # a plan period longer than this is not a period ("2013-2030" is a vision)
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -24,51 +23,47 @@ _PARAGRAPH = re.compile(r"\n\s*\n")
 _CUES = ("plan", "versi", "udgav", "minister", "politisk", "budget", "period")
 
 
-@lru_cache(maxsize=50_000)
-def fold_word(word: str) -> str:
-    """`compare.text.fold` of one lower-case word, cached (detection folds the same words often)."""
-    return fold(word)
-
-
 def fold_text(text: str) -> str:
     """Lower-case the text and fold each word; digits, spaces and punctuation stay."""
-    return _LETTERS.sub(lambda m: fold_word(m.group(0)), text.lower())
+    return _LETTERS.sub(lambda m: fold(m.group(0)), text.lower())
 
 
-PLAN_KEY = fold_word("beskæftigelsesplan")
+PLAN_KEY = fold("beskæftigelsesplan")
+# A plan year, 1980-2049, as a group.
 _Y = r"(?<!\d)((?:19[89]|20[0-4])\d)(?!\d)"
-_RANGE = _Y + r"(?:\s*(?:-|–|—|/|" + fold_word("til") + r")\s*((?:19|20)?\d\d)(?!\d))?"
-_FOR = r"(?:(?:" + "|".join(fold_word(w) for w in ("for", "til", "i")) + r")\s+)?"
-_PERIOD_WORD = r"(?:(?:" + "|".join(fold_word(w) for w in ("perioden", "året", "årene")) + r")\s+)?"
+YEAR = re.compile(_Y)
+_RANGE = _Y + r"(?:\s*(?:-|–|—|/|" + fold("til") + r")\s*((?:19|20)?\d\d)(?!\d))?"
+_FOR = r"(?:(?:" + "|".join(fold(w) for w in ("for", "til", "i")) + r")\s+)?"
+_PERIOD_WORD = r"(?:(?:" + "|".join(fold(w) for w in ("perioden", "året", "årene")) + r")\s+)?"
 
 _VERSION = re.compile(
-    _Y + r"\s*-?\s*(?:" + fold_word("versionen")[:6] + "|" + fold_word("udgaven")[:4] + ")"
+    _Y + r"\s*-?\s*(?:" + fold("versionen")[:6] + "|" + fold("udgaven")[:4] + ")"
 )
 _PLAN_YEAR = re.compile(PLAN_KEY + r"\w*\s+" + _FOR + _PERIOD_WORD + _RANGE)
 _PERIOD = re.compile(
-    fold_word("perioden")
+    fold("perioden")
     + r"\s+"
     + _FOR
     + _Y
     + r"\s*(?:-|–|—|"
-    + fold_word("til")
+    + fold("til")
     + r")\s*((?:19|20)?\d\d)(?!\d)"
 )
 _MINISTER = re.compile(
     r"(?:"
-    + fold_word("ministermål")
+    + fold("ministermål")
     + r"\w*|"
-    + fold_word("beskæftigelsespolitiske")
+    + fold("beskæftigelsespolitiske")
     + r"\s+"
-    + fold_word("mål")
+    + fold("mål")
     + r"\w*)\s+"
     + _FOR
     + _Y
 )
-_BUDGET = re.compile(fold_word("budget") + r"\w*\s+" + _FOR + _Y)
+_BUDGET = re.compile(fold("budget") + r"\w*\s+" + _FOR + _Y)
 _ANY = re.compile(_RANGE)
 _OVERVIEW = re.compile(
-    fold_word("kommunernes") + r"\s+(?:\w+\s+)?" + PLAN_KEY + "|" + PLAN_KEY + r"ar(?:na)?(?!\w)"
+    fold("kommunernes") + r"\s+(?:\w+\s+)?" + PLAN_KEY + "|" + PLAN_KEY + r"ar(?:na)?(?!\w)"
 )
 
 # Weights of each kind of evidence, by where it is found.

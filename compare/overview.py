@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from compare.frameworks import Framework
 from compare.registry import danish_sort_key
 from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
 from compare.text import term_key, word_spans
@@ -121,7 +122,9 @@ def _best_passages(cells: pl.DataFrame, evidence: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def theme_overview(cells: pl.DataFrame, evidence: pl.DataFrame, framework: Any) -> pl.DataFrame:
+def theme_overview(
+    cells: pl.DataFrame, evidence: pl.DataFrame, framework: Framework
+) -> pl.DataFrame:
     """One row per framework item: counts, municipalities by level, passages and a draft text.
 
     `cells` is the effective matrix (MATRIX_CELLS, e.g. from `matrix_cells`), `evidence` the
@@ -296,7 +299,9 @@ def _where(passage: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def overview_markdown(overview: pl.DataFrame, framework: Any, references: bool = True) -> str:
+def overview_markdown(
+    overview: pl.DataFrame, framework: Framework, references: bool = True
+) -> str:
     """The theme overview as Markdown: per group and item, the counts, draft text and sources.
 
     With `references` (the default) each sentence ends with the numbers of the sources it rests

@@ -263,8 +263,9 @@ class Registry:
                 if s.jobcentre == jobcentre
             ]
             message = f'"{text.strip()}" is jobcentre {jobcentre} ({" and ".join(members)})'
-            if year is not None and self.jobcentre(municipality, year) != jobcentre:
-                jobcentre = self.jobcentre(municipality, year)
+            then = self.jobcentre(municipality, year) if year is not None else jobcentre
+            if then != jobcentre:
+                jobcentre = then
                 message += f"; in {year} {municipality.name}'s jobcentre is {jobcentre}"
         if score < 100:
             message += f" (score {score:.0f})"

@@ -22,7 +22,7 @@ from compare.review_db import (
 )
 from compare.schema import KIND_PLAN
 from compare.text import fold_name
-from compare.versions import current_documents, mark_superseded
+from compare.versions import covers, current_documents, mark_superseded
 from compare.workspace import Workspace
 
 __all__ = ["DECISIONS", "METADATA_CHANGES", "METADATA_FIELDS", "REMARK_ITEM", "ReviewStore",
@@ -76,11 +76,9 @@ def find_plan(documents: pl.DataFrame, municipality: str, year: int) -> dict[str
     (see `compare.versions`) are left out.
     """
     wanted = fold_name(municipality)
-    plans = [row for row in current_documents(documents).filter(pl.col("kind") == KIND_PLAN)
-             .to_dicts()
-             if row["municipality"] and fold_name(row["municipality"]) == wanted
-             and row["year"] is not None
-             and row["year"] <= year <= (row["year_to"] or row["year"])]
+    covering = current_documents(documents).filter((pl.col("kind") == KIND_PLAN) & covers(year))
+    plans = [row for row in covering.to_dicts()
+             if row["municipality"] and fold_name(row["municipality"]) == wanted]
     if not plans:
         raise CompareError(f"no plan of {municipality} covering {year} in the workspace: "
                            "`compare documents` lists what is there")
@@ -99,7 +97,7 @@ def record_decision(ws: Workspace, doc_id: str, framework_id: str, item_id: str,
     This is what the CLI, the app and the Excel import call: it checks the document exists and
     fills in municipality, year and text hash from it. Returns the decision's id.
     """
+    store = store or ReviewStore.for_workspace(ws)
     row = document_row(load_documents(ws, store), doc_id)
-    return (store or ReviewStore.for_workspace(ws)).decide(
-        doc_id, framework_id, item_id, level, note, reviewer, row["text_hash"],
-        municipality=row["municipality"], year=row["year"])
+    return store.decide(doc_id, framework_id, item_id, level, note, reviewer, row["text_hash"],
+                        municipality=row["municipality"], year=row["year"])

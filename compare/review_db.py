@@ -65,15 +65,16 @@ METADATA_CHANGES: dict[str, pl.DataType] = {
 }
 
 _FIELD_LIST = ", ".join(f"'{field}'" for field in METADATA_FIELDS)
+_LEVEL_LIST = ", ".join(f"'{level}'" for level in LEVELS)
 _SCHEMA_STATEMENTS: tuple[str, ...] = (
-    """CREATE TABLE decisions (
+    f"""CREATE TABLE decisions (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         doc_id TEXT NOT NULL,
         municipality TEXT,
         year INTEGER,
         framework_id TEXT NOT NULL,
         item_id TEXT NOT NULL,
-        level TEXT CHECK (level IS NULL OR level IN ('X', '(X)', '')),
+        level TEXT CHECK (level IS NULL OR level IN ({_LEVEL_LIST})),
         note TEXT,
         reviewer TEXT NOT NULL CHECK (length(trim(reviewer)) > 0),
         decided_at TEXT NOT NULL,
@@ -373,18 +374,6 @@ class ReviewStore:
         where, params = _where(doc_id=doc_id)
         return self._query(f"SELECT {', '.join(METADATA_CHANGES)} FROM metadata_changes{where}"
                            " ORDER BY id", params, METADATA_CHANGES)
-
-    def version(self) -> tuple[int, int]:
-        """The ids of the newest decision and metadata change: a cheap, exact cache key.
-
-        (File modification times can lag in WAL mode while another connection is open.)
-        """
-        if not self.path.exists():
-            return (0, 0)
-        with self._connect() as conn:
-            row = conn.execute("SELECT (SELECT IFNULL(MAX(id), 0) FROM decisions),"
-                               " (SELECT IFNULL(MAX(id), 0) FROM metadata_changes)").fetchone()
-        return (int(row[0]), int(row[1]))
 
     def integrity_check(self) -> str:
         """SQLite's own consistency check of the database file ("ok" when sound)."""

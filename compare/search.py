@@ -229,16 +229,17 @@ def search(ws: Workspace, query: str, limit: int = 50, kinds: Iterable[str] | No
         score = score * pl.when(in_order).then(2.0).otherwise(1.0)
     hits = hits.with_columns(score.alias("score"), pl.len().over("doc_id").alias("doc_hits"))
     hits = hits.sort("score", "doc_id", "seg_no", descending=[True, False, False]).head(limit)
-    return _present(ws, hits, set().union(*term_sets))
+    return _present(ws, hits, documents, set().union(*term_sets))
 
 
-def _present(ws: Workspace, hits: pl.DataFrame, terms: set[str]) -> pl.DataFrame:
+def _present(ws: Workspace, hits: pl.DataFrame, documents: pl.DataFrame,
+             terms: set[str]) -> pl.DataFrame:
     """Join the hits with document metadata and original text; snippets; group by municipality."""
     segments = ws.read_segments(hits["doc_id"].unique().to_list()).select(
         "doc_id", "seg_no", "heading_path", "page", "text"
     )
     rows = hits.join(segments, on=["doc_id", "seg_no"], how="left").join(
-        _documents(ws), on="doc_id", how="left"
+        documents, on="doc_id", how="left"
     )
     snippets, highlights = [], []
     for text in rows["text"].fill_null("").to_list():

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from compare.frameworks import Framework, load_frameworks
+from compare.review import load_documents
 from compare.schema import (
     EVIDENCE,
     KIND_PLAN,
@@ -52,25 +53,10 @@ class TagReport:
         return len({doc_id for doc_id, _ in self.tagged})
 
 
-def _load_documents(ws: Workspace) -> pl.DataFrame:
-    """Documents with the analysts' metadata overrides (municipality, year, kind) applied."""
-    try:
-        from compare.review import load_documents
-    except ImportError:  # the review store is optional for tagging
-        return ws.read_documents()
-    return load_documents(ws)
-
-
 def _stored_keys(tags: pl.DataFrame) -> set[tuple[str, str, str | None, str | None]]:
     return set(
         tags.select("doc_id", "framework_id", "text_hash", "framework_hash").unique().iter_rows()
     )
-
-
-def _tag_chunk(
-    documents: pl.DataFrame, segments: pl.DataFrame, frameworks: list[Framework]
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    return tag_documents(documents, segments, frameworks)
 
 
 def _run(
@@ -83,7 +69,7 @@ def _run(
     done = 0
     if workers <= 1 or len(chunks) <= 1:
         for docs, segs, fws in chunks:
-            results.append(_tag_chunk(docs, segs, fws))
+            results.append(tag_documents(docs, segs, fws))
             done += docs.height
             if progress is not None:
                 progress(done, total)
@@ -91,7 +77,7 @@ def _run(
     # "spawn", never "fork": forking a process that runs Polars' thread pool can deadlock.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(_tag_chunk, docs, segs, fws) for docs, segs, fws in chunks]
+        futures = [pool.submit(tag_documents, docs, segs, fws) for docs, segs, fws in chunks]
         for future, (docs, _, _) in zip(futures, chunks, strict=True):
             results.append(future.result())
             done += docs.height
@@ -116,22 +102,25 @@ def tag_workspace(
     """
     full_run = frameworks is None
     fws = list(frameworks) if frameworks is not None else load_frameworks()
-    documents = _load_documents(ws)
-    documents = documents.filter(pl.col("kind").is_in(list(kinds)))
     report = TagReport()
-    with ws.lock("tag"):
+    with ws.lock("tag"):  # read inside: another run may have tagged newly ingested documents
+        stored_docs = load_documents(ws)  # with the analysts' corrections to year and kind
+        documents = stored_docs.filter(pl.col("kind").is_in(list(kinds)))
         tags, evidence = ws.read_tags(), ws.read_evidence()
         stored = _stored_keys(tags)
         text_hash = dict(documents.select("doc_id", "text_hash").iter_rows())
         todo: dict[str, list[Framework]] = {}
-        for doc_id, fw in applicable_pairs(documents, fws):
+        applicable = applicable_pairs(documents, fws)
+        for doc_id, fw in applicable:
             key = (doc_id, fw.id, text_hash.get(doc_id), framework_hash(fw))
             if key in stored:
                 report.skipped.append((doc_id, fw.id))
             else:
                 todo.setdefault(doc_id, []).append(fw)
                 report.tagged.append((doc_id, fw.id))
-        keep = _rows_to_keep(tags, ws, documents, fws, full_run, set(report.tagged))
+        keep = _rows_to_keep(
+            tags, stored_docs, documents, applicable, fws, full_run, set(report.tagged)
+        )
         report.removed = tags.height - int(keep.sum()) - _retagged_rows(tags, report.tagged)
         new_tags, new_evidence = _tag_todo(ws, documents, todo, workers, progress)
         if report.tagged or report.removed:
@@ -145,23 +134,28 @@ def tag_workspace(
 
 def _rows_to_keep(
     tags: pl.DataFrame,
-    ws: Workspace,
+    stored_docs: pl.DataFrame,
     documents: pl.DataFrame,
+    applicable: list[tuple[str, Framework]],
     fws: list[Framework],
     full_run: bool,
     retag: set[tuple[str, str]],
 ) -> pl.Series:
-    """Which stored tag rows survive: not re-tagged now, and still meaningful."""
-    stored_docs = set(ws.read_documents()["doc_id"].to_list())
+    """Which stored tag rows survive: not re-tagged now, and still meaningful.
+
+    `stored_docs` are all the workspace's documents, `documents` those of the kinds tagged now,
+    and `applicable` their (doc_id, framework) pairs.
+    """
+    stored = set(stored_docs["doc_id"].to_list())
     in_scope = set(documents["doc_id"].to_list())
     considered = {fw.id for fw in fws}
-    applicable = {(d, fw.id) for d, fw in applicable_pairs(documents, fws)}
+    still_applies = {(d, fw.id) for d, fw in applicable}
     keep = []
     for doc_id, fw_id in tags.select("doc_id", "framework_id").iter_rows():
-        if (doc_id, fw_id) in retag or doc_id not in stored_docs:
+        if (doc_id, fw_id) in retag or doc_id not in stored:
             keep.append(False)
         elif fw_id in considered:  # e.g. a corrected year: the goals no longer apply
-            keep.append((doc_id, fw_id) in applicable or doc_id not in in_scope)
+            keep.append((doc_id, fw_id) in still_applies or doc_id not in in_scope)
         else:  # a framework file that is gone: dropped on a run over all frameworks
             keep.append(not full_run)
     return pl.Series(keep, dtype=pl.Boolean)

@@ -25,7 +25,6 @@ _HAS_LETTER = re.compile(r"[a-zæøåéèüöä]")
 _HYPHEN_BREAK = re.compile(r"([a-zæøåé])-[ \t]*\r?\n[ \t]*([a-zæøåé])")
 _SOFT_HYPHEN = "\u00ad"
 
-_VOWEL_TARGETS = "aeoæøåé"  # letters OCR confuses with each other (the Danish vowel class)
 _VOWELS = set("aeiouyæøåé")
 _FOLD_CHARS = str.maketrans({"æ": "a", "ø": "a", "å": "a", "é": "a", "è": "a", "e": "a",
                              "o": "a", "®": "a", "&": "a", "@": "a", "¢": "a", "ö": "a",
@@ -106,11 +105,13 @@ def restore_ocr(word: str) -> str:
     return "".join(chars)
 
 
+@lru_cache(maxsize=100_000)
 def fold(word: str) -> str:
     """Collapse every reading of æ/ø/å in one lower-case word to a single vowel class.
 
     `københavn`, `kgbenhavn`, `kebenhavn`, `kobenhavn`, `kabenhavn` all fold to `kabanhavn`:
     a, e, o, æ, ø, å and é are one class, and a run of them is one vowel (`ae`, `ee` for æ).
+    Cached: name lookups and metadata detection fold the same words again and again.
     """
     return _VOWEL_RUN.sub("a", restore_ocr(word).translate(_FOLD_CHARS))
 
@@ -143,6 +144,11 @@ def normalise(text: str) -> str:
     return " ".join(term_key(w) for w in words(repair_hyphenation(text)))
 
 
+def is_topic_word(word: str, min_length: int = 3) -> bool:
+    """True for a word that can name a topic: long enough, with a letter, not a stop word."""
+    return len(word) >= min_length and bool(_HAS_LETTER.search(word)) and not is_stopword(word)
+
+
 def content_keys(text: str, min_length: int = 3) -> list[str]:
     """Term keys of the topic words of a text: no stop words, no numbers, no short words.
 
@@ -151,7 +157,7 @@ def content_keys(text: str, min_length: int = 3) -> list[str]:
     """
     seen: dict[str, None] = {}
     for word in words(text):
-        if len(word) < min_length or not _HAS_LETTER.search(word) or is_stopword(word):
+        if not is_topic_word(word, min_length):
             continue
         key = term_key(word)
         if len(key) >= min_length:

@@ -44,12 +44,20 @@ def mark_superseded(documents: pl.DataFrame) -> pl.DataFrame:
 
 def current_documents(documents: pl.DataFrame) -> pl.DataFrame:
     """The documents that no later version supersedes (every non-plan document is current)."""
-    marked = documents if SUPERSEDED_BY in documents.columns else mark_superseded(documents)
-    return marked.filter(pl.col(SUPERSEDED_BY).is_null())
+    return _marked(documents).filter(pl.col(SUPERSEDED_BY).is_null())
 
 
 def superseded_pairs(documents: pl.DataFrame) -> dict[str, str]:
     """{superseded doc_id: current doc_id}: where decisions on an old version carry over to."""
-    marked = documents if SUPERSEDED_BY in documents.columns else mark_superseded(documents)
-    rows = marked.filter(pl.col(SUPERSEDED_BY).is_not_null())
+    rows = _marked(documents).filter(pl.col(SUPERSEDED_BY).is_not_null())
     return dict(zip(rows["doc_id"], rows[SUPERSEDED_BY], strict=True))
+
+
+def covers(year: int) -> pl.Expr:
+    """True for documents whose period (`year` to `year_to`, or `year` alone) contains `year`."""
+    return (pl.col("year") <= year) & (pl.coalesce("year_to", "year") >= year)
+
+
+def _marked(documents: pl.DataFrame) -> pl.DataFrame:
+    """The documents with `superseded_by`, computed only where the frame does not have it."""
+    return documents if SUPERSEDED_BY in documents.columns else mark_superseded(documents)

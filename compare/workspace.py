@@ -122,16 +122,20 @@ class Workspace:
         return self._read(self.evidence_path, EVIDENCE)
 
     def write_documents(self, frame: pl.DataFrame) -> None:
+        """Replace the documents frame: conformed to its schema, sorted, written atomically."""
         write_parquet(conform(frame, DOCUMENTS).sort("doc_id"), self.documents_path)
 
     def write_segments(self, frame: pl.DataFrame) -> None:
+        """Replace the segments frame: conformed to its schema, sorted, written atomically."""
         write_parquet(conform(frame, SEGMENTS).sort("doc_id", "seg_no"), self.segments_path)
 
     def write_tags(self, frame: pl.DataFrame) -> None:
+        """Replace the tagger results: conformed to its schema, sorted, written atomically."""
         ordered = conform(frame, TAGS).sort("doc_id", "framework_id", "item_id")
         write_parquet(ordered, self.tags_path)
 
     def write_evidence(self, frame: pl.DataFrame) -> None:
+        """Replace the evidence passages: conformed to its schema, sorted, written atomically."""
         ordered = conform(frame, EVIDENCE).sort("doc_id", "framework_id", "item_id", "rank")
         write_parquet(ordered, self.evidence_path)
 

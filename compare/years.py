@@ -10,7 +10,6 @@ item by item.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +17,7 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from compare.errors import CompareError
+from compare.frameworks import Framework, Item, clean_title
 from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
 from compare.text import fold_name
 
@@ -53,12 +53,11 @@ YEAR_COMPARISON: dict[str, pl.DataType] = {
 }
 
 _RANK = {LEVEL_NONE: 0, LEVEL_ADDRESSED: 1, LEVEL_TARGET: 2}
-_NUMBERING = re.compile(r"^\s*\d+[.)]?\s*")
 
 
 def label_key(label: str) -> str:
     """A goal label folded for comparison: numbering dropped, æ/ø/å and OCR readings folded."""
-    return fold_name(_NUMBERING.sub("", label))
+    return fold_name(clean_title(label))
 
 
 def label_similarity(a: str, b: str) -> float:
@@ -66,15 +65,23 @@ def label_similarity(a: str, b: str) -> float:
     return float(fuzz.ratio(label_key(a), label_key(b)))
 
 
-def align_items(items_a: Sequence[Any], items_b: Sequence[Any],
-                threshold: float = ALIGN_THRESHOLD) -> list[tuple[Any, Any, float]]:
+def align_items(items_a: Sequence[Item], items_b: Sequence[Item],
+                threshold: float = ALIGN_THRESHOLD) -> list[tuple[Item, Item, float]]:
     """Pairs (item_a, item_b, similarity) of labels alike at `threshold` or more, one-to-one.
 
     The most alike pairs are taken first, so a goal pairs with its closest rewording.
     """
+    pairs = _align([a.label for a in items_a], [b.label for b in items_b], threshold)
+    return [(items_a[i], items_b[j], score) for i, j, score in pairs]
+
+
+def _align(labels_a: list[str], labels_b: list[str],
+           threshold: float = ALIGN_THRESHOLD) -> list[tuple[int, int, float]]:
+    """Index pairs (i, j, similarity) for `align_items`, in the order of `labels_b`."""
+    keys_a, keys_b = [label_key(a) for a in labels_a], [label_key(b) for b in labels_b]
     scored = sorted(
-        ((label_similarity(a.label, b.label), i, j)
-         for i, a in enumerate(items_a) for j, b in enumerate(items_b)),
+        ((float(fuzz.ratio(a, b)), i, j)
+         for i, a in enumerate(keys_a) for j, b in enumerate(keys_b)),
         key=lambda t: (-t[0], t[1], t[2]),
     )
     used_a: set[int] = set()
@@ -87,8 +94,8 @@ def align_items(items_a: Sequence[Any], items_b: Sequence[Any],
             continue
         used_a.add(i)
         used_b.add(j)
-        pairs.append((items_a[i], items_b[j], score))
-    return sorted(pairs, key=lambda p: items_b.index(p[1]))
+        pairs.append((i, j, score))
+    return sorted(pairs, key=lambda p: p[1])
 
 
 def municipality_years(cells: pl.DataFrame, municipality: str) -> list[int]:
@@ -121,13 +128,13 @@ def _quotes(evidence: pl.DataFrame | None, doc_ids: list[str]) -> dict[tuple[str
     return {(r["framework_id"], r["item_id"]): r["quote"] for r in rows.iter_rows(named=True)}
 
 
-def _side(frameworks: Sequence[Any], year: int, other: int) -> list[Any]:
+def _side(frameworks: Sequence[Framework], year: int, other: int) -> list[Framework]:
     """Goal frameworks of `year`, and theme frameworks that apply to both years."""
     return [fw for fw in frameworks if fw.applies_to(year, year)
             and (fw.kind == FRAMEWORK_GOALS or fw.applies_to(other, other))]
 
 
-def compare_years(cells: pl.DataFrame, frameworks: Sequence[Any], municipality: str,
+def compare_years(cells: pl.DataFrame, frameworks: Sequence[Framework], municipality: str,
                   year_a: int, year_b: int, evidence: pl.DataFrame | None = None
                   ) -> pl.DataFrame:
     """Align the municipality's assessed items of `year_a` and `year_b` and say what changed.
@@ -150,13 +157,13 @@ def compare_years(cells: pl.DataFrame, frameworks: Sequence[Any], municipality: 
         if (fw.id, item.id) in index_a:
             pairs[j] = (index_a[(fw.id, item.id)], 100.0)
     for kind in {fw.kind for fw, _ in side_a + side_b}:
-        rest_a = [i for i, (fw, _) in enumerate(side_a)
-                  if fw.kind == kind and i not in {a for a, _ in pairs.values()}]
+        taken_a = {a for a, _ in pairs.values()}
+        rest_a = [i for i, (fw, _) in enumerate(side_a) if fw.kind == kind and i not in taken_a]
         rest_b = [j for j, (fw, _) in enumerate(side_b) if fw.kind == kind and j not in pairs]
-        labels_a = [side_a[i][1] for i in rest_a]
-        labels_b = [side_b[j][1] for j in rest_b]
-        for item_a, item_b, score in align_items(labels_a, labels_b):
-            pairs[rest_b[labels_b.index(item_b)]] = (rest_a[labels_a.index(item_a)], score)
+        labels_a = [side_a[i][1].label for i in rest_a]
+        labels_b = [side_b[j][1].label for j in rest_b]
+        for i, j, score in _align(labels_a, labels_b):
+            pairs[rest_b[j]] = (rest_a[i], score)
 
     rows = []
 

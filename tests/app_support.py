@@ -12,6 +12,10 @@ from compare.tagger import tag_workspace
 from compare.workspace import Workspace
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
+# The heading (h1) each page shows first: what a person sees when the page has rendered.
+PAGE_HEADINGS = {"matrix": "Matrix", "overview": "Temaoversigt", "plan": "Plan",
+                 "years": "Sammenlign år", "search": "Søg i planerne", "upload": "Upload",
+                 "frameworks": "Rammer"}
 _BUILT: dict[str, Path] = {}
 
 

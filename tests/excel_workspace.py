@@ -2,16 +2,24 @@
 
 `Plan` says what a plan is and what the tagger found in it per framework item; `write_plans`
 stores documents, tags and evidence exactly as the pipeline would (schema-conformed Parquet).
+`matrix_sheet`, `body` and `matrix_csv` read an export and the CSV matrix back.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import polars as pl
+from click.testing import CliRunner
+from openpyxl.worksheet.worksheet import Worksheet
 
+from compare.cli import main
 from compare.schema import DOCUMENTS, EVIDENCE, KIND_PLAN, TAGS
 from compare.workspace import Workspace
 
@@ -116,3 +124,33 @@ def standard_plans() -> list[Plan]:
     plans.append(Plan(None, YEAR, {}, title="=cmd|' /C calc'!A0", file_name="ukendt.pdf"))
     plans.append(Plan("Odense", 2016, _levels(GOALS, "X,X,,,")))  # another council and year
     return plans
+
+
+def matrix_sheet(book: Any, framework_id: str) -> Worksheet:
+    """The matrix sheet of a framework, found by its hidden marker (not by its name)."""
+    for sheet in book.worksheets:
+        value = sheet["A1"].value
+        if isinstance(value, str) and value.startswith("{"):
+            if json.loads(value).get("framework") == framework_id:
+                return sheet
+    raise AssertionError(f"no matrix sheet for {framework_id}")
+
+
+def header_row(sheet: Worksheet) -> int:
+    return next(r for r in range(1, 20) if sheet.cell(r, 1).value == "Jobcenter")
+
+
+def body(sheet: Worksheet) -> dict[str, int]:
+    """Row name -> row number of the jobcentre rows."""
+    rows, r = {}, header_row(sheet) + 1
+    while sheet.cell(r, 1).value not in (None, "Antal X"):
+        rows[sheet.cell(r, 1).value] = r
+        r += 1
+    return rows
+
+
+def matrix_csv(ws: Workspace, framework_id: str) -> list[dict[str, str]]:
+    result = CliRunner().invoke(main, ["matrix", "--framework", framework_id, "--format", "csv",
+                                       "--workspace", str(ws.root)])
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader(io.StringIO(result.output)))

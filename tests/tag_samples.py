@@ -2,13 +2,53 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import polars as pl
 
+from compare.frameworks import FRAMEWORKS_DIR, Framework, find_framework
 from compare.schema import DOCUMENTS, HEADING_SEPARATOR, SEGMENTS, conform
+from compare.tagging.pipeline import tag_documents
 from compare.text import clean_display, normalise
 
 # An outline entry: (heading text or None for text before any heading, heading level, paragraphs)
 Outline = list[tuple[str | None, int, list[str]]]
+
+# Sections every test plan has, so that term weights are those of a plan-sized document.
+BACKGROUND: Outline = [
+    (
+        "1 Indledning",
+        1,
+        [
+            "Beskæftigelsesplanen beskriver kommunens indsats for ledige borgere "
+            "og virksomheder i det kommende år."
+        ],
+    ),
+    (
+        "2 Unge i uddannelse",
+        1,
+        [
+            "Unge på uddannelseshjælp får en mentor og et brobygningsforløb, "
+            "så de kan starte på en uddannelse."
+        ],
+    ),
+    (
+        "3 Sygemeldte",
+        1,
+        [
+            "Sygemeldte borgere får en tidlig samtale og en plan for at vende "
+            "tilbage til arbejdspladsen."
+        ],
+    ),
+    (
+        "4 Dagpengemodtagere",
+        1,
+        ["Ledige dagpengemodtagere får jobsamtaler og tilbud om virksomhedspraktik."],
+    ),
+    ("5 Status", 1, ["Ledigheden er faldet i løbet af året, og flere borgere er kommet i job."]),
+]
+
+GOAL3_OCR = "6 Flere flygtninge og familiesammenfarte skal vaere selvforsgrgende"
 
 
 def plan_segments(doc_id: str, outline: Outline) -> pl.DataFrame:
@@ -77,3 +117,19 @@ def plan_documents(
         ),
         DOCUMENTS,
     )
+
+
+@cache
+def shipped_framework(framework_id: str) -> Framework:
+    """A framework of data/frameworks, read once per test session (frameworks are immutable)."""
+    return find_framework(framework_id, FRAMEWORKS_DIR)
+
+
+def level_of(framework_id: str, item_id: str, outline: Outline) -> str:
+    """The level the tagger gives an item in a plan of BACKGROUND plus `outline`."""
+    fw = shipped_framework(framework_id)
+    year = fw.year or 2018
+    tags, _ = tag_documents(
+        plan_documents([("p", year, year)]), plan_segments("p", BACKGROUND + outline), [fw]
+    )
+    return tags.filter(pl.col("item_id") == item_id)["level"].item()

@@ -20,7 +20,7 @@ import pytest
 from compare.frameworks import load_frameworks
 from compare.ui import PAGES
 from compare.workspace import ENV_VAR
-from tests.app_support import APP, copy_workspace, seeded_workspace
+from tests.app_support import APP, PAGE_HEADINGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.seeds, pytest.mark.slow]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -53,14 +53,12 @@ def _healthy(url: str) -> bool:
 
 
 @pytest.fixture
-def app_url(
-    tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, tmp_path: Path
-) -> Iterator[str]:
+def app_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The app served on a free localhost port over a copy of the seeded workspace."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (make system-deps)")
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    ws = copy_workspace(seeded_workspace(tmp_path_factory, seeds_dir), tmp_path / "workspace")
+    ws = request.getfixturevalue("private_ws")  # only now: building it takes a while
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = (tmp_path / "streamlit.log").open("w")
@@ -149,15 +147,10 @@ def test_matrix_and_a_cells_evidence_render_in_chromium(app_url):
     assert SCREENSHOT.stat().st_size > 10_000
 
 
-# The heading each page shows first: what a person sees when the page has rendered.
-PAGE_HEADINGS = {"overview": "Temaoversigt", "plan": "Plan", "years": "Sammenlign år",
-                 "search": "Søg i planerne", "upload": "Upload", "frameworks": "Rammer"}
-
-
 def test_every_page_renders_in_chromium(app_url):
     from playwright.sync_api import sync_playwright
 
-    assert set(PAGE_HEADINGS) == {spec.name for spec in PAGES} - {"matrix"}
+    assert set(PAGE_HEADINGS) == {spec.name for spec in PAGES}
     shots = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -12,11 +9,8 @@ from typing import Any
 
 import polars as pl
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
-from compare.cli import main
 from compare.excel import export_workbook
 from compare.excel.matrix_sheet import NO_PLAN, REMARKS_HEADER
 from compare.frameworks import find_framework
@@ -30,6 +24,10 @@ from tests.excel_workspace import (
     THEMES,
     YEAR,
     Plan,
+    body,
+    header_row,
+    matrix_csv,
+    matrix_sheet,
     standard_plans,
     write_plans,
 )
@@ -59,36 +57,6 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Path]
 @pytest.fixture(scope="module")
 def book(exported: tuple[Workspace, Path]) -> Any:
     return load_workbook(exported[1])
-
-
-def matrix_sheet(book: Any, framework_id: str) -> Worksheet:
-    """The matrix sheet of a framework, found by its hidden marker (not by its name)."""
-    for sheet in book.worksheets:
-        value = sheet["A1"].value
-        if isinstance(value, str) and value.startswith("{"):
-            if json.loads(value).get("framework") == framework_id:
-                return sheet
-    raise AssertionError(f"no matrix sheet for {framework_id}")
-
-
-def header_row(sheet: Worksheet) -> int:
-    return next(r for r in range(1, 20) if sheet.cell(r, 1).value == "Jobcenter")
-
-
-def body(sheet: Worksheet) -> dict[str, int]:
-    """Row name -> row number of the jobcentre rows."""
-    rows, r = {}, header_row(sheet) + 1
-    while sheet.cell(r, 1).value not in (None, "Antal X"):
-        rows[sheet.cell(r, 1).value] = r
-        r += 1
-    return rows
-
-
-def matrix_csv(ws: Workspace, framework_id: str) -> list[dict[str, str]]:
-    result = CliRunner().invoke(main, ["matrix", "--framework", framework_id, "--format", "csv",
-                                       "--workspace", str(ws.root)])
-    assert result.exit_code == 0, result.output
-    return list(csv.DictReader(io.StringIO(result.output)))
 
 
 def expected_rows(ws: Workspace, framework_id: str) -> dict[str, dict[str, str]]:

@@ -16,8 +16,15 @@ from compare.errors import ExportError
 from compare.excel import export_workbook, import_review, import_review_bytes
 from compare.review import ReviewStore, record_decision
 from compare.workspace import Workspace
-from tests.excel_workspace import GOALS, THEMES, standard_plans, write_plans
-from tests.test_export import body, matrix_csv, matrix_sheet
+from tests.excel_workspace import (
+    GOALS,
+    THEMES,
+    body,
+    matrix_csv,
+    matrix_sheet,
+    standard_plans,
+    write_plans,
+)
 
 TODAY = date(2024, 5, 2)
 
@@ -82,6 +89,12 @@ def test_round_trip_changes_exactly_the_edited_cells(exported: tuple[Workspace, 
     }
     history = ReviewStore.for_workspace(ws).history()
     assert set(history["reviewer"]) == {"Bente"} and history.height == 6
+    # Each decision is stamped with its plan as it is now, so a later change flags a re-check.
+    docs = ws.read_documents().select("doc_id", "text_hash", "municipality", "year")
+    stamped = history.join(docs, on="doc_id", suffix="_doc")
+    assert stamped.height == 6
+    for column in ("text_hash", "municipality", "year"):
+        assert stamped[column].to_list() == stamped[f"{column}_doc"].to_list(), column
     remarks = ReviewStore.for_workspace(ws).remarks()
     assert remarks["note"].to_list() == ["Sygedagpengeområdet"]
     assert frame_files(ws) == frames  # nothing but the review database was written

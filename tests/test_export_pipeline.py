@@ -17,7 +17,7 @@ from compare.ingest.pipeline import ingest_paths
 from compare.tagger import tag_workspace
 from compare.workspace import Workspace
 from tests.conftest import SEED_PLAN_2018
-from tests.test_export import body, matrix_csv, matrix_sheet
+from tests.excel_workspace import body, matrix_csv, matrix_sheet
 
 GOALS, THEMES = "ministermaal-2018", "rar-hovedstaden-2018"
 

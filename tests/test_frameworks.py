@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import Workbook
 
+from compare.cli import main
 from compare.errors import BadFramework, UnknownFramework
 from compare.frameworks import (
     FRAMEWORKS_DIR,
     clean_title,
     derive_terms,
     find_framework,
+    find_frameworks,
     framework_from_titles,
     load_framework,
     load_frameworks,
@@ -302,3 +307,37 @@ def test_find_framework_by_id_and_path(tmp_path: Path) -> None:
         find_framework("ministermaal-1999")
     with pytest.raises(UnknownFramework, match="not found"):
         find_framework(str(tmp_path / "missing.toml"))
+
+
+def test_find_frameworks_reads_ids_and_files_together(tmp_path: Path) -> None:
+    path = _write(tmp_path, "extra.toml", GOOD_TOML)
+    found = find_frameworks(["ministermaal-2018", path, "rar-hovedstaden-2018"])
+    assert [fw.id for fw in found] == ["ministermaal-2018", "toy-goals", "rar-hovedstaden-2018"]
+    assert found[1].path == path
+    assert find_frameworks([]) == []
+    with pytest.raises(UnknownFramework, match="'nope'"):
+        find_frameworks(["ministermaal-2018", "nope"])
+
+
+def test_frameworks_command_lists_the_folder_and_reports_bad_files(tmp_path: Path) -> None:
+    _write(tmp_path, "good.toml", GOOD_TOML)
+    runner = CliRunner()
+    table = runner.invoke(main, ["frameworks", "--folder", str(tmp_path)])
+    assert table.exit_code == 0, table.output
+    header, row = table.output.splitlines()
+    assert header.split() == ["id", "kind", "year", "items", "title", "file"]
+    assert row.split() == ["toy-goals", "goals", "2031", "2", "Toy", "goals", "good.toml"]
+    assert header.index("title") == row.index("Toy goals")  # columns are aligned
+    as_csv = runner.invoke(main, ["frameworks", "--folder", str(tmp_path), "--format", "csv"])
+    assert list(csv.DictReader(io.StringIO(as_csv.output))) == [
+        {"id": "toy-goals", "kind": "goals", "year": "2031", "items": "2",
+         "title": "Toy goals", "file": "good.toml"}
+    ]
+    _write(tmp_path, "formula.toml", GOOD_TOML.replace("toy-goals", "f").replace("Toy", "=1+1"))
+    as_csv = runner.invoke(main, ["frameworks", "--folder", str(tmp_path), "--format", "csv"])
+    assert "\nf,goals,2031,2,'=1+1 goals,formula.toml\n" in as_csv.output  # stays text
+    _write(tmp_path, "bad.toml", GOOD_TOML.replace('kind = "goals"', 'kind = "targets"'))
+    result = runner.invoke(main, ["frameworks", "--folder", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "toy-goals" in result.stdout and "toy-goals" not in result.stderr
+    assert "bad.toml" in result.stderr and "unknown kind 'targets'" in result.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from click.testing import CliRunner
 from compare.cli import main
 from compare.frameworks import Framework, Item, find_framework
 from compare.ingest.pipeline import ingest_paths
-from compare.matrix import item_totals, matrix_cells, row_totals, wide_matrix
+from compare.matrix import item_totals, matrix_cells, wide_matrix
 from compare.registry import load_registry
 from compare.review import ReviewStore, load_documents, record_decision
 from compare.schema import EVIDENCE, MATRIX_CELLS, TAGS, empty_frame
@@ -172,7 +174,7 @@ def test_wide_matrix_of_a_framework_without_cells(ws: Workspace) -> None:
     assert wide.columns == ["municipality", "year", "a", "b"] and wide.is_empty()
 
 
-def test_item_and_row_totals(ws: Workspace) -> None:
+def test_item_totals(ws: Workspace) -> None:
     cells = matrix_cells(ws, [FW])
     totals = item_totals(cells, TOY)
     assert totals.select("item_id", "n_target", "n_addressed", "n_covered", "n_total",
@@ -180,9 +182,6 @@ def test_item_and_row_totals(ws: Workspace) -> None:
                                             ("2", 1, 1, 2, 3, "2 af 3"),
                                             ("10", 1, 1, 2, 3, "2 af 3")]
     assert totals["label"][0] == "Flere i job"
-    rows = row_totals(cells, TOY)
-    assert rows.select("doc_id", "n_target", "n_addressed", "n_covered", "n_items").rows() == [
-        ("alb", 1, 1, 2, 3), ("kbh", 1, 2, 3, 3), ("aero", 1, 1, 2, 3)]
 
 
 # -- compare matrix ---------------------------------------------------------------------------
@@ -256,6 +255,13 @@ def test_review_set_history_undo_change_the_matrix_exactly_there(ws: Workspace,
         ("10", "", "carl", "kun nævnt")]
     table = run("review", "history", "--workspace", str(ws.root))
     assert "carl" in table and "anna" in table
+    run("review", "set", "--doc", "kbh", "--item", "1", "--level", "X", "--note", "=1+1",
+        "--reviewer", "carl", *common)
+    rows = list(csv.DictReader(io.StringIO(run("review", "history", "--doc", "kbh", "--item",
+                                               "1", "--format", "csv", *common[2:]))))
+    assert [(r["level"], r["note"], r["undone_of"]) for r in rows] == [("X", "'=1+1", "")]
+    history = json.loads(run("review", "history", "--doc", "kbh", "--item", "10", "--format",
+                             "json", "--workspace", str(ws.root)))
 
     out = run("review", "undo", str(history[0]["id"]), "--reviewer", "carl",
               "--workspace", str(ws.root))

@@ -23,6 +23,7 @@ from compare.overview import (
 )
 from compare.registry import load_registry
 from compare.schema import EVIDENCE, MATRIX_CELLS, conform
+from compare.text import normalise
 from compare.workspace import Workspace
 from tests.app_support import seeded_workspace
 
@@ -52,10 +53,10 @@ def test_number_words():
 
 def test_excerpt_takes_the_sentence_with_the_matched_terms_and_cuts_it():
     quote = "Indledning om alt muligt. Københavnermodellen sikrer job til flygtninge. Slut."
-    assert excerpt(quote, ["kabanhavnarmadal"]) == \
-        "Københavnermodellen sikrer job til flygtninge."
+    terms = [normalise("Københavnermodellen")]  # matched terms are stored as term keys
+    assert excerpt(quote, terms) == "Københavnermodellen sikrer job til flygtninge."
     long = "Københavnermodellen " + "og mere tekst " * 30
-    cut = excerpt(long, ["kabanhavnarmadal"], limit=60)
+    cut = excerpt(long, terms, limit=60)
     assert cut.endswith(" …") and len(cut) <= 62 and cut.startswith("Københavnermodellen")
 
 

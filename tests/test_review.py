@@ -152,16 +152,8 @@ def test_remarks_are_rows_not_cells(plan_ws: Workspace) -> None:
 def test_reading_never_creates_the_database(tmp_path: Path) -> None:
     store = ReviewStore(tmp_path / "review.sqlite")
     assert store.latest().is_empty() and store.metadata_overrides().is_empty()
-    assert store.version() == (0, 0)
+    assert store.history().is_empty() and store.metadata_history().is_empty()
     assert not store.path.exists()
-
-
-def test_version_changes_with_every_write(store: ReviewStore) -> None:
-    first = store.decide("d", FW, "1", "X", None, "anna")
-    assert store.version() == (first, 0)
-    change = store.set_metadata("d", "year", 2018, "anna")
-    undo = store.undo(first, "anna")
-    assert store.version() == (undo, change)
 
 
 def test_newer_schema_is_refused(store: ReviewStore) -> None:

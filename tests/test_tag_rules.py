@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import polars as pl
 import pytest
 
-from compare.frameworks import find_framework
-from compare.tagging.pipeline import tag_documents
 from compare.tagging.targets import target_strength
 from compare.tagging.terms import elided_keys
 from compare.text import normalise
-from tests.tag_samples import Outline, plan_documents, plan_segments
-from tests.test_tagger import BACKGROUND
+from tests.tag_samples import level_of
 
 GOAL3 = "6 Flere flygtninge og familiesammenførte skal være selvforsørgende"
-
-
-def _level(framework_id: str, item_id: str, outline: Outline) -> str:
-    fw = find_framework(framework_id)
-    year = fw.year or 2022
-    tags, _ = tag_documents(
-        plan_documents([("p", year, year)]), plan_segments("p", BACKGROUND + outline), [fw]
-    )
-    return tags.filter(pl.col("item_id") == item_id)["level"].item()
 
 
 @pytest.mark.parametrize(
@@ -83,9 +70,9 @@ PLACES = (
 
 
 def test_elided_places_address_the_apprenticeship_theme() -> None:
-    assert _level("rar-hovedstaden-2018", "5", [PLACES]) != ""
+    assert level_of("rar-hovedstaden-2018", "5", [PLACES]) != ""
     without = (PLACES[0], 1, ["Flere pladser til unge.", PLACES[2][1]])
-    assert _level("rar-hovedstaden-2018", "5", [without]) == ""
+    assert level_of("rar-hovedstaden-2018", "5", [without]) == ""
 
 
 def test_quoted_ministry_target_leaves_the_goal_addressed_only() -> None:
@@ -95,8 +82,8 @@ def test_quoted_ministry_target_leaves_the_goal_addressed_only() -> None:
         "39 pct. i 2021."
     )
     own = "Kommunen har som mål, at 50 pct. af flygtningene skal være i beskæftigelse i 2022."
-    assert _level("ministermaal-2022", "4", [(GOAL3, 1, [quoted])]) == "(X)"
-    assert _level("ministermaal-2022", "4", [(GOAL3, 1, [quoted, own])]) == "X"
+    assert level_of("ministermaal-2022", "4", [(GOAL3, 1, [quoted])]) == "(X)"
+    assert level_of("ministermaal-2022", "4", [(GOAL3, 1, [quoted, own])]) == "X"
 
 
 def test_holistic_help_alone_is_not_ressourceforloeb() -> None:
@@ -112,7 +99,7 @@ def test_holistic_help_alone_is_not_ressourceforloeb() -> None:
             "helhedsorienteret indsats indgår i ansøgningen til satspuljen.",
         ],
     )
-    assert _level("rar-hovedstaden-2018", "11", [offenders]) == ""
+    assert level_of("rar-hovedstaden-2018", "11", [offenders]) == ""
     forloeb = (
         "6 Ressourceforløb",
         1,
@@ -121,7 +108,7 @@ def test_holistic_help_alone_is_not_ressourceforloeb() -> None:
             "rehabiliteringsteamet følger op på progressionen.",
         ],
     )
-    assert _level("rar-hovedstaden-2018", "11", [forloeb]) != ""
+    assert level_of("rar-hovedstaden-2018", "11", [forloeb]) != ""
 
 
 def test_match_groups_name_the_activity_ready() -> None:
@@ -135,4 +122,4 @@ def test_match_groups_name_the_activity_ready() -> None:
             "For match 2 borgere lægges vægt på et uddannelsesperspektiv i indsatsen.",
         ],
     )
-    assert _level("rar-hovedstaden-2018", "13", [section]) != ""
+    assert level_of("rar-hovedstaden-2018", "13", [section]) != ""

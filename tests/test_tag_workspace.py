@@ -7,12 +7,14 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from click.testing import CliRunner
 
+from compare.cli import main
 from compare.frameworks import Framework, find_framework, load_framework
+from compare.review_db import ReviewStore
 from compare.tagger import tag_workspace
 from compare.workspace import Workspace
-from tests.tag_samples import plan_documents, plan_segments
-from tests.test_tagger import BACKGROUND, GOAL3_OCR
+from tests.tag_samples import BACKGROUND, GOAL3_OCR, plan_documents, plan_segments
 
 GOALS = "ministermaal-2018"
 THEMES = "rar-hovedstaden-2018"
@@ -154,3 +156,26 @@ def test_labels_only_framework_file_can_be_passed(workspace: Workspace, tmp_path
     _store(workspace, [("a", 2018, 2018)])
     tag_workspace(workspace, [load_framework(path)], workers=1)
     assert workspace.read_tags()["level"].to_list() == ["X"]
+
+
+def test_tag_command_with_chosen_frameworks_shows_corrected_metadata(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    _store(workspace, [("a", 2018, 2018)])  # a København plan, whose heading mirrors goal 3
+    ReviewStore.for_workspace(workspace).set_metadata("a", "municipality", "Tårnby", "ane")
+    extra = tmp_path / "extra-themes.toml"
+    extra.write_text(
+        'id = "extra-themes"\nkind = "themes"\n\n[[items]]\nid = "1"\n'
+        'label = "Flere flygtninge og familiesammenførte skal være selvforsørgende"\n',
+        encoding="utf-8",
+    )
+    args = ["tag", "--workspace", str(workspace.root), "--framework", GOALS]
+    result = CliRunner().invoke(main, [*args, "--framework", str(extra)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:2] == [
+        "a.txt (Tårnby 2018) × extra-themes: 1 X, 0 (X), 0 blank",
+        f"a.txt (Tårnby 2018) × {GOALS}: 1 X, 0 (X), 4 blank",
+    ]
+    assert lines[2].startswith("2 tagged, 0 unchanged")
+    assert set(workspace.read_tags()["framework_id"]) == {GOALS, "extra-themes"}

@@ -11,43 +11,15 @@ from compare.frameworks import find_framework, load_framework
 from compare.schema import EVIDENCE, TAGS
 from compare.tagging.pipeline import tag_documents
 from compare.tagging.targets import find_targets, target_strength
-from tests.tag_samples import Outline, plan_documents, plan_segments
+from tests.tag_samples import (
+    BACKGROUND,
+    GOAL3_OCR,
+    Outline,
+    level_of,
+    plan_documents,
+    plan_segments,
+)
 
-# Sections every test plan has, so that term weights are those of a plan-sized document.
-BACKGROUND: Outline = [
-    (
-        "1 Indledning",
-        1,
-        [
-            "Beskæftigelsesplanen beskriver kommunens indsats for ledige borgere "
-            "og virksomheder i det kommende år."
-        ],
-    ),
-    (
-        "2 Unge i uddannelse",
-        1,
-        [
-            "Unge på uddannelseshjælp får en mentor og et brobygningsforløb, "
-            "så de kan starte på en uddannelse."
-        ],
-    ),
-    (
-        "3 Sygemeldte",
-        1,
-        [
-            "Sygemeldte borgere får en tidlig samtale og en plan for at vende "
-            "tilbage til arbejdspladsen."
-        ],
-    ),
-    (
-        "4 Dagpengemodtagere",
-        1,
-        ["Ledige dagpengemodtagere får jobsamtaler og tilbud om virksomhedspraktik."],
-    ),
-    ("5 Status", 1, ["Ledigheden er faldet i løbet af året, og flere borgere er kommet i job."]),
-]
-
-GOAL3_OCR = "6 Flere flygtninge og familiesammenfarte skal vaere selvforsgrgende"
 CASES = [
     # Goals: a mirrored heading makes the goal addressed; a target sentence in it makes X.
     (
@@ -226,22 +198,13 @@ CASES = [
 ]
 
 
-def _level(framework_id: str, item_id: str, outline: Outline) -> str:
-    fw = find_framework(framework_id)
-    year = fw.year or 2018
-    tags, _ = tag_documents(
-        plan_documents([("p", year, year)]), plan_segments("p", BACKGROUND + outline), [fw]
-    )
-    return tags.filter(pl.col("item_id") == item_id)["level"].item()
-
-
 @pytest.mark.parametrize(
     "framework_id,item_id,expected,outline",
     CASES,
     ids=[f"{c[0]}:{c[1]}:{c[2] or 'blank'}:{n}" for n, c in enumerate(CASES)],
 )
 def test_level(framework_id: str, item_id: str, expected: str, outline: Outline) -> None:
-    assert _level(framework_id, item_id, outline) == expected
+    assert level_of(framework_id, item_id, outline) == expected
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import polars as pl
 import pytest
 
 from compare.frameworks import Framework, Item
+from compare.registry import load_registry
 from compare.schema import DOCUMENTS, MATRIX_CELLS, conform
 from compare.ui.components import escape_markdown, highlight, location
 from compare.ui.tables import (
@@ -17,6 +18,7 @@ from compare.ui.tables import (
     column_name,
     covered_years,
     docs_for_year,
+    document_councils,
     framework_prefixes,
     ordered_items,
     parse_column,
@@ -190,13 +192,33 @@ def test_docs_for_year_uses_the_whole_period():
     assert covered_years(docs) == [2022, 2021, 2020, 2018]
 
 
+def test_document_councils_in_the_filter_year_or_the_plans_own():
+    docs = _docs(
+        [
+            ("alb", "Albertslund", 2025, 2025, "plan"),
+            ("bor", "Bornholm", 2018, 2018, "plan"),
+            ("old", "Albertslund", 2012, 2012, "plan"),  # before the councils of 2015
+            ("atl", "Atlantis", 2018, 2018, "plan"),  # not a municipality
+            ("nobody", None, 2018, 2018, "plan"),
+        ]
+    )
+    registry = load_registry()
+    in_2018 = document_councils(docs, 2018, registry)
+    assert in_2018 == {"alb": "RAR Hovedstaden", "bor": "RAR Bornholm", "old": "RAR Hovedstaden",
+                       "atl": None, "nobody": None}
+    own = document_councils(docs, None, registry)
+    assert own["alb"] != "RAR Hovedstaden" and "Hovedstaden" in own["alb"]  # the 2025 council
+    assert own["bor"] == "RAR Bornholm" and own["old"] is None
+
+
 def test_highlight_marks_matched_words_including_ocr_readings():
     from compare.text import term_key
 
-    text = "Kgbenhavn styrker beskæftigelsen [for] alle"
+    text = "Kgbenhavn styrker beskæftigelsen [for] alle; besk®ftigelse i Kgbenhavn"
     shown = highlight(text, [term_key("København"), term_key("beskæftigelse")])
-    assert ":orange-background[**Kgbenhavn**]" in shown
+    assert shown.count(":orange-background[**Kgbenhavn**]") == 2
     assert ":orange-background[**beskæftigelsen**]" in shown
+    assert ":orange-background[**besk®ftigelse**]" in shown  # OCR's symbol inside the word
     assert "styrker" in shown and "orange-background[**styrker" not in shown
     assert "\\[for\\]" in shown  # document text cannot open a Markdown link or directive
 
@@ -231,3 +253,15 @@ def test_two_goal_frameworks_side_by_side_fall_back_to_letters():
     )
     assert framework_prefixes([GOALS, other]) == {"goals": "A", "goals-2022": "B"}
     assert framework_prefixes([GOALS]) == {"goals": ""}
+
+
+def test_workspace_stamp_changes_with_every_decision(workspace):
+    from compare.review import ReviewStore
+    from compare.ui.data import workspace_stamp
+
+    store = ReviewStore.for_workspace(workspace)
+    stamps = [workspace_stamp(workspace)]
+    for level in ("X", "(X)", ""):  # the app must see each, or it shows a stale matrix
+        store.decide("d", "fw", "1", level, None, "anna")
+        stamps.append(workspace_stamp(workspace))
+    assert len(set(stamps)) == len(stamps)

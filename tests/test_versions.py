@@ -22,7 +22,7 @@ from compare.schema import DOCUMENTS, conform, empty_frame
 from compare.tagger import tag_workspace
 from compare.versions import SUPERSEDED_BY, current_documents, mark_superseded
 from compare.workspace import Workspace
-from tests.test_export import body, header_row, matrix_sheet
+from tests.excel_workspace import body, header_row, matrix_sheet
 
 FW = "toy-versions-2018"
 TOY_TOML = f"""

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
 from compare.errors import CompareError
+from compare.excel.safe import needs_quote_prefix
 from compare.workspace import ENV_VAR, Workspace
+
+REVIEWER_ENV = "COMPARE_REVIEWER"  # the default --reviewer of commands that record a change
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,3 +58,24 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             fail(str(err))
 
     return wrapper
+
+
+def echo_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Print rows under a header as left-aligned columns, for reading in a terminal."""
+    table = [[str(v) for v in row] for row in [header, *rows]]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+def csv_text(rows: Iterable[Iterable[Any]], header: Sequence[str]) -> str:
+    """Rows as CSV, None as an empty cell; text a spreadsheet would run as a formula gets a `'`."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([
+            "" if v is None else ("'" + v if isinstance(v, str) and needs_quote_prefix(v) else v)
+            for v in row
+        ])
+    return out.getvalue()

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from compare.cli.base import fail, main, open_workspace, reports_errors, workspace_option
+from compare.cli.base import (
+    REVIEWER_ENV,
+    fail,
+    main,
+    open_workspace,
+    reports_errors,
+    workspace_option,
+)
 
 
 @main.command("export")
@@ -39,8 +46,8 @@ def export_command(out: Path, framework_ids: tuple[str, ...], council: str | Non
 
 @main.command("import-review")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--reviewer", required=True, envvar="COMPARE_REVIEWER",
-              help="Who made the edits (kept in the review history; default: $COMPARE_REVIEWER).")
+@click.option("--reviewer", required=True, envvar=REVIEWER_ENV,
+              help=f"Who made the edits (kept in the review history; default: ${REVIEWER_ENV}).")
 @click.option("--dry-run", is_flag=True, help="Show what would change; record nothing.")
 @workspace_option
 @reports_errors

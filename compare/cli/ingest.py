@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import sys
 from pathlib import Path
@@ -13,17 +11,18 @@ import polars as pl
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from compare.cli.base import main, open_workspace, reports_errors, workspace_option
+from compare.cli.base import csv_text, main, open_workspace, reports_errors, workspace_option
 from compare.errors import CompareError
 from compare.ingest import DEFAULT_MAX_BYTES, DocumentSummary, collect_files, ingest_paths
 from compare.ingest.overrides import YEAR_RANGE, Overrides
+from compare.metadata import period_label
+from compare.review import load_documents
 from compare.schema import KINDS
 from compare.versions import SUPERSEDED_BY, mark_superseded
 from compare.workspace import Workspace
 
 PROGRESS_MIN_FILES = 4  # a bar for a handful of files is noise
 REVIEWER_ENV = "COMPARE_REVIEWER"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _summary_line(doc: DocumentSummary) -> str:
@@ -113,28 +112,13 @@ def ingest_command(paths: tuple[Path, ...], workspace_dir: Path | None,
         sys.exit(1)
 
 
-def _documents(ws: Workspace) -> pl.DataFrame:
-    try:
-        from compare.review import load_documents
-    except ImportError:  # the review store is optional for listing
-        return ws.read_documents()
-    return load_documents(ws)
-
-
 def _replaced_versions(ws: Workspace) -> dict[str, list[str]]:
     """{current doc_id: file names of the versions it supersedes}."""
-    docs = mark_superseded(_documents(ws)).filter(pl.col(SUPERSEDED_BY).is_not_null())
+    docs = mark_superseded(load_documents(ws)).filter(pl.col(SUPERSEDED_BY).is_not_null())
     replaced: dict[str, list[str]] = {}
     for by, name in docs.sort("file_name").select(SUPERSEDED_BY, "file_name").iter_rows():
         replaced.setdefault(by, []).append(name)
     return replaced
-
-
-def _safe_cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula, prefixed so it stays text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 @main.command("documents")
@@ -151,26 +135,20 @@ def documents_command(workspace_dir: Path | None, fmt: str) -> None:
     matrix.
     """
     ws = open_workspace(workspace_dir)
-    docs = mark_superseded(_documents(ws)).sort("municipality", "year", "file_name",
+    docs = mark_superseded(load_documents(ws)).sort("municipality", "year", "file_name",
                                                  nulls_last=True)
     names = dict(zip(docs["doc_id"], docs["file_name"], strict=True))
     header = ["file_name", "municipality", "year", "kind", "pages", "sections", "doc_id"]
     rows, newer = [], []
     for row in docs.iter_rows(named=True):
-        year, year_to = row["year"], row["year_to"]
-        period = "" if year is None else (
-            str(year) if year_to in (None, year) else f"{year}-{year_to}")
+        period = period_label(row["year"], row["year_to"])
         rows.append([row["file_name"], row["municipality"] or "", period, row["kind"] or "",
                      "" if row["pages"] is None else str(row["pages"]),
                      str(row["n_sections"] or 0), row["doc_id"]])
         newer.append(row[SUPERSEDED_BY])
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([*header, SUPERSEDED_BY])
-        writer.writerows([[_safe_cell(v) for v in [*r, by or ""]]
-                          for r, by in zip(rows, newer, strict=True)])
-        click.echo(buffer.getvalue(), nl=False)
+        table = ([*r, by] for r, by in zip(rows, newer, strict=True))
+        click.echo(csv_text(table, [*header, SUPERSEDED_BY]), nl=False)
         return
     if not rows:
         click.echo(f"no documents in {ws.root}; add some with `compare ingest PATH`")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -13,13 +11,21 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
-from compare.cli.base import main, open_workspace, reports_errors, workspace_option
+from compare.cli.base import (
+    REVIEWER_ENV,
+    csv_text,
+    main,
+    open_workspace,
+    reports_errors,
+    workspace_option,
+)
 from compare.errors import CompareError
 from compare.frameworks import Framework, find_framework
 from compare.matrix import item_totals, matrix_cells, matrix_remarks, wide_matrix
 from compare.registry import load_registry
 from compare.review import (
     METADATA_FIELDS,
+    REMARK_ITEM,
     ReviewStore,
     document_row,
     find_plan,
@@ -31,7 +37,6 @@ from compare.schema import KIND_PLAN, KINDS
 from compare.workspace import Workspace
 
 FORMATS = ("csv", "json", "table")
-REVIEWER_ENV = "COMPARE_REVIEWER"
 
 
 @main.command("matrix")
@@ -55,21 +60,12 @@ def matrix_command(framework_ref: str, workspace_dir: Path | None, fmt: str,
     framework = find_framework(framework_ref)
     cells = matrix_cells(ws, [framework.id], kinds=kinds or (KIND_PLAN,))
     if fmt == "csv":
-        click.echo(_csv(wide_matrix(cells, framework)), nl=False)
+        wide = wide_matrix(cells, framework)
+        click.echo(csv_text(wide.iter_rows(), wide.columns), nl=False)
     elif fmt == "json":
         click.echo(json.dumps(_json(ws, cells, framework), ensure_ascii=False, indent=2))
     else:
         _print_table(cells, framework)
-
-
-def _csv(wide: pl.DataFrame) -> str:
-    """The wide matrix as CSV with truly empty cells (not `""`)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(wide.columns)
-    for row in wide.iter_rows():
-        writer.writerow(["" if value is None else value for value in row])
-    return out.getvalue()
 
 
 def _json(ws: Workspace, cells: pl.DataFrame, framework: Framework) -> dict[str, Any]:
@@ -273,7 +269,7 @@ def review_history(doc_id: str | None, municipality: str | None, year: int | Non
         doc_id = _pick_document(load_documents(ws, store), doc_id, municipality, year)["doc_id"]
     history = store.history(doc_id, framework_id, item_id)
     if fmt == "csv":
-        click.echo(history.write_csv(), nl=False)
+        click.echo(csv_text(history.iter_rows(), history.columns), nl=False)
     elif fmt == "json":
         click.echo(json.dumps(history.to_dicts(), ensure_ascii=False, indent=2))
     else:
@@ -284,7 +280,7 @@ def review_history(doc_id: str | None, municipality: str | None, year: int | Non
         for row in history.iter_rows(named=True):
             before = "tagger" if row["previous_level"] is None else _show(row["previous_level"])
             after = "tagger" if row["level"] is None else _show(row["level"])
-            if row["item_id"] == "":
+            if row["item_id"] == REMARK_ITEM:
                 before, after = "remark", "remark"
             undo = f" (undo {row['undone_of']})" if row["undone_of"] is not None else ""
             table.add_row(str(row["id"]), row["decided_at"][:19], row["reviewer"],

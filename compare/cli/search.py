@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -14,25 +12,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from compare.cli.base import main, open_workspace, reports_errors, workspace_option
-from compare.excel.safe import needs_quote_prefix
+from compare.cli.base import csv_text, main, open_workspace, reports_errors, workspace_option
 from compare.matrix import matrix_cells
 from compare.overview import danish_list, overview_markdown, theme_overview
 from compare.schema import KIND_PLAN, KINDS
 from compare.search import mark, search
-
-
-def csv_text(rows: Iterable[Iterable[Any]], header: list[str]) -> str:
-    """Rows as CSV; text that a spreadsheet would run as a formula gets a quote prefix."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([
-            "" if v is None else ("'" + v if isinstance(v, str) and needs_quote_prefix(v) else v)
-            for v in row
-        ])
-    return out.getvalue()
 
 
 @main.command("search")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 
@@ -11,16 +10,25 @@ import polars as pl
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from compare.cli.base import main, open_workspace, reports_errors, workspace_option
+from compare.cli.base import (
+    csv_text,
+    echo_table,
+    main,
+    open_workspace,
+    reports_errors,
+    workspace_option,
+)
 from compare.errors import BadFramework
 from compare.evaluate import OVERALL, evaluate
 from compare.frameworks import (
     FRAMEWORKS_DIR,
     FRAMEWORKS_ENV,
     Framework,
-    find_framework,
+    find_frameworks,
     load_frameworks,
 )
+from compare.metadata import period_label
+from compare.review import load_documents
 from compare.schema import KIND_PLAN, KINDS
 from compare.tagger import TagReport, tag_workspace
 from compare.workspace import Workspace
@@ -67,7 +75,7 @@ def _tag_with_progress(
 
 
 def _print_summary(ws: Workspace, report: TagReport) -> None:
-    docs = ws.read_documents().select("doc_id", "file_name", "municipality", "year", "year_to")
+    docs = load_documents(ws).select("doc_id", "file_name", "municipality", "year", "year_to")
     names = {row["doc_id"]: row for row in docs.iter_rows(named=True)}
     order = sorted(
         report.summary.iter_rows(),
@@ -75,9 +83,7 @@ def _print_summary(ws: Workspace, report: TagReport) -> None:
     )
     for doc_id, fw_id, n_target, n_addressed, n_none in order:
         doc = names.get(doc_id, {})
-        period = doc.get("year") or "?"
-        if doc.get("year_to") not in (None, doc.get("year")):
-            period = f"{period}-{doc['year_to']}"
+        period = period_label(doc.get("year"), doc.get("year_to")) or "?"
         click.echo(
             f"{doc.get('file_name', doc_id)} ({doc.get('municipality') or '?'} {period})"
             f" × {fw_id}: {n_target} X, {n_addressed} (X), {n_none} blank"
@@ -125,7 +131,7 @@ def tag_command(
     still tagged) or on an error.
     """
     ws = open_workspace(workspace_dir)
-    frameworks = [find_framework(ref) for ref in framework_refs] or None
+    frameworks = find_frameworks(framework_refs) or None
     failed = _ingest(paths, ws) if paths else 0
     report = _tag_with_progress(ws, frameworks, workers, kinds or (KIND_PLAN,))
     _print_summary(ws, report)
@@ -188,9 +194,7 @@ def evaluate_command(
         ]
         for r in result.metrics.iter_rows(named=True)
     ]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    for r in [header, *rows]:
-        click.echo("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+    echo_table(header, rows)
     if not quiet and not result.disagreements.is_empty():
         click.echo("\ndisagreements (gold → tagger):")
         for row in result.disagreements.iter_rows(named=True):
@@ -259,13 +263,9 @@ def frameworks_command(fmt: str, folder: Path | None) -> None:
         for fw in frameworks
     ]
     if fmt == "csv":
-        writer = csv.writer(click.get_text_stream("stdout"), lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+        click.echo(csv_text(rows, header), nl=False)  # a title such as "=..." stays text
     else:
-        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-        for r in [header, *rows]:
-            click.echo("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+        echo_table(header, rows)
     for err in errors:
         click.echo(f"error: {err}", err=True)
     if errors:

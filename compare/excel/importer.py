@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import polars as pl
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.utils.exceptions import InvalidFileException
@@ -40,7 +41,7 @@ from compare.excel.workbook import BASELINE_SHEET
 from compare.frameworks import Framework, find_framework
 from compare.matrix import matrix_cells, matrix_remarks
 from compare.registry import Registry, load_registry
-from compare.review import ReviewStore, load_documents, normalise_level, record_decision
+from compare.review import ReviewStore, load_documents, normalise_level
 from compare.text import fold_name
 from compare.workspace import Workspace
 
@@ -133,6 +134,7 @@ def _import(ws: Workspace, workbook: Workbook, path: Path, reviewer: str,
     """Import every matrix sheet of an open workbook (see `import_review`)."""
     registry = load_registry()
     store = ReviewStore.for_workspace(ws)
+    documents = load_documents(ws, store)  # an import records decisions, never metadata
     baseline = (read_baseline(workbook[BASELINE_SHEET])
                 if BASELINE_SHEET in workbook.sheetnames else None)
     report = ImportReport(path, reviewer.strip(), dry_run)
@@ -142,7 +144,7 @@ def _import(ws: Workspace, workbook: Workbook, path: Path, reviewer: str,
             continue
         report.sheets.append(sheet.title)
         try:
-            _import_sheet(ws, store, registry, sheet, meta, baseline, report)
+            _import_sheet(ws, store, documents, registry, sheet, meta, baseline, report)
         except CompareError as err:
             report.refused.append(Refusal(sheet.title, "A1", str(err)))
     if not report.sheets:
@@ -172,17 +174,20 @@ def _marker(sheet: Worksheet) -> dict[str, Any] | None:
     return meta if isinstance(meta, dict) and meta.get("compare") == MARKER else None
 
 
-def _import_sheet(ws: Workspace, store: ReviewStore, registry: Registry, sheet: Worksheet,
-                  meta: dict[str, Any], baseline: dict[tuple[str, str, str], str] | None,
+def _import_sheet(ws: Workspace, store: ReviewStore, documents: pl.DataFrame,
+                  registry: Registry, sheet: Worksheet, meta: dict[str, Any],
+                  baseline: dict[tuple[str, str, str], str] | None,
                   report: ImportReport) -> None:
-    """Map one matrix sheet's rows and columns back and record its edits in `report`."""
+    """Map one matrix sheet's rows and columns back and record its edits in `report`.
+
+    `documents` are the workspace's documents as `load_documents` gives them.
+    """
     framework = find_framework(str(meta["framework"]))
     year = int(meta["year"])
     councils = tuple(registry.find_council(c, year).name for c in meta["councils"])
-    documents = load_documents(ws, store)
     plans = plans_for_year(documents, year)
-    cells = matrix_cells(ws, [framework.id], store=store)
-    remarks = matrix_remarks(ws, [framework.id], store=store)
+    cells = matrix_cells(ws, [framework.id], store=store, documents=documents)
+    remarks = matrix_remarks(ws, [framework.id], store=store, documents=documents)
     rows = build_rows(registry, councils, year, framework, plans, cells, remarks)
     item_ids = {str(item.id) for item in framework.items}
     council_names = {fold_name(c) for c in councils}
@@ -216,7 +221,7 @@ def _import_sheet(ws: Workspace, store: ReviewStore, registry: Registry, sheet: 
             if key == REMARKS_KEY:
                 _remark(store, framework, row, cell, exported, sheet.title, report)
             else:
-                _level(ws, store, framework, row, key, cell, exported, sheet.title, report)
+                _level(store, framework, row, key, cell, exported, sheet.title, report)
 
 
 def _columns(sheet: Worksheet, item_ids: set[str], report: ImportReport) -> dict[int, str]:
@@ -262,9 +267,8 @@ def _cell_text(cell: Cell) -> str:
     return text
 
 
-def _level(ws: Workspace, store: ReviewStore, framework: Framework, row: MatrixRow,
-           item_id: str, cell: Cell, exported: str | None, sheet: str,
-           report: ImportReport) -> None:
+def _level(store: ReviewStore, framework: Framework, row: MatrixRow, item_id: str, cell: Cell,
+           exported: str | None, sheet: str, report: ImportReport) -> None:
     """Record a level cell if the analyst changed it (from `exported`) to something new."""
     current = row.cells[item_id].level if item_id in row.cells else ""
     text = _cell_text(cell)
@@ -285,9 +289,10 @@ def _level(ws: Workspace, store: ReviewStore, framework: Framework, row: MatrixR
                                       "ingest the plan first"))
         return
     if not report.dry_run:
-        for plan in row.plans:
-            record_decision(ws, plan["doc_id"], framework.id, item_id, level, None,
-                            report.reviewer, store=store)
+        for plan in row.plans:  # stamped with the plan's text hash, as `record_decision` does
+            store.decide(plan["doc_id"], framework.id, item_id, level, None, report.reviewer,
+                         plan["text_hash"], municipality=plan["municipality"],
+                         year=plan["year"])
     report.changes.append(Change(sheet, cell.coordinate, row.name, item_id, current, level))
 
 

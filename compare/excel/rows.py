@@ -22,7 +22,7 @@ from compare.frameworks import Framework
 from compare.registry import Registry
 from compare.schema import KIND_PLAN, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
 from compare.text import fold_name
-from compare.versions import current_documents
+from compare.versions import covers, current_documents
 
 LEVEL_RANK = {LEVEL_TARGET: 2, LEVEL_ADDRESSED: 1, LEVEL_NONE: 0}
 
@@ -74,11 +74,7 @@ def plans_for_year(documents: pl.DataFrame, year: int) -> pl.DataFrame:
     Superseded versions of a revised plan are left out (the rule of `compare.versions`).
     """
     covering = current_documents(documents).filter(
-        (pl.col("kind") == KIND_PLAN)
-        & pl.col("municipality").is_not_null()
-        & (pl.col("year") <= year)
-        & (pl.coalesce(pl.col("year_to"), pl.col("year")) >= year)
-    )
+        (pl.col("kind") == KIND_PLAN) & pl.col("municipality").is_not_null() & covers(year))
     latest = pl.col("year") == pl.col("year").max().over("municipality")
     return covering.filter(latest).sort("municipality", "year", "doc_id")
 

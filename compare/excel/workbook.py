@@ -38,7 +38,7 @@ from compare.excel.sheets import (
     write_overview_sheet,
 )
 from compare.frameworks import Framework, find_framework, load_frameworks
-from compare.matrix import matrix_cells, matrix_remarks
+from compare.matrix import matrix_cells, matrix_remarks, municipality_order
 from compare.overview import theme_overview
 from compare.registry import Registry, load_registry
 from compare.review import ReviewStore, load_documents
@@ -92,12 +92,13 @@ def workspace_workbook(ws: Workspace, framework_ids: Sequence[str] | None = None
     members = {m for c in councils for _, ms in registry.jobcentre_rows(c, scope_year) for m in ms}
     plans = plans.filter(pl.col("municipality").is_in(sorted(members)))
     frameworks = [find_framework(ref) for ref in dict.fromkeys(framework_ids or ())]
-    cells = matrix_cells(ws, [f.id for f in frameworks] if frameworks else None, store=store)
+    cells = matrix_cells(ws, [f.id for f in frameworks] if frameworks else None, store=store,
+                         documents=documents)
     cells = cells.filter(pl.col("doc_id").is_in(plans["doc_id"].to_list()))
     if not frameworks:
         frameworks = _default_frameworks(load_frameworks(errors=[]), cells, scope_year)
     scope = Scope(scope_year, councils, tuple(frameworks))
-    remarks = matrix_remarks(ws, [f.id for f in frameworks], store=store)
+    remarks = matrix_remarks(ws, [f.id for f in frameworks], store=store, documents=documents)
     tags = ws.read_tags()
     tagged_at = dict(tags.group_by("doc_id").agg(pl.col("tagged_at").max()).iter_rows())
     return build_workbook(scope, registry, plans, cells, ws.read_evidence(), remarks,
@@ -194,7 +195,7 @@ def matrix_sheet_name(framework: Framework) -> str:
 
 
 def _in_registry_order(plans: pl.DataFrame, registry: Registry) -> pl.DataFrame:
-    rank = {m.name: i for i, m in enumerate(registry.municipalities())}
+    rank = municipality_order(registry)
     return (plans.with_columns(pl.col("municipality").replace_strict(
         rank, default=len(rank), return_dtype=pl.Int64).alias("_rank"))
         .sort(["_rank", "year", "file_name", "doc_id"], nulls_last=True).drop("_rank"))

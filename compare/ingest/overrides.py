@@ -7,6 +7,7 @@ from typing import Any
 
 from compare.errors import CompareError
 from compare.registry import Municipality, load_registry
+from compare.review import ReviewStore
 from compare.schema import KINDS
 from compare.workspace import Workspace
 
@@ -98,8 +99,6 @@ def record_overrides(ws: Workspace, doc_ids: list[str], overrides: Overrides,
     given = overrides.given()
     if not given or not doc_ids:
         return []
-    from compare.review import ReviewStore
-
     store = ReviewStore.for_workspace(ws)
     warnings = []
     for doc_id in doc_ids:

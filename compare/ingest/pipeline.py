@@ -19,11 +19,20 @@ from typing import Any
 import polars as pl
 
 from compare.errors import CompareError, UnreadableDocument
-from compare.ingest.model import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, RawDocument
+from compare.ingest.model import (
+    DEFAULT_MAX_BYTES,
+    FORMAT_DOCX,
+    FORMAT_HTML,
+    FORMAT_MD,
+    FORMAT_PDF,
+    FORMAT_TXT,
+    SUPPORTED_SUFFIXES,
+    RawDocument,
+)
 from compare.ingest.overrides import Overrides, apply_overrides, record_overrides
 from compare.ingest.readers import check_size, load_bytes, parse_document
 from compare.ingest.segment import segment
-from compare.metadata import detect_metadata
+from compare.metadata import detect_metadata, period_label
 from compare.schema import DOCUMENTS, SEGMENTS, conform
 from compare.workspace import Workspace, write_bytes
 
@@ -52,11 +61,7 @@ class DocumentSummary:
     @property
     def period(self) -> str:
         """`2018`, `2016-2020`, or `?` when no year was found."""
-        if self.year is None:
-            return "?"
-        if self.year_to is None or self.year_to == self.year:
-            return str(self.year)
-        return f"{self.year}-{self.year_to}"
+        return period_label(self.year, self.year_to) or "?"
 
 
 @dataclass
@@ -88,7 +93,9 @@ class _Prepared:
     summary: DocumentSummary
 
 
-_SUFFIX_BY_FORMAT = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "md": ".md", "txt": ".txt"}
+# The stored original's suffix: the format read, whatever the file was called.
+_SUFFIX_BY_FORMAT = {FORMAT_PDF: ".pdf", FORMAT_DOCX: ".docx", FORMAT_HTML: ".html",
+                     FORMAT_MD: ".md", FORMAT_TXT: ".txt"}
 
 
 def safe_name(name: str) -> str:
@@ -144,7 +151,7 @@ def _text_hash(segments: pl.DataFrame) -> str:
 def _title(raw: RawDocument, detected: str | None) -> str | None:
     # Word titles, HTML titles and Markdown headings come from the content; PDF metadata titles
     # are often a converter's leftovers ("Microsoft Word - bilag3.docx"), so detection wins there.
-    if raw.title and raw.format in ("docx", "html", "md"):
+    if raw.title and raw.format in (FORMAT_DOCX, FORMAT_HTML, FORMAT_MD):
         return raw.title
     return detected or raw.title
 

@@ -115,7 +115,11 @@ class Passages:
     """The passages of a document's units for one item, built when first asked for."""
 
     def __init__(
-        self, doc_id: str, by_unit: dict, seg_rows: dict, scores: dict[int, tuple]
+        self,
+        doc_id: str,
+        by_unit: dict[tuple[str, int], list[int]],  # (doc_id, unit_no) -> its seg_nos
+        seg_rows: dict[tuple[str, int], list],  # (doc_id, seg_no) -> the segment's columns
+        scores: dict[int, tuple],  # seg_no -> (score, anchor terms) for this item
     ) -> None:
         self.doc_id, self.by_unit, self.seg_rows, self.scores = doc_id, by_unit, seg_rows, scores
         self.cache: dict[int, list[Passage]] = {}

@@ -101,12 +101,8 @@ def unit_column(segments: pl.DataFrame, units: dict[str, DocUnits]) -> pl.DataFr
     )
 
 
-def heading_similarity(label: str, heading: str) -> float:
-    """How well a heading mirrors an item's label, 0-100, on OCR-folded topic words."""
-    return _similarity(heading_keys(label), heading_keys(heading))
-
-
 def _similarity(label_keys: str, head_keys: str) -> float:
+    """How well a heading mirrors an item's label, 0-100, on their topic words' keys."""
     if not label_keys or not head_keys:
         return 0.0
     score = fuzz.token_sort_ratio(label_keys, head_keys)

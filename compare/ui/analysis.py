@@ -12,7 +12,6 @@ import polars as pl
 import streamlit as st
 
 from compare import search as search_core
-from compare.errors import CompareError
 from compare.frameworks import Framework, find_framework, frameworks_dir, load_frameworks
 from compare.matrix import matrix_cells
 from compare.overview import theme_overview
@@ -20,7 +19,7 @@ from compare.registry import load_registry
 from compare.review import load_documents
 from compare.schema import EVIDENCE, KIND_PLAN, conform, empty_frame
 from compare.ui import data
-from compare.ui.tables import docs_for_year
+from compare.ui.tables import docs_for_year, document_councils
 from compare.workspace import Workspace
 from compare.years import compare_years
 
@@ -78,24 +77,12 @@ def _overview(root: str, stamp: tuple, folder: str, fw_stamp: tuple, framework_i
     documents = docs_for_year(load_documents(ws), year, [KIND_PLAN])
     if council != ALL_COUNCILS:
         documents = documents.filter(pl.col("doc_id").is_in(
-            [d for d, c in _councils(documents, year).items() if c == council]))
+            [d for d, c in document_councils(documents, year, load_registry()).items()
+             if c == council]))
     cells = matrix_cells(ws, [framework_id], kinds=(KIND_PLAN,))
     cells = cells.filter(pl.col("doc_id").is_in(documents["doc_id"].implode()))
     evidence = _evidence_rows(ws, pl.col("framework_id") == framework_id)
     return framework, theme_overview(cells, evidence, framework)
-
-
-def _councils(documents: pl.DataFrame, year: int | None) -> dict[str, str | None]:
-    """Each document's council in `year` (or in the plan's own first year)."""
-    registry = load_registry()
-    councils: dict[str, str | None] = {}
-    for doc_id, name, first in documents.select("doc_id", "municipality", "year").iter_rows():
-        when = year or first
-        try:
-            councils[doc_id] = registry.council(name, when) if name and when else None
-        except CompareError:
-            councils[doc_id] = None
-    return councils
 
 
 def _evidence_rows(ws: Workspace, condition: pl.Expr) -> pl.DataFrame:

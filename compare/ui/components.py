@@ -9,20 +9,20 @@ import polars as pl
 import streamlit as st
 
 from compare.schema import LEVEL_ADDRESSED, LEVEL_TARGET
-from compare.text import term_key
+from compare.search import mark
+from compare.text import term_key, word_spans
 from compare.ui.tables import RECHECK_MARK, cell_level
 
 # Background colours of matrix cells: green for a concrete target, amber for "described".
 LEVEL_COLOURS = {LEVEL_TARGET: "#b9e4b0", LEVEL_ADDRESSED: "#fbe7a1"}
 RECHECK_COLOUR = "#f7b58c"
+HIGHLIGHT = (":orange-background[**", "**]")  # around a matched word in Markdown
 LEVEL_NAMES = {
     LEVEL_TARGET: "X — konkret mål",
     LEVEL_ADDRESSED: "(X) — beskrevet uden mål",
     "": "Ikke behandlet",
 }
 
-# A word as compare.text reads it, including the symbols OCR leaves inside words (besk®ftigelse).
-_WORD = re.compile(r"[^\W_]+(?:[®&@¢][^\W_]+)*")
 # Everything Markdown, Streamlit's directives (:red[..], :smile:) or LaTeX ($) could act on.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=^\"'&])")
 
@@ -39,8 +39,8 @@ def highlight(text: str, matched_terms: Iterable[str]) -> str:
     phrase ("mangel på arbejdskraft", stored as space-separated keys) lights up only where its
     words stand together, so its small words are not marked all over the passage.
     """
-    found = list(_WORD.finditer(text))
-    keys = [term_key(m.group()) for m in found]
+    found = word_spans(text)  # the words as the tagger read them
+    keys = [term_key(text[start:end]) for start, end in found]
     marked: set[int] = set()
     for term in matched_terms or ():
         phrase = str(term).split()
@@ -49,15 +49,8 @@ def highlight(text: str, matched_terms: Iterable[str]) -> str:
         for start in range(len(keys) - len(phrase) + 1):
             if keys[start : start + len(phrase)] == phrase:
                 marked.update(range(start, start + len(phrase)))
-    out: list[str] = []
-    pos = 0
-    for index, match in enumerate(found):
-        out.append(escape_markdown(text[pos : match.start()]))
-        word = escape_markdown(match.group())
-        out.append(f":orange-background[**{word}**]" if index in marked else word)
-        pos = match.end()
-    out.append(escape_markdown(text[pos:]))
-    return "".join(out)
+    spans = [found[index] for index in sorted(marked)]
+    return mark(text, spans, *HIGHLIGHT, escape=escape_markdown)
 
 
 def location(page: int | None, line_start: int | None, line_end: int | None) -> str:

@@ -30,18 +30,13 @@ def app_workspace() -> Workspace:
 
 
 def workspace_stamp(ws: Workspace) -> Stamp:
-    """The workspace's file stamps, including the review database's write-ahead log.
+    """The workspace's file stamps (`ws.mtimes()`) and the size of the review database's log.
 
-    In WAL mode a decision is written to `review.sqlite-wal`, not to `review.sqlite`, so
-    `ws.mtimes()` alone would miss a colleague's decision until the next checkpoint.
+    A decision is written to `review.sqlite-wal`; two decisions within one tick of the file
+    system's clock leave the log's modification time as it was, but not its size.
     """
     wal = ws.review_db_path.with_name(ws.review_db_path.name + "-wal")
-    try:
-        stat = wal.stat()
-        wal_stamp: tuple[int, int] = (stat.st_mtime_ns, stat.st_size)
-    except FileNotFoundError:
-        wal_stamp = (0, 0)
-    return (*ws.mtimes(), *wal_stamp)
+    return (*ws.mtimes(), wal.stat().st_size if wal.exists() else 0)
 
 
 def frameworks_stamp(folder: Path | None = None) -> tuple[tuple[str, int], ...]:

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from compare.errors import CompareError
 from compare.frameworks import Framework
 from compare.matrix import item_totals
+from compare.registry import Registry
 from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
+from compare.versions import covers
 
 REVIEWED_MARK = "✓"
 RECHECK_MARK = "⚠"
@@ -223,13 +226,26 @@ def _period(year: int | None, year_to: int | None) -> str:
     return str(year) if year_to in (None, year) else f"{year}–{year_to}"
 
 
+def document_councils(
+    documents: pl.DataFrame, year: int | None, registry: Registry
+) -> dict[str, str | None]:
+    """doc_id → the council of the document's municipality in `year` (omit `year` for the
+    document's own first year); None where the municipality, the year or the council is unknown.
+    """
+    councils: dict[str, str | None] = {}
+    for doc_id, name, first in documents.select("doc_id", "municipality", "year").iter_rows():
+        when = year or first
+        try:
+            councils[doc_id] = registry.council(name, when) if name and when else None
+        except CompareError:  # a municipality the registry does not know
+            councils[doc_id] = None
+    return councils
+
+
 def docs_for_year(documents: pl.DataFrame, year: int | None, kinds: Sequence[str]) -> pl.DataFrame:
     """The documents of these kinds whose period covers `year` (omit `year` for all years)."""
     docs = documents.filter(pl.col("kind").is_in(list(kinds)))
-    if year is None:
-        return docs
-    last = pl.coalesce(pl.col("year_to"), pl.col("year"))
-    return docs.filter((pl.col("year") <= year) & (last >= year))
+    return docs if year is None else docs.filter(covers(year))
 
 
 def covered_years(documents: pl.DataFrame) -> list[int]:

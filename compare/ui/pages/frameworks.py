@@ -32,14 +32,11 @@ def render() -> None:
     """Show the frameworks page."""
     st.title("Rammer")
     _show_result()
-    errors: list[BadFramework] = []
     try:
         frameworks = data.frameworks()
     except BadFramework as err:
-        errors.append(err)
-        frameworks = []
-    for err in errors:
         st.error(f"En rammefil kan ikke læses: {err}")
+        frameworks = []
     st.caption(f"Rammerne ligger som filer i `{frameworks_dir()}`.")
     _listing(frameworks)
     st.subheader("Tilføj en ramme")

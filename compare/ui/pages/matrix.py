@@ -9,6 +9,7 @@ import streamlit as st
 
 from compare.errors import CompareError
 from compare.frameworks import Framework
+from compare.matrix import municipality_order
 from compare.schema import KIND_PLAN, KINDS
 from compare.ui import data, page_script, state
 from compare.ui.components import cell_style
@@ -21,6 +22,7 @@ from compare.ui.tables import (
     build_matrix_view,
     covered_years,
     docs_for_year,
+    document_councils,
     first_cell,
     parse_column,
 )
@@ -67,7 +69,7 @@ def render() -> None:
             "(eller `make run`), så udfyldes matrixen."
         )
     view = build_matrix_view(
-        cells, docs, chosen, councils, council_order, _municipality_order(), groups
+        cells, docs, chosen, councils, council_order, municipality_order(data.registry()), groups
     )
     _missing_members(docs, council, year)
     selection = _table(view)
@@ -143,22 +145,14 @@ def _group_filter(chosen: list[Framework]) -> list[str] | None:
 def _councils(docs: pl.DataFrame, year: int | None) -> tuple[dict[str, str], list[str]]:
     """Each document's council (in the filter year, else the plan's own year), in display order."""
     registry = data.registry()
-    councils: dict[str, str] = {}
+    councils = {
+        doc_id: council or UNKNOWN_COUNCIL
+        for doc_id, council in document_councils(docs, year, registry).items()
+    }
     order: dict[str, None] = {}
-    for doc_id, municipality, first in docs.select("doc_id", "municipality", "year").iter_rows():
-        when = year or first
-        try:
-            council = registry.council(municipality, when) if municipality and when else None
-        except CompareError:
-            council = None
-        councils[doc_id] = council or UNKNOWN_COUNCIL
     for when in sorted({year} if year else {y for y in docs["year"].to_list() if y}):
         order.update(dict.fromkeys(registry.councils(when)))
     return councils, list(order)
-
-
-def _municipality_order() -> dict[str, int]:
-    return {m.name: i for i, m in enumerate(data.registry().municipalities())}
 
 
 def _missing_members(docs: pl.DataFrame, council: str, year: int | None) -> None:
@@ -167,19 +161,13 @@ def _missing_members(docs: pl.DataFrame, council: str, year: int | None) -> None
         return
     registry = data.registry()
     present = set(docs["municipality"].drop_nulls().to_list())
-    members = [
-        m.name for m in registry.municipalities() if _council_of(registry, m.name, year) == council
+    missing = [
+        m.name
+        for m in registry.municipalities()
+        if registry.council(m, year) == council and m.name not in present
     ]
-    missing = [name for name in members if name not in present]
     if missing:
         st.caption(f"Ingen plan for {year} i workspace fra: {', '.join(missing)}.")
-
-
-def _council_of(registry: Any, name: str, year: int) -> str | None:
-    try:
-        return registry.council(name, year)
-    except CompareError:
-        return None
 
 
 def _table(view: MatrixView) -> Any:

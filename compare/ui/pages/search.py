@@ -6,10 +6,8 @@ import streamlit as st
 
 from compare import search as search_core
 from compare.ui import analysis, data, state
-from compare.ui.components import escape_markdown
+from compare.ui.components import HIGHLIGHT, escape_markdown
 from compare.ui.pages.plan import open_plan
-
-HIGHLIGHT = (":orange-background[**", "**]")
 
 
 def render() -> None:
