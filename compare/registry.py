@@ -297,9 +297,14 @@ class Registry:
     def find_council(self, name: str, year: int | None = None) -> Council:
         """The council a name or short name means ("RAR Hovedstaden", "RBR Sjælland").
 
-        With `year`, the council must have existed then. Raises UnknownMunicipality.
+        With `year`, the council must have existed then, and part of a name ("Hovedstaden",
+        "fyn") is enough if it names one council of that year. Raises UnknownMunicipality.
         """
         canonical = self._council_index.get(_key(name))
+        if canonical is None and year is not None:
+            wanted = fold_name(name)
+            partial = [c for c in self.councils(year) if wanted and wanted in fold_name(c)]
+            canonical = partial[0] if len(partial) == 1 else None
         if canonical is None:
             known = ", ".join(self.councils(year) if year else sorted(self._councils))
             raise UnknownMunicipality(f'"{name}" is not a council; known councils: {known}')

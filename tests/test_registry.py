@@ -453,3 +453,14 @@ def test_a_new_period_is_data_not_code(tmp_path: Path) -> None:
     assert registry.council("København", 2030) == "Det Regionale Beskæftigelsesråd Hovedstaden"
     assert registry.council("København", 2031) == "Det Nationale Råd"
     assert len(registry.jobcentre_rows("DNR", 2031)) == 98 - 2  # two joint jobcentres remain
+
+
+@pytest.mark.parametrize("partial,expected", [("Hovedstaden", "RAR Hovedstaden"),
+                                              ("fyn", "RAR Fyn")])
+def test_part_of_a_council_name_is_enough_when_it_names_one(partial: str, expected: str) -> None:
+    assert load_registry().find_council(partial, 2018).name == expected
+
+
+def test_part_of_a_council_name_that_fits_several_is_refused() -> None:
+    with pytest.raises(UnknownMunicipality):
+        load_registry().find_council("jylland", 2018)  # Syd-, Øst-, Vest-, Nordjylland

@@ -11,7 +11,14 @@ import polars as pl
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from compare.cli.base import csv_text, main, open_workspace, reports_errors, workspace_option
+from compare.cli.base import (
+    REVIEWER_ENV,
+    csv_text,
+    main,
+    open_workspace,
+    reports_errors,
+    workspace_option,
+)
 from compare.errors import CompareError
 from compare.ingest import DEFAULT_MAX_BYTES, DocumentSummary, collect_files, ingest_paths
 from compare.ingest.overrides import YEAR_RANGE, Overrides
@@ -22,7 +29,6 @@ from compare.versions import SUPERSEDED_BY, mark_superseded
 from compare.workspace import Workspace
 
 PROGRESS_MIN_FILES = 4  # a bar for a handful of files is noise
-REVIEWER_ENV = "COMPARE_REVIEWER"
 
 
 def _summary_line(doc: DocumentSummary) -> str:

@@ -26,7 +26,7 @@ from typing import Any
 import polars as pl
 from openpyxl import Workbook
 
-from compare.errors import ExportError, UnknownMunicipality
+from compare.errors import ExportError
 from compare.excel.matrix_sheet import write_matrix_sheet
 from compare.excel.rows import MatrixRow, Scope, build_rows, latest_plan_year, plans_for_year
 from compare.excel.safe import MAX_SHEET_NAME, sheet_title
@@ -37,13 +37,12 @@ from compare.excel.sheets import (
     write_evidence_sheet,
     write_overview_sheet,
 )
-from compare.frameworks import Framework, find_framework, load_frameworks
+from compare.frameworks import Framework, find_frameworks, load_frameworks
 from compare.matrix import matrix_cells, matrix_remarks, municipality_order
 from compare.overview import theme_overview
 from compare.registry import Registry, load_registry
 from compare.review import ReviewStore, load_documents
 from compare.schema import FRAMEWORK_GOALS, KIND_PLAN
-from compare.text import fold_name
 from compare.workspace import Workspace, atomic_write
 
 EVIDENCE_SHEET = "Evidens"
@@ -91,7 +90,7 @@ def workspace_workbook(ws: Workspace, framework_ids: Sequence[str] | None = None
     councils = _councils(registry, plans, council, scope_year)
     members = {m for c in councils for _, ms in registry.jobcentre_rows(c, scope_year) for m in ms}
     plans = plans.filter(pl.col("municipality").is_in(sorted(members)))
-    frameworks = [find_framework(ref) for ref in dict.fromkeys(framework_ids or ())]
+    frameworks = find_frameworks(dict.fromkeys(framework_ids or ()))
     cells = matrix_cells(ws, [f.id for f in frameworks] if frameworks else None, store=store,
                          documents=documents)
     cells = cells.filter(pl.col("doc_id").is_in(plans["doc_id"].to_list()))
@@ -109,25 +108,13 @@ def workspace_workbook(ws: Workspace, framework_ids: Sequence[str] | None = None
 def _councils(registry: Registry, plans: pl.DataFrame, council: str | None,
               year: int) -> tuple[str, ...]:
     if council:
-        return (_find_council(registry, council, year),)
+        return (registry.find_council(council, year).name,)
     found = {registry.council(m, year) for m in plans["municipality"].unique().to_list()}
     found.discard(None)
     if not found:
         raise ExportError(f"no plan in the workspace covers {year}: name the council with "
                           "--council to export an overview of plans not received")
     return tuple(c for c in registry.councils(year) if c in found)
-
-
-def _find_council(registry: Registry, name: str, year: int) -> str:
-    """The council `name` means; part of a name ("Hovedstaden", "fyn") is enough if unique."""
-    try:
-        return registry.find_council(name, year).name
-    except UnknownMunicipality:
-        wanted = fold_name(name)
-        found = [c for c in registry.councils(year) if wanted and wanted in fold_name(c)]
-        if len(found) != 1:
-            raise
-        return found[0]
 
 
 def _default_frameworks(frameworks: list[Framework], cells: pl.DataFrame,
