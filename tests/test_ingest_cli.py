@@ -141,3 +141,15 @@ def test_python_dash_m_compare_ingest(folder: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "plan.txt: Tårnby, 2019, plan" in done.stdout
     assert (ws / "documents.parquet").exists()
+
+
+def test_summary_says_what_a_document_without_one_municipality_is(tmp_path: Path) -> None:
+    from compare.ingest import DocumentSummary
+
+    def summary(municipality: str | None, kind: str) -> DocumentSummary:
+        return DocumentSummary("d", "f.txt", None, municipality, None, 2018, 2018, kind, "txt",
+                               None, 3)
+
+    assert summary("Gentofte", "plan").who == "Gentofte"
+    assert "regional overview" in summary(None, "overview").who
+    assert "--municipality" in summary(None, "plan").who

@@ -179,3 +179,16 @@ def test_tag_command_with_chosen_frameworks_shows_corrected_metadata(
     ]
     assert lines[2].startswith("2 tagged, 0 unchanged")
     assert set(workspace.read_tags()["framework_id"]) == {GOALS, "extra-themes"}
+
+
+def test_tag_command_on_an_empty_plans_folder_notes_it_and_succeeds(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    # `make run` on a new machine tags the empty data/plans/ before opening the app.
+    empty = tmp_path / "plans"
+    empty.mkdir()
+    (empty / ".gitkeep").write_text("")
+    result = CliRunner().invoke(main, ["tag", str(empty), "--workspace", str(workspace.root)])
+    assert result.exit_code == 0, result.output
+    assert "no plan files" in result.output and "upload them in the app" in result.output
+    assert workspace.read_documents().is_empty()

@@ -32,9 +32,8 @@ PROGRESS_MIN_FILES = 4  # a bar for a handful of files is noise
 
 
 def _summary_line(doc: DocumentSummary) -> str:
-    municipality = doc.municipality or "? (municipality not found)"
     pages = f"{doc.pages} pages" if doc.pages is not None else "no pages"
-    return (f"{doc.file_name}: {municipality}, {doc.period}, {doc.kind}, {pages}, "
+    return (f"{doc.file_name}: {doc.who}, {doc.period}, {doc.kind}, {pages}, "
             f"{doc.n_sections} sections")
 
 

@@ -43,14 +43,19 @@ def _ingest(paths: tuple[Path, ...], ws: Workspace) -> int:
 
     files = collect_files(paths, exclude=ws.root)
     if not files:
-        raise click.UsageError(
-            "no supported files (PDF, DOCX, HTML, Markdown, text) found in "
+        # Not an error: on a new machine `make run` tags an empty data/plans/ and opens the app
+        # on its upload page; what is already in the workspace is still tagged below.
+        click.echo(
+            "note: no plan files (PDF, DOCX, HTML, Markdown, text) in "
             + ", ".join(str(p) for p in paths)
+            + " yet: put them there, or upload them in the app",
+            err=True,
         )
+        return 0
     report = ingest_paths(files, ws)
     for doc in report.added:
         click.echo(
-            f"added: {doc.file_name}: {doc.municipality or '? (municipality not found)'}"
+            f"added: {doc.file_name}: {doc.who}"
             f", {doc.period}, {doc.kind}"
         )
     for name, message in report.failed:

@@ -33,7 +33,7 @@ from compare.ingest.overrides import Overrides, apply_overrides, record_override
 from compare.ingest.readers import check_size, load_bytes, parse_document
 from compare.ingest.segment import segment
 from compare.metadata import detect_metadata, period_label
-from compare.schema import DOCUMENTS, SEGMENTS, conform
+from compare.schema import DOCUMENTS, KIND_OVERVIEW, SEGMENTS, conform
 from compare.workspace import Workspace, write_bytes
 
 Progress = Callable[[int, int, str], None]
@@ -62,6 +62,15 @@ class DocumentSummary:
     def period(self) -> str:
         """`2018`, `2016-2020`, or `?` when no year was found."""
         return period_label(self.year, self.year_to) or "?"
+
+    @property
+    def who(self) -> str:
+        """The municipality, or what to say when there is none (and what to do about it)."""
+        if self.municipality:
+            return self.municipality
+        if self.kind == KIND_OVERVIEW:
+            return "several municipalities (a regional overview)"
+        return "? (municipality not found: set it with --municipality or on the Plan page)"
 
 
 @dataclass
