@@ -194,3 +194,23 @@ def test_untagged_documents_are_said_to_be_untagged(private_ws):
     private_ws.tags_path.unlink()
     at = _ok(_app().run())
     assert any("ikke tagget" in i.value for i in at.info)
+
+
+def test_matrix_page_builds_the_excel_workbook_for_its_filters(private_ws):
+    import io
+
+    from openpyxl import load_workbook
+
+    at = _ok(_app().run())
+    _matrix_2018(at)
+    assert state.EXCEL_FILE not in at.session_state  # nothing is built until asked for
+    _ok(at.button(key=state.EXCEL_PREPARE).click().run())
+    (frameworks, council, year, _stamp), built = at.session_state[state.EXCEL_FILE]
+    assert year == 2018 and council is None and "ministermaal-2018" in frameworks
+    book = load_workbook(io.BytesIO(built))
+    matrix_sheets = [ws for ws in book.worksheets if ws.sheet_state == "visible"
+                     and any(c.value == "København" for c in ws["A"])]
+    assert matrix_sheets, book.sheetnames  # København's row is in a matrix sheet
+    assert at.get("download_button"), "the download button appears once the file is built"
+    # Importing edits needs the reviewer's name first.
+    assert at.button(key=state.EXCEL_IMPORT).disabled

@@ -178,3 +178,45 @@ def test_every_page_renders_in_chromium(app_url):
         finally:
             browser.close()
     assert all(shot.stat().st_size > 10_000 for shot in shots)
+
+
+def test_an_edited_workbook_comes_back_through_the_app(app_url, private_ws, tmp_path):
+    from openpyxl import load_workbook
+    from playwright.sync_api import sync_playwright
+
+    from compare.excel import export_workbook
+    from compare.review import ReviewStore
+    from tests.excel_workspace import body, header_row, matrix_sheet
+
+    # An analyst exports København 2022, changes goal 1's cell in Excel and sends it back.
+    book = load_workbook(export_workbook(private_ws, tmp_path / "matrix.xlsx",
+                                         ["ministermaal-2022"], None, YEAR))
+    sheet = matrix_sheet(book, "ministermaal-2022")
+    row, header = body(sheet)["København"], header_row(sheet)
+    column = next(c for c in range(2, sheet.max_column + 1)
+                  if str(sheet.cell(header, c).value or "").startswith("1"))
+    new = "(X)" if sheet.cell(row, column).value == "X" else "X"
+    sheet.cell(row, column).value = new
+    edited = tmp_path / "rettet.xlsx"
+    book.save(edited)
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1700})
+            page.goto(app_url)
+            page.wait_for_selector("h1:has-text('Matrix')", timeout=WAIT_MS)
+            name = page.get_by_label("Dit navn", exact=True).and_(page.locator("input"))
+            name.fill("Bente")
+            name.press("Enter")
+            page.get_by_text("Excel til rådsmødet").click()
+            page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(edited)
+            page.wait_for_selector("text=rettet.xlsx", timeout=WAIT_MS)
+            page.get_by_role("button", name="Indlæs rettelser").click()
+            page.wait_for_selector("text=1 ændring(er) gemt", timeout=WAIT_MS)
+        finally:
+            browser.close()
+    history = ReviewStore.for_workspace(private_ws).history()
+    assert history.select("framework_id", "item_id", "level", "reviewer").rows() == [
+        ("ministermaal-2022", "1", new, "Bente")
+    ]

@@ -36,6 +36,12 @@ REVIEW_CONFIRM = "review_confirm"
 REVIEW_SAVE = "review_save"
 REVIEW_UNDO = "review_undo"
 
+# Matrix page: the Excel panel (export for meetings, import of analysts' edits).
+EXCEL_PREPARE = "excel_prepare"  # button: build the workbook for the current filters
+EXCEL_FILE = "excel_file"  # (filters + workspace stamp, bytes) of the last built workbook
+EXCEL_UPLOAD = "excel_upload"  # an edited workbook to read back
+EXCEL_IMPORT = "excel_import"  # button: record its edits as decisions
+
 # Upload page.
 UPLOAD_FILES = "upload_files"
 UPLOAD_RUN = "upload_run"

@@ -13,6 +13,7 @@ from compare.matrix import municipality_order
 from compare.schema import KIND_PLAN, KINDS
 from compare.ui import data, page_script, state
 from compare.ui.components import cell_style
+from compare.ui.excel_panel import render_excel
 from compare.ui.review_panel import current_cell, render_cell
 from compare.ui.tables import (
     COUNCIL_COL,
@@ -80,6 +81,9 @@ def render() -> None:
     )
     with st.expander("Kolonner og dækning"):
         st.dataframe(view.legend, hide_index=True, width="stretch")
+    if year is not None:  # a workbook is the overview of one year
+        render_excel(ws, tuple(fw.id for fw in chosen),
+                     None if council in (ALL, UNKNOWN_COUNCIL) else council, year)
     _sync_focus(view, selection)
     _focus(ws, view, docs, chosen, cells)
 
