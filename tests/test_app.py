@@ -214,3 +214,15 @@ def test_matrix_page_builds_the_excel_workbook_for_its_filters(private_ws):
     assert at.get("download_button"), "the download button appears once the file is built"
     # Importing edits needs the reviewer's name first.
     assert at.button(key=state.EXCEL_IMPORT).disabled
+
+
+def test_upload_page_warns_only_about_plans_missing_a_municipality(private_ws):
+    at = _ok(_app().run())
+    _ok(at.switch_page(_script("upload")).run())
+    assert not any("mangler kommune" in w.value for w in at.warning)  # the overview is fine
+    docs = private_ws.read_documents()
+    unknown = pl.when(pl.col("kind") == "plan").then(None).otherwise(pl.col("municipality"))
+    private_ws.write_documents(docs.with_columns(unknown.alias("municipality")))
+    _ok(at.run())
+    plans = docs.filter(pl.col("kind") == "plan").height
+    assert any(f"{plans} dokument(er) mangler kommune" in w.value for w in at.warning)

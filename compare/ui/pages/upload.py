@@ -13,6 +13,7 @@ import streamlit as st
 
 from compare.errors import CompareError
 from compare.ingest import DEFAULT_MAX_BYTES, DocumentSummary, ingest_bytes
+from compare.schema import KIND_OVERVIEW
 from compare.tagger import tag_workspace
 from compare.ui import data, page_script, state
 from compare.ui.components import escape_markdown
@@ -152,7 +153,9 @@ def _documents(ws: Workspace) -> None:
     if docs.is_empty():
         return
     st.subheader(f"Dokumenter i workspace ({docs.height})")
-    unsure = docs.filter(pl.col("municipality").is_null() | pl.col("year").is_null()).height
+    # A regional overview names many municipalities by design; only its year is needed.
+    missing_municipality = pl.col("municipality").is_null() & (pl.col("kind") != KIND_OVERVIEW)
+    unsure = docs.filter(missing_municipality | pl.col("year").is_null()).height
     if unsure:
         st.warning(
             f"{unsure} dokument(er) mangler kommune eller år. Ret det under "
