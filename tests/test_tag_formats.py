@@ -1,13 +1,16 @@
-"""A plan scores the same whatever file it comes in: the OCR'd 2018 seed as text and as a PDF.
+"""A plan scores the same whatever file it comes in: the OCR'd 2018 seed as text, PDF, DOCX, HTML.
 
-Real plans arrive as PDFs far more often than as text; this renders seed 000's own text into a
-text-layer PDF (headings set larger, as in a real plan) and checks that ingest → tag gives the
-plan the same matrix row as the text file does.
+Real plans arrive as PDFs, Word files and web pages far more often than as text; this renders
+seed 000's own text into each (headings as headings, as in a real plan) and checks that
+ingest → tag gives the plan the same matrix row as the text file does.
 """
 
 from __future__ import annotations
 
+import html
+import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,6 +42,32 @@ def _parts(text: str) -> list[tuple[str, str]]:
     return parts
 
 
+def _docx(parts: list[tuple[str, str]]) -> bytes:
+    from docx import Document
+
+    document = Document()
+    for style, text in parts:
+        if style == "p":
+            document.add_paragraph(text)
+        else:
+            document.add_heading(text, level=1 if style == "h1" else 2)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _html(parts: list[tuple[str, str]]) -> bytes:
+    tags = {"h1": "h1", "h2": "h2", "p": "p"}
+    body = "\n".join(f"<{tags[s]}>{html.escape(t)}</{tags[s]}>" for s, t in parts)
+    page = f"<html><head><meta charset='utf-8'><title>Plan</title></head><body>{body}</body></html>"
+    return page.encode("utf-8")
+
+
+RENDERERS: dict[str, Callable[[list[tuple[str, str]]], bytes]] = {
+    "bilag-3.pdf": pdf_bytes, "bilag-3.docx": _docx, "bilag-3.html": _html,
+}
+
+
 def _levels(folder: Path, root: Path) -> dict[tuple[str, str], str]:
     result = CliRunner().invoke(main, ["tag", str(folder), "--workspace", str(root),
                                        *[a for fw in FRAMEWORKS for a in ("--framework", fw)]])
@@ -48,17 +77,25 @@ def _levels(folder: Path, root: Path) -> dict[tuple[str, str], str]:
     return {(r["framework_id"], r["item_id"]): r["level"] for r in cells.iter_rows(named=True)}
 
 
-def test_the_2018_plan_as_pdf_gets_the_same_row_as_the_text(seed, tmp_path: Path) -> None:
-    source = seed(SEED_PLAN_2018)
-    as_text, as_pdf = tmp_path / "txt", tmp_path / "pdf"
-    as_text.mkdir()
-    as_pdf.mkdir()
-    (as_text / "plan.txt").write_bytes(source.read_bytes())
-    (as_pdf / "bilag-3.pdf").write_bytes(pdf_bytes(_parts(source.read_text(encoding="utf-8"))))
+@pytest.fixture(scope="module")
+def from_text(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The text file's row: what every other format must reproduce (tagged once)."""
+    folder = tmp_path_factory.mktemp("txt")
+    (folder / "plan.txt").write_bytes((seeds_dir / SEED_PLAN_2018).read_bytes())
+    levels = _levels(folder, folder.parent / "ws-txt")
+    assert len(levels) == 21  # 5 goals + 16 themes
+    return levels
 
-    from_text = _levels(as_text, tmp_path / "ws-txt")
-    from_pdf = _levels(as_pdf, tmp_path / "ws-pdf")
-    assert len(from_text) == 21  # 5 goals + 16 themes
-    differ = {cell: (from_text[cell], from_pdf.get(cell)) for cell in from_text
-              if from_text[cell] != from_pdf.get(cell)}
+
+@pytest.mark.parametrize("name", list(RENDERERS))
+def test_the_2018_plan_in_another_format_gets_the_same_row_as_the_text(
+    from_text: dict, seeds_dir: Path, tmp_path: Path, name: str
+) -> None:
+    folder = tmp_path / "other"
+    folder.mkdir()
+    parts = _parts((seeds_dir / SEED_PLAN_2018).read_text(encoding="utf-8"))
+    (folder / name).write_bytes(RENDERERS[name](parts))
+    from_other = _levels(folder, tmp_path / "ws-other")
+    differ = {cell: (from_text[cell], from_other.get(cell)) for cell in from_text
+              if from_text[cell] != from_other.get(cell)}
     assert not differ, differ
