@@ -67,23 +67,12 @@ def _damaged(sentence: str, rng: random.Random) -> str:
 
 def corpus_workspace(root: Path, plans: int, seed: int = 0) -> Workspace:
     """A workspace holding `plans` generated plans (benchmarks/corpus.py), segmented."""
-    from corpus import goals_by_year, plan_file_text, plan_sections, plan_specs, plan_title
+    from corpus import corpus_frames
 
-    from compare.ingest import parse_document, segment
-
-    goals = goals_by_year()
-    docs, segs = [], []
-    for spec in plan_specs(plans, seed):
-        text = plan_file_text(spec, plan_sections(spec, goals, seed), seed)
-        doc_id = f"bench{spec.index:011d}"
-        name = f"plan-{spec.index}.{'md' if spec.fmt == 'md' else 'txt'}"
-        segs.append(segment(doc_id, parse_document(text.encode("utf-8"), name)))
-        docs.append({"doc_id": doc_id, "municipality": spec.municipality, "year": spec.year,
-                     "year_to": spec.year_to, "kind": "plan", "title": plan_title(spec),
-                     "file_name": name})
+    documents, segments = corpus_frames(plans, seed, id_width=11)
     ws = Workspace.open(root)
-    ws.write_segments(pl.concat(segs))
-    ws.write_documents(pl.DataFrame(docs))
+    ws.write_segments(segments)
+    ws.write_documents(documents)
     return ws
 
 

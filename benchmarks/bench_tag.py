@@ -28,41 +28,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import polars as pl  # noqa: E402
-from corpus import goals_by_year, plan_file_text, plan_sections, plan_specs  # noqa: E402
+from corpus import corpus_frames  # noqa: E402
 from machine import machine  # noqa: E402
 
 from compare.frameworks import load_frameworks  # noqa: E402
-from compare.ingest import parse_document, segment  # noqa: E402
-from compare.schema import DOCUMENTS, SEGMENTS, conform  # noqa: E402
 from compare.tagger import tag_workspace  # noqa: E402
 from compare.tagging.pipeline import applicable_pairs, tag_documents  # noqa: E402
 from compare.tagging.terms import term_table  # noqa: E402
 from compare.workspace import Workspace  # noqa: E402
-
-
-def build_corpus(n: int, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """DOCUMENTS and SEGMENTS frames of n generated plans (text formats only: no PDF step)."""
-    goals = goals_by_year()
-    docs, segs = [], []
-    for spec in plan_specs(n, seed):
-        text = plan_file_text(spec, plan_sections(spec, goals, seed), seed)
-        doc_id = f"bench{spec.index:05d}"
-        name = f"plan-{spec.index}.{'md' if spec.fmt == 'md' else 'txt'}"
-        segs.append(segment(doc_id, parse_document(text.encode("utf-8"), name)))
-        docs.append(
-            {
-                "doc_id": doc_id,
-                "content_hash": doc_id,
-                "text_hash": f"t{doc_id}",
-                "file_name": name,
-                "municipality": spec.municipality,
-                "year": spec.year,
-                "year_to": spec.year_to,
-                "kind": "plan",
-                "n_chars": len(text),
-            }
-        )
-    return conform(pl.DataFrame(docs), DOCUMENTS), conform(pl.concat(segs), SEGMENTS)
 
 
 def best_of(repeat: int, run) -> float:
@@ -84,7 +57,7 @@ def main() -> None:
 
     print(f"machine: {machine()}, Polars {pl.__version__}")
     start = time.perf_counter()
-    documents, segments = build_corpus(args.docs, args.seed)
+    documents, segments = corpus_frames(args.docs, args.seed)
     mb = documents["n_chars"].sum() / 1e6
     print(
         f"corpus: {documents.height} plans, {segments.height} segments, {mb:.1f} M chars "

@@ -261,6 +261,30 @@ def generate_corpus(folder: Path, n: int = 500, seed: int = 0) -> list[tuple[Pat
     return out
 
 
+def corpus_frames(n: int, seed: int = 0, id_width: int = 5):
+    """DOCUMENTS and SEGMENTS frames of n generated plans, parsed and segmented as ingest does.
+
+    Text formats only (no PDF/DOCX step): what the tagging and search benchmarks run on.
+    """
+    import polars as pl
+
+    from compare.ingest import parse_document, segment
+    from compare.schema import DOCUMENTS, SEGMENTS, conform
+
+    goals = goals_by_year()
+    docs, segs = [], []
+    for spec in plan_specs(n, seed):
+        text = plan_file_text(spec, plan_sections(spec, goals, seed), seed)
+        doc_id = f"bench{spec.index:0{id_width}d}"
+        name = f"plan-{spec.index}.{'md' if spec.fmt == 'md' else 'txt'}"
+        segs.append(segment(doc_id, parse_document(text.encode("utf-8"), name)))
+        docs.append({"doc_id": doc_id, "content_hash": doc_id, "text_hash": f"t{doc_id}",
+                     "file_name": name, "title": plan_title(spec),
+                     "municipality": spec.municipality, "year": spec.year,
+                     "year_to": spec.year_to, "kind": "plan", "n_chars": len(text)})
+    return conform(pl.DataFrame(docs), DOCUMENTS), conform(pl.concat(segs), SEGMENTS)
+
+
 def main() -> None:
     """Write a corpus to a folder and print what it holds."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

@@ -13,7 +13,9 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,90 +101,87 @@ def app_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
-def test_matrix_and_a_cells_evidence_render_in_chromium(app_url):
+@contextmanager
+def matrix_page(app_url: str, height: int) -> Iterator[Any]:
+    """A headless Chromium page opened on the app's matrix (its start page when it has plans)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1700})
-            page.goto(app_url)  # with plans in the workspace, the app opens on the matrix
+            page = browser.new_page(viewport={"width": 1500, "height": height})
+            page.goto(app_url)
             page.wait_for_selector("h1:has-text('Matrix')", timeout=WAIT_MS)
-            grid = page.wait_for_selector("[data-testid='stDataFrame']", timeout=WAIT_MS)
-            # The grid is a canvas; its accessible twin holds the cell texts.
-            page.wait_for_selector(
-                "[data-testid='stDataFrame'] td:has-text('København')",
-                state="attached",
-                timeout=WAIT_MS,
-            )
-            before = page.locator("h3").first.inner_text(timeout=WAIT_MS)
-            # Pick a cell other than the one in focus: the first or second item of the first
-            # framework. Click the plan row's name (row 0 holds the totals), then step right:
-            # Kommune -> Råd -> År -> first item.
-            first = next(fw for fw in load_frameworks() if fw.applies_to(YEAR, YEAR))
-            labels = [item.label for item in first.items[:2]]
-            steps, label = (3, labels[0]) if labels[0] not in before else (4, labels[1])
-            box = grid.bounding_box()
-            page.mouse.click(box["x"] + 30, box["y"] + 35 + 35 + 17)
-            for _ in range(steps):
-                page.keyboard.press("ArrowRight")
-            page.wait_for_selector(f"h3:has-text('{label[:30]}')", timeout=WAIT_MS)
-            page.wait_for_selector("text=Tekstpassager", timeout=WAIT_MS)
-            page.wait_for_selector("text=Din vurdering", timeout=WAIT_MS)
-            heading = page.locator("h3").first.inner_text()
-            # Confirm the tagger's level under a name: the cell is marked reviewed.
-            name = page.get_by_label("Dit navn", exact=True).and_(page.locator("input"))
-            name.fill("Anna Analytiker")
-            name.press("Enter")
-            page.get_by_role("button", name="Bekræft").click()
-            page.wait_for_selector("text=Bekræftet", timeout=WAIT_MS)
-            page.wait_for_selector(
-                "[data-testid='stDataFrame'] td:has-text('✓')", state="attached", timeout=WAIT_MS
-            )
-            SCREENSHOT.parent.mkdir(exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT), full_page=True)
+            yield page
         finally:
             browser.close()
+
+
+def test_matrix_and_a_cells_evidence_render_in_chromium(app_url):
+    with matrix_page(app_url, height=1700) as page:
+        grid = page.wait_for_selector("[data-testid='stDataFrame']", timeout=WAIT_MS)
+        # The grid is a canvas; its accessible twin holds the cell texts.
+        page.wait_for_selector(
+            "[data-testid='stDataFrame'] td:has-text('København')",
+            state="attached",
+            timeout=WAIT_MS,
+        )
+        before = page.locator("h3").first.inner_text(timeout=WAIT_MS)
+        # Pick a cell other than the one in focus: the first or second item of the first
+        # framework. Click the plan row's name (row 0 holds the totals), then step right:
+        # Kommune -> Råd -> År -> first item.
+        first = next(fw for fw in load_frameworks() if fw.applies_to(YEAR, YEAR))
+        labels = [item.label for item in first.items[:2]]
+        steps, label = (3, labels[0]) if labels[0] not in before else (4, labels[1])
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 30, box["y"] + 35 + 35 + 17)
+        for _ in range(steps):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_selector(f"h3:has-text('{label[:30]}')", timeout=WAIT_MS)
+        page.wait_for_selector("text=Tekstpassager", timeout=WAIT_MS)
+        page.wait_for_selector("text=Din vurdering", timeout=WAIT_MS)
+        heading = page.locator("h3").first.inner_text()
+        # Confirm the tagger's level under a name: the cell is marked reviewed.
+        name = page.get_by_label("Dit navn", exact=True).and_(page.locator("input"))
+        name.fill("Anna Analytiker")
+        name.press("Enter")
+        page.get_by_role("button", name="Bekræft").click()
+        page.wait_for_selector("text=Bekræftet", timeout=WAIT_MS)
+        page.wait_for_selector(
+            "[data-testid='stDataFrame'] td:has-text('✓')", state="attached", timeout=WAIT_MS
+        )
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT), full_page=True)
     assert heading.startswith(f"København {YEAR}") and label in heading
     assert SCREENSHOT.stat().st_size > 10_000
 
 
 def test_every_page_renders_in_chromium(app_url):
-    from playwright.sync_api import sync_playwright
-
     assert set(PAGE_HEADINGS) == {spec.name for spec in PAGES}
     shots = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1200})
-            page.goto(app_url)
-            page.wait_for_selector("h1:has-text('Matrix')", timeout=WAIT_MS)
-            for spec in PAGES:
-                if spec.name == "matrix":
-                    continue
-                # Navigate as a person does: the page's link in the sidebar.
-                page.locator("[data-testid='stSidebarNav'] a", has_text=spec.title).first.click()
-                page.wait_for_selector(f"h1:has-text('{PAGE_HEADINGS[spec.name]}')",
-                                       timeout=WAIT_MS)
-                # Streamlit marks the app root while the page's script runs (its own e2e
-                # tests wait on this attribute): wait until the page has finished rendering.
-                page.wait_for_selector(
-                    "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=WAIT_MS
-                )
-                errors = page.locator("[data-testid='stException']")
-                assert errors.count() == 0, f"{spec.name}: {errors.first.inner_text()}"
-                shot = SCREENSHOT.parent / f"page-{spec.name}.png"
-                page.screenshot(path=str(shot), full_page=True)
-                shots.append(shot)
-        finally:
-            browser.close()
+    with matrix_page(app_url, height=1200) as page:
+        for spec in PAGES:
+            if spec.name == "matrix":
+                continue
+            # Navigate as a person does: the page's link in the sidebar.
+            page.locator("[data-testid='stSidebarNav'] a", has_text=spec.title).first.click()
+            page.wait_for_selector(f"h1:has-text('{PAGE_HEADINGS[spec.name]}')",
+                                   timeout=WAIT_MS)
+            # Streamlit marks the app root while the page's script runs (its own e2e
+            # tests wait on this attribute): wait until the page has finished rendering.
+            page.wait_for_selector(
+                "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=WAIT_MS
+            )
+            errors = page.locator("[data-testid='stException']")
+            assert errors.count() == 0, f"{spec.name}: {errors.first.inner_text()}"
+            shot = SCREENSHOT.parent / f"page-{spec.name}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            shots.append(shot)
     assert all(shot.stat().st_size > 10_000 for shot in shots)
 
 
 def test_an_edited_workbook_comes_back_through_the_app(app_url, private_ws, tmp_path):
     from openpyxl import load_workbook
-    from playwright.sync_api import sync_playwright
 
     from compare.excel import export_workbook
     from compare.review import ReviewStore
@@ -200,22 +199,15 @@ def test_an_edited_workbook_comes_back_through_the_app(app_url, private_ws, tmp_
     edited = tmp_path / "rettet.xlsx"
     book.save(edited)
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1700})
-            page.goto(app_url)
-            page.wait_for_selector("h1:has-text('Matrix')", timeout=WAIT_MS)
-            name = page.get_by_label("Dit navn", exact=True).and_(page.locator("input"))
-            name.fill("Bente")
-            name.press("Enter")
-            page.get_by_text("Excel til rådsmødet").click()
-            page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(edited)
-            page.wait_for_selector("text=rettet.xlsx", timeout=WAIT_MS)
-            page.get_by_role("button", name="Indlæs rettelser").click()
-            page.wait_for_selector("text=1 ændring(er) gemt", timeout=WAIT_MS)
-        finally:
-            browser.close()
+    with matrix_page(app_url, height=1700) as page:
+        name = page.get_by_label("Dit navn", exact=True).and_(page.locator("input"))
+        name.fill("Bente")
+        name.press("Enter")
+        page.get_by_text("Excel til rådsmødet").click()
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(edited)
+        page.wait_for_selector("text=rettet.xlsx", timeout=WAIT_MS)
+        page.get_by_role("button", name="Indlæs rettelser").click()
+        page.wait_for_selector("text=1 ændring(er) gemt", timeout=WAIT_MS)
     history = ReviewStore.for_workspace(private_ws).history()
     assert history.select("framework_id", "item_id", "level", "reviewer").rows() == [
         ("ministermaal-2022", "1", new, "Bente")
