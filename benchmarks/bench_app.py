@@ -32,12 +32,12 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from machine import machine  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from compare.frameworks import load_frameworks  # noqa: E402
-from compare.registry import load_registry  # noqa: E402
-from compare.review import ReviewStore  # noqa: E402
+from compare.frameworks.catalog import load_frameworks  # noqa: E402
+from compare.registry.lookup import load_registry  # noqa: E402
 from compare.schema import KIND_PLAN, LEVELS  # noqa: E402
+from compare.store.review_db import ReviewStore  # noqa: E402
+from compare.store.workspace import ENV_VAR, Workspace  # noqa: E402
 from compare.ui import state  # noqa: E402
-from compare.workspace import ENV_VAR, Workspace  # noqa: E402
 
 APP = ROOT / "app.py"
 REVIEWED_SHARE = 2  # percent of cells with an analyst's decision

@@ -28,18 +28,20 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from machine import machine  # noqa: E402
 
 from compare.excel import export_workbook, import_review  # noqa: E402
-from compare.frameworks import find_framework  # noqa: E402
-from compare.registry import load_registry  # noqa: E402
-from compare.review import ReviewStore  # noqa: E402
+from compare.frameworks.catalog import find_framework  # noqa: E402
+from compare.registry.lookup import load_registry  # noqa: E402
 from compare.schema import DOCUMENTS, EVIDENCE, TAGS  # noqa: E402
-from compare.workspace import Workspace  # noqa: E402
+from compare.store.review_db import ReviewStore  # noqa: E402
+from compare.store.workspace import Workspace  # noqa: E402
 
 FRAMEWORKS = ("ministermaal-2018", "rar-hovedstaden-2018", "ministermaal-2021")
 YEAR = 2018
-WORDS = ("jobcentret virksomhedspraktik løntilskud flygtninge familiesammenførte opkvalificering "
-         "ledige sygedagpenge ressourceforløb unge uddannelse mentorstøtte virksomhederne "
-         "rekruttering kontanthjælpsmodtagere aktivitetsparate jobparate målet er at andelen "
-         "skal øges med 5 pct. inden udgangen af året").split()
+WORDS = (
+    "jobcentret virksomhedspraktik løntilskud flygtninge familiesammenførte opkvalificering "
+    "ledige sygedagpenge ressourceforløb unge uddannelse mentorstøtte virksomhederne "
+    "rekruttering kontanthjælpsmodtagere aktivitetsparate jobparate målet er at andelen "
+    "skal øges med 5 pct. inden udgangen af året"
+).split()
 
 
 def _quote(rng: random.Random) -> str:
@@ -55,36 +57,74 @@ def build_workspace(root: Path, passages: int, seed: int = 5) -> tuple[Workspace
     documents, tags, evidence = [], [], []
     for n, municipality in enumerate(load_registry().municipalities()):
         doc_id = f"{n:016x}"
-        documents.append({
-            "doc_id": doc_id, "content_hash": doc_id * 4, "text_hash": f"t{n}",
-            "file_name": f"beskæftigelsesplan-2018-{municipality.name}.pdf", "format": "pdf",
-            "title": f"Beskæftigelsesplan 2018 – {municipality.name}",
-            "municipality": municipality.name, "kommunekode": municipality.code,
-            "year": YEAR, "year_to": YEAR, "kind": "plan", "pages": rng.randint(8, 60),
-            "n_sections": 30, "n_chars": 60_000, "ingested_at": now,
-        })
+        documents.append(
+            {
+                "doc_id": doc_id,
+                "content_hash": doc_id * 4,
+                "text_hash": f"t{n}",
+                "file_name": f"beskæftigelsesplan-2018-{municipality.name}.pdf",
+                "format": "pdf",
+                "title": f"Beskæftigelsesplan 2018 – {municipality.name}",
+                "municipality": municipality.name,
+                "kommunekode": municipality.code,
+                "year": YEAR,
+                "year_to": YEAR,
+                "kind": "plan",
+                "pages": rng.randint(8, 60),
+                "n_sections": 30,
+                "n_chars": 60_000,
+                "ingested_at": now,
+            }
+        )
         for fw in frameworks:
             for item in fw.items:
                 level = rng.choice(["X", "(X)", "", ""])
-                tags.append({"doc_id": doc_id, "framework_id": fw.id, "item_id": item.id,
-                             "level": level, "score": rng.random(), "matched_terms": [],
-                             "framework_hash": fw.content_hash, "text_hash": f"t{n}",
-                             "tagged_at": now})
+                tags.append(
+                    {
+                        "doc_id": doc_id,
+                        "framework_id": fw.id,
+                        "item_id": item.id,
+                        "level": level,
+                        "score": rng.random(),
+                        "matched_terms": [],
+                        "framework_hash": fw.content_hash,
+                        "text_hash": f"t{n}",
+                        "tagged_at": now,
+                    }
+                )
                 for rank in range(1, passages + 1 if level else 1):
                     page = rng.randint(1, 40)
-                    evidence.append({
-                        "doc_id": doc_id, "framework_id": fw.id, "item_id": item.id,
-                        "rank": rank, "seg_no": rng.randint(0, 400), "quote": _quote(rng),
-                        "heading_path": f"{item.id} {item.label[:40]} > Indsatser", "page": page,
-                        "line_start": page * 40, "line_end": page * 40 + 6, "matched_terms": [],
-                        "score": 1 / rank, "is_target": rank == 1 and level == "X"})
+                    evidence.append(
+                        {
+                            "doc_id": doc_id,
+                            "framework_id": fw.id,
+                            "item_id": item.id,
+                            "rank": rank,
+                            "seg_no": rng.randint(0, 400),
+                            "quote": _quote(rng),
+                            "heading_path": f"{item.id} {item.label[:40]} > Indsatser",
+                            "page": page,
+                            "line_start": page * 40,
+                            "line_end": page * 40 + 6,
+                            "matched_terms": [],
+                            "score": 1 / rank,
+                            "is_target": rank == 1 and level == "X",
+                        }
+                    )
     ws.write_documents(pl.DataFrame(documents, schema=DOCUMENTS))
     ws.write_tags(pl.DataFrame(tags, schema=TAGS))
     ws.write_evidence(pl.DataFrame(evidence, schema=EVIDENCE))
     store = ReviewStore.for_workspace(ws)
     for row in rng.sample(tags, len(tags) // 10):
-        store.decide(row["doc_id"], row["framework_id"], row["item_id"], "X", "set i test",
-                     "bench", row["text_hash"])
+        store.decide(
+            row["doc_id"],
+            row["framework_id"],
+            row["item_id"],
+            "X",
+            "set i test",
+            "bench",
+            row["text_hash"],
+        )
     for doc in documents:
         store.set_remark(doc["doc_id"], FRAMEWORKS[0], "Sygedagpengeområdet; egne mål", "bench")
     return ws, len(tags)
@@ -99,22 +139,28 @@ def main() -> None:
         started = time.perf_counter()
         ws, n_cells = build_workspace(Path(tmp) / "ws", args.passages)
         n_passages = ws.read_evidence().height
-        print(f"workspace: 98 plans × {len(FRAMEWORKS)} frameworks = {n_cells} cells, "
-              f"{n_passages} passages (built in {time.perf_counter() - started:.1f} s)")
+        print(
+            f"workspace: 98 plans × {len(FRAMEWORKS)} frameworks = {n_cells} cells, "
+            f"{n_passages} passages (built in {time.perf_counter() - started:.1f} s)"
+        )
         out = Path(tmp) / "export.xlsx"
         times = []
         for _ in range(args.runs):
             started = time.perf_counter()
             export_workbook(ws, out, list(FRAMEWORKS), year=YEAR, today=date(2024, 5, 2))
             times.append(time.perf_counter() - started)
-        print(f"export_workbook: median {statistics.median(times):.2f} s "
-              f"(runs: {', '.join(f'{t:.2f}' for t in times)}), "
-              f"{out.stat().st_size / 1e6:.1f} MB")
+        print(
+            f"export_workbook: median {statistics.median(times):.2f} s "
+            f"(runs: {', '.join(f'{t:.2f}' for t in times)}), "
+            f"{out.stat().st_size / 1e6:.1f} MB"
+        )
         started = time.perf_counter()
         report = import_review(ws, out, "bench", dry_run=True)
-        print(f"import_review (unedited, {len(report.sheets)} sheets): "
-              f"{time.perf_counter() - started:.2f} s, {report.unchanged} cells mapped, "
-              f"{len(report.changes)} changes, {len(report.refused)} refused")
+        print(
+            f"import_review (unedited, {len(report.sheets)} sheets): "
+            f"{time.perf_counter() - started:.2f} s, {report.unchanged} cells mapped, "
+            f"{len(report.changes)} changes, {len(report.refused)} refused"
+        )
     print(f"machine: {machine()}, Polars {pl.__version__}")
 
 

@@ -25,9 +25,9 @@ from corpus import generate_corpus  # noqa: E402
 from machine import machine  # noqa: E402
 
 from compare.ingest import ingest_paths, parse_document, segment  # noqa: E402
+from compare.ingest.metadata import detect_metadata  # noqa: E402
 from compare.ingest.readers import load_bytes  # noqa: E402
-from compare.metadata import detect_metadata  # noqa: E402
-from compare.workspace import Workspace  # noqa: E402
+from compare.store.workspace import Workspace  # noqa: E402
 
 
 def stage_times(files: list[Path]) -> tuple[dict[str, float], dict[str, list[float]]]:
@@ -61,16 +61,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=520)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--corpus", type=Path, default=None,
-                        help="Folder to keep the generated corpus in (reused between runs).")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="Folder to keep the generated corpus in (reused between runs).",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         folder = args.corpus or Path(tmp) / "corpus"
         start = time.perf_counter()
         plans = generate_corpus(folder, args.docs, args.seed)
-        print(f"corpus: {len(plans)} documents in {folder} "
-              f"(ready in {time.perf_counter() - start:.1f} s)")
+        print(
+            f"corpus: {len(plans)} documents in {folder} "
+            f"(ready in {time.perf_counter() - start:.1f} s)"
+        )
         files = [path for path, _ in plans]
         total_bytes = sum(path.stat().st_size for path in files)
 
@@ -83,33 +89,47 @@ def main() -> None:
         segments = ws.read_segments().height
         chars = int(ws.read_documents()["n_chars"].sum())
         print(f"machine: {machine()}")
-        print(f"ingest: {len(report.added)} documents, {total_bytes / 1e6:.1f} MB, "
-              f"{segments} segments in {elapsed:.1f} s")
-        print(f"  throughput: {total_bytes / 1e6 / elapsed:.2f} MB/s, "
-              f"{len(report.added) / elapsed:.1f} documents/s, "
-              f"{chars / 1e6 / elapsed:.2f} M characters of text/s")
+        print(
+            f"ingest: {len(report.added)} documents, {total_bytes / 1e6:.1f} MB, "
+            f"{segments} segments in {elapsed:.1f} s"
+        )
+        print(
+            f"  throughput: {total_bytes / 1e6 / elapsed:.2f} MB/s, "
+            f"{len(report.added) / elapsed:.1f} documents/s, "
+            f"{chars / 1e6 / elapsed:.2f} M characters of text/s"
+        )
         specs = {path.name: spec for path, spec in plans}
         right = sum(
-            1 for row in ws.read_documents().iter_rows(named=True)
+            1
+            for row in ws.read_documents().iter_rows(named=True)
             if (row["municipality"], row["year"], row["year_to"])
-            == (specs[row["file_name"]].municipality, specs[row["file_name"]].year,
-                specs[row["file_name"]].year_to)
+            == (
+                specs[row["file_name"]].municipality,
+                specs[row["file_name"]].year,
+                specs[row["file_name"]].year_to,
+            )
         )
         print(f"  municipality and period detected right: {right} of {len(report.added)}")
-        print(f"  stored: documents.parquet {ws.documents_path.stat().st_size / 1e3:.0f} KB, "
-              f"segments.parquet {ws.segments_path.stat().st_size / 1e6:.1f} MB")
+        print(
+            f"  stored: documents.parquet {ws.documents_path.stat().st_size / 1e3:.0f} KB, "
+            f"segments.parquet {ws.segments_path.stat().st_size / 1e6:.1f} MB"
+        )
 
         stages, formats = stage_times(files)
         measured = sum(stages.values())
         print("where the time goes (second, instrumented pass):")
         for name, seconds in stages.items():
             print(f"  {name:<38} {seconds:6.1f} s  {100 * seconds / measured:4.0f} %")
-        print(f"  {'store (hash, originals, Parquet)':<38} "
-              f"{max(elapsed - measured, 0):6.1f} s  (ingest total minus the stages)")
+        print(
+            f"  {'store (hash, originals, Parquet)':<38} "
+            f"{max(elapsed - measured, 0):6.1f} s  (ingest total minus the stages)"
+        )
         print("reading by format:")
         for fmt, (count, size, seconds) in sorted(formats.items()):
-            print(f"  {fmt:<5} {int(count):4d} files  {size / 1e6:6.1f} MB  "
-                  f"{size / 1e6 / seconds:6.2f} MB/s  {count / seconds:6.1f} files/s")
+            print(
+                f"  {fmt:<5} {int(count):4d} files  {size / 1e6:6.1f} MB  "
+                f"{size / 1e6 / seconds:6.2f} MB/s  {count / seconds:6.1f} files/s"
+            )
 
 
 if __name__ == "__main__":

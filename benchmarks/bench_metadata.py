@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from machine import machine  # noqa: E402
 
-from compare.metadata import detect_metadata  # noqa: E402
-from compare.registry import load_registry  # noqa: E402
+from compare.ingest.metadata import detect_metadata  # noqa: E402
+from compare.registry.lookup import load_registry  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 # København in the seeds' OCR spellings (Kgbenhavn, Kebenhavns, Kesbenhavn, KØBENHAVN ...).
@@ -67,11 +67,15 @@ def main() -> None:
     right_y = sum(r.year == year for r, (_, _, year) in zip(results, docs, strict=True))
     unsure = sum(r.municipality is None for r in results)
     print(f"machine: {machine()}")
-    print(f"{len(docs)} documents, {megabytes:.1f} MB: {elapsed:.2f} s = "
-          f"{len(docs) / elapsed:.0f} docs/s, {megabytes / elapsed:.1f} MB/s, "
-          f"{1000 * elapsed / len(docs):.2f} ms/doc")
-    print(f"municipality right {right_m}/{len(docs)} (unsure {unsure}), "
-          f"year right {right_y}/{len(docs)}")
+    print(
+        f"{len(docs)} documents, {megabytes:.1f} MB: {elapsed:.2f} s = "
+        f"{len(docs) / elapsed:.0f} docs/s, {megabytes / elapsed:.1f} MB/s, "
+        f"{1000 * elapsed / len(docs):.2f} ms/doc"
+    )
+    print(
+        f"municipality right {right_m}/{len(docs)} (unsure {unsure}), "
+        f"year right {right_y}/{len(docs)}"
+    )
 
 
 if __name__ == "__main__":

@@ -31,14 +31,22 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from machine import machine  # noqa: E402
 
-from compare import search as search_module  # noqa: E402
+from compare.analysis import search as search_module  # noqa: E402
+from compare.store.workspace import Workspace  # noqa: E402
 from compare.text import clean_display, normalise  # noqa: E402
-from compare.workspace import Workspace  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"
-QUERIES = ("Københavnermodellen", "virksomhedspraktik", "Kgbenhavn", "opkvalificering",
-           "flygtninge familiesammenførte", "IGU", "jobparate kontanthjælpsmodtagere",
-           "rddgivning", "ordet-der-ikke-findes")
+QUERIES = (
+    "Københavnermodellen",
+    "virksomhedspraktik",
+    "Kgbenhavn",
+    "opkvalificering",
+    "flygtninge familiesammenførte",
+    "IGU",
+    "jobparate kontanthjælpsmodtagere",
+    "rddgivning",
+    "ordet-der-ikke-findes",
+)
 _OCR = {"ø": "g", "æ": "a", "å": "a", "e": "c", "i": "l"}
 
 
@@ -46,9 +54,11 @@ def _sentences() -> list[str]:
     """Sentences of the seed plans, or a small built-in set where the seeds are absent."""
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("00[01]_*.txt"))]
     if not texts:
-        texts = ["Jobcentret tilbyder virksomhedspraktik og løntilskud til ledige. "
-                 "Københavnermodellen samler indsatsen for flygtninge og familiesammenførte. "
-                 "Flere ledige skal opkvalificeres, og IGU bruges mere."]
+        texts = [
+            "Jobcentret tilbyder virksomhedspraktik og løntilskud til ledige. "
+            "Københavnermodellen samler indsatsen for flygtninge og familiesammenførte. "
+            "Flere ledige skal opkvalificeres, og IGU bruges mere."
+        ]
     found = re.split(r"(?<=[.!?])\s+", clean_display(" ".join(texts)))
     return [s for s in found if len(s) > 30]
 
@@ -91,17 +101,32 @@ def seeds_workspace(root: Path, plans: int, segments: int = 300, seed: int = 7) 
             texts.append(" ".join(pool[i] for i in picks))
             norm_col.append(" ".join(norms[i] for i in picks))
     ws = Workspace.open(root)
-    ws.write_segments(pl.DataFrame({"doc_id": doc_ids, "seg_no": seg_nos, "text": texts,
-                                    "norm": norm_col, "heading_path": "", "section_no": 0,
-                                    "is_heading": False, "level": 0}))
+    ws.write_segments(
+        pl.DataFrame(
+            {
+                "doc_id": doc_ids,
+                "seg_no": seg_nos,
+                "text": texts,
+                "norm": norm_col,
+                "heading_path": "",
+                "section_no": 0,
+                "is_heading": False,
+                "level": 0,
+            }
+        )
+    )
     names = ["Albertslund", "Ballerup", "Gentofte", "København", "Tårnby", "Aarhus"]
-    ws.write_documents(pl.DataFrame({
-        "doc_id": [f"{d:016x}" for d in range(plans)],
-        "municipality": [names[d % len(names)] for d in range(plans)],
-        "year": [2018 + d % 5 for d in range(plans)],
-        "kind": "plan",
-        "title": [f"Beskæftigelsesplan {d}" for d in range(plans)],
-    }))
+    ws.write_documents(
+        pl.DataFrame(
+            {
+                "doc_id": [f"{d:016x}" for d in range(plans)],
+                "municipality": [names[d % len(names)] for d in range(plans)],
+                "year": [2018 + d % 5 for d in range(plans)],
+                "kind": "plan",
+                "title": [f"Beskæftigelsesplan {d}" for d in range(plans)],
+            }
+        )
+    )
     return ws
 
 
@@ -118,14 +143,18 @@ def main() -> None:
         ws = build(Path(tmp) / "ws", args.plans)
         size = ws.segments_path.stat().st_size / 1e6
         n_segments = pl.scan_parquet(ws.segments_path).select(pl.len()).collect().item()
-        print(f"corpus ({args.source}): {args.plans} plans, {n_segments} segments, "
-              f"segments.parquet {size:.1f} MB, built in {time.perf_counter() - started:.1f} s "
-              "(not timed)")
+        print(
+            f"corpus ({args.source}): {args.plans} plans, {n_segments} segments, "
+            f"segments.parquet {size:.1f} MB, built in {time.perf_counter() - started:.1f} s "
+            "(not timed)"
+        )
 
         started = time.perf_counter()
         vocabulary = search_module.build_index(ws)
-        print(f"index build: {time.perf_counter() - started:.2f} s "
-              f"({vocabulary.height} distinct term keys)")
+        print(
+            f"index build: {time.perf_counter() - started:.2f} s "
+            f"({vocabulary.height} distinct term keys)"
+        )
 
         for query in QUERIES:
             search_module._read_index.cache_clear()
@@ -138,8 +167,10 @@ def main() -> None:
                 started = time.perf_counter()
                 search_module.search(ws, query)
                 warm.append(time.perf_counter() - started)
-            print(f"{query!r:38} {hits.height:3} hits  first {cold:.3f} s  "
-                  f"then {statistics.median(warm):.3f} s")
+            print(
+                f"{query!r:38} {hits.height:3} hits  first {cold:.3f} s  "
+                f"then {statistics.median(warm):.3f} s"
+            )
 
 
 if __name__ == "__main__":

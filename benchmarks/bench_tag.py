@@ -31,11 +31,11 @@ import polars as pl  # noqa: E402
 from corpus import corpus_frames  # noqa: E402
 from machine import machine  # noqa: E402
 
-from compare.frameworks import load_frameworks  # noqa: E402
-from compare.tagger import tag_workspace  # noqa: E402
+from compare.frameworks.catalog import load_frameworks  # noqa: E402
+from compare.store.workspace import Workspace  # noqa: E402
 from compare.tagging.pipeline import applicable_pairs, tag_documents  # noqa: E402
+from compare.tagging.run import tag_workspace  # noqa: E402
 from compare.tagging.terms import term_table  # noqa: E402
-from compare.workspace import Workspace  # noqa: E402
 
 
 def best_of(repeat: int, run) -> float:

@@ -24,24 +24,54 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from compare.frameworks import load_frameworks  # noqa: E402
-from compare.metadata import period_label  # noqa: E402
-from compare.registry import load_registry  # noqa: E402
+from compare.frameworks.catalog import load_frameworks  # noqa: E402
+from compare.ingest.metadata import period_label  # noqa: E402
+from compare.registry.lookup import load_registry  # noqa: E402
 from compare.schema import FRAMEWORK_GOALS  # noqa: E402
 
 CORPUS_VERSION = 2  # bump when the generated text changes, so cached corpora are rebuilt
 FORMAT_WEIGHTS = {"txt": 0.35, "md": 0.15, "pdf": 0.30, "docx": 0.20}
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
-GROUPS = ["dagpengemodtagere", "jobparate kontanthjælpsmodtagere", "aktivitetsparate borgere",
-          "unge uden uddannelse", "sygemeldte", "flygtninge og familiesammenførte",
-          "personer med handicap", "langtidsledige", "ledige akademikere", "borgere i fleksjob"]
-EFFORTS = ["virksomhedspraktik", "løntilskud", "mentorstøtte", "opkvalificering",
-           "jobsamtaler", "brobygningsforløb", "virksomhedsrettet aktivering", "IGU-forløb",
-           "jobrotation", "helhedsorienteret indsats", "fast track", "delvise raskmeldinger",
-           "danskundervisning", "jobformidling", "screening for langtidsledighed"]
-PARTNERS = ["virksomhederne", "a-kasserne", "uddannelsesinstitutionerne", "Socialforvaltningen",
-            "nabokommunerne", "erhvervsskolerne", "de faglige organisationer", "civilsamfundet"]
+GROUPS = [
+    "dagpengemodtagere",
+    "jobparate kontanthjælpsmodtagere",
+    "aktivitetsparate borgere",
+    "unge uden uddannelse",
+    "sygemeldte",
+    "flygtninge og familiesammenførte",
+    "personer med handicap",
+    "langtidsledige",
+    "ledige akademikere",
+    "borgere i fleksjob",
+]
+EFFORTS = [
+    "virksomhedspraktik",
+    "løntilskud",
+    "mentorstøtte",
+    "opkvalificering",
+    "jobsamtaler",
+    "brobygningsforløb",
+    "virksomhedsrettet aktivering",
+    "IGU-forløb",
+    "jobrotation",
+    "helhedsorienteret indsats",
+    "fast track",
+    "delvise raskmeldinger",
+    "danskundervisning",
+    "jobformidling",
+    "screening for langtidsledighed",
+]
+PARTNERS = [
+    "virksomhederne",
+    "a-kasserne",
+    "uddannelsesinstitutionerne",
+    "Socialforvaltningen",
+    "nabokommunerne",
+    "erhvervsskolerne",
+    "de faglige organisationer",
+    "civilsamfundet",
+]
 SENTENCES = [
     "{m} vil i {y} styrke {e} for {g}, så flere kommer i job eller uddannelse.",
     "Målet er, at {p} pct. af {g} er i beskæftigelse eller uddannelse ved udgangen af {y}.",
@@ -53,15 +83,19 @@ SENTENCES = [
     "Indsatsen bygger på en tidlig og tæt kontakt, hvor der fra første samtale er fokus på job, "
     "og hvor der løbende følges op på progression.",
     "Med budgetaftalen for {y} er der afsat {b} mio. kr. til {e} målrettet {g}.",
-    "Erfaringerne viser, at {e} giver gode resultater, særligt når forløbet kombineres med "
-    "{e2}.",
+    "Erfaringerne viser, at {e} giver gode resultater, særligt når forløbet kombineres med {e2}.",
     "Jobcentret vil desuden udbrede brugen af {e} og sikre, at {g} får et tilbud inden for "
     "{w} uger.",
-    "{m} ligger nummer {r} ud af {r2} kommuner i klyngen, og afstanden til de bedste er "
-    "mindsket.",
+    "{m} ligger nummer {r} ud af {r2} kommuner i klyngen, og afstanden til de bedste er mindsket.",
 ]
-_OCR = {"ø": ["g", "e", "o"], "æ": ["a", "ae", "e"], "å": ["a", "4"], "Ø": ["O"], "Æ": ["A"],
-        "Å": ["A"]}
+_OCR = {
+    "ø": ["g", "e", "o"],
+    "æ": ["a", "ae", "e"],
+    "å": ["a", "4"],
+    "Ø": ["O"],
+    "Æ": ["A"],
+    "Å": ["A"],
+}
 
 
 @dataclass(frozen=True)
@@ -97,52 +131,78 @@ def goals_by_year() -> dict[int, list[str]]:
 def _sentence(rng: random.Random, spec: PlanSpec) -> str:
     template = rng.choice(SENTENCES)
     return template.format(
-        m=spec.municipality, y=spec.year, y2=spec.year_to + rng.randint(0, 2),
-        g=rng.choice(GROUPS), e=rng.choice(EFFORTS), e2=rng.choice(EFFORTS),
-        partner=rng.choice(PARTNERS), p=rng.randint(3, 80), n=rng.randint(20, 900),
-        b=round(rng.uniform(0.5, 40), 1), w=rng.choice([2, 4, 6, 8]), r=rng.randint(1, 30),
+        m=spec.municipality,
+        y=spec.year,
+        y2=spec.year_to + rng.randint(0, 2),
+        g=rng.choice(GROUPS),
+        e=rng.choice(EFFORTS),
+        e2=rng.choice(EFFORTS),
+        partner=rng.choice(PARTNERS),
+        p=rng.randint(3, 80),
+        n=rng.randint(20, 900),
+        b=round(rng.uniform(0.5, 40), 1),
+        w=rng.choice([2, 4, 6, 8]),
+        r=rng.randint(1, 30),
         r2=rng.choice([6, 12, 30]),
     )
 
 
 def _paragraphs(rng: random.Random, spec: PlanSpec, count: int) -> tuple[str, ...]:
-    return tuple(" ".join(_sentence(rng, spec) for _ in range(rng.randint(3, 6)))
-                 for _ in range(count))
+    return tuple(
+        " ".join(_sentence(rng, spec) for _ in range(rng.randint(3, 6))) for _ in range(count)
+    )
 
 
 def plan_sections(spec: PlanSpec, goals: dict[int, list[str]], seed: int = 0) -> list[Section]:
     """The sections of one plan (about 35–45 KB of text, like the real plans)."""
     rng = random.Random(f"{seed}:{spec.index}")
     period = period_label(spec.year, spec.year_to)
-    out = [Section(1, "1 Indledning", (
-        f"Beskæftigelsesplan {period} for {spec.municipality} Kommune beskriver, hvordan "
-        f"Jobcenter {spec.municipality} vil nå de beskæftigelsespolitiske mål. "
-        + _sentence(rng, spec),
-        *_paragraphs(rng, spec, 2)))]
+    out = [
+        Section(
+            1,
+            "1 Indledning",
+            (
+                f"Beskæftigelsesplan {period} for {spec.municipality} Kommune beskriver, hvordan "
+                f"Jobcenter {spec.municipality} vil nå de beskæftigelsespolitiske mål. "
+                + _sentence(rng, spec),
+                *_paragraphs(rng, spec, 2),
+            ),
+        )
+    ]
     out.append(Section(1, "2 Vision og strategiske fokusområder", _paragraphs(rng, spec, 3)))
     year_goals = goals.get(spec.year) or goals[max(goals)]
-    out.append(Section(1, f"3 Ministermål for {spec.year}", (
-        f"Beskæftigelsesministeren har for {spec.year} udmeldt {len(year_goals)} mål, som "
-        f"planen forholder sig til.",)))
+    out.append(
+        Section(
+            1,
+            f"3 Ministermål for {spec.year}",
+            (
+                f"Beskæftigelsesministeren har for {spec.year} udmeldt {len(year_goals)} mål, som "
+                f"planen forholder sig til.",
+            ),
+        )
+    )
     for number, goal in enumerate(year_goals, start=1):
         out.append(Section(2, f"3.{number} {goal}", _paragraphs(rng, spec, 2)))
         out.append(Section(3, "Mål", _paragraphs(rng, spec, 1)))
         out.append(Section(3, "Indsatser", _paragraphs(rng, spec, 2)))
     out.append(Section(1, "4 Status og indsatser for målgrupperne", _paragraphs(rng, spec, 1)))
     for number, group in enumerate(rng.sample(GROUPS, 6), start=1):
-        out.append(Section(2, f"4.{number} {group[0].upper()}{group[1:]}",
-                           _paragraphs(rng, spec, 1)))
+        out.append(
+            Section(2, f"4.{number} {group[0].upper()}{group[1:]}", _paragraphs(rng, spec, 1))
+        )
         out.append(Section(3, "Status", _paragraphs(rng, spec, 2)))
         out.append(Section(3, "Indsatser", _paragraphs(rng, spec, 3)))
-    out.append(Section(1, f"5 Resultater af beskæftigelsesindsatsen {spec.year - 1}",
-                       _paragraphs(rng, spec, 3)))
+    out.append(
+        Section(
+            1, f"5 Resultater af beskæftigelsesindsatsen {spec.year - 1}", _paragraphs(rng, spec, 3)
+        )
+    )
     return out
 
 
 def _damage(text: str, rng: random.Random) -> str:
     """OCR-style misreadings of æ, ø and å, as in the seed plans."""
-    return "".join(rng.choice(_OCR[ch]) if ch in _OCR and rng.random() < 0.7 else ch
-                   for ch in text)
+    return "".join(rng.choice(_OCR[ch]) if ch in _OCR and rng.random() < 0.7 else ch for ch in text)
 
 
 def plan_title(spec: PlanSpec) -> str:
@@ -155,8 +215,9 @@ def plan_text(sections: list[Section], title: str, markdown: bool = False) -> st
     """Plain text wrapped at 95 characters (as OCR output is), or Markdown with # headings."""
     parts: list[str] = [f"# {title}" if markdown else title]
     for section in sections:
-        parts.append(f"{'#' * (section.level + 1)} {section.heading}" if markdown
-                     else section.heading)
+        parts.append(
+            f"{'#' * (section.level + 1)} {section.heading}" if markdown else section.heading
+        )
         for paragraph in section.paragraphs:
             parts.append(paragraph if markdown else textwrap.fill(paragraph, width=95))
     return "\n\n".join(parts) + "\n"
@@ -205,8 +266,9 @@ def _docx(sections: list[Section], title: str) -> bytes:
         for paragraph in section.paragraphs:
             doc.add_paragraph(paragraph)
     table = doc.add_table(rows=3, cols=3)
-    for r, row in enumerate([("Målgruppe", "Mål", "Resultat"), ("Unge", "75 %", "71 %"),
-                             ("Flygtninge", "45 %", "48 %")]):
+    for r, row in enumerate(
+        [("Målgruppe", "Mål", "Resultat"), ("Unge", "75 %", "71 %"), ("Flygtninge", "45 %", "48 %")]
+    ):
         for c, text in enumerate(row):
             table.cell(r, c).text = text
     buffer = io.BytesIO()
@@ -239,8 +301,16 @@ def plan_specs(n: int, seed: int = 0) -> list[PlanSpec]:
         year = rng.choice(years)
         year_to = year + rng.choice([0, 0, 0, 2, 3])
         fmt = rng.choices(formats, weights)[0]
-        specs.append(PlanSpec(index, rng.choice(municipalities), year, year_to, fmt,
-                              ocr=fmt == "txt" and rng.random() < 0.5))
+        specs.append(
+            PlanSpec(
+                index,
+                rng.choice(municipalities),
+                year,
+                year_to,
+                fmt,
+                ocr=fmt == "txt" and rng.random() < 0.5,
+            )
+        )
     return specs
 
 
@@ -256,8 +326,13 @@ def generate_corpus(folder: Path, n: int = 500, seed: int = 0) -> list[tuple[Pat
             return list(zip(files, specs, strict=True))
     goals = goals_by_year()
     out = [(write_plan(folder, spec, goals, seed), spec) for spec in specs]
-    manifest.write_text(json.dumps({"key": key, "plans": [
-        {"file": path.name, **asdict(spec)} for path, spec in out]}, ensure_ascii=False, indent=1))
+    manifest.write_text(
+        json.dumps(
+            {"key": key, "plans": [{"file": path.name, **asdict(spec)} for path, spec in out]},
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
     return out
 
 
@@ -278,10 +353,20 @@ def corpus_frames(n: int, seed: int = 0, id_width: int = 5):
         doc_id = f"bench{spec.index:0{id_width}d}"
         name = f"plan-{spec.index}.{'md' if spec.fmt == 'md' else 'txt'}"
         segs.append(segment(doc_id, parse_document(text.encode("utf-8"), name)))
-        docs.append({"doc_id": doc_id, "content_hash": doc_id, "text_hash": f"t{doc_id}",
-                     "file_name": name, "title": plan_title(spec),
-                     "municipality": spec.municipality, "year": spec.year,
-                     "year_to": spec.year_to, "kind": "plan", "n_chars": len(text)})
+        docs.append(
+            {
+                "doc_id": doc_id,
+                "content_hash": doc_id,
+                "text_hash": f"t{doc_id}",
+                "file_name": name,
+                "title": plan_title(spec),
+                "municipality": spec.municipality,
+                "year": spec.year,
+                "year_to": spec.year_to,
+                "kind": "plan",
+                "n_chars": len(text),
+            }
+        )
     return conform(pl.DataFrame(docs), DOCUMENTS), conform(pl.concat(segs), SEGMENTS)
 
 

@@ -14,8 +14,14 @@ from pathlib import Path
 from machine import machine
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["bench_ingest.py", "bench_metadata.py", "bench_tag.py", "bench_search.py",
-              "bench_export.py", "bench_app.py"]
+BENCHMARKS = [
+    "bench_ingest.py",
+    "bench_metadata.py",
+    "bench_tag.py",
+    "bench_search.py",
+    "bench_export.py",
+    "bench_app.py",
+]
 
 
 def main() -> int:

@@ -1,8 +1,9 @@
 """compare: municipalities' employment plans against ministerial goals and regional themes.
 
 The public API, by pipeline stage. Names are imported lazily (PEP 562), so `import compare.text`
-stays cheap and the command line starts fast. (`compare.search` and `compare.evaluate` are
-modules named like their main function, so they are used as `compare.search.search`.)
+stays cheap and the command line starts fast. (`compare.analysis.search` and
+`compare.analysis.evaluate` are modules named like their main function: use them as
+`compare.analysis.search.search`.)
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from typing import Any
 
 _API: dict[str, str] = {
     # facts
-    "Workspace": "compare.workspace",
-    "load_registry": "compare.registry",
-    "Registry": "compare.registry",
+    "Workspace": "compare.store.workspace",
+    "load_registry": "compare.registry.lookup",
+    "Registry": "compare.registry.lookup",
     "normalise": "compare.text",
     "term_key": "compare.text",
     "CompareError": "compare.errors",
@@ -25,25 +26,25 @@ _API: dict[str, str] = {
     "segment": "compare.ingest",
     "ingest_paths": "compare.ingest",
     "ingest_bytes": "compare.ingest",
-    "detect_metadata": "compare.metadata",
+    "detect_metadata": "compare.ingest.metadata",
     # frameworks and tagging
-    "Framework": "compare.frameworks",
-    "load_framework": "compare.frameworks",
-    "load_frameworks": "compare.frameworks",
-    "find_framework": "compare.frameworks",
-    "framework_from_titles": "compare.frameworks",
-    "save_framework": "compare.frameworks",
-    "tag_documents": "compare.tagger",
-    "tag_workspace": "compare.tagger",
+    "Framework": "compare.frameworks.catalog",
+    "load_framework": "compare.frameworks.catalog",
+    "load_frameworks": "compare.frameworks.catalog",
+    "find_framework": "compare.frameworks.catalog",
+    "framework_from_titles": "compare.frameworks.catalog",
+    "save_framework": "compare.frameworks.catalog",
+    "tag_documents": "compare.tagging.run",
+    "tag_workspace": "compare.tagging.run",
     # matrix and review
-    "ReviewStore": "compare.review",
-    "load_documents": "compare.review",
-    "record_decision": "compare.review",
-    "matrix_cells": "compare.matrix",
-    "wide_matrix": "compare.matrix",
+    "ReviewStore": "compare.store.review_db",
+    "load_documents": "compare.store.documents",
+    "record_decision": "compare.review.decisions",
+    "matrix_cells": "compare.review.matrix",
+    "wide_matrix": "compare.review.matrix",
     # analysis and export
-    "theme_overview": "compare.overview",
-    "compare_years": "compare.years",
+    "theme_overview": "compare.analysis.overview",
+    "compare_years": "compare.analysis.years",
     "export_workbook": "compare.excel",
     "import_review": "compare.excel",
 }

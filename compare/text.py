@@ -26,9 +26,24 @@ _HYPHEN_BREAK = re.compile(r"([a-zæøåé])-[ \t]*\r?\n[ \t]*([a-zæøåé])")
 _SOFT_HYPHEN = "\u00ad"
 
 _VOWELS = set("aeiouyæøåé")
-_FOLD_CHARS = str.maketrans({"æ": "a", "ø": "a", "å": "a", "é": "a", "è": "a", "e": "a",
-                             "o": "a", "®": "a", "&": "a", "@": "a", "¢": "a", "ö": "a",
-                             "ä": "a", "ü": "u"})
+_FOLD_CHARS = str.maketrans(
+    {
+        "æ": "a",
+        "ø": "a",
+        "å": "a",
+        "é": "a",
+        "è": "a",
+        "e": "a",
+        "o": "a",
+        "®": "a",
+        "&": "a",
+        "@": "a",
+        "¢": "a",
+        "ö": "a",
+        "ä": "a",
+        "ü": "u",
+    }
+)
 _VOWEL_RUN = re.compile(r"a+")
 _INNER_4 = re.compile(r"(?<=[a-z])4|4(?=[a-z])")
 

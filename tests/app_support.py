@@ -8,14 +8,20 @@ from pathlib import Path
 import pytest
 
 from compare.ingest import ingest_paths
-from compare.tagger import tag_workspace
-from compare.workspace import Workspace
+from compare.store.workspace import Workspace
+from compare.tagging.run import tag_workspace
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 # The heading (h1) each page shows first: what a person sees when the page has rendered.
-PAGE_HEADINGS = {"matrix": "Matrix", "overview": "Temaoversigt", "plan": "Plan",
-                 "years": "Sammenlign år", "search": "Søg i planerne", "upload": "Upload",
-                 "frameworks": "Rammer"}
+PAGE_HEADINGS = {
+    "matrix": "Matrix",
+    "overview": "Temaoversigt",
+    "plan": "Plan",
+    "years": "Sammenlign år",
+    "search": "Søg i planerne",
+    "upload": "Upload",
+    "frameworks": "Rammer",
+}
 _BUILT: dict[str, Path] = {}
 
 

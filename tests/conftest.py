@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from compare.workspace import ENV_VAR, Workspace
+from compare.store.workspace import ENV_VAR, Workspace
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"

@@ -10,17 +10,26 @@ DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 # (style, text) in reading order; "page" starts a new page.
 PLAN_PARTS: list[tuple[str, str]] = [
     ("h1", "1 Indledning"),
-    ("p", "Jobcenter Ærøskøbing beskriver her beskæftigelsesindsatsen for 2019. Planen følger "
-          "ministerens mål og de lokale prioriteringer for året, så flere ledige kommer i job."),
+    (
+        "p",
+        "Jobcenter Ærøskøbing beskriver her beskæftigelsesindsatsen for 2019. Planen følger "
+        "ministerens mål og de lokale prioriteringer for året, så flere ledige kommer i job.",
+    ),
     ("h1", "2 Ministermål for 2019"),
     ("p", "Beskæftigelsesministeren har udmeldt fire mål for 2019, som planen forholder sig til."),
     ("h2", "2.1 Flere flygtninge og familiesammenførte skal være selvforsørgende"),
-    ("p", "Målet er, at 45 pct. af flygtningene er i job eller uddannelse ved udgangen af året. "
-          "Indsatsen bygger på virksomhedsforløb og danskundervisning fra første uge."),
+    (
+        "p",
+        "Målet er, at 45 pct. af flygtningene er i job eller uddannelse ved udgangen af året. "
+        "Indsatsen bygger på virksomhedsforløb og danskundervisning fra første uge.",
+    ),
     ("page", ""),
     ("h2", "2.2 Virksomhederne skal sikres den nødvendige arbejdskraft"),
-    ("p", "Jobcentret samarbejder tæt med virksomhederne om rekruttering og opkvalificering, "
-          "især inden for bygge og anlæg samt sundhed og omsorg, hvor manglen er størst."),
+    (
+        "p",
+        "Jobcentret samarbejder tæt med virksomhederne om rekruttering og opkvalificering, "
+        "især inden for bygge og anlæg samt sundhed og omsorg, hvor manglen er størst.",
+    ),
 ]
 
 

@@ -6,7 +6,7 @@ from functools import cache
 
 import polars as pl
 
-from compare.frameworks import FRAMEWORKS_DIR, Framework, find_framework
+from compare.frameworks.catalog import FRAMEWORKS_DIR, Framework, find_framework
 from compare.schema import DOCUMENTS, HEADING_SEPARATOR, SEGMENTS, conform
 from compare.tagging.pipeline import tag_documents
 from compare.text import clean_display, normalise

@@ -7,10 +7,10 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from compare.review import ReviewStore
-from compare.tagger import tag_workspace
+from compare.store.review_db import ReviewStore
+from compare.store.workspace import ENV_VAR, Workspace
+from compare.tagging.run import tag_workspace
 from compare.ui import PAGES, SCRIPTS_DIR, state
-from compare.workspace import ENV_VAR, Workspace
 from tests.app_support import APP, PAGE_HEADINGS
 from tests.conftest import SEED_PLAN_2018
 
@@ -208,8 +208,11 @@ def test_matrix_page_builds_the_excel_workbook_for_its_filters(private_ws):
     (frameworks, council, year, _stamp), built = at.session_state[state.EXCEL_FILE]
     assert year == 2018 and council is None and "ministermaal-2018" in frameworks
     book = load_workbook(io.BytesIO(built))
-    matrix_sheets = [ws for ws in book.worksheets if ws.sheet_state == "visible"
-                     and any(c.value == "København" for c in ws["A"])]
+    matrix_sheets = [
+        ws
+        for ws in book.worksheets
+        if ws.sheet_state == "visible" and any(c.value == "København" for c in ws["A"])
+    ]
     assert matrix_sheets, book.sheetnames  # København's row is in a matrix sheet
     assert at.get("download_button"), "the download button appears once the file is built"
     # Importing edits needs the reviewer's name first.

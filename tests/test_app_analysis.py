@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from compare.frameworks import FRAMEWORKS_DIR, FRAMEWORKS_ENV
-from compare.registry import load_registry
-from compare.review import ReviewStore
+from compare.frameworks.catalog import FRAMEWORKS_DIR, FRAMEWORKS_ENV
+from compare.registry.lookup import load_registry
+from compare.store.review_db import ReviewStore
 from compare.ui import SCRIPTS_DIR, state
 from tests.app_support import APP
 
@@ -87,8 +87,10 @@ def test_plan_metadata_edit_persists_with_history(private_ws):
     assert any("Gemt" in s.value for s in at.success)
     overrides = ReviewStore.for_workspace(private_ws).metadata_overrides()
     stored = {(r["field"], r["value"], r["reviewer"]) for r in overrides.iter_rows(named=True)}
-    assert {("municipality", "Frederiksberg", "Anna Analytiker"),
-            ("kind", "plan", "Anna Analytiker")} <= stored
+    assert {
+        ("municipality", "Frederiksberg", "Anna Analytiker"),
+        ("kind", "plan", "Anna Analytiker"),
+    } <= stored
     assert at.selectbox(key=state.PLAN_DOC).value == overview_doc
     assert "Frederiksberg" in at.selectbox(key=state.PLAN_DOC).format_func(overview_doc)
 
@@ -97,9 +99,11 @@ def test_plan_outline_shows_one_section(private_ws):
     docs = private_ws.read_documents()
     plan_2018 = docs.filter((pl.col("kind") == "plan") & (pl.col("year") == 2018))["doc_id"][0]
     segments = private_ws.read_segments([plan_2018])
-    heading = segments.filter(pl.col("is_heading") & pl.col("text").str.to_lowercase()
-                              .str.contains("flygtninge")).row(0, named=True)
+    heading = segments.filter(
+        pl.col("is_heading") & pl.col("text").str.to_lowercase().str.contains("flygtninge")
+    ).row(0, named=True)
     body = segments.filter(~pl.col("is_heading"))
+
     def longest(frame: pl.DataFrame) -> str:
         return frame.sort(pl.col("text").str.len_chars(), descending=True)["text"][0]
 
@@ -126,8 +130,10 @@ def test_years_align_recurring_goals_of_2018_and_2022(private_ws):
     _ok(at.run())
     table = at.dataframe[0].value.set_index("Punkt")
     # Recurring goals stand on one row with a level in both years (else one cell is empty).
-    for goal in ("Virksomhederne skal sikres den nødvendige og kvalificerede arbejdskraft",
-                 "Flere flygtninge og familiesammenførte skal være selvforsørgende"):
+    for goal in (
+        "Virksomhederne skal sikres den nødvendige og kvalificerede arbejdskraft",
+        "Flere flygtninge og familiesammenførte skal være selvforsørgende",
+    ):
         row = table.loc[goal]
         assert row["2018"] in ("X", "(X)", "–") and row["2022"] in ("X", "(X)", "–")
         assert row["Status"] in ("uændret", "ændret niveau")
@@ -150,7 +156,8 @@ def test_framework_added_by_pasting_titles_is_saved_and_tagged(private_ws, frame
     at.text_input(key=state.FW_NEW_TITLE).input("Testtemaer")
     at.selectbox(key=state.FW_NEW_KIND).set_value("themes")
     at.text_area(key=state.FW_NEW_TITLES).input(
-        "1. Københavnermodellen for flygtninge\n\nVirksomhedspraktik og løntilskud\n")
+        "1. Københavnermodellen for flygtninge\n\nVirksomhedspraktik og løntilskud\n"
+    )
     _ok(at.button(key=state.FW_NEW_SAVE).click().run())
     assert any("test-temaer" in s.value for s in at.success), [e.value for e in at.error]
     saved = frameworks_folder / "test-temaer.toml"
@@ -179,9 +186,11 @@ def test_bad_framework_input_is_reported_and_nothing_is_written(private_ws, fram
 
 
 def test_framework_uploaded_as_a_sheet(private_ws, frameworks_folder):
-    good = ("framework,title,kind,year,item,label,group,keywords\n"
-            "ark-temaer,Temaer fra et ark,themes,,1,Københavnermodellen,Integration,IGU;RKV\n"
-            ",,,,2,Virksomhedspraktik,Job,\n").encode()
+    good = (
+        "framework,title,kind,year,item,label,group,keywords\n"
+        "ark-temaer,Temaer fra et ark,themes,,1,Københavnermodellen,Integration,IGU;RKV\n"
+        ",,,,2,Virksomhedspraktik,Job,\n"
+    ).encode()
     bad = good.replace(b",,,,2,", b",,,,1,")  # a duplicate item id on line 3
     at = _open("frameworks")
     at.file_uploader(key=state.FW_UPLOAD).set_value([("../temaer.csv", bad, "text/csv")])

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from compare.frameworks import load_frameworks
+from compare.frameworks.catalog import load_frameworks
+from compare.store.workspace import ENV_VAR
 from compare.ui import PAGES
-from compare.workspace import ENV_VAR
 from tests.app_support import APP, PAGE_HEADINGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.seeds, pytest.mark.slow]
@@ -165,8 +165,7 @@ def test_every_page_renders_in_chromium(app_url):
                 continue
             # Navigate as a person does: the page's link in the sidebar.
             page.locator("[data-testid='stSidebarNav'] a", has_text=spec.title).first.click()
-            page.wait_for_selector(f"h1:has-text('{PAGE_HEADINGS[spec.name]}')",
-                                   timeout=WAIT_MS)
+            page.wait_for_selector(f"h1:has-text('{PAGE_HEADINGS[spec.name]}')", timeout=WAIT_MS)
             # Streamlit marks the app root while the page's script runs (its own e2e
             # tests wait on this attribute): wait until the page has finished rendering.
             page.wait_for_selector(
@@ -184,16 +183,20 @@ def test_an_edited_workbook_comes_back_through_the_app(app_url, private_ws, tmp_
     from openpyxl import load_workbook
 
     from compare.excel import export_workbook
-    from compare.review import ReviewStore
+    from compare.store.review_db import ReviewStore
     from tests.excel_workspace import body, header_row, matrix_sheet
 
     # An analyst exports København 2022, changes goal 1's cell in Excel and sends it back.
-    book = load_workbook(export_workbook(private_ws, tmp_path / "matrix.xlsx",
-                                         ["ministermaal-2022"], None, YEAR))
+    book = load_workbook(
+        export_workbook(private_ws, tmp_path / "matrix.xlsx", ["ministermaal-2022"], None, YEAR)
+    )
     sheet = matrix_sheet(book, "ministermaal-2022")
     row, header = body(sheet)["København"], header_row(sheet)
-    column = next(c for c in range(2, sheet.max_column + 1)
-                  if str(sheet.cell(header, c).value or "").startswith("1"))
+    column = next(
+        c
+        for c in range(2, sheet.max_column + 1)
+        if str(sheet.cell(header, c).value or "").startswith("1")
+    )
     new = "(X)" if sheet.cell(row, column).value == "X" else "X"
     sheet.cell(row, column).value = new
     edited = tmp_path / "rettet.xlsx"

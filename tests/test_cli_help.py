@@ -24,8 +24,17 @@ COMMANDS = list(_all_commands(main))
 
 def test_expected_commands_exist() -> None:
     names = {path[0] for path, _ in COMMANDS}
-    expected = {"ingest", "documents", "tag", "matrix", "evaluate", "export", "import-review",
-                "search", "overview"}
+    expected = {
+        "ingest",
+        "documents",
+        "tag",
+        "matrix",
+        "evaluate",
+        "export",
+        "import-review",
+        "search",
+        "overview",
+    }
     assert expected <= names, f"missing commands: {expected - names}"
 
 
@@ -39,8 +48,9 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
 
 
 def test_python_dash_m_compare_runs() -> None:
-    result = subprocess.run([sys.executable, "-m", "compare", "--help"], capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "compare", "--help"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0
     assert "employment plans" in result.stdout
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from compare.analysis.evaluate import OVERALL, evaluate, load_gold
 from compare.errors import BadGold
-from compare.evaluate import OVERALL, evaluate, load_gold
 from compare.schema import TAGS, conform
-from compare.workspace import Workspace
+from compare.store.workspace import Workspace
 from tests.tag_samples import plan_documents
 
 HEADER = "municipality,year,framework,item,level,note\n"

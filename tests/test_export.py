@@ -13,10 +13,11 @@ from openpyxl import load_workbook
 
 from compare.excel import export_workbook
 from compare.excel.matrix_sheet import NO_PLAN, REMARKS_HEADER
-from compare.frameworks import find_framework
-from compare.registry import load_registry
-from compare.review import ReviewStore, record_decision
-from compare.workspace import Workspace
+from compare.frameworks.catalog import find_framework
+from compare.registry.lookup import load_registry
+from compare.review.decisions import record_decision
+from compare.store.review_db import ReviewStore
+from compare.store.workspace import Workspace
 from tests.excel_workspace import (
     COUNCIL,
     GOALS,
@@ -64,20 +65,29 @@ def expected_rows(ws: Workspace, framework_id: str) -> dict[str, dict[str, str]]
     the member municipalities' plans covering 2018 (single-year plans of 2018 here, plus
     Gentofte's 2017-2019 plan)."""
     registry = load_registry()
-    covering = {p.doc_id for p in standard_plans()
-                if p.municipality and p.year <= YEAR <= (p.year_to or p.year)}
+    covering = {
+        p.doc_id
+        for p in standard_plans()
+        if p.municipality and p.year <= YEAR <= (p.year_to or p.year)
+    }
     by_municipality = {}
     for row in matrix_csv(ws, framework_id):
-        plan = next(p for p in standard_plans()
-                    if p.municipality == row["municipality"] and str(p.year) == row["year"])
+        plan = next(
+            p
+            for p in standard_plans()
+            if p.municipality == row["municipality"] and str(p.year) == row["year"]
+        )
         if plan.doc_id in covering:
             by_municipality[row["municipality"]] = row
     expected = {}
     for name, members in registry.jobcentre_rows(COUNCIL, YEAR):
         found = [by_municipality[m] for m in members if m in by_municipality]
         items = [str(i.id) for i in find_framework(framework_id).items]
-        expected[name] = {i: max((r[i] for r in found), key=LEVEL_RANK.get, default="")
-                          for i in items} if found else None
+        expected[name] = (
+            {i: max((r[i] for r in found), key=LEVEL_RANK.get, default="") for i in items}
+            if found
+            else None
+        )
     return expected
 
 
@@ -85,7 +95,8 @@ def test_sheets_in_order_and_baseline_hidden(book: Any) -> None:
     goals, themes = find_framework(GOALS), find_framework(THEMES)
     assert book.sheetnames[2:] == ["Temaoversigt", "Evidens", "Dokumenter", "_compare"]
     assert {matrix_sheet(book, GOALS).title, matrix_sheet(book, THEMES).title} == set(
-        book.sheetnames[:2])
+        book.sheetnames[:2]
+    )
     assert matrix_sheet(book, GOALS).title == "Ministermål 2018"  # the title is too long
     assert len(goals.title) > 31 and len(themes.title) > 31
     assert book["_compare"].sheet_state == "hidden"
@@ -116,8 +127,9 @@ def test_rows_are_every_jobcentre_of_the_council_in_registry_order(book: Any) ->
 
 
 @pytest.mark.parametrize("framework_id", [GOALS, THEMES])
-def test_every_matrix_cell_matches_compare_matrix_csv(exported: tuple[Workspace, Path],
-                                                      book: Any, framework_id: str) -> None:
+def test_every_matrix_cell_matches_compare_matrix_csv(
+    exported: tuple[Workspace, Path], book: Any, framework_id: str
+) -> None:
     ws, _ = exported
     sheet = matrix_sheet(book, framework_id)
     items = [str(i.id) for i in find_framework(framework_id).items]
@@ -158,8 +170,9 @@ def test_reviewed_cell_is_marked_and_remark_shown(book: Any) -> None:
 
 
 @pytest.mark.parametrize("framework_id", [GOALS, THEMES])
-def test_non_blank_cells_link_to_their_evidence_row(exported: tuple[Workspace, Path], book: Any,
-                                                    framework_id: str) -> None:
+def test_non_blank_cells_link_to_their_evidence_row(
+    exported: tuple[Workspace, Path], book: Any, framework_id: str
+) -> None:
     sheet, evidence = matrix_sheet(book, framework_id), book["Evidens"]
     header = [c.value for c in evidence[1]]
     col = {name: header.index(name) + 1 for name in header}
@@ -215,8 +228,7 @@ def test_freeze_filter_and_print_setup(book: Any, framework_id: str) -> None:
     h = header_row(sheet)
     last = max(body(sheet).values())
     assert sheet.freeze_panes == f"B{h + 1}"
-    assert sheet.auto_filter.ref.startswith(f"A{h}:") and sheet.auto_filter.ref.endswith(
-        str(last))
+    assert sheet.auto_filter.ref.startswith(f"A{h}:") and sheet.auto_filter.ref.endswith(str(last))
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.fitToWidth == 1
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
@@ -238,8 +250,10 @@ def test_evidence_sheet_has_a_row_per_plan_and_item(book: Any) -> None:
     assert len(rows) == shown_plans * n_items
     keys = {(r[0], r[2], r[4]) for r in rows}
     assert len(keys) == len(rows)  # one row per (framework, municipality, item)
-    assert evidence.auto_filter.ref == f"A1:{evidence.cell(1, len(header)).column_letter}" \
-                                       f"{len(rows) + 1}"
+    assert (
+        evidence.auto_filter.ref == f"A1:{evidence.cell(1, len(header)).column_letter}"
+        f"{len(rows) + 1}"
+    )
     bente = [r for r in rows if r[header.index("Gennemgået af")] == "Bente"]
     assert len(bente) == 1 and bente[0][header.index("Note")] == "tjekket i planen"
 
@@ -248,7 +262,7 @@ def test_theme_overview_counts_match_the_matrix(book: Any) -> None:
     sheet, matrix = book["Temaoversigt"], matrix_sheet(book, GOALS)
     rows = list(sheet.iter_rows(values_only=True))
     header = next(i for i, r in enumerate(rows) if r[0] == "Nr.")
-    goals = rows[header + 1: header + 6]
+    goals = rows[header + 1 : header + 6]
     assert [r[0] for r in goals] == ["1", "2", "3", "4", "5"]
     for c, row in enumerate(goals, 2):
         column = [matrix.cell(r, c).value for r in body(matrix).values()]
@@ -273,8 +287,9 @@ def test_documents_sheet_lists_every_plan(book: Any) -> None:
         assert row[10] == ("2024-03-01 12:00" if plan.levels else None)  # tagged at
 
 
-def test_text_from_documents_is_never_a_formula(exported: tuple[Workspace, Path],
-                                               book: Any) -> None:
+def test_text_from_documents_is_never_a_formula(
+    exported: tuple[Workspace, Path], book: Any
+) -> None:
     with zipfile.ZipFile(exported[1]) as archive:
         for name in archive.namelist():
             if name.startswith("xl/worksheets/sheet"):
@@ -284,35 +299,58 @@ def test_text_from_documents_is_never_a_formula(exported: tuple[Workspace, Path]
     quotes = [c for row in evidence.iter_rows() for c in row if c.value in INJECTION_QUOTES]
     assert sorted(c.value for c in quotes) == sorted(INJECTION_QUOTES)  # exactly as written
     assert all(c.data_type == "s" and c.quotePrefix for c in quotes)
-    titles = [c for row in book["Dokumenter"].iter_rows() for c in row
-              if c.value == "=cmd|' /C calc'!A0"]
+    titles = [
+        c for row in book["Dokumenter"].iter_rows() for c in row if c.value == "=cmd|' /C calc'!A0"
+    ]
     assert len(titles) == 1 and titles[0].data_type == "s" and titles[0].quotePrefix
 
 
 def test_same_workspace_exported_twice_gives_the_same_cells(
-        exported: tuple[Workspace, Path], tmp_path: Path) -> None:
+    exported: tuple[Workspace, Path], tmp_path: Path
+) -> None:
     ws, first = exported
     second = export_workbook(ws, tmp_path / "igen.xlsx", today=TODAY)
     a, b = load_workbook(first), load_workbook(second)
     assert a.sheetnames == b.sheetnames
     for name in a.sheetnames:
-        cells_a = [(c.coordinate, c.value, c.hyperlink.location if c.hyperlink else None,
-                    c.comment.text if c.comment else None)
-                   for row in a[name].iter_rows() for c in row]
-        cells_b = [(c.coordinate, c.value, c.hyperlink.location if c.hyperlink else None,
-                    c.comment.text if c.comment else None)
-                   for row in b[name].iter_rows() for c in row]
+        cells_a = [
+            (
+                c.coordinate,
+                c.value,
+                c.hyperlink.location if c.hyperlink else None,
+                c.comment.text if c.comment else None,
+            )
+            for row in a[name].iter_rows()
+            for c in row
+        ]
+        cells_b = [
+            (
+                c.coordinate,
+                c.value,
+                c.hyperlink.location if c.hyperlink else None,
+                c.comment.text if c.comment else None,
+            )
+            for row in b[name].iter_rows()
+            for c in row
+        ]
         assert cells_a == cells_b, name
 
 
-def test_council_year_and_framework_options(exported: tuple[Workspace, Path],
-                                            tmp_path: Path) -> None:
+def test_council_year_and_framework_options(
+    exported: tuple[Workspace, Path], tmp_path: Path
+) -> None:
     ws, _ = exported
-    path = export_workbook(ws, tmp_path / "fyn.xlsx", [GOALS], council="fyn", year=2018,
-                           today=TODAY)
+    path = export_workbook(
+        ws, tmp_path / "fyn.xlsx", [GOALS], council="fyn", year=2018, today=TODAY
+    )
     book = load_workbook(path)
-    assert book.sheetnames == ["Ministermål 2018", "Temaoversigt", "Evidens", "Dokumenter",
-                               "_compare"]
+    assert book.sheetnames == [
+        "Ministermål 2018",
+        "Temaoversigt",
+        "Evidens",
+        "Dokumenter",
+        "_compare",
+    ]
     sheet = matrix_sheet(book, GOALS)
     names = [name for name, _ in load_registry().jobcentre_rows("RAR Fyn", 2018)]
     assert list(body(sheet)) == names
@@ -337,12 +375,17 @@ def test_plans_spanning_councils_get_one_section_each(tmp_path: Path) -> None:
 def test_long_and_control_character_text_does_not_break_the_export(tmp_path: Path) -> None:
     ws = Workspace.open(tmp_path / "ws")
     long_quote = "Flere i job. " * 4000  # 52,000 characters
-    plan = Plan("Albertslund", YEAR, {(GOALS, "1"): "X"},
-                {(GOALS, "1"): [long_quote, "styre\x00tegn\x07 og\x1b escape"]})
+    plan = Plan(
+        "Albertslund",
+        YEAR,
+        {(GOALS, "1"): "X"},
+        {(GOALS, "1"): [long_quote, "styre\x00tegn\x07 og\x1b escape"]},
+    )
     write_plans(ws, [plan])
     book = load_workbook(export_workbook(ws, tmp_path / "lang.xlsx", [GOALS], today=TODAY))
-    values = [c.value for row in book["Evidens"].iter_rows() for c in row
-              if isinstance(c.value, str)]
+    values = [
+        c.value for row in book["Evidens"].iter_rows() for c in row if isinstance(c.value, str)
+    ]
     cut = [v for v in values if v.startswith("Flere i job.")]
     assert len(cut) == 1 and len(cut[0]) <= 32_767 and "afkortet" in cut[0][-40:]
     assert any("styretegn og escape" in v for v in values)
@@ -352,9 +395,11 @@ def test_long_and_control_character_text_does_not_break_the_export(tmp_path: Pat
 
 def test_framework_title_with_forbidden_characters_makes_a_valid_sheet(tmp_path: Path) -> None:
     toml = tmp_path / "skæve-tegn.toml"
-    toml.write_text('id = "skaeve-tegn"\ntitle = "Mål [2018]: a/b\\\\c*?"\nkind = "goals"\n'
-                    'year = 2018\n\n[[items]]\nid = "1"\nlabel = "Flere i job"\n',
-                    encoding="utf-8")
+    toml.write_text(
+        'id = "skaeve-tegn"\ntitle = "Mål [2018]: a/b\\\\c*?"\nkind = "goals"\n'
+        'year = 2018\n\n[[items]]\nid = "1"\nlabel = "Flere i job"\n',
+        encoding="utf-8",
+    )
     ws = Workspace.open(tmp_path / "ws")
     write_plans(ws, [Plan("Albertslund", YEAR, {("skaeve-tegn", "1"): "X"})])
     book = load_workbook(export_workbook(ws, tmp_path / "s.xlsx", [str(toml)], today=TODAY))
@@ -369,8 +414,11 @@ def test_decision_made_before_the_plan_changed_is_flagged(tmp_path: Path) -> Non
     for workbook, flagged in ((fresh, False), (book, True)):
         evidence = workbook["Evidens"]
         header = [c.value for c in evidence[1]]
-        [bente] = [r for r in evidence.iter_rows(min_row=2, values_only=True)
-                   if r[header.index("Gennemgået af")] == "Bente"]
+        [bente] = [
+            r
+            for r in evidence.iter_rows(min_row=2, values_only=True)
+            if r[header.index("Gennemgået af")] == "Bente"
+        ]
         assert (bente[header.index("Genvurderes")] == "ja") is flagged
         sheet = matrix_sheet(workbook, GOALS)
         comment = sheet.cell(body(sheet)["Albertslund"], 4).comment.text

@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 from compare.cli import main
 from compare.errors import ExportError
 from compare.excel import export_bytes, export_workbook
-from compare.workspace import Workspace
+from compare.store.workspace import Workspace
 from tests.excel_workspace import GOALS, YEAR, Plan, write_plans
 
 TODAY = date(2024, 5, 2)
@@ -23,13 +23,14 @@ TODAY = date(2024, 5, 2)
 @pytest.fixture
 def ws(tmp_path: Path) -> Workspace:
     workspace = Workspace.open(tmp_path / "ws")
-    write_plans(workspace, [Plan("Albertslund", YEAR, {(GOALS, "1"): "X"},
-                                 {(GOALS, "1"): ["Flere i job."]})])
+    write_plans(
+        workspace,
+        [Plan("Albertslund", YEAR, {(GOALS, "1"): "X"}, {(GOALS, "1"): ["Flere i job."]})],
+    )
     return workspace
 
 
-def test_missing_folder_is_a_clear_error_and_is_not_created(ws: Workspace,
-                                                            tmp_path: Path) -> None:
+def test_missing_folder_is_a_clear_error_and_is_not_created(ws: Workspace, tmp_path: Path) -> None:
     target = tmp_path / "findes-ikke" / "møde.xlsx"
     with pytest.raises(ExportError, match="does not exist"):
         export_workbook(ws, target, today=TODAY)
@@ -48,8 +49,9 @@ def test_read_only_file_is_refused_and_left_alone(ws: Workspace, tmp_path: Path)
         target.chmod(0o644)
 
 
-def test_locked_file_gives_a_clear_error(ws: Workspace, tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_locked_file_gives_a_clear_error(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Windows refuses to replace a file Excel has open; the rename then fails like this."""
     target = tmp_path / "møde.xlsx"
     target.write_bytes(b"open in Excel")
@@ -71,8 +73,9 @@ def test_target_must_be_an_xlsx_file(ws: Workspace, tmp_path: Path, name: str) -
         export_workbook(ws, tmp_path / name, today=TODAY)
 
 
-def test_interrupted_export_leaves_the_previous_file(ws: Workspace, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_export_leaves_the_previous_file(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "møde.xlsx"
     export_workbook(ws, target, today=TODAY)
     before = target.read_bytes()
@@ -91,8 +94,9 @@ def test_interrupted_export_leaves_the_previous_file(ws: Workspace, tmp_path: Pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["møde.xlsx", "ws"]  # no temp file
 
 
-def test_interrupted_first_export_leaves_no_file(ws: Workspace, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_first_export_leaves_no_file(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def crash(self: Workbook, filename: str) -> None:
         Path(filename).write_bytes(b"PK\x03\x04 half")
         raise OSError(28, "No space left on device")
@@ -111,28 +115,46 @@ def test_empty_workspace_is_a_clear_error(tmp_path: Path) -> None:
 def test_year_without_plans_needs_a_council(ws: Workspace, tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="--council"):
         export_workbook(ws, tmp_path / "x.xlsx", year=2019, today=TODAY)
-    path = export_workbook(ws, tmp_path / "x.xlsx", [GOALS], council="RAR Hovedstaden",
-                           year=2019, today=TODAY)
+    path = export_workbook(
+        ws, tmp_path / "x.xlsx", [GOALS], council="RAR Hovedstaden", year=2019, today=TODAY
+    )
     assert load_workbook(path).sheetnames[0] == "Ministermål 2018"
 
 
 def test_cli_export_writes_the_workbook(ws: Workspace, tmp_path: Path) -> None:
     target = tmp_path / "cli.xlsx"
-    result = CliRunner().invoke(main, ["export", "--out", str(target), "--rar",
-                                       "RAR Hovedstaden", "--year", "2018", "--framework", GOALS,
-                                       "--workspace", str(ws.root)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "export",
+            "--out",
+            str(target),
+            "--rar",
+            "RAR Hovedstaden",
+            "--year",
+            "2018",
+            "--framework",
+            GOALS,
+            "--workspace",
+            str(ws.root),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert str(target) in result.output
     assert load_workbook(target).sheetnames[0] == "Ministermål 2018"
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--out", "{tmp}/nope/x.xlsx"], "does not exist"),
-    (["--out", "{tmp}/x.xlsx", "--framework", "no-such-framework"], "unknown framework"),
-    (["--out", "{tmp}/x.xlsx", "--council", "RAR Atlantis"], "not a council"),
-])
-def test_cli_export_errors_are_one_line(ws: Workspace, tmp_path: Path, args: list[str],
-                                        message: str) -> None:
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--out", "{tmp}/nope/x.xlsx"], "does not exist"),
+        (["--out", "{tmp}/x.xlsx", "--framework", "no-such-framework"], "unknown framework"),
+        (["--out", "{tmp}/x.xlsx", "--council", "RAR Atlantis"], "not a council"),
+    ],
+)
+def test_cli_export_errors_are_one_line(
+    ws: Workspace, tmp_path: Path, args: list[str], message: str
+) -> None:
     argv = ["export", *(a.format(tmp=tmp_path) for a in args), "--workspace", str(ws.root)]
     result = CliRunner().invoke(main, argv)
     assert result.exit_code == 1
@@ -146,13 +168,15 @@ def test_export_bytes_is_the_same_workbook_without_a_file(ws: Workspace, tmp_pat
     from_bytes = load_workbook(io.BytesIO(data))
     assert from_bytes.sheetnames == from_file.sheetnames
     for name in from_file.sheetnames:
-        assert [[c.value for c in row] for row in from_bytes[name].iter_rows()] == \
-               [[c.value for c in row] for row in from_file[name].iter_rows()]
+        assert [[c.value for c in row] for row in from_bytes[name].iter_rows()] == [
+            [c.value for c in row] for row in from_file[name].iter_rows()
+        ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fil.xlsx", "ws"]
 
 
 def test_new_file_gets_usual_permissions_and_a_replaced_file_keeps_its_own(
-        ws: Workspace, tmp_path: Path) -> None:
+    ws: Workspace, tmp_path: Path
+) -> None:
     new = export_workbook(ws, tmp_path / "ny.xlsx", today=TODAY)
     umask = os.umask(0o022)
     os.umask(umask)

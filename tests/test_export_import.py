@@ -14,8 +14,9 @@ from openpyxl import Workbook, load_workbook
 from compare.cli import main
 from compare.errors import ExportError
 from compare.excel import export_workbook, import_review, import_review_bytes
-from compare.review import ReviewStore, record_decision
-from compare.workspace import Workspace
+from compare.review.decisions import record_decision
+from compare.store.review_db import ReviewStore
+from compare.store.workspace import Workspace
 from tests.excel_workspace import (
     GOALS,
     THEMES,
@@ -59,23 +60,26 @@ def matrix_state(ws: Workspace) -> dict[tuple[str, str, str], str]:
 
 
 def frame_files(ws: Workspace) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in ws.root.glob("*.parquet")}
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in ws.root.glob("*.parquet")}
 
 
 def test_round_trip_changes_exactly_the_edited_cells(exported: tuple[Workspace, Path]) -> None:
     ws, path = exported
     before, frames = matrix_state(ws), frame_files(ws)
-    edited = edit(path, {
-        (GOALS, "Albertslund", 2): "(X)",  # X -> (X)
-        (GOALS, "Albertslund", 4): "x",  # blank -> X, typed in lower case
-        (GOALS, "København", 6): None,  # X -> blank
-        (GOALS, "Albertslund", 7): "Sygedagpengeområdet",  # the remark
-        (THEMES, "Tårnby-Dragør", 2): " ",  # (X) -> blank (a space is blank)
-        (THEMES, "Gentofte", 3): "( X )",  # blank -> (X)
-    })
-    result = CliRunner().invoke(main, ["import-review", str(edited), "--reviewer", "Bente",
-                                       "--workspace", str(ws.root)])
+    edited = edit(
+        path,
+        {
+            (GOALS, "Albertslund", 2): "(X)",  # X -> (X)
+            (GOALS, "Albertslund", 4): "x",  # blank -> X, typed in lower case
+            (GOALS, "København", 6): None,  # X -> blank
+            (GOALS, "Albertslund", 7): "Sygedagpengeområdet",  # the remark
+            (THEMES, "Tårnby-Dragør", 2): " ",  # (X) -> blank (a space is blank)
+            (THEMES, "Gentofte", 3): "( X )",  # blank -> (X)
+        },
+    )
+    result = CliRunner().invoke(
+        main, ["import-review", str(edited), "--reviewer", "Bente", "--workspace", str(ws.root)]
+    )
     assert result.exit_code == 0, result.output
     assert "recorded 6 change(s) by Bente" in result.output
     after = matrix_state(ws)
@@ -101,7 +105,8 @@ def test_round_trip_changes_exactly_the_edited_cells(exported: tuple[Workspace, 
 
 
 def test_importing_the_same_file_twice_records_nothing_new(
-        exported: tuple[Workspace, Path]) -> None:
+    exported: tuple[Workspace, Path],
+) -> None:
     ws, path = exported
     edited = edit(path, {(GOALS, "Albertslund", 2): "(X)"})
     assert len(import_review(ws, edited, "Bente").changes) == 1
@@ -111,7 +116,8 @@ def test_importing_the_same_file_twice_records_nothing_new(
 
 
 def test_untouched_cells_do_not_undo_a_colleagues_later_decision(
-        exported: tuple[Workspace, Path]) -> None:
+    exported: tuple[Workspace, Path],
+) -> None:
     ws, path = exported
     albertslund = standard_plans()[0].doc_id
     record_decision(ws, albertslund, GOALS, "1", "", "kollega", "Carl")  # after the export
@@ -125,8 +131,18 @@ def test_dry_run_records_nothing(exported: tuple[Workspace, Path]) -> None:
     ws, path = exported
     edited = edit(path, {(GOALS, "Albertslund", 2): "(X)"})
     before = matrix_state(ws)
-    result = CliRunner().invoke(main, ["import-review", str(edited), "--reviewer", "Bente",
-                                       "--dry-run", "--workspace", str(ws.root)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "import-review",
+            str(edited),
+            "--reviewer",
+            "Bente",
+            "--dry-run",
+            "--workspace",
+            str(ws.root),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "would record 1 change(s)" in result.output and "X -> (X)" in result.output
     assert matrix_state(ws) == before
@@ -134,7 +150,8 @@ def test_dry_run_records_nothing(exported: tuple[Workspace, Path]) -> None:
 
 
 def test_unmappable_cells_are_refused_and_the_rest_recorded(
-        exported: tuple[Workspace, Path]) -> None:
+    exported: tuple[Workspace, Path],
+) -> None:
     ws, path = exported
     book = load_workbook(path)
     sheet = matrix_sheet(book, GOALS)
@@ -148,8 +165,9 @@ def test_unmappable_cells_are_refused_and_the_rest_recorded(
     sheet.cell(1, 6).value = "99"  # item column 5 relabelled to an unknown item
     edited = path.with_name("fejl.xlsx")
     book.save(edited)
-    result = CliRunner().invoke(main, ["import-review", str(edited), "--reviewer", "Bente",
-                                       "--workspace", str(ws.root)])
+    result = CliRunner().invoke(
+        main, ["import-review", str(edited), "--reviewer", "Bente", "--workspace", str(ws.root)]
+    )
     assert result.exit_code == 1
     out = result.output
     assert "'ja' is not a level" in out
@@ -164,7 +182,8 @@ def test_unmappable_cells_are_refused_and_the_rest_recorded(
 
 
 def test_renamed_sheets_sorted_rows_and_loose_names_still_map(
-        exported: tuple[Workspace, Path]) -> None:
+    exported: tuple[Workspace, Path],
+) -> None:
     ws, path = exported
     book = load_workbook(path)
     sheet = matrix_sheet(book, GOALS)
@@ -182,7 +201,8 @@ def test_renamed_sheets_sorted_rows_and_loose_names_still_map(
     report = import_review(ws, edited, "Bente")
     assert report.refused == []
     assert [(c.sheet, c.row, c.item_id, c.after) for c in report.changes] == [
-        ("Til mødet", "Tårnby-Dragør", "2", "X")]
+        ("Til mødet", "Tårnby-Dragør", "2", "X")
+    ]
 
 
 def test_a_file_that_is_not_an_export_is_refused(tmp_path: Path) -> None:
@@ -201,8 +221,11 @@ def test_a_file_that_is_not_an_export_is_refused(tmp_path: Path) -> None:
 
 def test_import_cli_needs_a_reviewer(exported: tuple[Workspace, Path]) -> None:
     ws, path = exported
-    result = CliRunner().invoke(main, ["import-review", str(path), "--workspace", str(ws.root)],
-                                env={"COMPARE_REVIEWER": ""})
+    result = CliRunner().invoke(
+        main,
+        ["import-review", str(path), "--workspace", str(ws.root)],
+        env={"COMPARE_REVIEWER": ""},
+    )
     assert result.exit_code != 0 and "--reviewer" in result.output
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from compare.excel import export_workbook
-from compare.workspace import Workspace
+from compare.store.workspace import Workspace
 from tests.excel_workspace import INJECTION_QUOTES, standard_plans, write_plans
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -19,7 +19,7 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(
     SOFFICE is None,
     reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui, "
-           "or `make system-deps`)",
+    "or `make system-deps`)",
 )
 
 
@@ -27,9 +27,20 @@ def to_pdf(workbook: Path, out_dir: Path) -> Path:
     """Convert with a private LibreOffice profile, so parallel runs do not share one."""
     profile = out_dir / "profile"
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
-         "pdf", "--outdir", str(out_dir), str(workbook)],
-        check=True, capture_output=True, timeout=180)
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            str(workbook),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     return out_dir / (workbook.stem + ".pdf")
 
 
@@ -44,8 +55,13 @@ def test_libreoffice_opens_and_prints_the_workbook(tmp_path: Path) -> None:
     assert pages >= 3  # two matrices, the overview, evidence, documents
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed: the text was not checked")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          check=True, text=True, timeout=60).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+        timeout=60,
+    ).stdout
     first_page = text.split("\f")[0]
     assert "Ministermål" in first_page or "Beskæftigelsespolitiske mål 2018" in first_page
     for name in ("Albertslund", "Tårnby-Dragør", "Vallensbæk-Ishøj", "ingen plan modtaget"):

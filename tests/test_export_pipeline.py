@@ -12,10 +12,10 @@ from openpyxl import load_workbook
 
 from compare.excel import export_workbook, import_review
 from compare.excel.safe import FORMULA_TRIGGERS
-from compare.frameworks import find_framework
+from compare.frameworks.catalog import find_framework
 from compare.ingest.pipeline import ingest_paths
-from compare.tagger import tag_workspace
-from compare.workspace import Workspace
+from compare.store.workspace import Workspace
+from compare.tagging.run import tag_workspace
 from tests.conftest import SEED_PLAN_2018
 from tests.excel_workspace import body, matrix_csv, matrix_sheet
 
@@ -60,8 +60,13 @@ def test_plan_with_formula_lines_exports_as_text(tmp_path: Path) -> None:
             if name.startswith("xl/worksheets/sheet"):
                 assert "<f>" not in archive.read(name).decode(), name
     book = load_workbook(path)
-    risky = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row
-             if isinstance(c.value, str) and c.value.startswith(FORMULA_TRIGGERS)]
+    risky = [
+        c
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith(FORMULA_TRIGGERS)
+    ]
     quotes = [c.value for c in risky if c.parent.title == "Evidens"]
     assert any(q.startswith("=HYPERLINK(") for q in quotes), "the hostile passage is not quoted"
     assert all(c.data_type == "s" and c.quotePrefix for c in risky)
@@ -82,11 +87,14 @@ def test_seed_plan_round_trip(seed: Callable[[str], Path], tmp_path: Path) -> No
         sheet = matrix_sheet(book, framework_id)
         r = body(sheet)["København"]
         items = [str(i.id) for i in find_framework(framework_id).items]
-        assert [sheet.cell(r, c).value or "" for c in range(2, len(items) + 2)] == \
-               [csv_row[i] for i in items]
+        assert [sheet.cell(r, c).value or "" for c in range(2, len(items) + 2)] == [
+            csv_row[i] for i in items
+        ]
         others = [name for name in body(sheet) if name != "København"]
-        assert all(sheet.cell(body(sheet)[n], len(items) + 2).value == "ingen plan modtaget"
-                   for n in others)
+        assert all(
+            sheet.cell(body(sheet)[n], len(items) + 2).value == "ingen plan modtaget"
+            for n in others
+        )
     sheet = matrix_sheet(book, GOALS)
     cell = sheet.cell(body(sheet)["København"], 2)
     new = "(X)" if cell.value == "X" else "X"
@@ -107,5 +115,6 @@ def test_export_of_a_tagged_workspace_is_deterministic(tmp_path: Path, framework
     second = export_workbook(ws, tmp_path / "b.xlsx", [framework_id], today=date(2024, 5, 2))
     a, b = load_workbook(first), load_workbook(second)
     for name in a.sheetnames:
-        assert [[c.value for c in row] for row in a[name].iter_rows()] == \
-               [[c.value for c in row] for row in b[name].iter_rows()], name
+        assert [[c.value for c in row] for row in a[name].iter_rows()] == [
+            [c.value for c in row] for row in b[name].iter_rows()
+        ], name

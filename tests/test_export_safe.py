@@ -20,7 +20,7 @@ from compare.excel.safe import (
 # OWASP's CSV-injection examples and the other dangerous first characters.
 INJECTIONS = [
     "=1+1",
-    "=HYPERLINK(\"http://evil.example\",\"klik\")",
+    '=HYPERLINK("http://evil.example","klik")',
     "=cmd|' /C calc'!A0",
     "+2+3",
     "-2+3",
@@ -46,10 +46,22 @@ def test_formula_like_text_is_written_as_quoted_text(tmp_path: Path, text: str) 
     assert back.quotePrefix
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("=x", True), ("+x", True), ("-x", True), ("@x", True), ("\tx", True), ("\rx", True),
-    ("X", False), ("(X)", False), (" =x", False), ("Mål 1 = godt", False), ("", False),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("=x", True),
+        ("+x", True),
+        ("-x", True),
+        ("@x", True),
+        ("\tx", True),
+        ("\rx", True),
+        ("X", False),
+        ("(X)", False),
+        (" =x", False),
+        ("Mål 1 = godt", False),
+        ("", False),
+    ],
+)
 def test_needs_quote_prefix(text: str, expected: bool) -> None:
     assert needs_quote_prefix(text) is expected
 
@@ -74,7 +86,7 @@ def test_long_text_is_cut_to_excels_limit_with_a_marker() -> None:
     cut = clean_text(text)
     assert len(cut) <= MAX_CELL_CHARS
     assert cut.startswith("a" * 30_000)
-    marker = cut[cut.rindex(" … [afkortet"):]
+    marker = cut[cut.rindex(" … [afkortet") :]
     left_out = int("".join(ch for ch in marker if ch.isdigit()))
     assert len(cut) - len(marker) + left_out == len(text)  # kept + said missing = all of it
 
@@ -84,15 +96,18 @@ def test_text_at_the_limit_is_kept_whole() -> None:
     assert clean_text(text) == text
 
 
-@pytest.mark.parametrize("name,expected", [
-    ("Beskæftigelsespolitiske mål 2018", "Beskæftigelsespolitiske mål 2018"[:31]),
-    ("Mål 2018/2019", "Mål 2018-2019"),
-    ("a[b]c:d*e?f/g\\h", "a-b-c-d-e-f-g-h"),
-    ("'citeret'", "citeret"),
-    ("", "Ark"),
-    ("   ", "Ark"),
-    ("History", "History (1)"),
-])
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        ("Beskæftigelsespolitiske mål 2018", "Beskæftigelsespolitiske mål 2018"[:31]),
+        ("Mål 2018/2019", "Mål 2018-2019"),
+        ("a[b]c:d*e?f/g\\h", "a-b-c-d-e-f-g-h"),
+        ("'citeret'", "citeret"),
+        ("", "Ark"),
+        ("   ", "Ark"),
+        ("History", "History (1)"),
+    ],
+)
 def test_sheet_title_is_accepted_by_excel(name: str, expected: str) -> None:
     title = sheet_title(name, set())
     assert title == expected

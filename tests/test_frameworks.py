@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from compare.cli import main
 from compare.errors import BadFramework, UnknownFramework
-from compare.frameworks import (
+from compare.frameworks.catalog import (
     FRAMEWORKS_DIR,
     clean_title,
     derive_terms,
@@ -330,8 +330,14 @@ def test_frameworks_command_lists_the_folder_and_reports_bad_files(tmp_path: Pat
     assert header.index("title") == row.index("Toy goals")  # columns are aligned
     as_csv = runner.invoke(main, ["frameworks", "--folder", str(tmp_path), "--format", "csv"])
     assert list(csv.DictReader(io.StringIO(as_csv.output))) == [
-        {"id": "toy-goals", "kind": "goals", "year": "2031", "items": "2",
-         "title": "Toy goals", "file": "good.toml"}
+        {
+            "id": "toy-goals",
+            "kind": "goals",
+            "year": "2031",
+            "items": "2",
+            "title": "Toy goals",
+            "file": "good.toml",
+        }
     ]
     _write(tmp_path, "formula.toml", GOOD_TOML.replace("toy-goals", "f").replace("Toy", "=1+1"))
     as_csv = runner.invoke(main, ["frameworks", "--folder", str(tmp_path), "--format", "csv"])

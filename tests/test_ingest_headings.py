@@ -10,9 +10,11 @@ from compare.schema import HEADING_SEPARATOR
 from tests.conftest import SEED_BUDGET_2013, SEED_OVERVIEW_2018, SEED_PLAN_2018, SEED_PLAN_2022
 
 # A paragraph wrapped as the OCR'd plans are (about 95 characters a line).
-FILLER = ("Jobcentret arbejder med en tidlig og tæt indsats for borgerne, hvor der fra første\n"
-          "dialog er fokus på job og virksomhedsaktivering, og hvor der mellem samtalerne følges\n"
-          "op på, om borgeren er kommet videre.")
+FILLER = (
+    "Jobcentret arbejder med en tidlig og tæt indsats for borgerne, hvor der fra første\n"
+    "dialog er fokus på job og virksomhedsaktivering, og hvor der mellem samtalerne følges\n"
+    "op på, om borgeren er kommet videre."
+)
 
 
 def headings(text: str) -> list[tuple[int, str]]:
@@ -34,8 +36,11 @@ def test_numbered_sections_and_ocr_fused_number() -> None:
 
 {FILLER}
 """
-    assert headings(text) == [(1, "4 Status og indsatser"), (2, "41 QOverordnet status"),
-                              (2, "4.2 Overordnet indsats")]
+    assert headings(text) == [
+        (1, "4 Status og indsatser"),
+        (2, "41 QOverordnet status"),
+        (2, "4.2 Overordnet indsats"),
+    ]
 
 
 def test_numbered_list_items_are_not_headings() -> None:
@@ -57,8 +62,10 @@ def test_numbered_list_items_are_not_headings() -> None:
 
 {FILLER}
 """
-    assert headings(text) == [(1, "4. Ministermal"),
-                              (2, "4.1. Alle ledige skal have en veerdig sagsbehandling")]
+    assert headings(text) == [
+        (1, "4. Ministermal"),
+        (2, "4.1. Alle ledige skal have en veerdig sagsbehandling"),
+    ]
 
 
 def test_list_continuing_after_a_lost_line_and_ending_in_a_sentence() -> None:
@@ -77,25 +84,35 @@ samfund.
 {FILLER}
 """
     assert [t for _, t in headings(text)] == [
-        "3.4. BIF skal styrke integration af kebenhavnere med ikke-vestlig baggrund"]
+        "3.4. BIF skal styrke integration af kebenhavnere med ikke-vestlig baggrund"
+    ]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    # wrapped over three lines (seed 001)
-    ("3.2. BIF skal gennem gget samarbejde med virksomhederne sikre bedre\n"
-     "match mellem ledige kebenhavnere og virksomhedernes efterspgrgsel efter\n"
-     "arbejdskraft\n",
-     "3.2. BIF skal gennem gget samarbejde med virksomhederne sikre bedre match mellem ledige "
-     "kebenhavnere og virksomhedernes efterspgrgsel efter arbejdskraft"),
-    # a blank line inside the wrapped heading (seed 000)
-    ("5.1 Flere personer skal i beskaeftigelse eller uddannelse i stedet for at veere pa\n\n"
-     "offentlig forsgrgelse\n",
-     "5.1 Flere personer skal i beskaeftigelse eller uddannelse i stedet for at veere pa "
-     "offentlig forsgrgelse"),
-    # hyphenated across the break (seed 001)
-    ("3. Kebenhavns Kommunes vision for beskaeftigelsesind-\nsatsen\n",
-     "3. Kebenhavns Kommunes vision for beskaeftigelsesindsatsen"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # wrapped over three lines (seed 001)
+        (
+            "3.2. BIF skal gennem gget samarbejde med virksomhederne sikre bedre\n"
+            "match mellem ledige kebenhavnere og virksomhedernes efterspgrgsel efter\n"
+            "arbejdskraft\n",
+            "3.2. BIF skal gennem gget samarbejde med virksomhederne sikre bedre match "
+            "mellem ledige kebenhavnere og virksomhedernes efterspgrgsel efter arbejdskraft",
+        ),
+        # a blank line inside the wrapped heading (seed 000)
+        (
+            "5.1 Flere personer skal i beskaeftigelse eller uddannelse i stedet for at veere pa\n\n"
+            "offentlig forsgrgelse\n",
+            "5.1 Flere personer skal i beskaeftigelse eller uddannelse i stedet for at veere pa "
+            "offentlig forsgrgelse",
+        ),
+        # hyphenated across the break (seed 001)
+        (
+            "3. Kebenhavns Kommunes vision for beskaeftigelsesind-\nsatsen\n",
+            "3. Kebenhavns Kommunes vision for beskaeftigelsesindsatsen",
+        ),
+    ],
+)
 def test_wrapped_headings_become_one(text: str, expected: str) -> None:
     found = headings(f"{FILLER}\n\n{text}\n{FILLER}\n")
     assert [t for _, t in found] == [expected]
@@ -114,8 +131,7 @@ Indsatser
 
 {FILLER}
 """
-    assert headings(text) == [(2, "4.3 Dagpengemodtagere i job"), (3, "Status"),
-                              (3, "Indsatser")]
+    assert headings(text) == [(2, "4.3 Dagpengemodtagere i job"), (3, "Status"), (3, "Indsatser")]
 
 
 def test_table_fragments_bullets_and_lead_ins_are_not_headings() -> None:
@@ -148,11 +164,13 @@ e Fokus pa, at den sygemeldte bevarer tilknytningen til sin arbejdsplads, ogsa s
 
 
 def test_bullets_start_their_own_paragraph_without_the_sign() -> None:
-    text = ("Formalet med beskaftigelsesplanen er at:\n"
-            "e Beskrive, hvad Jobcenter Kgbenhavn konkret ggr for at leve op til malene i "
-            "kommunens\n"
-            "Vision 2020\n"
-            "e Give et overblik over status og indsatser pa omradet\n")
+    text = (
+        "Formalet med beskaftigelsesplanen er at:\n"
+        "e Beskrive, hvad Jobcenter Kgbenhavn konkret ggr for at leve op til malene i "
+        "kommunens\n"
+        "Vision 2020\n"
+        "e Give et overblik over status og indsatser pa omradet\n"
+    )
     frame = segment("t", parse_document(text.encode(), "plan.txt"))
     assert frame["text"].to_list() == [
         "Formalet med beskaftigelsesplanen er at:",
@@ -166,14 +184,37 @@ def test_bullets_start_their_own_paragraph_without_the_sign() -> None:
 @pytest.mark.seeds
 def test_seed_2018_plan_sections(seed) -> None:
     frame = segment("s0", read_document(seed(SEED_PLAN_2018)))
-    numbered = [t.split()[0] for t in frame.filter(pl.col("is_heading") & (pl.col("level") <= 2))
-                ["text"]]
+    numbered = [
+        t.split()[0] for t in frame.filter(pl.col("is_heading") & (pl.col("level") <= 2))["text"]
+    ]
     # The plan's own numbering, read off the document (4.1 is OCR'd as "41").
-    assert numbered == ["1", "1.1", "2", "3", "4", "41", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7",
-                        "5", "5.1", "5.2", "5.3", "5.4", "5.5", "6"]
-    goal = HEADING_SEPARATOR.join(["5 Ministermal for 2018",
-                                   "5.3 Flere flygtninge og familiesammenfarte skal vaere "
-                                   "selvforsgrgende"])
+    assert numbered == [
+        "1",
+        "1.1",
+        "2",
+        "3",
+        "4",
+        "41",
+        "4.2",
+        "4.3",
+        "4.4",
+        "4.5",
+        "4.6",
+        "4.7",
+        "5",
+        "5.1",
+        "5.2",
+        "5.3",
+        "5.4",
+        "5.5",
+        "6",
+    ]
+    goal = HEADING_SEPARATOR.join(
+        [
+            "5 Ministermal for 2018",
+            "5.3 Flere flygtninge og familiesammenfarte skal vaere selvforsgrgende",
+        ]
+    )
     section = frame.filter(pl.col("heading_path").str.starts_with(goal))
     assert section["text"].str.contains("Kebenhavnermodel").any()
     assert section["line_start"].min() == 578  # where 5.3 starts in the file
@@ -183,16 +224,21 @@ def test_seed_2018_plan_sections(seed) -> None:
 @pytest.mark.seeds
 def test_seed_2022_plan_goal_section(seed) -> None:
     frame = segment("s1", read_document(seed(SEED_PLAN_2022)))
-    path = HEADING_SEPARATOR.join(["4. Ministermal", "4.3. Flere flygtninge og "
-                                   "familiesammenfgrte skal vaere selvforsgrgende"])
+    path = HEADING_SEPARATOR.join(
+        ["4. Ministermal", "4.3. Flere flygtninge og familiesammenfgrte skal vaere selvforsgrgende"]
+    )
     section = frame.filter(pl.col("heading_path").str.starts_with(path) & ~pl.col("is_heading"))
     assert section.height >= 5
     assert section["line_start"].min() > 597 and section["line_end"].max() < 644
     top = frame.filter(pl.col("is_heading") & (pl.col("level") == 1))["text"].to_list()
-    assert top == ["1. Indledning", "2. Budget 2022",
-                   "3. Kebenhavns Kommunes vision for beskaeftigelsesindsatsen", "4. Ministermal",
-                   "5. Vejledning om mulighed for repatriering",
-                   "6. Resultater af beskaeftigelsesindsatsen"]
+    assert top == [
+        "1. Indledning",
+        "2. Budget 2022",
+        "3. Kebenhavns Kommunes vision for beskaeftigelsesindsatsen",
+        "4. Ministermal",
+        "5. Vejledning om mulighed for repatriering",
+        "6. Resultater af beskaeftigelsesindsatsen",
+    ]
 
 
 @pytest.mark.seeds
@@ -200,9 +246,16 @@ def test_seed_markdown_budget_note(seed) -> None:
     raw = read_document(seed(SEED_BUDGET_2013))
     frame = segment("s2", raw)
     assert raw.format == "md"
-    assert HEADING_SEPARATOR.join(["Budget 2013 - udmøntning af nye initiativer",
-                                   "Nytteaktivering af unge kontanthjælpsmodtagere",
-                                   "Indhold og formål"]) in frame["heading_path"].to_list()
+    assert (
+        HEADING_SEPARATOR.join(
+            [
+                "Budget 2013 - udmøntning af nye initiativer",
+                "Nytteaktivering af unge kontanthjælpsmodtagere",
+                "Indhold og formål",
+            ]
+        )
+        in frame["heading_path"].to_list()
+    )
     assert "Større mobilitet på tværs af Øresund" in frame["text"].to_list()
 
 

@@ -10,17 +10,22 @@ import pytest
 
 from compare.errors import UnreadableDocument
 from compare.ingest import collect_files, ingest_bytes, ingest_paths, safe_name
-from compare.review import ReviewStore, load_documents
 from compare.schema import DOCUMENTS, KIND_OTHER, KIND_OVERVIEW, KIND_PLAN, SEGMENTS
-from compare.workspace import Workspace
+from compare.store.documents import load_documents
+from compare.store.review_db import ReviewStore
+from compare.store.workspace import Workspace
 from tests.conftest import SEED_BUDGET_2013, SEED_OVERVIEW_2018, SEED_PLAN_2018, SEED_PLAN_2022
 from tests.ingest_samples import docx_bytes, pdf_bytes
 
-TAARNBY = ("Beskæftigelsesplan 2019\n\nJobcenter Tårnby beskriver her indsatsen i Tårnby Kommune "
-           "for 2019.\n\n1 Indledning\n\nFlere ledige skal i job, og flere unge skal i "
-           "uddannelse.\n")
-AEROE = ("# Beskæftigelsesplan 2020-2022 for Ærø Kommune\n\nÆrø Kommune vil have flere i job.\n\n"
-         "## 1 Mål\n\nFlere personer med handicap skal i beskæftigelse.\n")
+TAARNBY = (
+    "Beskæftigelsesplan 2019\n\nJobcenter Tårnby beskriver her indsatsen i Tårnby Kommune "
+    "for 2019.\n\n1 Indledning\n\nFlere ledige skal i job, og flere unge skal i "
+    "uddannelse.\n"
+)
+AEROE = (
+    "# Beskæftigelsesplan 2020-2022 for Ærø Kommune\n\nÆrø Kommune vil have flere i job.\n\n"
+    "## 1 Mål\n\nFlere personer med handicap skal i beskæftigelse.\n"
+)
 
 
 def _stored_bytes(ws: Workspace) -> dict[str, bytes]:
@@ -43,8 +48,10 @@ def test_folder_is_ingested_with_metadata_and_originals(plans: Path, workspace: 
     assert docs.schema == pl.Schema(DOCUMENTS)
     rows = {row["file_name"]: row for row in docs.iter_rows(named=True)}
     assert set(rows) == {"taarnby.txt", "aeroe.md"}
-    assert (rows["taarnby.txt"]["municipality"], rows["taarnby.txt"]["kommunekode"]) == \
-        ("Tårnby", "185")
+    assert (rows["taarnby.txt"]["municipality"], rows["taarnby.txt"]["kommunekode"]) == (
+        "Tårnby",
+        "185",
+    )
     assert (rows["aeroe.md"]["year"], rows["aeroe.md"]["year_to"]) == (2020, 2022)
     for row in rows.values():
         original = workspace.root / row["stored_path"]
@@ -79,15 +86,18 @@ def test_batch_goes_on_after_bad_files(plans: Path, workspace: Workspace) -> Non
     (plans / "bilag-3.pdf").write_bytes(b"%PDF-1.5\n garbage")
     (plans / "tom.txt").write_bytes(b"")
     report = ingest_paths([plans], workspace)
-    assert sorted(report.failed) == [("bilag-3.pdf", "corrupt PDF; it cannot be opened"),
-                                     ("tom.txt", "empty file (0 bytes)")]
+    assert sorted(report.failed) == [
+        ("bilag-3.pdf", "corrupt PDF; it cannot be opened"),
+        ("tom.txt", "empty file (0 bytes)"),
+    ]
     assert {s.file_name for s in report.added} == {"taarnby.txt", "aeroe.md"}
     assert workspace.read_documents().height == 2
     assert not report.ok
 
 
-def test_failed_batch_leaves_the_workspace_byte_for_byte(plans: Path, tmp_path: Path,
-                                                          workspace: Workspace) -> None:
+def test_failed_batch_leaves_the_workspace_byte_for_byte(
+    plans: Path, tmp_path: Path, workspace: Workspace
+) -> None:
     ingest_paths([plans], workspace)
     before = _stored_bytes(workspace)
     bad = tmp_path / "bad"
@@ -99,8 +109,9 @@ def test_failed_batch_leaves_the_workspace_byte_for_byte(plans: Path, tmp_path: 
     assert _stored_bytes(workspace) == before
 
 
-def test_crash_mid_batch_keeps_stored_frames(plans: Path, workspace: Workspace,
-                                             monkeypatch) -> None:
+def test_crash_mid_batch_keeps_stored_frames(
+    plans: Path, workspace: Workspace, monkeypatch
+) -> None:
     (plans / "third.txt").write_text(TAARNBY.replace("2019", "2021"), encoding="utf-8")
     ingest_paths([plans / "taarnby.txt"], workspace)
     before = _stored_bytes(workspace)
@@ -121,8 +132,9 @@ def test_crash_mid_batch_keeps_stored_frames(plans: Path, workspace: Workspace,
     assert _stored_bytes(workspace) == before
 
 
-def test_crash_between_frames_does_not_duplicate_segments(plans: Path, workspace: Workspace,
-                                                          monkeypatch) -> None:
+def test_crash_between_frames_does_not_duplicate_segments(
+    plans: Path, workspace: Workspace, monkeypatch
+) -> None:
     def fail(frame):
         raise OSError("disk full")
 
@@ -137,14 +149,20 @@ def test_crash_between_frames_does_not_duplicate_segments(plans: Path, workspace
     assert workspace.read_segments().height == reference.read_segments().height
 
 
-def test_overrides_go_into_documents_and_the_review_store(plans: Path,
-                                                          workspace: Workspace) -> None:
+def test_overrides_go_into_documents_and_the_review_store(
+    plans: Path, workspace: Workspace
+) -> None:
     overrides = {"municipality": "Dragør", "year": 2018, "kind": KIND_OTHER}
     report = ingest_paths([plans / "taarnby.txt"], workspace, overrides, reviewer="anna")
     assert report.ok
     row = workspace.read_documents().row(0, named=True)
-    assert (row["municipality"], row["kommunekode"], row["year"], row["year_to"], row["kind"]) \
-        == ("Dragør", "155", 2018, 2018, KIND_OTHER)
+    assert (row["municipality"], row["kommunekode"], row["year"], row["year_to"], row["kind"]) == (
+        "Dragør",
+        "155",
+        2018,
+        2018,
+        KIND_OTHER,
+    )
     recorded = ReviewStore.for_workspace(workspace).metadata_overrides()
     values = {r["field"]: r["value"] for r in recorded.iter_rows(named=True)}
     assert values["municipality"] == "Dragør" and values["year"] == "2018"
@@ -153,14 +171,18 @@ def test_overrides_go_into_documents_and_the_review_store(plans: Path,
     assert (shown["municipality"], shown["year"]) == ("Dragør", 2018)
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    ({"municipality": "Atlantis"}, "Atlantis"),
-    ({"kind": "novel"}, "kind must be one of"),
-    ({"year": 2020, "year_to": 2019}, "before it starts"),
-    ({"colour": "red"}, "unknown override colour"),
-])
-def test_bad_overrides_fail_each_file_and_store_nothing(plans: Path, workspace: Workspace,
-                                                        overrides: dict, message: str) -> None:
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"municipality": "Atlantis"}, "Atlantis"),
+        ({"kind": "novel"}, "kind must be one of"),
+        ({"year": 2020, "year_to": 2019}, "before it starts"),
+        ({"colour": "red"}, "unknown override colour"),
+    ],
+)
+def test_bad_overrides_fail_each_file_and_store_nothing(
+    plans: Path, workspace: Workspace, overrides: dict, message: str
+) -> None:
     report = ingest_paths([plans], workspace, overrides)
     assert len(report.failed) == 2 and not report.added
     assert all(message in text for _, text in report.failed)
@@ -186,15 +208,18 @@ def test_upload_size_limit_and_bad_bytes(workspace: Workspace) -> None:
     assert good.added[0].format == "docx" and good.added[0].municipality == "Ærø"
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("../x.pdf", "x.pdf"),
-    ("..\\..\\windows\\plan.docx", "plan.docx"),
-    ("/etc/passwd", "passwd"),
-    ("....", "upload"),
-    ("", "upload"),
-    ("plan\x00name\n.txt", "plan name .txt"),
-    (".hidden.md", "hidden.md"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("../x.pdf", "x.pdf"),
+        ("..\\..\\windows\\plan.docx", "plan.docx"),
+        ("/etc/passwd", "passwd"),
+        ("....", "upload"),
+        ("", "upload"),
+        ("plan\x00name\n.txt", "plan name .txt"),
+        (".hidden.md", "hidden.md"),
+    ],
+)
 def test_safe_name(name: str, expected: str) -> None:
     assert safe_name(name) == expected
 
@@ -208,8 +233,16 @@ def test_progress_is_reported_per_file(plans: Path, workspace: Workspace) -> Non
 
 def test_collect_files_recurses_sorted_and_skips_noise(tmp_path: Path) -> None:
     root = tmp_path / "in"
-    for rel in ["b.pdf", "a.txt", "sub/c.docx", "sub/.hidden.txt", "~$lock.docx", "x.xlsx",
-                ".git/config.txt", "ws/originals/d.txt"]:
+    for rel in [
+        "b.pdf",
+        "a.txt",
+        "sub/c.docx",
+        "sub/.hidden.txt",
+        "~$lock.docx",
+        "x.xlsx",
+        ".git/config.txt",
+        "ws/originals/d.txt",
+    ]:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"x")
@@ -240,12 +273,17 @@ def test_seeds_get_municipality_year_and_kind(seeds_dir: Path, workspace: Worksp
     report = ingest_paths([seeds_dir], workspace)
     assert report.ok and len(report.added) == 4
     rows = {r["file_name"]: r for r in workspace.read_documents().iter_rows(named=True)}
-    expected = {SEED_PLAN_2018: ("København", 2018, KIND_PLAN),
-                SEED_PLAN_2022: ("København", 2022, KIND_PLAN),
-                SEED_BUDGET_2013: ("København", 2013, KIND_OTHER)}
+    expected = {
+        SEED_PLAN_2018: ("København", 2018, KIND_PLAN),
+        SEED_PLAN_2022: ("København", 2022, KIND_PLAN),
+        SEED_BUDGET_2013: ("København", 2013, KIND_OTHER),
+    }
     for name, (municipality, year, kind) in expected.items():
-        assert (rows[name]["municipality"], rows[name]["year"], rows[name]["kind"]) == \
-            (municipality, year, kind)
+        assert (rows[name]["municipality"], rows[name]["year"], rows[name]["kind"]) == (
+            municipality,
+            year,
+            kind,
+        )
     assert rows[SEED_OVERVIEW_2018]["kind"] == KIND_OVERVIEW
 
 

@@ -30,8 +30,9 @@ def test_pdf_headings_pages_and_danish_text(tmp_path: Path) -> None:
 
     assert raw.format == "pdf" and raw.pages == 2
     assert raw.title == "Beskæftigelsesplan 2019"
-    expected = [(1 if style == "h1" else 2, text) for style, text in PLAN_PARTS
-                if style in ("h1", "h2")]
+    expected = [
+        (1 if style == "h1" else 2, text) for style, text in PLAN_PARTS if style in ("h1", "h2")
+    ]
     assert _headings(frame) == expected
     pages = dict(frame.filter(pl.col("is_heading")).select("text", "page").rows())
     assert pages["2.1 Flere flygtninge og familiesammenførte skal være selvforsørgende"] == 1
@@ -41,8 +42,11 @@ def test_pdf_headings_pages_and_danish_text(tmp_path: Path) -> None:
     assert paragraphs == [text for style, text in PLAN_PARTS if style == "p"]
     quota = _body(frame).filter(pl.col("text").str.contains("45 pct")).row(0, named=True)
     assert quota["heading_path"] == HEADING_SEPARATOR.join(
-        ["2 Ministermål for 2019",
-         "2.1 Flere flygtninge og familiesammenførte skal være selvforsørgende"])
+        [
+            "2 Ministermål for 2019",
+            "2.1 Flere flygtninge og familiesammenførte skal være selvforsørgende",
+        ]
+    )
     assert quota["page"] == 1
 
 
@@ -50,7 +54,7 @@ def test_pdf_line_ranges_point_into_the_extracted_text(tmp_path: Path) -> None:
     raw = parse_document(pdf_bytes(), "plan.pdf")
     lines = raw.text.split("\n")
     for block in raw.blocks:
-        found = " ".join(lines[block.line_start - 1:block.line_end])
+        found = " ".join(lines[block.line_start - 1 : block.line_end])
         assert block.text.split()[0] in found and block.text.split()[-1] in found
 
 
@@ -83,8 +87,12 @@ def test_docx_without_heading_styles_uses_numbering() -> None:
     from docx import Document
 
     doc = Document()
-    for text in ["1 Indledning", "Planen gælder for 2021 og beskriver indsatsen for ledige.",
-                 "2 Mål for indsatsen", "Flere ledige skal i job, og færre skal på ydelse."]:
+    for text in [
+        "1 Indledning",
+        "Planen gælder for 2021 og beskriver indsatsen for ledige.",
+        "2 Mål for indsatsen",
+        "Flere ledige skal i job, og færre skal på ydelse.",
+    ]:
         doc.add_paragraph(text)
     buffer = BytesIO()
     doc.save(buffer)
@@ -105,14 +113,21 @@ def test_html_headings_paragraphs_lists_tables_and_skipped_parts() -> None:
     assert raw.format == "html" and raw.title == "Beskæftigelsesplan 2021 – Ærø"
     assert _headings(frame) == [(1, "Beskæftigelsesplan 2021"), (2, "1 Mål")]
     texts = _body(frame)["text"].to_list()
-    assert texts == ["Indledende tekst om indsatsen i året.", "Flere i job", "Færre på ydelse",
-                     "Mål | 2021", "Job | 500"]
+    assert texts == [
+        "Indledende tekst om indsatsen i året.",
+        "Flere i job",
+        "Færre på ydelse",
+        "Mål | 2021",
+        "Job | 500",
+    ]
     assert not any("Skjult" in t or "Menu" in t or "color" in t for t in frame["text"])
 
 
 def test_html_charset_from_meta_tag() -> None:
-    page = ('<html><head><meta charset="windows-1252"></head><body><h1>Ærø</h1>'
-            "<p>Målet for året er nået.</p></body></html>").encode("cp1252")
+    page = (
+        '<html><head><meta charset="windows-1252"></head><body><h1>Ærø</h1>'
+        "<p>Målet for året er nået.</p></body></html>"
+    ).encode("cp1252")
     frame = segment("d5", parse_document(page, "side.htm"))
     assert frame["text"].to_list() == ["Ærø", "Målet for året er nået."]
 
@@ -139,11 +154,19 @@ Sidste afsnit.
     raw = parse_document(text.encode(), "plan.md")
     frame = segment("d6", raw)
     assert raw.format == "md" and raw.title == "Beskæftigelsesplan 2022"
-    assert _headings(frame) == [(1, "Beskæftigelsesplan 2022"), (2, "1 Mål for året"),
-                                (2, "Understreget overskrift")]
+    assert _headings(frame) == [
+        (1, "Beskæftigelsesplan 2022"),
+        (2, "1 Mål for året"),
+        (2, "Understreget overskrift"),
+    ]
     assert _body(frame)["text"].to_list() == [
-        "Indledning med fed tekst og et link.", "Flere i job", "Færre på ydelse",
-        "Mål | Niveau", "Job | 500", "Sidste afsnit."]
+        "Indledning med fed tekst og et link.",
+        "Flere i job",
+        "Færre på ydelse",
+        "Mål | Niveau",
+        "Job | 500",
+        "Sidste afsnit.",
+    ]
     last = frame.filter(pl.col("text") == "Sidste afsnit.").row(0, named=True)
     assert last["line_start"] == 17  # the line an editor shows
 
@@ -154,8 +177,10 @@ TEXT = "Beskæftigelsesplan for Ærø 2019\n\nMålet er nået, og øvrige indsat
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"])
 def test_plain_text_in_any_common_encoding(encoding: str) -> None:
     frame = segment("d7", parse_document(TEXT.encode(encoding), "plan.txt"))
-    assert frame["text"].to_list() == ["Beskæftigelsesplan for Ærø 2019",
-                                       "Målet er nået, og øvrige indsatser følger."]
+    assert frame["text"].to_list() == [
+        "Beskæftigelsesplan for Ærø 2019",
+        "Målet er nået, og øvrige indsatser følger.",
+    ]
 
 
 def test_form_feeds_give_pages() -> None:
@@ -164,16 +189,25 @@ def test_form_feeds_give_pages() -> None:
     assert raw.pages == 3
     frame = segment("d8", raw)
     assert frame.select("text", "page").rows() == [
-        ("Første side med tekst.", 1), ("Anden side med tekst. Og mere.", 2), ("Tredje side.", 3)]
+        ("Første side med tekst.", 1),
+        ("Anden side med tekst. Og mere.", 2),
+        ("Tredje side.", 3),
+    ]
 
 
-@pytest.mark.parametrize(("name", "make", "fmt"), [
-    ("plan.txt", pdf_bytes, "pdf"),  # a PDF saved under a text name
-    ("plan.pdf", docx_bytes, "docx"),  # a Word file named .pdf
-    ("side.txt", lambda: b"<!DOCTYPE html><html><body><p>Tekst om job.</p></body></html>",
-     "html"),
-    ("noter.txt", lambda: "# Plan\n\ntekst\n\n## Mål\n\nmere tekst\n".encode(), "md"),
-])
+@pytest.mark.parametrize(
+    ("name", "make", "fmt"),
+    [
+        ("plan.txt", pdf_bytes, "pdf"),  # a PDF saved under a text name
+        ("plan.pdf", docx_bytes, "docx"),  # a Word file named .pdf
+        (
+            "side.txt",
+            lambda: b"<!DOCTYPE html><html><body><p>Tekst om job.</p></body></html>",
+            "html",
+        ),
+        ("noter.txt", lambda: "# Plan\n\ntekst\n\n## Mål\n\nmere tekst\n".encode(), "md"),
+    ],
+)
 def test_content_decides_the_format(name: str, make, fmt: str) -> None:
     assert parse_document(make(), name).format == fmt
 
@@ -204,5 +238,7 @@ def test_docx_text_inside_content_controls_is_read() -> None:
     buffer = BytesIO()
     doc.save(buffer)
     frame = segment("d10", parse_document(buffer.getvalue(), "plan.docx"))
-    assert frame["text"].to_list() == ["1 Indledning",
-                                       "Tekst i en indholdskontrol om job til flere ledige."]
+    assert frame["text"].to_list() == [
+        "1 Indledning",
+        "Tekst i en indholdskontrol om job til flere ledige.",
+    ]

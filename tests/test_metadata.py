@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from compare.metadata import detect_metadata
-from compare.metadata_period import detect_period, fold_parts, fold_text
-from compare.registry import load_registry
-from compare.registry_data import DATA_DIR
+from compare.ingest.metadata import detect_metadata
+from compare.ingest.period import detect_period, fold_parts, fold_text
+from compare.registry.data import DATA_DIR
+from compare.registry.lookup import load_registry
 from compare.schema import KIND_OTHER, KIND_OVERVIEW, KIND_PLAN
 from tests.conftest import SEED_BUDGET_2013, SEED_OVERVIEW_2018, SEED_PLAN_2018, SEED_PLAN_2022
 

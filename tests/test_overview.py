@@ -10,10 +10,7 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from compare.cli import main
-from compare.frameworks import Framework, Item, find_framework
-from compare.matrix import matrix_cells
-from compare.overview import (
+from compare.analysis.overview import (
     count_word,
     danish_list,
     excerpt,
@@ -21,27 +18,42 @@ from compare.overview import (
     overview_markdown,
     theme_overview,
 )
-from compare.registry import load_registry
+from compare.cli import main
+from compare.frameworks.catalog import Framework, Item, find_framework
+from compare.registry.lookup import load_registry
+from compare.review.matrix import matrix_cells
 from compare.schema import EVIDENCE, MATRIX_CELLS, conform
+from compare.store.workspace import Workspace
 from compare.text import normalise
-from compare.workspace import Workspace
 from tests.app_support import seeded_workspace
 
 
-@pytest.mark.parametrize("names,expected", [
-    ([], ""),
-    (["Albertslund"], "Albertslund"),
-    (["Albertslund", "Brøndby"], "Albertslund og Brøndby"),
-    (["Albertslund", "Brøndby", "Gentofte"], "Albertslund, Brøndby og Gentofte"),
-])
+@pytest.mark.parametrize(
+    "names,expected",
+    [
+        ([], ""),
+        (["Albertslund"], "Albertslund"),
+        (["Albertslund", "Brøndby"], "Albertslund og Brøndby"),
+        (["Albertslund", "Brøndby", "Gentofte"], "Albertslund, Brøndby og Gentofte"),
+    ],
+)
 def test_danish_list(names, expected):
     assert danish_list(names) == expected
 
 
-@pytest.mark.parametrize("count,total,word", [
-    (26, 26, "Alle"), (20, 26, "De fleste"), (12, 26, "Mange"), (7, 26, "En del"),
-    (3, 26, "Nogle"), (2, 26, "Enkelte"), (0, 26, "Ingen"), (0, 0, "Ingen"),
-])
+@pytest.mark.parametrize(
+    "count,total,word",
+    [
+        (26, 26, "Alle"),
+        (20, 26, "De fleste"),
+        (12, 26, "Mange"),
+        (7, 26, "En del"),
+        (3, 26, "Nogle"),
+        (2, 26, "Enkelte"),
+        (0, 26, "Ingen"),
+        (0, 0, "Ingen"),
+    ],
+)
 def test_count_words_by_share(count, total, word):
     assert count_word(count, total) == word
 
@@ -60,21 +72,33 @@ def test_excerpt_takes_the_sentence_with_the_matched_terms_and_cuts_it():
     assert cut.endswith(" …") and len(cut) <= 62 and cut.startswith("Københavnermodellen")
 
 
-THEMES = Framework("themes-test", "Temaer", "themes", None, (
-    Item("1", "Unge og uddannelse", "Opkvalificering"),
-    Item("2", "Flygtninge", "Integration"),
-    Item("3", "Handicap", "Integration"),
-    Item("4", "Småjobs", "Integration"),
-))
+THEMES = Framework(
+    "themes-test",
+    "Temaer",
+    "themes",
+    None,
+    (
+        Item("1", "Unge og uddannelse", "Opkvalificering"),
+        Item("2", "Flygtninge", "Integration"),
+        Item("3", "Handicap", "Integration"),
+        Item("4", "Småjobs", "Integration"),
+    ),
+)
 MUNICIPALITIES = ["Albertslund", "Ballerup", "Brøndby", "Gentofte", "Tårnby"]
 
 # (municipality, item, level, has a passage). Tårnby's Flygtninge "X" is an analyst's decision
 # with no passage behind it; Ballerup has a passage for Småjobs but an analyst set it to none.
 LEVELS = [
-    ("Albertslund", "1", "X", True), ("Ballerup", "1", "(X)", True),
-    ("Brøndby", "1", "(X)", True), ("Gentofte", "1", "X", True), ("Tårnby", "1", "", False),
-    ("Albertslund", "2", "(X)", True), ("Ballerup", "2", "", False),
-    ("Brøndby", "2", "", False), ("Gentofte", "2", "", False), ("Tårnby", "2", "X", False),
+    ("Albertslund", "1", "X", True),
+    ("Ballerup", "1", "(X)", True),
+    ("Brøndby", "1", "(X)", True),
+    ("Gentofte", "1", "X", True),
+    ("Tårnby", "1", "", False),
+    ("Albertslund", "2", "(X)", True),
+    ("Ballerup", "2", "", False),
+    ("Brøndby", "2", "", False),
+    ("Gentofte", "2", "", False),
+    ("Tårnby", "2", "X", False),
     ("Ballerup", "4", "", True),
 ]
 
@@ -88,22 +112,47 @@ def frames() -> tuple[pl.DataFrame, pl.DataFrame]:
     cells, evidence = [], []
     for name in MUNICIPALITIES:
         for item in THEMES.items:
-            cells.append({"doc_id": _doc(name), "municipality": name, "year": 2018,
-                          "framework_id": THEMES.id, "item_id": item.id, "level": ""})
+            cells.append(
+                {
+                    "doc_id": _doc(name),
+                    "municipality": name,
+                    "year": 2018,
+                    "framework_id": THEMES.id,
+                    "item_id": item.id,
+                    "level": "",
+                }
+            )
     for name, item, level, has_passage in LEVELS:
         cell = next(c for c in cells if c["doc_id"] == _doc(name) and c["item_id"] == item)
         cell["level"] = level
         if has_passage:
-            evidence.append({"doc_id": _doc(name), "framework_id": THEMES.id, "item_id": item,
-                             "rank": 1, "seg_no": 10 + int(item), "page": 3,
-                             "quote": f"{name} har en *særlig* indsats for {item}.",
-                             "heading_path": "4 Indsatser", "matched_terms": ["indsats"],
-                             "score": 1.0 + MUNICIPALITIES.index(name) / 10,
-                             "is_target": level == "X"})
-    other = {"doc_id": "doc-x", "municipality": "Egedal", "year": 2018,
-             "framework_id": "other-framework", "item_id": "1", "level": "X"}
-    return (conform(pl.DataFrame([*cells, other]), MATRIX_CELLS),
-            conform(pl.DataFrame(evidence), EVIDENCE))
+            evidence.append(
+                {
+                    "doc_id": _doc(name),
+                    "framework_id": THEMES.id,
+                    "item_id": item,
+                    "rank": 1,
+                    "seg_no": 10 + int(item),
+                    "page": 3,
+                    "quote": f"{name} har en *særlig* indsats for {item}.",
+                    "heading_path": "4 Indsatser",
+                    "matched_terms": ["indsats"],
+                    "score": 1.0 + MUNICIPALITIES.index(name) / 10,
+                    "is_target": level == "X",
+                }
+            )
+    other = {
+        "doc_id": "doc-x",
+        "municipality": "Egedal",
+        "year": 2018,
+        "framework_id": "other-framework",
+        "item_id": "1",
+        "level": "X",
+    }
+    return (
+        conform(pl.DataFrame([*cells, other]), MATRIX_CELLS),
+        conform(pl.DataFrame(evidence), EVIDENCE),
+    )
 
 
 def _row(overview: pl.DataFrame, item_id: str) -> dict:
@@ -114,8 +163,12 @@ def test_counts_and_municipalities_by_level(frames):
     overview = theme_overview(*frames, THEMES)
     assert overview["item_id"].to_list() == ["1", "2", "3", "4"]
     unge = _row(overview, "1")
-    assert (unge["n_target"], unge["n_addressed"], unge["n_municipalities"], unge["n_plans"]) == \
-        (2, 2, 5, 5)
+    assert (unge["n_target"], unge["n_addressed"], unge["n_municipalities"], unge["n_plans"]) == (
+        2,
+        2,
+        5,
+        5,
+    )
     assert unge["municipalities_target"] == ["Albertslund", "Gentofte"]
     assert unge["municipalities_addressed"] == ["Ballerup", "Brøndby"]
     assert unge["group"] == "Opkvalificering"
@@ -138,7 +191,8 @@ def test_draft_text_in_the_overview_style(frames):
         "De fleste kommuner (4 af 5) nævner temaet „Unge og uddannelse“: "
         "Albertslund, Ballerup, Brøndby og Gentofte. "
         "To af dem har konkrete initiativer: Albertslund og Gentofte. "
-        "Fx skriver Gentofte: „Gentofte har en *særlig* indsats for 1.“")
+        "Fx skriver Gentofte: „Gentofte har en *særlig* indsats for 1.“"
+    )
     assert unge["draft_text"].endswith("Planen fra Tårnby nævner ikke temaet.")
 
 
@@ -153,8 +207,7 @@ def test_every_named_municipality_has_a_passage_behind_the_sentence(frames):
             refs = {(r["doc_id"], r["seg_no"]) for r in sentence["refs"]}
             if sentence["basis"] == "evidence":
                 assert refs, sentence
-                backed = {m for m in named if any(r[0] == _doc(m) and r in passages
-                                                  for r in refs)}
+                backed = {m for m in named if any(r[0] == _doc(m) and r in passages for r in refs)}
                 assert named == backed, sentence
             else:
                 assert not refs
@@ -167,17 +220,44 @@ def test_every_named_municipality_has_a_passage_behind_the_sentence(frames):
 
 def test_small_counts_read_naturally():
     fw = Framework("f", "F", "goals", 2018, (Item("1", "Flere i job."),))
-    cells = conform(pl.DataFrame([
-        {"doc_id": "a", "municipality": "Albertslund", "year": 2018, "framework_id": "f",
-         "item_id": "1", "level": "(X)"}]), MATRIX_CELLS)
-    evidence = conform(pl.DataFrame([
-        {"doc_id": "a", "framework_id": "f", "item_id": "1", "rank": 1, "seg_no": 4,
-         "quote": "Flere skal i job.", "matched_terms": [], "score": 1.0, "is_target": False}]),
-        EVIDENCE)
+    cells = conform(
+        pl.DataFrame(
+            [
+                {
+                    "doc_id": "a",
+                    "municipality": "Albertslund",
+                    "year": 2018,
+                    "framework_id": "f",
+                    "item_id": "1",
+                    "level": "(X)",
+                }
+            ]
+        ),
+        MATRIX_CELLS,
+    )
+    evidence = conform(
+        pl.DataFrame(
+            [
+                {
+                    "doc_id": "a",
+                    "framework_id": "f",
+                    "item_id": "1",
+                    "rank": 1,
+                    "seg_no": 4,
+                    "quote": "Flere skal i job.",
+                    "matched_terms": [],
+                    "score": 1.0,
+                    "is_target": False,
+                }
+            ]
+        ),
+        EVIDENCE,
+    )
     row = theme_overview(cells, evidence, fw).row(0, named=True)
     assert row["draft_text"] == (
         "Planen fra Albertslund nævner målet „Flere i job“. Planen beskriver indsatsen, men "
-        "uden konkrete mål (resultatniveauer). Fx skriver Albertslund: „Flere skal i job.“")
+        "uden konkrete mål (resultatniveauer). Fx skriver Albertslund: „Flere skal i job.“"
+    )
     empty = theme_overview(cells.clear(), evidence.clear(), fw).row(0, named=True)
     assert empty["n_plans"] == 0 and empty["is_gap"]
     assert empty["draft_text"] == "Ingen planer er vurderet mod denne ramme endnu."
@@ -190,8 +270,7 @@ def test_markdown_has_numbered_sources_and_inert_document_text(frames):
     assert "## Opkvalificering" in text and "### 1. Unge og uddannelse" in text
     assert r"\*særlig\*" in text and "*særlig*" not in text.replace(r"\*særlig\*", "")
     unge = text.split("### 1. ")[1].split("###")[0]
-    markers = {int(n) for group in re.findall(r"\[([\d, ]+)\]", unge)
-               for n in group.split(",")}
+    markers = {int(n) for group in re.findall(r"\[([\d, ]+)\]", unge) for n in group.split(",")}
     sources = re.findall(r"^(\d+)\. ", unge, flags=re.MULTILINE)
     assert markers == {int(n) for n in sources} == {1, 2, 3, 4}  # the four with passages
     assert "analytikerens vurdering" not in unge
@@ -200,6 +279,7 @@ def test_markdown_has_numbered_sources_and_inert_document_text(frames):
 
 
 # -- on the seed plans, through the real pipeline --------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def seeded_ws(tmp_path_factory: pytest.TempPathFactory, seeds_dir) -> Workspace:
@@ -221,8 +301,11 @@ def test_rar_overview_on_the_seed_plans_names_only_municipalities_with_evidence(
     overview = theme_overview(cells, evidence, framework)
     assert overview.height == len(framework.items)
     addressed = cells.filter(pl.col("level") != "")
-    with_passage = addressed.join(evidence.filter(pl.col("framework_id") == framework.id),
-                                  on=["doc_id", "item_id"], how="semi")
+    with_passage = addressed.join(
+        evidence.filter(pl.col("framework_id") == framework.id),
+        on=["doc_id", "item_id"],
+        how="semi",
+    )
     names = [m.name for m in load_registry().municipalities()]
     passages = {(r["doc_id"], r["seg_no"]) for r in evidence.iter_rows(named=True)}
     for row in overview.iter_rows(named=True):
@@ -230,8 +313,7 @@ def test_rar_overview_on_the_seed_plans_names_only_municipalities_with_evidence(
         named = {n for n in names if re.search(rf"\b{re.escape(n)}\b", _claims(row["draft_text"]))}
         assert named <= backed, (row["item_id"], row["draft_text"])
         level_of = set(addressed.filter(pl.col("item_id") == row["item_id"])["municipality"])
-        assert set(row["municipalities_target"]) | set(row["municipalities_addressed"]) \
-            == level_of
+        assert set(row["municipalities_target"]) | set(row["municipalities_addressed"]) == level_of
         assert row["is_gap"] == (not level_of)
         if row["is_gap"]:
             assert row["draft_text"].startswith("Ingen planer nævner temaet")
@@ -257,6 +339,7 @@ def test_cli_overview_markdown_and_csv(seeded_ws):
     framework = find_framework("rar-hovedstaden-2018")
     assert [r["item_id"] for r in rows] == [i.id for i in framework.items]
     assert all(r["draft_text"] for r in rows)
-    result = CliRunner().invoke(main, ["overview", "--framework", "no-such-framework",
-                                       "--workspace", str(seeded_ws.root)])
+    result = CliRunner().invoke(
+        main, ["overview", "--framework", "no-such-framework", "--workspace", str(seeded_ws.root)]
+    )
     assert result.exit_code == 1 and "unknown framework 'no-such-framework'" in result.output

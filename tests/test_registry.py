@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from compare.errors import BadRegistry, UnknownMunicipality
-from compare.registry import Registry, danish_sort_key, load_registry
-from compare.registry_data import DATA_DIR
+from compare.registry.data import DATA_DIR
+from compare.registry.lookup import Registry, danish_sort_key, load_registry
 from compare.text import fold_name
 from tests.conftest import SEED_OVERVIEW_2018
 
@@ -455,8 +455,9 @@ def test_a_new_period_is_data_not_code(tmp_path: Path) -> None:
     assert len(registry.jobcentre_rows("DNR", 2031)) == 98 - 2  # two joint jobcentres remain
 
 
-@pytest.mark.parametrize("partial,expected", [("Hovedstaden", "RAR Hovedstaden"),
-                                              ("fyn", "RAR Fyn")])
+@pytest.mark.parametrize(
+    "partial,expected", [("Hovedstaden", "RAR Hovedstaden"), ("fyn", "RAR Fyn")]
+)
 def test_part_of_a_council_name_is_enough_when_it_names_one(partial: str, expected: str) -> None:
     assert load_registry().find_council(partial, 2018).name == expected
 

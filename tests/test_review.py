@@ -14,26 +14,46 @@ import polars as pl
 import pytest
 
 from compare.errors import CompareError, UnknownMunicipality
-from compare.matrix import matrix_cells
-from compare.review import ReviewStore, find_plan, load_documents, record_decision
-from compare.review_db import SCHEMA_VERSION
-from compare.workspace import Workspace
+from compare.review.decisions import record_decision
+from compare.review.matrix import matrix_cells
+from compare.store.documents import find_plan, load_documents
+from compare.store.review_db import SCHEMA_VERSION, ReviewStore
+from compare.store.workspace import Workspace
 
 FW = "toy-2018"
 
 
 def write_documents(ws: Workspace, *rows: tuple[str, str | None, int, str, str]) -> None:
     """Documents as (doc_id, municipality, year, kind, text_hash)."""
-    ws.write_documents(pl.DataFrame(
-        [{"doc_id": d, "municipality": m, "year": y, "year_to": y, "kind": k, "text_hash": h,
-          "file_name": f"{d}.txt", "kommunekode": None, "municipality_note": "unsure"}
-         for d, m, y, k, h in rows]))
+    ws.write_documents(
+        pl.DataFrame(
+            [
+                {
+                    "doc_id": d,
+                    "municipality": m,
+                    "year": y,
+                    "year_to": y,
+                    "kind": k,
+                    "text_hash": h,
+                    "file_name": f"{d}.txt",
+                    "kommunekode": None,
+                    "municipality_note": "unsure",
+                }
+                for d, m, y, k, h in rows
+            ]
+        )
+    )
 
 
 def write_tags(ws: Workspace, levels: dict[tuple[str, str], str]) -> None:
-    ws.write_tags(pl.DataFrame(
-        [{"doc_id": d, "framework_id": FW, "item_id": i, "level": lvl, "score": 1.0}
-         for (d, i), lvl in levels.items()]))
+    ws.write_tags(
+        pl.DataFrame(
+            [
+                {"doc_id": d, "framework_id": FW, "item_id": i, "level": lvl, "score": 1.0}
+                for (d, i), lvl in levels.items()
+            ]
+        )
+    )
 
 
 @pytest.fixture
@@ -44,9 +64,12 @@ def store(tmp_path: Path) -> ReviewStore:
 @pytest.fixture
 def plan_ws(workspace: Workspace) -> Workspace:
     """Two plans and an overview; the tagger said X for kbh/1 and (X) for kbh/2."""
-    write_documents(workspace, ("kbh", "København", 2018, "plan", "h-kbh"),
-                    ("alb", "Albertslund", 2018, "plan", "h-alb"),
-                    ("rar", None, 2018, "overview", "h-rar"))
+    write_documents(
+        workspace,
+        ("kbh", "København", 2018, "plan", "h-kbh"),
+        ("alb", "Albertslund", 2018, "plan", "h-alb"),
+        ("rar", None, 2018, "overview", "h-rar"),
+    )
     write_tags(workspace, {("kbh", "1"): "X", ("kbh", "2"): "(X)", ("alb", "1"): ""})
     return workspace
 
@@ -59,19 +82,23 @@ def cell(ws: Workspace, doc_id: str, item_id: str) -> dict:
 
 # -- decisions, history, undo -----------------------------------------------------------------
 
+
 def test_decisions_keep_who_changed_what_from_what(store: ReviewStore) -> None:
     first = store.decide("d", FW, "1", "X", "mål om 5 %", "anna", "h1")
     second = store.decide("d", FW, "1", "(x)", None, "bo", "h1")  # lower-case accepted
     history = store.history()
     assert history["id"].to_list() == [first, second]
     assert history.select("reviewer", "previous_level", "level").rows() == [
-        ("anna", None, "X"), ("bo", "X", "(X)")]
+        ("anna", None, "X"),
+        ("bo", "X", "(X)"),
+    ]
     assert history["note"].to_list() == ["mål om 5 %", "mål om 5 %"]  # None keeps the note
     assert datetime.fromisoformat(history["decided_at"][0]).utcoffset().total_seconds() == 0
     store.decide("d", FW, "1", "", "", "bo", "h1")  # blank level, note cleared
     latest = store.latest()
     assert latest.select("doc_id", "item_id", "level", "note", "previous_note").rows() == [
-        ("d", "1", "", "", "mål om 5 %")]
+        ("d", "1", "", "", "mål om 5 %")
+    ]
 
 
 @pytest.mark.parametrize("level", ["Y", "XX", "((X))", "ja"])
@@ -94,7 +121,9 @@ def test_undo_restores_the_state_before_and_keeps_history(plan_ws: Workspace) ->
 
     undo = store.undo(second, "anna")
     assert (cell(plan_ws, "kbh", "1")["level"], cell(plan_ws, "kbh", "1")["note"]) == (
-        "(X)", "uklart")
+        "(X)",
+        "uklart",
+    )
     with pytest.raises(CompareError, match=f"undo decision {undo} first"):
         store.undo(first, "anna")  # not the current one any more
 
@@ -106,7 +135,10 @@ def test_undo_restores_the_state_before_and_keeps_history(plan_ws: Workspace) ->
     history = store.history(doc_id="kbh")
     assert history["undone_of"].to_list() == [None, None, second, undo, None]
     assert history.select("previous_level", "level").rows()[2:] == [
-        ("", "(X)"), ("(X)", ""), ("", None)]
+        ("", "(X)"),
+        ("(X)", ""),
+        ("", None),
+    ]
     assert redo == history["id"][3]
     with pytest.raises(CompareError, match="no decision to clear"):
         store.clear("kbh", FW, "1", "bo")
@@ -185,6 +217,7 @@ def test_database_uses_wal(store: ReviewStore) -> None:
 
 # -- the matrix view of decisions ---------------------------------------------------------------
 
+
 def test_retagging_never_touches_decisions(plan_ws: Workspace) -> None:
     store = ReviewStore.for_workspace(plan_ws)
     record_decision(plan_ws, "kbh", FW, "2", "X", "mål: 200 flere i job", "anna", store=store)
@@ -193,15 +226,22 @@ def test_retagging_never_touches_decisions(plan_ws: Workspace) -> None:
     assert store.history().equals(before)
     kept = cell(plan_ws, "kbh", "2")
     assert (kept["tagger_level"], kept["level"], kept["reviewed"], kept["recheck"]) == (
-        "", "X", True, False)
+        "",
+        "X",
+        True,
+        False,
+    )
     assert cell(plan_ws, "kbh", "1")["level"] == ""  # undecided cells follow the tagger
 
 
 def test_recheck_when_the_document_text_changes(plan_ws: Workspace) -> None:
     record_decision(plan_ws, "kbh", FW, "1", "(X)", None, "anna")
     record_decision(plan_ws, "alb", FW, "1", "X", None, "anna")
-    write_documents(plan_ws, ("kbh", "København", 2018, "plan", "h-kbh-NEW"),
-                    ("alb", "Albertslund", 2018, "plan", "h-alb"))
+    write_documents(
+        plan_ws,
+        ("kbh", "København", 2018, "plan", "h-kbh-NEW"),
+        ("alb", "Albertslund", 2018, "plan", "h-alb"),
+    )
     assert cell(plan_ws, "kbh", "1")["recheck"] is True
     assert cell(plan_ws, "alb", "1")["recheck"] is False
     assert cell(plan_ws, "kbh", "2")["recheck"] is False  # not reviewed: nothing to re-check
@@ -210,15 +250,24 @@ def test_recheck_when_the_document_text_changes(plan_ws: Workspace) -> None:
 def test_decision_follows_a_new_version_of_the_plan(plan_ws: Workspace) -> None:
     record_decision(plan_ws, "kbh", FW, "2", "", "nævnt i forbifarten", "anna")
     # The plan is replaced by a revised file: new doc_id, same municipality and year.
-    write_documents(plan_ws, ("kbh2", "København", 2018, "plan", "h-kbh2"),
-                    ("alb", "Albertslund", 2018, "plan", "h-alb"))
+    write_documents(
+        plan_ws,
+        ("kbh2", "København", 2018, "plan", "h-kbh2"),
+        ("alb", "Albertslund", 2018, "plan", "h-alb"),
+    )
     write_tags(plan_ws, {("kbh2", "2"): "(X)"})
     moved = cell(plan_ws, "kbh2", "2")
     assert (moved["level"], moved["note"], moved["reviewed"], moved["recheck"]) == (
-        "", "nævnt i forbifarten", True, True)
+        "",
+        "nævnt i forbifarten",
+        True,
+        True,
+    )
     record_decision(plan_ws, "kbh2", FW, "2", "X", None, "bo")  # its own decision wins
     assert (cell(plan_ws, "kbh2", "2")["level"], cell(plan_ws, "kbh2", "2")["recheck"]) == (
-        "X", False)
+        "X",
+        False,
+    )
 
 
 def test_record_decision_needs_a_known_document(plan_ws: Workspace) -> None:
@@ -230,6 +279,7 @@ def test_record_decision_needs_a_known_document(plan_ws: Workspace) -> None:
 
 # -- metadata overrides ---------------------------------------------------------------------------
 
+
 def test_metadata_overrides_are_applied_by_load_documents(plan_ws: Workspace) -> None:
     store = ReviewStore.for_workspace(plan_ws)
     store.set_metadata("alb", "municipality", "tårnby", "anna")  # resolved by the registry
@@ -238,10 +288,14 @@ def test_metadata_overrides_are_applied_by_load_documents(plan_ws: Workspace) ->
     docs = load_documents(plan_ws).sort("doc_id")
     alb = docs.filter(pl.col("doc_id") == "alb").row(0, named=True)
     assert (alb["municipality"], alb["kommunekode"], alb["year"], alb["year_to"]) == (
-        "Tårnby", "185", 2019, 2019)
+        "Tårnby",
+        "185",
+        2019,
+        2019,
+    )
     assert alb["municipality_note"] is None  # settled by an analyst
     assert docs.filter(pl.col("doc_id") == "rar")["kind"].to_list() == ["other"]
-    # The stored columns, plus the computed `superseded_by` of compare.versions.
+    # The stored columns, plus the computed `superseded_by` of compare.store.versions.
     assert docs.drop("superseded_by").schema == plan_ws.read_documents().schema
     assert plan_ws.read_documents().filter(pl.col("doc_id") == "alb")["year"][0] == 2018
     # The matrix shows the corrected municipality.
@@ -256,22 +310,28 @@ def test_metadata_override_cleared_and_undone(plan_ws: Workspace) -> None:
     last = store.metadata_history("kbh")["id"][-1]
     store.undo_metadata(last, "anna")
     assert load_documents(plan_ws).filter(pl.col("doc_id") == "kbh")["title"][0] == (
-        "Beskæftigelsesplan 2018")
+        "Beskæftigelsesplan 2018"
+    )
     with pytest.raises(CompareError, match="first"):
         store.undo_metadata(first, "anna")
     assert store.metadata_history("kbh")["previous_value"].to_list() == [
-        None, "Beskæftigelsesplan 2018", None]
+        None,
+        "Beskæftigelsesplan 2018",
+        None,
+    ]
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("mayor", "X", "unknown metadata field 'mayor'"),
-    ("year", "2O18", "year must be a year"),
-    ("year_to", "18", "year_to must be a year"),
-    ("kind", "budget", "kind must be one of"),
-    ("title", "  ", "must not be empty"),
-])
-def test_bad_metadata_is_refused(store: ReviewStore, field: str, value: str,
-                                 message: str) -> None:
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("mayor", "X", "unknown metadata field 'mayor'"),
+        ("year", "2O18", "year must be a year"),
+        ("year_to", "18", "year_to must be a year"),
+        ("kind", "budget", "kind must be one of"),
+        ("title", "  ", "must not be empty"),
+    ],
+)
+def test_bad_metadata_is_refused(store: ReviewStore, field: str, value: str, message: str) -> None:
     with pytest.raises(CompareError, match=message):
         store.set_metadata("d", field, value, "anna")
     assert store.metadata_history().is_empty()
@@ -326,8 +386,9 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     path = str(tmp_path / "review.sqlite")
     ctx = multiprocessing.get_context("spawn")
     start = ctx.Barrier(2)
-    writers = [ctx.Process(target=_write_many, args=(path, name, 200, start))
-               for name in ("a", "b")]
+    writers = [
+        ctx.Process(target=_write_many, args=(path, name, 200, start)) for name in ("a", "b")
+    ]
     for writer in writers:
         writer.start()
     for writer in writers:
@@ -338,7 +399,8 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     assert history.height == 400
     assert history.group_by("reviewer").len().sort("reviewer").rows() == [("a", 200), ("b", 200)]
     assert sorted(history["note"].to_list()) == sorted(
-        f"{name} {n}" for name in ("a", "b") for n in range(200))
+        f"{name} {n}" for name in ("a", "b") for n in range(200)
+    )
     assert_consistent_chains(store)
     assert store.integrity_check() == "ok"
 

@@ -10,51 +10,84 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from compare import search as search_module
+from compare.analysis import search as search_module
+from compare.analysis.search import SEARCH_RESULTS, make_snippet, mark, query_keys, search
 from compare.cli import main
 from compare.ingest import ingest_paths
-from compare.review import ReviewStore
-from compare.search import SEARCH_RESULTS, make_snippet, mark, query_keys, search
+from compare.store.review_db import ReviewStore
+from compare.store.workspace import Workspace
 from compare.text import normalise
-from compare.workspace import Workspace
 
 # doc_id → (municipality, kind, segments). The plans are written as OCR would leave them.
 CORPUS = {
-    "aaaa000000000001": ("København", "plan", [
-        "Kgbenhavnermodellen skal sikre, at flygtninge hurtigt kommer i job.",
-        "Ledige deltager i virksomhedspraktikker og lgntilskud.",
-        "Flere ledige skal opkvalificeres, fx med IGU-forløb.",
-        "Rddgivning om uddannelse gives i jobcentret.",
-    ]),
-    "aaaa000000000002": ("Frederiksberg", "plan", [
-        "Frederiksberg arbejder med branchepakker og virksomhedspraktik.",
-        "Københavnermodellen nævnes her kun i forbifarten.",
-    ]),
-    "aaaa000000000003": ("Gentofte", "plan", [
-        "Virksomhedspraktikforløb for unge.",
-        "Igus er et ord, der ligner en forkortelse.",
-    ]),
-    "aaaa000000000004": (None, "other", [
-        "Et notat om virksomhedspraktik i budgettet.",
-    ]),
+    "aaaa000000000001": (
+        "København",
+        "plan",
+        [
+            "Kgbenhavnermodellen skal sikre, at flygtninge hurtigt kommer i job.",
+            "Ledige deltager i virksomhedspraktikker og lgntilskud.",
+            "Flere ledige skal opkvalificeres, fx med IGU-forløb.",
+            "Rddgivning om uddannelse gives i jobcentret.",
+        ],
+    ),
+    "aaaa000000000002": (
+        "Frederiksberg",
+        "plan",
+        [
+            "Frederiksberg arbejder med branchepakker og virksomhedspraktik.",
+            "Københavnermodellen nævnes her kun i forbifarten.",
+        ],
+    ),
+    "aaaa000000000003": (
+        "Gentofte",
+        "plan",
+        [
+            "Virksomhedspraktikforløb for unge.",
+            "Igus er et ord, der ligner en forkortelse.",
+        ],
+    ),
+    "aaaa000000000004": (
+        None,
+        "other",
+        [
+            "Et notat om virksomhedspraktik i budgettet.",
+        ],
+    ),
 }
 
 
 def _write(ws: Workspace, corpus: dict) -> None:
-    ws.write_documents(pl.DataFrame({
-        "doc_id": list(corpus),
-        "municipality": [m for m, _, _ in corpus.values()],
-        "year": [2018] * len(corpus),
-        "year_to": [2018] * len(corpus),
-        "kind": [k for _, k, _ in corpus.values()],
-        "title": [f"Plan {i}" for i in range(len(corpus))],
-        "file_name": [f"{d}.txt" for d in corpus],
-    }))
-    ws.write_segments(pl.DataFrame([
-        {"doc_id": doc_id, "seg_no": n, "section_no": 1, "heading_path": "1 Indsatser",
-         "is_heading": False, "level": 0, "text": text, "norm": normalise(text)}
-        for doc_id, (_, _, texts) in corpus.items() for n, text in enumerate(texts)
-    ]))
+    ws.write_documents(
+        pl.DataFrame(
+            {
+                "doc_id": list(corpus),
+                "municipality": [m for m, _, _ in corpus.values()],
+                "year": [2018] * len(corpus),
+                "year_to": [2018] * len(corpus),
+                "kind": [k for _, k, _ in corpus.values()],
+                "title": [f"Plan {i}" for i in range(len(corpus))],
+                "file_name": [f"{d}.txt" for d in corpus],
+            }
+        )
+    )
+    ws.write_segments(
+        pl.DataFrame(
+            [
+                {
+                    "doc_id": doc_id,
+                    "seg_no": n,
+                    "section_no": 1,
+                    "heading_path": "1 Indsatser",
+                    "is_heading": False,
+                    "level": 0,
+                    "text": text,
+                    "norm": normalise(text),
+                }
+                for doc_id, (_, _, texts) in corpus.items()
+                for n, text in enumerate(texts)
+            ]
+        )
+    )
 
 
 @pytest.fixture
@@ -67,15 +100,18 @@ def _marked(hits: pl.DataFrame) -> list[str]:
     return [mark(s, h, "[", "]") for s, h in zip(hits["snippet"], hits["highlights"], strict=True)]
 
 
-@pytest.mark.parametrize("query,found", [
-    ("Københavnermodellen", "[Kgbenhavnermodellen]"),  # OCR: ø read as g
-    ("Kgbenhavnermodellen", "[Københavnermodellen]"),  # and the other way round
-    ("virksomhedspraktik", "[virksomhedspraktikker]"),  # inflection
-    ("virksomhedspraktik", "[Virksomhedspraktikforløb]"),  # compound starting with the word
-    ("opkvalificering", "[opkvalificeres]"),  # another inflection of the same stem
-    ("rådgivning", "[Rddgivning]"),  # OCR damage folding cannot undo: fuzzy
-    ("løntilskud", "[lgntilskud]"),
-])
+@pytest.mark.parametrize(
+    "query,found",
+    [
+        ("Københavnermodellen", "[Kgbenhavnermodellen]"),  # OCR: ø read as g
+        ("Kgbenhavnermodellen", "[Københavnermodellen]"),  # and the other way round
+        ("virksomhedspraktik", "[virksomhedspraktikker]"),  # inflection
+        ("virksomhedspraktik", "[Virksomhedspraktikforløb]"),  # compound starting with the word
+        ("opkvalificering", "[opkvalificeres]"),  # another inflection of the same stem
+        ("rådgivning", "[Rddgivning]"),  # OCR damage folding cannot undo: fuzzy
+        ("løntilskud", "[lgntilskud]"),
+    ],
+)
 def test_damaged_and_inflected_words_are_found_and_highlighted(ws, query, found):
     assert any(found in snippet for snippet in _marked(search(ws, query)))
 
@@ -114,8 +150,9 @@ def test_no_match_gives_an_empty_frame_with_the_result_columns(ws):
 def test_kinds_limit_and_the_analysts_corrections(ws):
     assert None not in search(ws, "virksomhedspraktik", kinds=["plan"])["municipality"].to_list()
     assert search(ws, "virksomhedspraktik", limit=2).height == 2
-    ReviewStore.for_workspace(ws).set_metadata("aaaa000000000004", "municipality", "Gentofte",
-                                               "Anna")
+    ReviewStore.for_workspace(ws).set_metadata(
+        "aaaa000000000004", "municipality", "Gentofte", "Anna"
+    )
     hits = search(ws, "budgettet")
     assert hits["municipality"].to_list() == ["Gentofte"]
 
@@ -145,7 +182,7 @@ def test_snippet_is_cut_around_the_first_match_with_spans_inside():
     start = text.index("Københavnermodellen")
     snippet, spans = make_snippet(text, [(start, start + len("Københavnermodellen"))], 120)
     assert snippet.startswith("… ") and snippet.endswith(" …") and len(snippet) <= 124
-    (s, e), = spans
+    ((s, e),) = spans
     assert snippet[s:e] == "Københavnermodellen"
 
 
@@ -166,10 +203,14 @@ def test_search_on_the_seed_documents(seeds_dir: Path, tmp_path: Path):
     # Both København plans spell it only in OCR readings (Kgbenhavner…, Kebenhavner…).
     assert {plans[d]["year"] for d in hits["doc_id"]} == {2018, 2022}
     assert set(hits["municipality"]) == {"København"}
-    words = [s[h["start"]:h["end"]] for s, hs in zip(hits["snippet"], hits["highlights"],
-                                                     strict=True) for h in hs]
-    assert words and all(w.lower().startswith(("kgbenhavnermodel", "kebenhavnermodel"))
-                         for w in words)
+    words = [
+        s[h["start"] : h["end"]]
+        for s, hs in zip(hits["snippet"], hits["highlights"], strict=True)
+        for h in hs
+    ]
+    assert words and all(
+        w.lower().startswith(("kgbenhavnermodel", "kebenhavnermodel")) for w in words
+    )
 
     hits = search(ws, "virksomhedspraktik")
     marked = " ".join(_marked(hits))
@@ -178,8 +219,10 @@ def test_search_on_the_seed_documents(seeds_dir: Path, tmp_path: Path):
 
 def test_cli_search_csv_and_table(ws):
     root = str(ws.root)
-    result = CliRunner().invoke(main, ["search", "virksomhedspraktik", "--workspace", root,
-                                       "--format", "csv", "--kind", "plan"])
+    result = CliRunner().invoke(
+        main,
+        ["search", "virksomhedspraktik", "--workspace", root, "--format", "csv", "--kind", "plan"],
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert {r["municipality"] for r in rows} == {"København", "Frederiksberg", "Gentofte"}
@@ -196,9 +239,18 @@ def test_cli_search_csv_and_table(ws):
 
 
 def test_cli_csv_cells_never_start_a_formula(workspace):
-    _write(workspace, {"bbbb000000000001": ("Ballerup", "plan", [
-        "=HYPERLINK(\"http://x\") jobrotation", "@SUM(1) jobrotation"])})
-    result = CliRunner().invoke(main, ["search", "jobrotation", "--workspace",
-                                       str(workspace.root), "--format", "csv"])
+    _write(
+        workspace,
+        {
+            "bbbb000000000001": (
+                "Ballerup",
+                "plan",
+                ['=HYPERLINK("http://x") jobrotation', "@SUM(1) jobrotation"],
+            )
+        },
+    )
+    result = CliRunner().invoke(
+        main, ["search", "jobrotation", "--workspace", str(workspace.root), "--format", "csv"]
+    )
     snippets = [r["snippet"] for r in csv.DictReader(io.StringIO(result.output))]
-    assert sorted(snippets) == ["'=HYPERLINK(\"http://x\") [jobrotation]", "'@SUM(1) [jobrotation]"]
+    assert sorted(snippets) == ['\'=HYPERLINK("http://x") [jobrotation]', "'@SUM(1) [jobrotation]"]

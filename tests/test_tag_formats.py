@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from compare.cli import main
-from compare.matrix import matrix_cells
-from compare.workspace import Workspace
+from compare.review.matrix import matrix_cells
+from compare.store.workspace import Workspace
 from tests.conftest import SEED_PLAN_2018
 from tests.ingest_samples import pdf_bytes
 
@@ -64,13 +64,23 @@ def _html(parts: list[tuple[str, str]]) -> bytes:
 
 
 RENDERERS: dict[str, Callable[[list[tuple[str, str]]], bytes]] = {
-    "bilag-3.pdf": pdf_bytes, "bilag-3.docx": _docx, "bilag-3.html": _html,
+    "bilag-3.pdf": pdf_bytes,
+    "bilag-3.docx": _docx,
+    "bilag-3.html": _html,
 }
 
 
 def _levels(folder: Path, root: Path) -> dict[tuple[str, str], str]:
-    result = CliRunner().invoke(main, ["tag", str(folder), "--workspace", str(root),
-                                       *[a for fw in FRAMEWORKS for a in ("--framework", fw)]])
+    result = CliRunner().invoke(
+        main,
+        [
+            "tag",
+            str(folder),
+            "--workspace",
+            str(root),
+            *[a for fw in FRAMEWORKS for a in ("--framework", fw)],
+        ],
+    )
     assert result.exit_code == 0, result.output
     cells = matrix_cells(Workspace.open(root), list(FRAMEWORKS))
     assert set(cells["municipality"]) == {"København"} and set(cells["year"]) == {2018}
@@ -96,6 +106,9 @@ def test_the_2018_plan_in_another_format_gets_the_same_row_as_the_text(
     parts = _parts((seeds_dir / SEED_PLAN_2018).read_text(encoding="utf-8"))
     (folder / name).write_bytes(RENDERERS[name](parts))
     from_other = _levels(folder, tmp_path / "ws-other")
-    differ = {cell: (from_text[cell], from_other.get(cell)) for cell in from_text
-              if from_text[cell] != from_other.get(cell)}
+    differ = {
+        cell: (from_text[cell], from_other.get(cell))
+        for cell in from_text
+        if from_text[cell] != from_other.get(cell)
+    }
     assert not differ, differ

@@ -15,9 +15,9 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
+from compare.analysis.evaluate import OVERALL, evaluate
 from compare.cli import main
-from compare.evaluate import OVERALL, evaluate
-from compare.workspace import Workspace
+from compare.store.workspace import Workspace
 
 pytestmark = pytest.mark.seeds
 

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from compare.cli import main
-from compare.frameworks import Framework, find_framework, load_framework
-from compare.review_db import ReviewStore
-from compare.tagger import tag_workspace
-from compare.workspace import Workspace
+from compare.frameworks.catalog import Framework, find_framework, load_framework
+from compare.store.review_db import ReviewStore
+from compare.store.workspace import Workspace
+from compare.tagging.run import tag_workspace
 from tests.tag_samples import BACKGROUND, GOAL3_OCR, plan_documents, plan_segments
 
 GOALS = "ministermaal-2018"

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from compare.frameworks import find_framework, load_framework
+from compare.frameworks.catalog import find_framework, load_framework
 from compare.schema import EVIDENCE, TAGS
 from compare.tagging.pipeline import tag_documents
 from compare.tagging.targets import find_targets, target_strength

@@ -120,7 +120,10 @@ def test_clean_display_keeps_danish_letters_and_joins_lines() -> None:
 
 def test_words_keep_numbers_and_ocr_symbols_inside_words() -> None:
     assert words("Mål 2018: besk®ftigelse & bek&mpe") == [
-        "mål", "2018", "besk®ftigelse", "bek&mpe",
+        "mål",
+        "2018",
+        "besk®ftigelse",
+        "bek&mpe",
     ]
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from compare.frameworks import Framework, Item
-from compare.registry import load_registry
+from compare.frameworks.catalog import Framework, Item
+from compare.registry.lookup import load_registry
 from compare.schema import DOCUMENTS, MATRIX_CELLS, conform
 from compare.ui.components import escape_markdown, highlight, location
 from compare.ui.tables import (
@@ -143,7 +143,7 @@ def test_matrix_view_rows_cells_and_totals():
     ]
     assert table["Råd"].to_list()[1:] == ["RAR Hovedstaden", "RAR Hovedstaden", "Ukendt råd"]
     assert table[g1].to_list() == ["2 af 3", "X", "⚠", "X"]
-    # Totals count municipalities with a plan in the matrix (compare.matrix.item_totals).
+    # Totals count municipalities with a plan in the matrix (compare.review.matrix.item_totals).
     assert table[g2].to_list() == ["2 af 3", "(X) ✓", "X", MISSING]
     assert table[TOTAL_COL].to_list() == ["3 kommuner", "2 af 2", "1 af 2", "1 af 1"]
     assert view.row_docs == (None, "a", "b", "c")
@@ -204,8 +204,13 @@ def test_document_councils_in_the_filter_year_or_the_plans_own():
     )
     registry = load_registry()
     in_2018 = document_councils(docs, 2018, registry)
-    assert in_2018 == {"alb": "RAR Hovedstaden", "bor": "RAR Bornholm", "old": "RAR Hovedstaden",
-                       "atl": None, "nobody": None}
+    assert in_2018 == {
+        "alb": "RAR Hovedstaden",
+        "bor": "RAR Bornholm",
+        "old": "RAR Hovedstaden",
+        "atl": None,
+        "nobody": None,
+    }
     own = document_councils(docs, None, registry)
     assert own["alb"] != "RAR Hovedstaden" and "Hovedstaden" in own["alb"]  # the 2025 council
     assert own["bor"] == "RAR Bornholm" and own["old"] is None
@@ -256,7 +261,7 @@ def test_two_goal_frameworks_side_by_side_fall_back_to_letters():
 
 
 def test_workspace_stamp_changes_with_every_decision(workspace):
-    from compare.review import ReviewStore
+    from compare.store.review_db import ReviewStore
     from compare.ui.data import workspace_stamp
 
     store = ReviewStore.for_workspace(workspace)

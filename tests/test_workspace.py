@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from compare.schema import DOCUMENTS, SEGMENTS, conform
-from compare.workspace import ENV_VAR, Workspace, atomic_write, default_workspace
+from compare.store.workspace import ENV_VAR, Workspace, atomic_write, default_workspace
 
 
 def test_failed_write_leaves_previous_file_and_no_temporaries(tmp_path: Path) -> None:
@@ -27,8 +27,9 @@ def test_failed_write_leaves_previous_file_and_no_temporaries(tmp_path: Path) ->
 
 
 def test_documents_round_trip_with_schema(workspace: Workspace) -> None:
-    frame = pl.DataFrame({"doc_id": ["b", "a"], "municipality": ["Albertslund", "København"],
-                          "year": [2018, 2022]})
+    frame = pl.DataFrame(
+        {"doc_id": ["b", "a"], "municipality": ["Albertslund", "København"], "year": [2018, 2022]}
+    )
     workspace.write_documents(frame)
     stored = workspace.read_documents()
     assert stored.columns == list(DOCUMENTS)
@@ -37,8 +38,10 @@ def test_documents_round_trip_with_schema(workspace: Workspace) -> None:
 
 
 def test_segments_filter_by_document(workspace: Workspace) -> None:
-    segs = conform(pl.DataFrame({"doc_id": ["a", "a", "b"], "seg_no": [0, 1, 0],
-                                 "text": ["x", "y", "z"]}), SEGMENTS)
+    segs = conform(
+        pl.DataFrame({"doc_id": ["a", "a", "b"], "seg_no": [0, 1, 0], "text": ["x", "y", "z"]}),
+        SEGMENTS,
+    )
     workspace.write_segments(segs)
     assert workspace.read_segments(["b"])["text"].to_list() == ["z"]
     assert workspace.read_segments().height == 3

@@ -5,12 +5,12 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from compare.analysis.years import align_items, compare_years, label_similarity, municipality_years
 from compare.errors import CompareError
-from compare.frameworks import Framework, Item, load_frameworks
-from compare.matrix import matrix_cells
+from compare.frameworks.catalog import Framework, Item, load_frameworks
+from compare.review.matrix import matrix_cells
 from compare.schema import MATRIX_CELLS, conform
-from compare.workspace import Workspace
-from compare.years import align_items, compare_years, label_similarity, municipality_years
+from compare.store.workspace import Workspace
 from tests.app_support import seeded_workspace
 
 # The ministerial goals of 2018 and of 2021–2024 (REFERENCE.md; seeds 000, 001 and 003).
@@ -55,35 +55,55 @@ def test_ocr_damage_and_numbering_do_not_break_alignment():
 
 
 def _cells(rows: list[tuple[str, int, str, str, str]]) -> pl.DataFrame:
-    return conform(pl.DataFrame(
-        [{"doc_id": f"{name}-{year}", "municipality": name, "year": year, "framework_id": fw,
-          "item_id": item, "level": level} for name, year, fw, item, level in rows]),
-        MATRIX_CELLS)
+    return conform(
+        pl.DataFrame(
+            [
+                {
+                    "doc_id": f"{name}-{year}",
+                    "municipality": name,
+                    "year": year,
+                    "framework_id": fw,
+                    "item_id": item,
+                    "level": level,
+                }
+                for name, year, fw, item, level in rows
+            ]
+        ),
+        MATRIX_CELLS,
+    )
 
 
-CELLS = _cells([
-    ("København", 2018, "goals-2018", "1", "X"),
-    ("København", 2018, "goals-2018", "2", "(X)"),
-    ("København", 2018, "goals-2018", "3", "X"),
-    ("København", 2018, "goals-2018", "4", ""),
-    ("København", 2018, "goals-2018", "5", "X"),
-    ("København", 2018, "themes", "1", "X"),
-    ("København", 2018, "themes", "2", ""),
-    ("København", 2022, "goals-2022", "1", "X"),
-    ("København", 2022, "goals-2022", "2", "X"),
-    ("København", 2022, "goals-2022", "3", "X"),
-    ("København", 2022, "goals-2022", "4", "X"),
-    # goal 5 of 2022 was not assessed (no cell); themes as in 2018 for item 1
-    ("København", 2022, "themes", "1", "X"),
-    ("København", 2022, "themes", "2", "(X)"),
-    ("Gentofte", 2018, "goals-2018", "1", ""),
-])
+CELLS = _cells(
+    [
+        ("København", 2018, "goals-2018", "1", "X"),
+        ("København", 2018, "goals-2018", "2", "(X)"),
+        ("København", 2018, "goals-2018", "3", "X"),
+        ("København", 2018, "goals-2018", "4", ""),
+        ("København", 2018, "goals-2018", "5", "X"),
+        ("København", 2018, "themes", "1", "X"),
+        ("København", 2018, "themes", "2", ""),
+        ("København", 2022, "goals-2022", "1", "X"),
+        ("København", 2022, "goals-2022", "2", "X"),
+        ("København", 2022, "goals-2022", "3", "X"),
+        ("København", 2022, "goals-2022", "4", "X"),
+        # goal 5 of 2022 was not assessed (no cell); themes as in 2018 for item 1
+        ("København", 2022, "themes", "1", "X"),
+        ("København", 2022, "themes", "2", "(X)"),
+        ("Gentofte", 2018, "goals-2018", "1", ""),
+    ]
+)
 
 
 def test_compare_years_statuses():
     result = compare_years(CELLS, [GOALS_A, GOALS_B, THEMES], "København", 2018, 2022)
-    rows = {(r["framework_a"], r["item_a"], r["framework_b"], r["item_b"]):
-            (r["level_a"], r["level_b"], r["status"]) for r in result.iter_rows(named=True)}
+    rows = {
+        (r["framework_a"], r["item_a"], r["framework_b"], r["item_b"]): (
+            r["level_a"],
+            r["level_b"],
+            r["status"],
+        )
+        for r in result.iter_rows(named=True)
+    }
     assert rows == {
         (None, None, "goals-2022", "1"): (None, "X", "added"),
         (None, None, "goals-2022", "2"): (None, "X", "added"),
@@ -101,12 +121,21 @@ def test_compare_years_statuses():
 
 
 def test_an_aligned_goal_without_assessment_is_marked():
-    cells = CELLS.filter(~((pl.col("year") == 2022) & (pl.col("item_id") == "4")
-                           & (pl.col("framework_id") == "goals-2022")))
+    cells = CELLS.filter(
+        ~(
+            (pl.col("year") == 2022)
+            & (pl.col("item_id") == "4")
+            & (pl.col("framework_id") == "goals-2022")
+        )
+    )
     result = compare_years(cells, [GOALS_A, GOALS_B], "København", 2018, 2022)
     row = result.filter(pl.col("item_b") == "4").row(0, named=True)
-    assert (row["item_a"], row["level_a"], row["level_b"], row["status"]) == \
-        ("3", "X", None, "not_assessed")
+    assert (row["item_a"], row["level_a"], row["level_b"], row["status"]) == (
+        "3",
+        "X",
+        None,
+        "not_assessed",
+    )
 
 
 def test_missing_year_is_a_clear_error():
@@ -122,17 +151,26 @@ def test_kobenhavn_2018_vs_2022_on_the_seed_plans(tmp_path_factory, seeds_dir):
     ws = Workspace(seeded_workspace(tmp_path_factory, seeds_dir))
     cells = matrix_cells(ws)
     assert municipality_years(cells, "København") == [2018, 2022]
-    result = compare_years(cells, load_frameworks(), "København", 2018, 2022,
-                           ws.read_evidence())
+    result = compare_years(cells, load_frameworks(), "København", 2018, 2022, ws.read_evidence())
     goals = result.filter(pl.col("kind") == "goals")
     aligned = goals.filter(pl.col("item_a").is_not_null() & pl.col("item_b").is_not_null())
-    pairs = {(r["framework_a"], r["label_a"][:40], r["framework_b"], r["label_b"][:40])
-             for r in aligned.iter_rows(named=True)}
+    pairs = {
+        (r["framework_a"], r["label_a"][:40], r["framework_b"], r["label_b"][:40])
+        for r in aligned.iter_rows(named=True)
+    }
     assert pairs == {
-        ("ministermaal-2018", "Virksomhederne skal sikres den nødvendig",
-         "ministermaal-2022", "Virksomhederne skal sikres den nødvendig"),
-        ("ministermaal-2018", "Flere flygtninge og familiesammenførte s",
-         "ministermaal-2022", "Flere flygtninge og familiesammenførte s"),
+        (
+            "ministermaal-2018",
+            "Virksomhederne skal sikres den nødvendig",
+            "ministermaal-2022",
+            "Virksomhederne skal sikres den nødvendig",
+        ),
+        (
+            "ministermaal-2018",
+            "Flere flygtninge og familiesammenførte s",
+            "ministermaal-2022",
+            "Flere flygtninge og familiesammenførte s",
+        ),
     }
     # Both plans were assessed on the recurring goals, so each has a level and a status.
     assert set(aligned["status"]) <= {"unchanged", "changed"}

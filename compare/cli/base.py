@@ -14,7 +14,7 @@ import click
 
 from compare.errors import CompareError
 from compare.excel.safe import needs_quote_prefix
-from compare.workspace import ENV_VAR, Workspace
+from compare.store.workspace import ENV_VAR, Workspace
 
 REVIEWER_ENV = "COMPARE_REVIEWER"  # the default --reviewer of commands that record a change
 
@@ -74,8 +74,12 @@ def csv_text(rows: Iterable[Iterable[Any]], header: Sequence[str]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([
-            "" if v is None else ("'" + v if isinstance(v, str) and needs_quote_prefix(v) else v)
-            for v in row
-        ])
+        writer.writerow(
+            [
+                ""
+                if v is None
+                else ("'" + v if isinstance(v, str) and needs_quote_prefix(v) else v)
+                for v in row
+            ]
+        )
     return out.getvalue()

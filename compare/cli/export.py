@@ -17,20 +17,46 @@ from compare.cli.base import (
 
 
 @main.command("export")
-@click.option("--out", "-o", "out", required=True, type=click.Path(path_type=Path),
-              help="The workbook to write (.xlsx); replaced atomically if it exists.")
-@click.option("--framework", "framework_ids", multiple=True, metavar="ID",
-              help="Framework id or file (repeatable; default: those that apply to the year "
-                   "and have tagged plans).")
-@click.option("--council", "--rar", "council", default=None, metavar="NAME",
-              help="Council whose jobcentres are the rows, e.g. 'RAR Hovedstaden' (default: "
-                   "the council(s) of the plans for the year).")
-@click.option("--year", type=int, default=None,
-              help="Plan year (default: the latest plan year in the workspace).")
+@click.option(
+    "--out",
+    "-o",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The workbook to write (.xlsx); replaced atomically if it exists.",
+)
+@click.option(
+    "--framework",
+    "framework_ids",
+    multiple=True,
+    metavar="ID",
+    help="Framework id or file (repeatable; default: those that apply to the year "
+    "and have tagged plans).",
+)
+@click.option(
+    "--council",
+    "--rar",
+    "council",
+    default=None,
+    metavar="NAME",
+    help="Council whose jobcentres are the rows, e.g. 'RAR Hovedstaden' (default: "
+    "the council(s) of the plans for the year).",
+)
+@click.option(
+    "--year",
+    type=int,
+    default=None,
+    help="Plan year (default: the latest plan year in the workspace).",
+)
 @workspace_option
 @reports_errors
-def export_command(out: Path, framework_ids: tuple[str, ...], council: str | None,
-                   year: int | None, workspace_dir: Path | None) -> None:
+def export_command(
+    out: Path,
+    framework_ids: tuple[str, ...],
+    council: str | None,
+    year: int | None,
+    workspace_dir: Path | None,
+) -> None:
     """Write the reviewed matrix as an Excel workbook for the council's meeting.
 
     One matrix sheet per framework (every jobcentre of the council, X / (X) / blank, remarks,
@@ -39,20 +65,26 @@ def export_command(out: Path, framework_ids: tuple[str, ...], council: str | Non
     """
     from compare.excel import export_workbook
 
-    path = export_workbook(open_workspace(workspace_dir), out, list(framework_ids) or None,
-                           council, year)
+    path = export_workbook(
+        open_workspace(workspace_dir), out, list(framework_ids) or None, council, year
+    )
     click.echo(f"wrote {path}")
 
 
 @main.command("import-review")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--reviewer", required=True, envvar=REVIEWER_ENV,
-              help=f"Who made the edits (kept in the review history; default: ${REVIEWER_ENV}).")
+@click.option(
+    "--reviewer",
+    required=True,
+    envvar=REVIEWER_ENV,
+    help=f"Who made the edits (kept in the review history; default: ${REVIEWER_ENV}).",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would change; record nothing.")
 @workspace_option
 @reports_errors
-def import_review_command(file: Path, reviewer: str, dry_run: bool,
-                          workspace_dir: Path | None) -> None:
+def import_review_command(
+    file: Path, reviewer: str, dry_run: bool, workspace_dir: Path | None
+) -> None:
     """Record the edits made in an exported workbook's matrix sheets as review decisions.
 
     Changed levels (X, (X), blank) and remarks become decisions in REVIEWER's name; cells that
@@ -64,5 +96,7 @@ def import_review_command(file: Path, reviewer: str, dry_run: bool,
     report = import_review(open_workspace(workspace_dir), file, reviewer, dry_run=dry_run)
     click.echo(report.summary())
     if report.refused:
-        fail(f"{len(report.refused)} cell(s) refused; the other changes were "
-             f"{'not recorded (dry run)' if dry_run else 'recorded'}")
+        fail(
+            f"{len(report.refused)} cell(s) refused; the other changes were "
+            f"{'not recorded (dry run)' if dry_run else 'recorded'}"
+        )

@@ -21,59 +21,91 @@ from compare.cli.base import (
 )
 from compare.errors import CompareError
 from compare.ingest import DEFAULT_MAX_BYTES, DocumentSummary, collect_files, ingest_paths
+from compare.ingest.metadata import period_label
 from compare.ingest.overrides import YEAR_RANGE, Overrides
-from compare.metadata import period_label
-from compare.review import load_documents
 from compare.schema import KINDS
-from compare.versions import SUPERSEDED_BY, mark_superseded
-from compare.workspace import Workspace
+from compare.store.documents import load_documents
+from compare.store.versions import SUPERSEDED_BY, mark_superseded
+from compare.store.workspace import Workspace
 
 PROGRESS_MIN_FILES = 4  # a bar for a handful of files is noise
 
 
 def _summary_line(doc: DocumentSummary) -> str:
     pages = f"{doc.pages} pages" if doc.pages is not None else "no pages"
-    return (f"{doc.file_name}: {doc.who}, {doc.period}, {doc.kind}, {pages}, "
-            f"{doc.n_sections} sections")
+    return (
+        f"{doc.file_name}: {doc.who}, {doc.period}, {doc.kind}, {pages}, {doc.n_sections} sections"
+    )
 
 
-def _run_with_progress(files: list[Path], ws: Workspace, overrides: dict, max_bytes: int,
-                       reviewer: str):
+def _run_with_progress(
+    files: list[Path], ws: Workspace, overrides: dict, max_bytes: int, reviewer: str
+):
     console = Console(stderr=True)
     if len(files) < PROGRESS_MIN_FILES or not console.is_terminal:
         return ingest_paths(files, ws, overrides, max_bytes=max_bytes, reviewer=reviewer)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn(), TextColumn("{task.fields[name]}"))
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[name]}"),
+    )
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("Ingesting", total=len(files), name="")
 
         def progress(done: int, total: int, name: str) -> None:
             bar.update(task, completed=done, name=name)
 
-        return ingest_paths(files, ws, overrides, progress, max_bytes=max_bytes,
-                            reviewer=reviewer)
+        return ingest_paths(files, ws, overrides, progress, max_bytes=max_bytes, reviewer=reviewer)
 
 
 @main.command("ingest")
-@click.argument("paths", nargs=-1, required=True,
-                type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @workspace_option
-@click.option("--municipality", default=None, metavar="NAME",
-              help="Set the municipality of every file (name, alias or kommunekode) instead of "
-                   "detecting it.")
-@click.option("--year", type=click.IntRange(*YEAR_RANGE), default=None,
-              help="Set the plan period's first year instead of detecting it.")
-@click.option("--year-to", type=click.IntRange(*YEAR_RANGE), default=None,
-              help="Set the plan period's last year (default: --year, else as detected).")
-@click.option("--kind", type=click.Choice(KINDS), default=None,
-              help="Set the document kind instead of detecting it.")
-@click.option("--max-size", "max_mb", type=click.FloatRange(min=0, min_open=True),
-              default=DEFAULT_MAX_BYTES / 1024 / 1024, show_default=True, metavar="MB",
-              help="Refuse files larger than this many megabytes.")
+@click.option(
+    "--municipality",
+    default=None,
+    metavar="NAME",
+    help="Set the municipality of every file (name, alias or kommunekode) instead of detecting it.",
+)
+@click.option(
+    "--year",
+    type=click.IntRange(*YEAR_RANGE),
+    default=None,
+    help="Set the plan period's first year instead of detecting it.",
+)
+@click.option(
+    "--year-to",
+    type=click.IntRange(*YEAR_RANGE),
+    default=None,
+    help="Set the plan period's last year (default: --year, else as detected).",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(KINDS),
+    default=None,
+    help="Set the document kind instead of detecting it.",
+)
+@click.option(
+    "--max-size",
+    "max_mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_MAX_BYTES / 1024 / 1024,
+    show_default=True,
+    metavar="MB",
+    help="Refuse files larger than this many megabytes.",
+)
 @reports_errors
-def ingest_command(paths: tuple[Path, ...], workspace_dir: Path | None,
-                   municipality: str | None, year: int | None, year_to: int | None,
-                   kind: str | None, max_mb: float) -> None:
+def ingest_command(
+    paths: tuple[Path, ...],
+    workspace_dir: Path | None,
+    municipality: str | None,
+    year: int | None,
+    year_to: int | None,
+    kind: str | None,
+    max_mb: float,
+) -> None:
     """Read plans (PDF, DOCX, HTML, Markdown, text) into the workspace.
 
     PATH may be files or folders (searched recursively for supported files). Prints one line
@@ -90,8 +122,10 @@ def ingest_command(paths: tuple[Path, ...], workspace_dir: Path | None,
     ws = open_workspace(workspace_dir)
     files = collect_files(paths, exclude=ws.root)
     if not files:
-        raise click.UsageError("no supported files (PDF, DOCX, HTML, Markdown, text) found in "
-                               + ", ".join(str(p) for p in paths))
+        raise click.UsageError(
+            "no supported files (PDF, DOCX, HTML, Markdown, text) found in "
+            + ", ".join(str(p) for p in paths)
+        )
     reviewer = os.environ.get(REVIEWER_ENV) or "ingest"
     report = _run_with_progress(files, ws, overrides, int(max_mb * 1024 * 1024), reviewer)
     replaced = _replaced_versions(ws) if report.added else {}
@@ -100,8 +134,10 @@ def ingest_command(paths: tuple[Path, ...], workspace_dir: Path | None,
         if doc.municipality_note:
             click.echo(f"  note: {doc.municipality_note}")
         for old in replaced.get(doc.doc_id, []):
-            click.echo(f"  note: replaces {old} in the matrix (a newer version of the same "
-                       "plan); decisions on it carry over, flagged for re-check")
+            click.echo(
+                f"  note: replaces {old} in the matrix (a newer version of the same "
+                "plan); decisions on it carry over, flagged for re-check"
+            )
     if report.duplicates:
         stored = ws.read_documents()
         names = dict(zip(stored["doc_id"], stored["file_name"], strict=True))
@@ -111,8 +147,10 @@ def ingest_command(paths: tuple[Path, ...], workspace_dir: Path | None,
         click.echo(f"error: {name}: {message}", err=True)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
-    click.echo(f"{len(report.added)} added, {len(report.duplicates)} already there, "
-               f"{len(report.failed)} failed (workspace: {ws.root})")
+    click.echo(
+        f"{len(report.added)} added, {len(report.duplicates)} already there, "
+        f"{len(report.failed)} failed (workspace: {ws.root})"
+    )
     if report.failed:
         sys.exit(1)
 
@@ -128,8 +166,14 @@ def _replaced_versions(ws: Workspace) -> dict[str, list[str]]:
 
 @main.command("documents")
 @workspace_option
-@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table",
-              show_default=True, help="table: aligned columns for reading; csv: for other tools.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv"]),
+    default="table",
+    show_default=True,
+    help="table: aligned columns for reading; csv: for other tools.",
+)
 @reports_errors
 def documents_command(workspace_dir: Path | None, fmt: str) -> None:
     """List the documents in the workspace, one per line, with the analysts' corrections applied.
@@ -140,16 +184,25 @@ def documents_command(workspace_dir: Path | None, fmt: str) -> None:
     matrix.
     """
     ws = open_workspace(workspace_dir)
-    docs = mark_superseded(load_documents(ws)).sort("municipality", "year", "file_name",
-                                                 nulls_last=True)
+    docs = mark_superseded(load_documents(ws)).sort(
+        "municipality", "year", "file_name", nulls_last=True
+    )
     names = dict(zip(docs["doc_id"], docs["file_name"], strict=True))
     header = ["file_name", "municipality", "year", "kind", "pages", "sections", "doc_id"]
     rows, newer = [], []
     for row in docs.iter_rows(named=True):
         period = period_label(row["year"], row["year_to"])
-        rows.append([row["file_name"], row["municipality"] or "", period, row["kind"] or "",
-                     "" if row["pages"] is None else str(row["pages"]),
-                     str(row["n_sections"] or 0), row["doc_id"]])
+        rows.append(
+            [
+                row["file_name"],
+                row["municipality"] or "",
+                period,
+                row["kind"] or "",
+                "" if row["pages"] is None else str(row["pages"]),
+                str(row["n_sections"] or 0),
+                row["doc_id"],
+            ]
+        )
         newer.append(row[SUPERSEDED_BY])
     if fmt == "csv":
         table = ([*r, by] for r, by in zip(rows, newer, strict=True))

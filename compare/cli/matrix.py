@@ -20,38 +20,48 @@ from compare.cli.base import (
     workspace_option,
 )
 from compare.errors import CompareError
-from compare.frameworks import Framework, find_framework
-from compare.matrix import item_totals, matrix_cells, matrix_remarks, wide_matrix
-from compare.registry import load_registry
-from compare.review import (
-    METADATA_FIELDS,
-    REMARK_ITEM,
-    ReviewStore,
-    document_row,
-    find_plan,
-    load_documents,
-    normalise_level,
-    record_decision,
-)
+from compare.frameworks.catalog import Framework, find_framework
+from compare.registry.lookup import load_registry
+from compare.review.decisions import record_decision
+from compare.review.matrix import item_totals, matrix_cells, matrix_remarks, wide_matrix
 from compare.schema import KIND_PLAN, KINDS
-from compare.workspace import Workspace
+from compare.store.documents import document_row, find_plan, load_documents
+from compare.store.review_db import METADATA_FIELDS, REMARK_ITEM, ReviewStore, normalise_level
+from compare.store.workspace import Workspace
 
 FORMATS = ("csv", "json", "table")
 
 
 @main.command("matrix")
-@click.option("--framework", "framework_ref", required=True, metavar="ID",
-              help="Framework id (e.g. ministermaal-2018) or path to a framework file.")
+@click.option(
+    "--framework",
+    "framework_ref",
+    required=True,
+    metavar="ID",
+    help="Framework id (e.g. ministermaal-2018) or path to a framework file.",
+)
 @workspace_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
-              help="csv: the stable contract (municipality,year, then one column per item); "
-                   "json: rows with reviewed/re-check marks, notes and totals; table: for reading.")
-@click.option("--kind", "kinds", type=click.Choice(KINDS), multiple=True,
-              help="Document kinds to show as rows (repeatable; default: plan only, so a "
-                   "regional overview never becomes a row).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="csv",
+    show_default=True,
+    help="csv: the stable contract (municipality,year, then one column per item); "
+    "json: rows with reviewed/re-check marks, notes and totals; table: for reading.",
+)
+@click.option(
+    "--kind",
+    "kinds",
+    type=click.Choice(KINDS),
+    multiple=True,
+    help="Document kinds to show as rows (repeatable; default: plan only, so a "
+    "regional overview never becomes a row).",
+)
 @reports_errors
-def matrix_command(framework_ref: str, workspace_dir: Path | None, fmt: str,
-                   kinds: tuple[str, ...]) -> None:
+def matrix_command(
+    framework_ref: str, workspace_dir: Path | None, fmt: str, kinds: tuple[str, ...]
+) -> None:
     """Print the coverage matrix of one framework: one row per plan, cells X, (X) or blank.
 
     The level shown is the tagger's, overridden by the analysts' latest decision.
@@ -75,20 +85,27 @@ def _json(ws: Workspace, cells: pl.DataFrame, framework: Framework) -> dict[str,
 
     def per_doc(frame: pl.DataFrame) -> dict[str, list[tuple[str, str | None]]]:
         grouped = frame.group_by("doc_id", maintain_order=True).agg("item_id", "note")
-        return {doc: list(zip(items, notes, strict=True))
-                for doc, items, notes in grouped.iter_rows()}
+        return {
+            doc: list(zip(items, notes, strict=True)) for doc, items, notes in grouped.iter_rows()
+        }
 
     remarks = dict(matrix_remarks(ws, [framework.id]).select("doc_id", "note").iter_rows())
     reviewed = per_doc(own.filter("reviewed"))
     recheck = per_doc(own.filter("recheck"))
     notes = per_doc(own.filter(pl.col("note").is_not_null() & (pl.col("note") != "")))
-    rows = [{"doc_id": row["doc_id"], "municipality": row["municipality"], "year": row["year"],
-             "cells": {item: row[item] for item in item_ids},
-             "reviewed": [item for item, _ in reviewed.get(row["doc_id"], [])],
-             "recheck": [item for item, _ in recheck.get(row["doc_id"], [])],
-             "notes": dict(notes.get(row["doc_id"], [])),
-             "remark": remarks.get(row["doc_id"])}
-            for row in wide.iter_rows(named=True)]
+    rows = [
+        {
+            "doc_id": row["doc_id"],
+            "municipality": row["municipality"],
+            "year": row["year"],
+            "cells": {item: row[item] for item in item_ids},
+            "reviewed": [item for item, _ in reviewed.get(row["doc_id"], [])],
+            "recheck": [item for item, _ in recheck.get(row["doc_id"], [])],
+            "notes": dict(notes.get(row["doc_id"], [])),
+            "remark": remarks.get(row["doc_id"]),
+        }
+        for row in wide.iter_rows(named=True)
+    ]
     return {
         "framework": {"id": framework.id, "title": framework.title},
         "items": [{"id": str(item.id), "label": item.label} for item in framework.items],
@@ -100,9 +117,14 @@ def _json(ws: Workspace, cells: pl.DataFrame, framework: Framework) -> dict[str,
 def _print_table(cells: pl.DataFrame, framework: Framework) -> None:
     wide = wide_matrix(cells, framework, include_doc_id=True)
     item_ids = [str(item.id) for item in framework.items]
-    marks = {(doc, item): "!" if recheck else "*" for doc, item, recheck in
-             cells.filter(pl.col("reviewed") & (pl.col("framework_id") == framework.id))
-             .select("doc_id", "item_id", "recheck").iter_rows()}
+    marks = {
+        (doc, item): "!" if recheck else "*"
+        for doc, item, recheck in cells.filter(
+            pl.col("reviewed") & (pl.col("framework_id") == framework.id)
+        )
+        .select("doc_id", "item_id", "recheck")
+        .iter_rows()
+    }
     table = Table(title=framework.title, show_footer=True)
     table.add_column("Kommune", footer="I alt")
     table.add_column("År", footer="")
@@ -110,8 +132,11 @@ def _print_table(cells: pl.DataFrame, framework: Framework) -> None:
     for item in item_ids:
         table.add_column(item, justify="center", footer=totals.get(item, ""))
     for row in wide.iter_rows(named=True):
-        table.add_row(row["municipality"] or f"? ({row['doc_id']})", str(row["year"] or ""),
-                      *(row[item] + marks.get((row["doc_id"], item), "") for item in item_ids))
+        table.add_row(
+            row["municipality"] or f"? ({row['doc_id']})",
+            str(row["year"] or ""),
+            *(row[item] + marks.get((row["doc_id"], item), "") for item in item_ids),
+        )
     console = Console(width=max(100, 30 + 8 * len(item_ids)), soft_wrap=False)
     console.print(table)
     console.print("* reviewed by an analyst   ! reviewed, but the document changed since: re-check")
@@ -120,21 +145,27 @@ def _print_table(cells: pl.DataFrame, framework: Framework) -> None:
 # -- review -------------------------------------------------------------------------------------
 
 reviewer_option = click.option(
-    "--reviewer", required=True, envvar=REVIEWER_ENV,
-    help=f"Who makes the change (kept in the history; default: ${REVIEWER_ENV}).")
+    "--reviewer",
+    required=True,
+    envvar=REVIEWER_ENV,
+    help=f"Who makes the change (kept in the history; default: ${REVIEWER_ENV}).",
+)
 
 
 def _plan_options(command: Any) -> Any:
     """--doc, or --municipality with --year, naming one document."""
     command = click.option("--year", type=int, help="Year the plan covers (with --municipality).")(
-        command)
+        command
+    )
     command = click.option("--municipality", help="Municipality of the plan (with --year).")(
-        command)
+        command
+    )
     return click.option("--doc", "doc_id", help="Document id (see `compare documents`).")(command)
 
 
-def _pick_document(documents: pl.DataFrame, doc_id: str | None, municipality: str | None,
-                   year: int | None) -> dict[str, Any]:
+def _pick_document(
+    documents: pl.DataFrame, doc_id: str | None, municipality: str | None, year: int | None
+) -> dict[str, Any]:
     if doc_id:
         return document_row(documents, doc_id)
     if not municipality or year is None:
@@ -153,47 +184,70 @@ def review_group() -> None:
 
 @review_group.command("set")
 @_plan_options
-@click.option("--framework", "framework_ref", required=True, metavar="ID",
-              help="Framework id or path.")
+@click.option(
+    "--framework", "framework_ref", required=True, metavar="ID", help="Framework id or path."
+)
 @click.option("--item", "item_id", required=True, help="Item id (the matrix column).")
-@click.option("--level", required=True,
-              help="X (concrete target), (X) (addressed) or blank (not addressed; also '').")
+@click.option(
+    "--level",
+    required=True,
+    help="X (concrete target), (X) (addressed) or blank (not addressed; also '').",
+)
 @click.option("--note", default=None, help="Note for the cell (default: keep the current one).")
 @reviewer_option
 @workspace_option
 @reports_errors
-def review_set(doc_id: str | None, municipality: str | None, year: int | None,
-               framework_ref: str, item_id: str, level: str, note: str | None, reviewer: str,
-               workspace_dir: Path | None) -> None:
+def review_set(
+    doc_id: str | None,
+    municipality: str | None,
+    year: int | None,
+    framework_ref: str,
+    item_id: str,
+    level: str,
+    note: str | None,
+    reviewer: str,
+    workspace_dir: Path | None,
+) -> None:
     """Set the level (and note) of one matrix cell: a plan × a framework item."""
     ws = open_workspace(workspace_dir)
     framework = find_framework(framework_ref)
     items = [str(item.id) for item in framework.items]
     if item_id not in items:
-        raise CompareError(f"{framework.id} has no item {item_id!r}: its items are "
-                           f"{', '.join(items)}")
+        raise CompareError(
+            f"{framework.id} has no item {item_id!r}: its items are {', '.join(items)}"
+        )
     level = normalise_level(level)
     store = ReviewStore.for_workspace(ws)
     row = _pick_document(load_documents(ws, store), doc_id, municipality, year)
-    new_id = record_decision(ws, row["doc_id"], framework.id, item_id, level, note, reviewer,
-                             store=store)
+    new_id = record_decision(
+        ws, row["doc_id"], framework.id, item_id, level, note, reviewer, store=store
+    )
     decision = store.history(row["doc_id"], framework.id, item_id).filter(pl.col("id") == new_id)
     previous = decision["previous_level"][0]
-    click.echo(f"decision {new_id}: {_who(row)} {framework.id} item {item_id}: "
-               f"{_show(previous) if previous is not None else 'tagger'} -> {_show(level)}")
+    click.echo(
+        f"decision {new_id}: {_who(row)} {framework.id} item {item_id}: "
+        f"{_show(previous) if previous is not None else 'tagger'} -> {_show(level)}"
+    )
 
 
 @review_group.command("clear")
 @_plan_options
-@click.option("--framework", "framework_ref", required=True, metavar="ID",
-              help="Framework id or path.")
+@click.option(
+    "--framework", "framework_ref", required=True, metavar="ID", help="Framework id or path."
+)
 @click.option("--item", "item_id", required=True, help="Item id (the matrix column).")
 @reviewer_option
 @workspace_option
 @reports_errors
-def review_clear(doc_id: str | None, municipality: str | None, year: int | None,
-                 framework_ref: str, item_id: str, reviewer: str,
-                 workspace_dir: Path | None) -> None:
+def review_clear(
+    doc_id: str | None,
+    municipality: str | None,
+    year: int | None,
+    framework_ref: str,
+    item_id: str,
+    reviewer: str,
+    workspace_dir: Path | None,
+) -> None:
     """Withdraw the decision on one cell, so the tagger's level shows again (kept in history)."""
     ws = open_workspace(workspace_dir)
     framework = find_framework(framework_ref)
@@ -205,38 +259,62 @@ def review_clear(doc_id: str | None, municipality: str | None, year: int | None,
 
 @review_group.command("remark")
 @_plan_options
-@click.option("--framework", "framework_ref", required=True, metavar="ID",
-              help="Framework id or path.")
-@click.option("--note", required=True,
-              help="The plan's remark in this framework (Supplerende mål/bemærkninger); "
-                   "'' clears it.")
+@click.option(
+    "--framework", "framework_ref", required=True, metavar="ID", help="Framework id or path."
+)
+@click.option(
+    "--note",
+    required=True,
+    help="The plan's remark in this framework (Supplerende mål/bemærkninger); '' clears it.",
+)
 @reviewer_option
 @workspace_option
 @reports_errors
-def review_remark(doc_id: str | None, municipality: str | None, year: int | None,
-                  framework_ref: str, note: str, reviewer: str,
-                  workspace_dir: Path | None) -> None:
+def review_remark(
+    doc_id: str | None,
+    municipality: str | None,
+    year: int | None,
+    framework_ref: str,
+    note: str,
+    reviewer: str,
+    workspace_dir: Path | None,
+) -> None:
     """Set a plan's row remark in a framework (the overview's last column)."""
     ws = open_workspace(workspace_dir)
     framework = find_framework(framework_ref)
     store = ReviewStore.for_workspace(ws)
     row = _pick_document(load_documents(ws, store), doc_id, municipality, year)
-    new_id = store.set_remark(row["doc_id"], framework.id, note, reviewer, row["text_hash"],
-                              municipality=row["municipality"], year=row["year"])
+    new_id = store.set_remark(
+        row["doc_id"],
+        framework.id,
+        note,
+        reviewer,
+        row["text_hash"],
+        municipality=row["municipality"],
+        year=row["year"],
+    )
     click.echo(f"decision {new_id}: {_who(row)} {framework.id} remark set")
 
 
 @review_group.command("set-metadata")
 @click.option("--doc", "doc_id", required=True, help="Document id (see `compare documents`).")
-@click.option("--field", type=click.Choice(METADATA_FIELDS), required=True,
-              help="The metadata field to correct.")
-@click.option("--value", default=None,
-              help="The correct value (omit to clear the override and use the detected one).")
+@click.option(
+    "--field",
+    type=click.Choice(METADATA_FIELDS),
+    required=True,
+    help="The metadata field to correct.",
+)
+@click.option(
+    "--value",
+    default=None,
+    help="The correct value (omit to clear the override and use the detected one).",
+)
 @reviewer_option
 @workspace_option
 @reports_errors
-def review_metadata(doc_id: str, field: str, value: str | None, reviewer: str,
-                    workspace_dir: Path | None) -> None:
+def review_metadata(
+    doc_id: str, field: str, value: str | None, reviewer: str, workspace_dir: Path | None
+) -> None:
     """Correct a document's detected metadata (municipality, year, kind, ...), with history."""
     ws = open_workspace(workspace_dir)
     store = ReviewStore.for_workspace(ws)
@@ -244,8 +322,10 @@ def review_metadata(doc_id: str, field: str, value: str | None, reviewer: str,
     if field in ("year", "year_to") and value is not None and value.strip().isdigit():
         period = {"year": doc["year"], "year_to": doc["year_to"], field: int(value)}
         if None not in period.values() and period["year_to"] < period["year"]:
-            raise CompareError(f"{doc_id}: the period would end ({period['year_to']}) before it "
-                               f"starts ({period['year']}); correct the other year first")
+            raise CompareError(
+                f"{doc_id}: the period would end ({period['year_to']}) before it "
+                f"starts ({period['year']}); correct the other year first"
+            )
     change = store.set_metadata(doc_id, field, value, reviewer)
     now = document_row(load_documents(ws, store), doc_id)
     click.echo(f"change {change}: {doc_id} {field} = {now[field]}")
@@ -255,13 +335,25 @@ def review_metadata(doc_id: str, field: str, value: str | None, reviewer: str,
 @_plan_options
 @click.option("--framework", "framework_id", default=None, help="Only this framework id.")
 @click.option("--item", "item_id", default=None, help="Only this item id.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 @workspace_option
 @reports_errors
-def review_history(doc_id: str | None, municipality: str | None, year: int | None,
-                   framework_id: str | None, item_id: str | None, fmt: str,
-                   workspace_dir: Path | None) -> None:
+def review_history(
+    doc_id: str | None,
+    municipality: str | None,
+    year: int | None,
+    framework_id: str | None,
+    item_id: str | None,
+    fmt: str,
+    workspace_dir: Path | None,
+) -> None:
     """List every decision (oldest first): who changed which cell from what to what, when."""
     ws = open_workspace(workspace_dir)
     store = ReviewStore.for_workspace(ws)
@@ -274,8 +366,7 @@ def review_history(doc_id: str | None, municipality: str | None, year: int | Non
         click.echo(json.dumps(history.to_dicts(), ensure_ascii=False, indent=2))
     else:
         table = Table(title="Review history")
-        for name in ("id", "decided_at", "reviewer", "doc", "framework", "item", "change",
-                     "note"):
+        for name in ("id", "decided_at", "reviewer", "doc", "framework", "item", "change", "note"):
             table.add_column(name)
         for row in history.iter_rows(named=True):
             before = "tagger" if row["previous_level"] is None else _show(row["previous_level"])
@@ -283,9 +374,16 @@ def review_history(doc_id: str | None, municipality: str | None, year: int | Non
             if row["item_id"] == REMARK_ITEM:
                 before, after = "remark", "remark"
             undo = f" (undo {row['undone_of']})" if row["undone_of"] is not None else ""
-            table.add_row(str(row["id"]), row["decided_at"][:19], row["reviewer"],
-                          _who(row), row["framework_id"], row["item_id"],
-                          f"{before} -> {after}{undo}", row["note"] or "")
+            table.add_row(
+                str(row["id"]),
+                row["decided_at"][:19],
+                row["reviewer"],
+                _who(row),
+                row["framework_id"],
+                row["item_id"],
+                f"{before} -> {after}{undo}",
+                row["note"] or "",
+            )
         Console(width=160, soft_wrap=False).print(table)
 
 
@@ -303,8 +401,10 @@ def review_undo(decision_id: int, reviewer: str, workspace_dir: Path | None) -> 
     new_id = store.undo(decision_id, reviewer)
     row = store.history().filter(pl.col("id") == new_id).row(0, named=True)
     after = "tagger" if row["level"] is None else _show(row["level"])
-    click.echo(f"decision {new_id}: undid {decision_id}; {row['framework_id']} item "
-               f"{row['item_id']} is {after} again")
+    click.echo(
+        f"decision {new_id}: undid {decision_id}; {row['framework_id']} item "
+        f"{row['item_id']} is {after} again"
+    )
 
 
 def _show(level: str) -> str:

@@ -10,6 +10,7 @@ import polars as pl
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from compare.analysis.evaluate import OVERALL, evaluate
 from compare.cli.base import (
     csv_text,
     echo_table,
@@ -19,19 +20,18 @@ from compare.cli.base import (
     workspace_option,
 )
 from compare.errors import BadFramework
-from compare.evaluate import OVERALL, evaluate
-from compare.frameworks import (
+from compare.frameworks.catalog import (
     FRAMEWORKS_DIR,
     FRAMEWORKS_ENV,
     Framework,
     find_frameworks,
     load_frameworks,
 )
-from compare.metadata import period_label
-from compare.review import load_documents
+from compare.ingest.metadata import period_label
 from compare.schema import KIND_PLAN, KINDS
-from compare.tagger import TagReport, tag_workspace
-from compare.workspace import Workspace
+from compare.store.documents import load_documents
+from compare.store.workspace import Workspace
+from compare.tagging.run import TagReport, tag_workspace
 
 EXIT_SOME_FAILED = 1  # some files could not be ingested; the rest are tagged
 MAX_QUOTE = 200
@@ -54,10 +54,7 @@ def _ingest(paths: tuple[Path, ...], ws: Workspace) -> int:
         return 0
     report = ingest_paths(files, ws)
     for doc in report.added:
-        click.echo(
-            f"added: {doc.file_name}: {doc.who}"
-            f", {doc.period}, {doc.kind}"
-        )
+        click.echo(f"added: {doc.file_name}: {doc.who}, {doc.period}, {doc.kind}")
     for name, message in report.failed:
         click.echo(f"error: {name}: {message}", err=True)
     return len(report.failed)

@@ -9,5 +9,12 @@ from compare.excel.importer import (
 )
 from compare.excel.workbook import export_bytes, export_workbook
 
-__all__ = ["Change", "ImportReport", "Refusal", "export_bytes", "export_workbook", "import_review",
-           "import_review_bytes"]
+__all__ = [
+    "Change",
+    "ImportReport",
+    "Refusal",
+    "export_bytes",
+    "export_workbook",
+    "import_review",
+    "import_review_bytes",
+]

@@ -38,12 +38,13 @@ from compare.excel.matrix_sheet import (
 from compare.excel.rows import MatrixRow, build_rows, find_row, plans_for_year
 from compare.excel.sheets import read_baseline
 from compare.excel.workbook import BASELINE_SHEET
-from compare.frameworks import Framework, find_framework
-from compare.matrix import matrix_cells, matrix_remarks
-from compare.registry import Registry, load_registry
-from compare.review import ReviewStore, load_documents, normalise_level
+from compare.frameworks.catalog import Framework, find_framework
+from compare.registry.lookup import Registry, load_registry
+from compare.review.matrix import matrix_cells, matrix_remarks
+from compare.store.documents import load_documents
+from compare.store.review_db import ReviewStore, normalise_level
+from compare.store.workspace import Workspace
 from compare.text import fold_name
-from compare.workspace import Workspace
 
 REMARKS = "bemærkninger"  # how a remark edit is named in the report
 
@@ -84,12 +85,17 @@ class ImportReport:
     def summary(self) -> str:
         """A readable account: one line per change and per refusal, then the counts."""
         verb = "would record" if self.dry_run else "recorded"
-        lines = [f"{c.sheet}!{c.cell} {c.row}, {_label(c.item_id)}: "
-                 f"{_show(c.before)} -> {_show(c.after)}" for c in self.changes]
+        lines = [
+            f"{c.sheet}!{c.cell} {c.row}, {_label(c.item_id)}: "
+            f"{_show(c.before)} -> {_show(c.after)}"
+            for c in self.changes
+        ]
         lines += [f"refused {r.sheet}!{r.cell}: {r.message}" for r in self.refused]
-        lines.append(f"{self.path.name}: {verb} {len(self.changes)} change(s) by {self.reviewer}"
-                     f" from {len(self.sheets)} matrix sheet(s); {len(self.refused)} refused; "
-                     f"{self.unchanged} cell(s) unchanged")
+        lines.append(
+            f"{self.path.name}: {verb} {len(self.changes)} change(s) by {self.reviewer}"
+            f" from {len(self.sheets)} matrix sheet(s); {len(self.refused)} refused; "
+            f"{self.unchanged} cell(s) unchanged"
+        )
         return "\n".join(lines)
 
 
@@ -103,8 +109,9 @@ def _show(value: str) -> str:
     return value if len(value) <= 60 else value[:57] + "..."
 
 
-def import_review(ws: Workspace, path: Path | str, reviewer: str, *,
-                  dry_run: bool = False) -> ImportReport:
+def import_review(
+    ws: Workspace, path: Path | str, reviewer: str, *, dry_run: bool = False
+) -> ImportReport:
     """Record the edits made in an exported workbook's matrix sheets as review decisions.
 
     Returns the report of changes and refusals; `dry_run` records nothing. Raises ExportError for
@@ -117,8 +124,9 @@ def import_review(ws: Workspace, path: Path | str, reviewer: str, *,
     return _import(ws, _open(path, path.name), path, reviewer, dry_run)
 
 
-def import_review_bytes(ws: Workspace, name: str, data: bytes, reviewer: str, *,
-                        dry_run: bool = False) -> ImportReport:
+def import_review_bytes(
+    ws: Workspace, name: str, data: bytes, reviewer: str, *, dry_run: bool = False
+) -> ImportReport:
     """`import_review` for an uploaded workbook: `name` is only shown, never used as a path."""
     _require(reviewer)
     return _import(ws, _open(io.BytesIO(data), name), Path(Path(name).name), reviewer, dry_run)
@@ -129,14 +137,16 @@ def _require(reviewer: str) -> None:
         raise ExportError("the reviewer is missing: say who made the edits (--reviewer NAME)")
 
 
-def _import(ws: Workspace, workbook: Workbook, path: Path, reviewer: str,
-            dry_run: bool) -> ImportReport:
+def _import(
+    ws: Workspace, workbook: Workbook, path: Path, reviewer: str, dry_run: bool
+) -> ImportReport:
     """Import every matrix sheet of an open workbook (see `import_review`)."""
     registry = load_registry()
     store = ReviewStore.for_workspace(ws)
     documents = load_documents(ws, store)  # an import records decisions, never metadata
-    baseline = (read_baseline(workbook[BASELINE_SHEET])
-                if BASELINE_SHEET in workbook.sheetnames else None)
+    baseline = (
+        read_baseline(workbook[BASELINE_SHEET]) if BASELINE_SHEET in workbook.sheetnames else None
+    )
     report = ImportReport(path, reviewer.strip(), dry_run)
     for sheet in workbook.worksheets:
         meta = _marker(sheet)
@@ -148,8 +158,10 @@ def _import(ws: Workspace, workbook: Workbook, path: Path, reviewer: str,
         except CompareError as err:
             report.refused.append(Refusal(sheet.title, "A1", str(err)))
     if not report.sheets:
-        raise ExportError(f"{path.name} has no matrix sheet from `compare export` (the hidden "
-                          "marker in cell A1 is missing): export again and edit that workbook")
+        raise ExportError(
+            f"{path.name} has no matrix sheet from `compare export` (the hidden "
+            "marker in cell A1 is missing): export again and edit that workbook"
+        )
     return report
 
 
@@ -158,8 +170,10 @@ def _open(source: Path | BinaryIO, name: str) -> Workbook:
     try:
         return load_workbook(source, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
-        raise ExportError(f"{name} cannot be read as an Excel workbook (.xlsx): {err}; "
-                          "save it from Excel as .xlsx and try again") from err
+        raise ExportError(
+            f"{name} cannot be read as an Excel workbook (.xlsx): {err}; "
+            "save it from Excel as .xlsx and try again"
+        ) from err
 
 
 def _marker(sheet: Worksheet) -> dict[str, Any] | None:
@@ -174,10 +188,16 @@ def _marker(sheet: Worksheet) -> dict[str, Any] | None:
     return meta if isinstance(meta, dict) and meta.get("compare") == MARKER else None
 
 
-def _import_sheet(ws: Workspace, store: ReviewStore, documents: pl.DataFrame,
-                  registry: Registry, sheet: Worksheet, meta: dict[str, Any],
-                  baseline: dict[tuple[str, str, str], str] | None,
-                  report: ImportReport) -> None:
+def _import_sheet(
+    ws: Workspace,
+    store: ReviewStore,
+    documents: pl.DataFrame,
+    registry: Registry,
+    sheet: Worksheet,
+    meta: dict[str, Any],
+    baseline: dict[tuple[str, str, str], str] | None,
+    report: ImportReport,
+) -> None:
     """Map one matrix sheet's rows and columns back and record its edits in `report`.
 
     `documents` are the workspace's documents as `load_documents` gives them.
@@ -202,8 +222,13 @@ def _import_sheet(ws: Workspace, store: ReviewStore, documents: pl.DataFrame,
             break
         if not name:
             if any(_cell_text(c) for c in values.values()):
-                report.refused.append(Refusal(sheet.title, f"A{r}", f"row {r} has entries "
-                                              "but no jobcentre name in column A"))
+                report.refused.append(
+                    Refusal(
+                        sheet.title,
+                        f"A{r}",
+                        f"row {r} has entries but no jobcentre name in column A",
+                    )
+                )
             continue
         if fold_name(name) in council_names:
             continue  # a council's section heading
@@ -212,8 +237,14 @@ def _import_sheet(ws: Workspace, store: ReviewStore, documents: pl.DataFrame,
             report.refused.append(Refusal(sheet.title, f"A{r}", row))
             continue
         if row.name in seen:
-            report.refused.append(Refusal(sheet.title, f"A{r}", f"{row.name} appears twice (rows "
-                                          f"{seen[row.name]} and {r}): keep one row per jobcentre"))
+            report.refused.append(
+                Refusal(
+                    sheet.title,
+                    f"A{r}",
+                    f"{row.name} appears twice (rows "
+                    f"{seen[row.name]} and {r}): keep one row per jobcentre",
+                )
+            )
             continue
         seen[row.name] = r
         for key, cell in values.items():
@@ -234,9 +265,14 @@ def _columns(sheet: Worksheet, item_ids: set[str], report: ImportReport) -> dict
         if key == REMARKS_KEY or key in item_ids:
             columns[col] = key
         else:
-            report.refused.append(Refusal(sheet.title, sheet.cell(1, col).coordinate,
-                                          f"column {sheet.cell(1, col).column_letter} is item "
-                                          f"{key!r}, which the framework no longer has"))
+            report.refused.append(
+                Refusal(
+                    sheet.title,
+                    sheet.cell(1, col).coordinate,
+                    f"column {sheet.cell(1, col).column_letter} is item "
+                    f"{key!r}, which the framework no longer has",
+                )
+            )
     return columns
 
 
@@ -245,8 +281,9 @@ def _header_row(sheet: Worksheet) -> int:
     for r in range(2, min(sheet.max_row, 30) + 1):
         if _text(sheet.cell(r, 1).value) == NAME_HEADER:
             return r
-    raise ExportError(f"sheet {sheet.title!r}: the header row (\"{NAME_HEADER}\" in column A) "
-                      "is missing")
+    raise ExportError(
+        f'sheet {sheet.title!r}: the header row ("{NAME_HEADER}" in column A) is missing'
+    )
 
 
 def _text(value: Any) -> str:
@@ -267,37 +304,72 @@ def _cell_text(cell: Cell) -> str:
     return text
 
 
-def _level(store: ReviewStore, framework: Framework, row: MatrixRow, item_id: str, cell: Cell,
-           exported: str | None, sheet: str, report: ImportReport) -> None:
+def _level(
+    store: ReviewStore,
+    framework: Framework,
+    row: MatrixRow,
+    item_id: str,
+    cell: Cell,
+    exported: str | None,
+    sheet: str,
+    report: ImportReport,
+) -> None:
     """Record a level cell if the analyst changed it (from `exported`) to something new."""
     current = row.cells[item_id].level if item_id in row.cells else ""
     text = _cell_text(cell)
     try:
         level = normalise_level(re.sub(r"\s+", "", text))  # "( X )" is (X)
     except CompareError:
-        report.refused.append(Refusal(sheet, cell.coordinate, f"{row.name}, item {item_id}: "
-                                      f"{text!r} is not a level; write X, (X) or leave the "
-                                      "cell empty"))
+        report.refused.append(
+            Refusal(
+                sheet,
+                cell.coordinate,
+                f"{row.name}, item {item_id}: "
+                f"{text!r} is not a level; write X, (X) or leave the "
+                "cell empty",
+            )
+        )
         return
     before = current if exported is None else exported
     if level == before or level == current:
         report.unchanged += 1
         return
     if not row.has_plan:
-        report.refused.append(Refusal(sheet, cell.coordinate, f"{row.name} has no plan in the "
-                                      "workspace for this year, so a level cannot be recorded: "
-                                      "ingest the plan first"))
+        report.refused.append(
+            Refusal(
+                sheet,
+                cell.coordinate,
+                f"{row.name} has no plan in the "
+                "workspace for this year, so a level cannot be recorded: "
+                "ingest the plan first",
+            )
+        )
         return
     if not report.dry_run:
         for plan in row.plans:  # stamped with the plan's text hash, as `record_decision` does
-            store.decide(plan["doc_id"], framework.id, item_id, level, None, report.reviewer,
-                         plan["text_hash"], municipality=plan["municipality"],
-                         year=plan["year"])
+            store.decide(
+                plan["doc_id"],
+                framework.id,
+                item_id,
+                level,
+                None,
+                report.reviewer,
+                plan["text_hash"],
+                municipality=plan["municipality"],
+                year=plan["year"],
+            )
     report.changes.append(Change(sheet, cell.coordinate, row.name, item_id, current, level))
 
 
-def _remark(store: ReviewStore, framework: Framework, row: MatrixRow, cell: Cell,
-            exported: str | None, sheet: str, report: ImportReport) -> None:
+def _remark(
+    store: ReviewStore,
+    framework: Framework,
+    row: MatrixRow,
+    cell: Cell,
+    exported: str | None,
+    sheet: str,
+    report: ImportReport,
+) -> None:
     """Record a remark cell if the analyst changed it (from `exported`) to something new."""
     text = _cell_text(cell)
     shown = remark_text(row)
@@ -309,12 +381,24 @@ def _remark(store: ReviewStore, framework: Framework, row: MatrixRow, cell: Cell
         if text in ("", NO_PLAN):
             report.unchanged += 1
             return
-        report.refused.append(Refusal(sheet, cell.coordinate, f"{row.name} has no plan in the "
-                                      "workspace for this year, so a remark cannot be recorded"))
+        report.refused.append(
+            Refusal(
+                sheet,
+                cell.coordinate,
+                f"{row.name} has no plan in the "
+                "workspace for this year, so a remark cannot be recorded",
+            )
+        )
         return
     if not report.dry_run:
         for plan in row.plans:
-            store.set_remark(plan["doc_id"], framework.id, text, report.reviewer,
-                             plan["text_hash"], municipality=plan["municipality"],
-                             year=plan["year"])
+            store.set_remark(
+                plan["doc_id"],
+                framework.id,
+                text,
+                report.reviewer,
+                plan["text_hash"],
+                municipality=plan["municipality"],
+                year=plan["year"],
+            )
     report.changes.append(Change(sheet, cell.coordinate, row.name, REMARKS, row.remark, text))

@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from compare.excel import styles
 from compare.excel.rows import MatrixRow
 from compare.excel.safe import clean_text, quote_sheet, write_text, write_value
-from compare.frameworks import Framework, Item
+from compare.frameworks.catalog import Framework, Item
 from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
 
 MARKER = "compare-matrix"
@@ -39,22 +39,26 @@ NARROW_FROM = 10  # more items than this: narrower columns, smaller header text
 LEGEND = {
     FRAMEWORK_GOALS: {
         LEVEL_TARGET: "Kommunen har beskrevet indsats og målsætninger på området med et konkret "
-                      "resultatniveau.",
+        "resultatniveau.",
         LEVEL_ADDRESSED: "Hvis kommunen har beskrevet indsats og målsætninger på området, men "
-                         "ikke et konkret resultatniveau, er det angivet med et (X).",
+        "ikke et konkret resultatniveau, er det angivet med et (X).",
     },
     "themes": {
         LEVEL_TARGET: "Planen beskriver konkrete initiativer eller mål inden for temaet.",
         LEVEL_ADDRESSED: "Planen nævner temaet, men uden konkrete initiativer eller mål; det er "
-                         "angivet med et (X).",
+        "angivet med et (X).",
     },
 }
 LEGEND_BLANK = "Tom celle: planen nævner ikke området."
-LEGEND_REVIEWED = ("Fed skrift, kraftig ramme og mørkere farve: niveauet er gennemgået af en "
-                   "medarbejder. Øvrige niveauer er programmets forslag.")
+LEGEND_REVIEWED = (
+    "Fed skrift, kraftig ramme og mørkere farve: niveauet er gennemgået af en "
+    "medarbejder. Øvrige niveauer er programmets forslag."
+)
 LEGEND_NO_PLAN = "Grå række: der er ikke modtaget en plan, der dækker året."
-LEGEND_LINKS = ("Klik på et X eller (X) for at se belægget (citat, afsnit, side) på arket "
-                "{evidence}; cellens kommentar viser det bedste citat.")
+LEGEND_LINKS = (
+    "Klik på et X eller (X) for at se belægget (citat, afsnit, side) på arket "
+    "{evidence}; cellens kommentar viser det bedste citat."
+)
 
 
 @dataclass(frozen=True)
@@ -86,9 +90,15 @@ class Links:
     info: dict[tuple[str, str], dict[str, Any]]
 
 
-def write_matrix_sheet(sheet: Worksheet, framework: Framework, rows: list[MatrixRow],
-                       councils: tuple[str, ...], year: int, exported: date,
-                       links: Links) -> None:
+def write_matrix_sheet(
+    sheet: Worksheet,
+    framework: Framework,
+    rows: list[MatrixRow],
+    councils: tuple[str, ...],
+    year: int,
+    exported: date,
+    links: Links,
+) -> None:
     """Fill `sheet` with one framework's matrix: keys, titles, header, rows, totals, legend."""
     items = list(framework.items)
     remarks_col = len(items) + 2
@@ -105,8 +115,9 @@ def write_matrix_sheet(sheet: Worksheet, framework: Framework, rows: list[Matrix
             _write_section(sheet, r, row.name, remarks_col)
             continue
         _write_row(sheet, r, row, items, links)
-        sheet.row_dimensions[r].height = styles.row_height([(remark_text(row), widths[-1])],
-                                                           minimum=18, maximum=120)
+        sheet.row_dimensions[r].height = styles.row_height(
+            [(remark_text(row), widths[-1])], minimum=18, maximum=120
+        )
     last_data_row = r
     r = _write_totals(sheet, r, items, [row for row in rows if not row.is_section])
     r = _write_legend(sheet, r + 2, framework, remarks_col, widths, links.sheet)
@@ -115,11 +126,17 @@ def write_matrix_sheet(sheet: Worksheet, framework: Framework, rows: list[Matrix
     _set_print(sheet, framework, year, header_row, last_data_row, r, remarks_col)
 
 
-def _write_keys(sheet: Worksheet, framework: Framework, year: int,
-                councils: tuple[str, ...]) -> None:
+def _write_keys(
+    sheet: Worksheet, framework: Framework, year: int, councils: tuple[str, ...]
+) -> None:
     """Row 1, hidden: the marker (framework, year, councils) and the key above each column."""
-    meta = {"compare": MARKER, "version": FORMAT_VERSION, "framework": framework.id,
-            "year": year, "councils": list(councils)}
+    meta = {
+        "compare": MARKER,
+        "version": FORMAT_VERSION,
+        "framework": framework.id,
+        "year": year,
+        "councils": list(councils),
+    }
     write_text(sheet.cell(1, 1), json.dumps(meta, ensure_ascii=False))
     for col, item in enumerate(framework.items, 2):
         write_text(sheet.cell(1, col), str(item.id))
@@ -127,8 +144,14 @@ def _write_keys(sheet: Worksheet, framework: Framework, year: int,
     sheet.row_dimensions[1].hidden = True
 
 
-def _write_titles(sheet: Worksheet, framework: Framework, rows: list[MatrixRow],
-                  councils: tuple[str, ...], year: int, exported: date) -> None:
+def _write_titles(
+    sheet: Worksheet,
+    framework: Framework,
+    rows: list[MatrixRow],
+    councils: tuple[str, ...],
+    year: int,
+    exported: date,
+) -> None:
     """Rows 2-3: framework, council(s) and year; export date and how many plans came in."""
     jobcentres = [row for row in rows if not row.is_section]
     with_plan = [row for row in jobcentres if row.has_plan]
@@ -137,9 +160,12 @@ def _write_titles(sheet: Worksheet, framework: Framework, rows: list[MatrixRow],
     who = ", ".join(councils) if len(councils) <= 2 else f"{len(councils)} råd"
     title = write_text(sheet.cell(2, 1), f"{framework.title} — {who} — {year}")
     title.font = styles.TITLE_FONT
-    sub = write_text(sheet.cell(3, 1), f"Eksporteret {exported.strftime('%d.%m.%Y')} · "
-                                       f"{n_plans} planer fra {len(with_plan)} af "
-                                       f"{len(jobcentres)} jobcentre")
+    sub = write_text(
+        sheet.cell(3, 1),
+        f"Eksporteret {exported.strftime('%d.%m.%Y')} · "
+        f"{n_plans} planer fra {len(with_plan)} af "
+        f"{len(jobcentres)} jobcentre",
+    )
     sub.font = styles.SUBTITLE_FONT
     sheet.row_dimensions[2].height = 22
 
@@ -152,14 +178,19 @@ def _write_header(sheet: Worksheet, items: list[Item], widths: list[float]) -> i
         header_row += 1
     narrow = len(items) > NARROW_FROM
     remarks_col = len(items) + 2
-    for col, text in [(1, NAME_HEADER), *((c, header_text(i)) for c, i in enumerate(items, 2)),
-                      (remarks_col, REMARKS_HEADER)]:
+    for col, text in [
+        (1, NAME_HEADER),
+        *((c, header_text(i)) for c, i in enumerate(items, 2)),
+        (remarks_col, REMARKS_HEADER),
+    ]:
         cell = styles.style_header(write_text(sheet.cell(header_row, col), text))
         if narrow and 1 < col < remarks_col:
             cell.font = styles.NARROW_HEADER_FONT
     sheet.row_dimensions[header_row].height = styles.row_height(
-        [(header_text(item), widths[col]) for col, item in enumerate(items, 1)], minimum=30,
-        chars_per_unit=styles.NARROW_CHARS_PER_UNIT if narrow else styles.BOLD_CHARS_PER_UNIT)
+        [(header_text(item), widths[col]) for col, item in enumerate(items, 1)],
+        minimum=30,
+        chars_per_unit=styles.NARROW_CHARS_PER_UNIT if narrow else styles.BOLD_CHARS_PER_UNIT,
+    )
     return header_row
 
 
@@ -169,8 +200,9 @@ def _write_totals(sheet: Worksheet, r: int, items: list[Item], rows: list[Matrix
         r += 1
         styles.style_header(write_text(sheet.cell(r, 1), label))
         for col, item in enumerate(items, 2):
-            count = sum(1 for row in rows if item.id in row.cells
-                        and row.cells[item.id].level == level)
+            count = sum(
+                1 for row in rows if item.id in row.cells and row.cells[item.id].level == level
+            )
             cell = write_value(sheet.cell(r, col), count)
             cell.alignment, cell.font = styles.CENTRED, styles.HEADER_FONT
             cell.fill, cell.border = styles.TOTAL_FILL, styles.GRID
@@ -178,8 +210,15 @@ def _write_totals(sheet: Worksheet, r: int, items: list[Item], rows: list[Matrix
     return r
 
 
-def _set_print(sheet: Worksheet, framework: Framework, year: int, header_row: int,
-               last_data_row: int, last_row: int, last_col: int) -> None:
+def _set_print(
+    sheet: Worksheet,
+    framework: Framework,
+    year: int,
+    header_row: int,
+    last_data_row: int,
+    last_row: int,
+    last_col: int,
+) -> None:
     """Landscape A4, one page wide, title and header rows (and names) on every page."""
     sheet.print_title_rows = f"2:{header_row}"
     sheet.print_title_cols = "A:A"
@@ -259,8 +298,9 @@ def _write_row(sheet: Worksheet, r: int, row: MatrixRow, items: list[Item], link
         key = (shown.doc_id, item.id)
         target = links.rows.get(key)
         if target is not None:
-            cell.hyperlink = Hyperlink(ref=cell.coordinate,
-                                       location=f"{quote_sheet(links.sheet)}!A{target}")
+            cell.hyperlink = Hyperlink(
+                ref=cell.coordinate, location=f"{quote_sheet(links.sheet)}!A{target}"
+            )
         cell.comment = _comment(links.quotes.get(key), links.info.get(key, {}))
     remark = write_text(sheet.cell(r, remarks_col), remark_text(row))
     remark.alignment, remark.border = styles.WRAP_TOP, styles.GRID
@@ -280,8 +320,10 @@ def _comment(quote: Quote | None, info: dict[str, Any]) -> Comment:
     else:
         parts.append("Intet citat fundet.")
     if info.get("reviewed"):
-        parts.append(f"Gennemgået af {info.get('reviewer') or '?'} "
-                     f"{short_time(info.get('decided_at'))}".rstrip())
+        parts.append(
+            f"Gennemgået af {info.get('reviewer') or '?'} "
+            f"{short_time(info.get('decided_at'))}".rstrip()
+        )
     if info.get("recheck"):
         parts.append("Planen er ændret siden gennemgangen: vurdér cellen igen.")
     if info.get("note"):
@@ -306,8 +348,14 @@ def short_time(value: str | None) -> str:
     return f"{value[:10]} {value[11:16]} UTC" if len(value) >= 16 else value
 
 
-def _write_legend(sheet: Worksheet, r: int, framework: Framework, last_col: int,
-                  widths: list[float], evidence_title: str) -> int:
+def _write_legend(
+    sheet: Worksheet,
+    r: int,
+    framework: Framework,
+    last_col: int,
+    widths: list[float],
+    evidence_title: str,
+) -> int:
     """The legend under the totals, in the overview's words; returns its last row."""
     words = LEGEND.get(framework.kind, LEGEND[FRAMEWORK_GOALS])
     write_text(sheet.cell(r, 1), "Signaturforklaring").font = styles.HEADER_FONT

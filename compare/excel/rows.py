@@ -18,11 +18,11 @@ from typing import Any
 
 import polars as pl
 
-from compare.frameworks import Framework
-from compare.registry import Registry
+from compare.frameworks.catalog import Framework
+from compare.registry.lookup import Registry
 from compare.schema import KIND_PLAN, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
+from compare.store.versions import covers, current_documents
 from compare.text import fold_name
-from compare.versions import covers, current_documents
 
 LEVEL_RANK = {LEVEL_TARGET: 2, LEVEL_ADDRESSED: 1, LEVEL_NONE: 0}
 
@@ -71,10 +71,11 @@ class MatrixRow:
 def plans_for_year(documents: pl.DataFrame, year: int) -> pl.DataFrame:
     """The plans whose period covers `year`; per municipality only the most recently started.
 
-    Superseded versions of a revised plan are left out (the rule of `compare.versions`).
+    Superseded versions of a revised plan are left out (the rule of `compare.store.versions`).
     """
     covering = current_documents(documents).filter(
-        (pl.col("kind") == KIND_PLAN) & pl.col("municipality").is_not_null() & covers(year))
+        (pl.col("kind") == KIND_PLAN) & pl.col("municipality").is_not_null() & covers(year)
+    )
     latest = pl.col("year") == pl.col("year").max().over("municipality")
     return covering.filter(latest).sort("municipality", "year", "doc_id")
 
@@ -85,9 +86,15 @@ def latest_plan_year(documents: pl.DataFrame) -> int | None:
     return int(years.max()) if len(years) else None
 
 
-def build_rows(registry: Registry, councils: tuple[str, ...], year: int, framework: Framework,
-               plans: pl.DataFrame, cells: pl.DataFrame, remarks: pl.DataFrame
-               ) -> list[MatrixRow]:
+def build_rows(
+    registry: Registry,
+    councils: tuple[str, ...],
+    year: int,
+    framework: Framework,
+    plans: pl.DataFrame,
+    cells: pl.DataFrame,
+    remarks: pl.DataFrame,
+) -> list[MatrixRow]:
     """The rows of one framework's matrix sheet, in the registry's order for each council.
 
     `plans` is `plans_for_year(...)`; `cells` the effective MATRIX_CELLS of this framework;
@@ -116,8 +123,9 @@ def build_rows(registry: Registry, councils: tuple[str, ...], year: int, framewo
     return rows
 
 
-def _row_cell(plans: list[dict[str, Any]], item_id: str,
-              by_cell: dict[tuple[str, str], dict[str, Any]]) -> Cell:
+def _row_cell(
+    plans: list[dict[str, Any]], item_id: str, by_cell: dict[tuple[str, str], dict[str, Any]]
+) -> Cell:
     best: Cell = Cell()
     for plan in plans:
         found = by_cell.get((plan["doc_id"], item_id))
@@ -125,8 +133,12 @@ def _row_cell(plans: list[dict[str, Any]], item_id: str,
             continue
         level = found["level"] or LEVEL_NONE
         if best.doc_id is None or LEVEL_RANK.get(level, 0) > LEVEL_RANK.get(best.level, 0):
-            best = Cell(level=level, reviewed=bool(found["reviewed"]), doc_id=plan["doc_id"],
-                        note=found["note"] or "")
+            best = Cell(
+                level=level,
+                reviewed=bool(found["reviewed"]),
+                doc_id=plan["doc_id"],
+                note=found["note"] or "",
+            )
     return best
 
 
@@ -138,8 +150,7 @@ def _row_remark(plans: list[dict[str, Any]], remark_by_doc: dict[str, str]) -> s
     return "\n".join(f"{m}: {n}" for m, n in notes)
 
 
-def find_row(rows: list[MatrixRow], name: str, registry: Registry, year: int
-             ) -> MatrixRow | str:
+def find_row(rows: list[MatrixRow], name: str, registry: Registry, year: int) -> MatrixRow | str:
     """The row a name read back from a sheet stands for, or a message saying why there is none.
 
     The name is compared with the rows' names ignoring case, spacing and OCR-readings of æ/ø/å;
@@ -154,8 +165,10 @@ def find_row(rows: list[MatrixRow], name: str, registry: Registry, year: int
         for row in rows:
             if resolution.municipality.name in row.municipalities:
                 return row
-        return (f"{resolution.municipality.name} is not in the council(s) of this sheet "
-                f"({', '.join(sorted({r.council for r in rows}))})")
+        return (
+            f"{resolution.municipality.name} is not in the council(s) of this sheet "
+            f"({', '.join(sorted({r.council for r in rows}))})"
+        )
     if resolution.jobcentre:
         for row in rows:
             if fold_name(row.name) == fold_name(resolution.jobcentre):

@@ -19,23 +19,54 @@ from compare.excel import styles
 from compare.excel.matrix_sheet import REMARKS_KEY, Links, Quote, remark_text, short_time
 from compare.excel.rows import MatrixRow
 from compare.excel.safe import write_text, write_value
-from compare.frameworks import Framework, Item
+from compare.frameworks.catalog import Framework, Item
 from compare.schema import LEVEL_TARGET
 
 EVIDENCE_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("Ramme", 18), ("Jobcenter", 18), ("Kommune", 16), ("År", 7), ("Nr.", 6), ("Punkt", 34),
-    ("Niveau", 8), ("Programmets forslag", 11), ("Gennemgået af", 14), ("Gennemgået", 18),
-    ("Genvurderes", 11), ("Note", 24), ("Citat", 70), ("Flere citater", 50), ("Overskrift", 30),
-    ("Side", 6), ("Linjer", 9), ("Fil", 26), ("Dokument-id", 18),
+    ("Ramme", 18),
+    ("Jobcenter", 18),
+    ("Kommune", 16),
+    ("År", 7),
+    ("Nr.", 6),
+    ("Punkt", 34),
+    ("Niveau", 8),
+    ("Programmets forslag", 11),
+    ("Gennemgået af", 14),
+    ("Gennemgået", 18),
+    ("Genvurderes", 11),
+    ("Note", 24),
+    ("Citat", 70),
+    ("Flere citater", 50),
+    ("Overskrift", 30),
+    ("Side", 6),
+    ("Linjer", 9),
+    ("Fil", 26),
+    ("Dokument-id", 18),
 )
 OVERVIEW_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("Nr.", 6), ("Punkt", 40), ("Gruppe", 16), ("Antal X", 8), ("Antal (X)", 9),
-    ("Kommuner med X", 30), ("Kommuner med (X)", 30), ("Udkast til tekst", 90),
+    ("Nr.", 6),
+    ("Punkt", 40),
+    ("Gruppe", 16),
+    ("Antal X", 8),
+    ("Antal (X)", 9),
+    ("Kommuner med X", 30),
+    ("Kommuner med (X)", 30),
+    ("Udkast til tekst", 90),
 )
 DOCUMENT_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("Kommune", 16), ("Kommunekode", 8), ("År", 7), ("Til år", 7), ("Type", 9), ("Titel", 40),
-    ("Fil", 30), ("Format", 7), ("Sider", 7), ("Indholdshash (sha256)", 30),
-    ("Tagget", 18), ("I matrixen", 10), ("Dokument-id", 18),
+    ("Kommune", 16),
+    ("Kommunekode", 8),
+    ("År", 7),
+    ("Til år", 7),
+    ("Type", 9),
+    ("Titel", 40),
+    ("Fil", 30),
+    ("Format", 7),
+    ("Sider", 7),
+    ("Indholdshash (sha256)", 30),
+    ("Tagget", 18),
+    ("I matrixen", 10),
+    ("Dokument-id", 18),
 )
 BASELINE_COLUMNS = ("framework_id", "row", "item_id", "value")
 MAX_EVIDENCE_LINES = 8  # an Evidence row shows this many lines of its quote; the rest on click
@@ -52,14 +83,19 @@ class EvidenceTable:
 
     def links(self, framework_id: str, sheet_title: str) -> Links:
         """What one framework's matrix sheet needs to link its cells to this sheet."""
+
         def own(table: dict[tuple[str, str, str], Any]) -> dict[tuple[str, str], Any]:
             return {(d, i): v for (f, d, i), v in table.items() if f == framework_id}
 
         return Links(sheet_title, own(self.index), own(self.quotes), own(self.cell_info))
 
 
-def evidence_table(frameworks: Iterable[Framework], rows_by_framework: dict[str, list[MatrixRow]],
-                   cells: pl.DataFrame, evidence: pl.DataFrame) -> EvidenceTable:
+def evidence_table(
+    frameworks: Iterable[Framework],
+    rows_by_framework: dict[str, list[MatrixRow]],
+    cells: pl.DataFrame,
+    evidence: pl.DataFrame,
+) -> EvidenceTable:
     """One row per plan × item of every matrix, in matrix order, with its passages."""
     passages: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for p in evidence.sort("doc_id", "framework_id", "item_id", "rank").to_dicts():
@@ -76,28 +112,44 @@ def evidence_table(frameworks: Iterable[Framework], rows_by_framework: dict[str,
                 table.cell_info[key] = cell
                 if found:
                     best = found[0]
-                    table.quotes[key] = Quote(best["quote"] or "", best["heading_path"] or "",
-                                              best["page"])
+                    table.quotes[key] = Quote(
+                        best["quote"] or "", best["heading_path"] or "", best["page"]
+                    )
                 values = _evidence_values(framework, row, plan, item, cell, found)
                 table.rows.append([values[name] for name, _ in EVIDENCE_COLUMNS])
     return table
 
 
-def _evidence_values(framework: Framework, row: MatrixRow, plan: dict[str, Any], item: Item,
-                     cell: dict[str, Any], found: list[dict[str, Any]]) -> dict[str, Any]:
+def _evidence_values(
+    framework: Framework,
+    row: MatrixRow,
+    plan: dict[str, Any],
+    item: Item,
+    cell: dict[str, Any],
+    found: list[dict[str, Any]],
+) -> dict[str, Any]:
     """One Evidence row by column name."""
     best = found[0] if found else {}
     return {
-        "Ramme": framework.id, "Jobcenter": row.name, "Kommune": plan["municipality"],
-        "År": plan["year"], "Nr.": item.id, "Punkt": item.label,
-        "Niveau": cell.get("level") or "", "Programmets forslag": cell.get("tagger_level") or "",
+        "Ramme": framework.id,
+        "Jobcenter": row.name,
+        "Kommune": plan["municipality"],
+        "År": plan["year"],
+        "Nr.": item.id,
+        "Punkt": item.label,
+        "Niveau": cell.get("level") or "",
+        "Programmets forslag": cell.get("tagger_level") or "",
         "Gennemgået af": cell.get("reviewer") or "",
         "Gennemgået": short_time(cell.get("decided_at")),
-        "Genvurderes": "ja" if cell.get("recheck") else "", "Note": cell.get("note") or "",
+        "Genvurderes": "ja" if cell.get("recheck") else "",
+        "Note": cell.get("note") or "",
         "Citat": best.get("quote") or "",
         "Flere citater": "\n\n".join(_cited(p) for p in found[1:]),
-        "Overskrift": best.get("heading_path") or "", "Side": best.get("page"),
-        "Linjer": _lines(best), "Fil": plan["file_name"], "Dokument-id": plan["doc_id"],
+        "Overskrift": best.get("heading_path") or "",
+        "Side": best.get("page"),
+        "Linjer": _lines(best),
+        "Fil": plan["file_name"],
+        "Dokument-id": plan["doc_id"],
     }
 
 
@@ -129,8 +181,14 @@ def _print_wide(sheet: Worksheet) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _table(sheet: Worksheet, columns: tuple[tuple[str, float], ...], rows: list[list[Any]],
-           start: int = 1, wrap: Iterable[str] = (), centre: Iterable[str] = ()) -> int:
+def _table(
+    sheet: Worksheet,
+    columns: tuple[tuple[str, float], ...],
+    rows: list[list[Any]],
+    start: int = 1,
+    wrap: Iterable[str] = (),
+    centre: Iterable[str] = (),
+) -> int:
     """Write a header and rows from `start`; the columns named in `wrap` wrap their text, those
     in `centre` are centred. Returns the last row written."""
     for col, (name, width) in enumerate(columns, 1):
@@ -145,8 +203,13 @@ def _table(sheet: Worksheet, columns: tuple[tuple[str, float], ...], rows: list[
         for col, value in enumerate(values, 1):
             cell = write_value(sheet.cell(r, col), value)
             cell.font = styles.BODY_FONT
-            cell.alignment = (styles.WRAP_TOP if col in wrapped else
-                              styles.TOP_CENTRED if col in centred else styles.TOP)
+            cell.alignment = (
+                styles.WRAP_TOP
+                if col in wrapped
+                else styles.TOP_CENTRED
+                if col in centred
+                else styles.TOP
+            )
         if wrapped:
             texts = [(str(values[c - 1] or ""), columns[c - 1][1]) for c in wrapped]
             height = styles.row_height(texts, maximum=MAX_EVIDENCE_LINES * styles.POINTS_PER_LINE)
@@ -156,9 +219,13 @@ def _table(sheet: Worksheet, columns: tuple[tuple[str, float], ...], rows: list[
 
 def write_evidence_sheet(sheet: Worksheet, table: EvidenceTable) -> None:
     """The Evidence sheet: one row per plan × item, filterable, header frozen."""
-    last = _table(sheet, EVIDENCE_COLUMNS, table.rows,
-                  wrap=("Punkt", "Note", "Citat", "Flere citater", "Overskrift"),
-                  centre=("År", "Nr.", "Niveau", "Programmets forslag", "Genvurderes", "Side"))
+    last = _table(
+        sheet,
+        EVIDENCE_COLUMNS,
+        table.rows,
+        wrap=("Punkt", "Note", "Citat", "Flere citater", "Overskrift"),
+        centre=("År", "Nr.", "Niveau", "Programmets forslag", "Genvurderes", "Side"),
+    )
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(EVIDENCE_COLUMNS))}{max(last, 2)}"
     sheet.print_title_rows = "1:1"
@@ -172,24 +239,55 @@ def write_overview_sheet(sheet: Worksheet, overviews: list[tuple[Framework, pl.D
         r += 1
         write_text(sheet.cell(r, 1), framework.title).font = styles.TITLE_FONT
         sheet.row_dimensions[r].height = 22
-        rows = [[row["item_id"], row["label"], row["group"] or "", row["n_target"],
-                 row["n_addressed"], ", ".join(row["municipalities_target"] or []),
-                 ", ".join(row["municipalities_addressed"] or []), row["draft_text"]]
-                for row in overview.iter_rows(named=True)]
-        r = _table(sheet, OVERVIEW_COLUMNS, rows, start=r + 1,
-                   wrap=("Punkt", "Kommuner med X", "Kommuner med (X)", "Udkast til tekst"),
-                   centre=("Nr.", "Antal X", "Antal (X)")) + 1
+        rows = [
+            [
+                row["item_id"],
+                row["label"],
+                row["group"] or "",
+                row["n_target"],
+                row["n_addressed"],
+                ", ".join(row["municipalities_target"] or []),
+                ", ".join(row["municipalities_addressed"] or []),
+                row["draft_text"],
+            ]
+            for row in overview.iter_rows(named=True)
+        ]
+        r = (
+            _table(
+                sheet,
+                OVERVIEW_COLUMNS,
+                rows,
+                start=r + 1,
+                wrap=("Punkt", "Kommuner med X", "Kommuner med (X)", "Udkast til tekst"),
+                centre=("Nr.", "Antal X", "Antal (X)"),
+            )
+            + 1
+        )
     _print_wide(sheet)
 
 
-def write_documents_sheet(sheet: Worksheet, plans: pl.DataFrame, tagged_at: dict[str, Any],
-                          shown: set[str]) -> None:
+def write_documents_sheet(
+    sheet: Worksheet, plans: pl.DataFrame, tagged_at: dict[str, Any], shown: set[str]
+) -> None:
     """Documents: every plan in the workspace, and whether it is in this workbook's matrices."""
-    rows = [[p["municipality"] or "(ukendt)", p["kommunekode"] or "", p["year"], p["year_to"],
-             p["kind"], p["title"] or "", p["file_name"], p["format"], p["pages"],
-             p["content_hash"], _stamp(tagged_at.get(p["doc_id"])),
-             "ja" if p["doc_id"] in shown else "nej", p["doc_id"]]
-            for p in plans.to_dicts()]
+    rows = [
+        [
+            p["municipality"] or "(ukendt)",
+            p["kommunekode"] or "",
+            p["year"],
+            p["year_to"],
+            p["kind"],
+            p["title"] or "",
+            p["file_name"],
+            p["format"],
+            p["pages"],
+            p["content_hash"],
+            _stamp(tagged_at.get(p["doc_id"])),
+            "ja" if p["doc_id"] in shown else "nej",
+            p["doc_id"],
+        ]
+        for p in plans.to_dicts()
+    ]
     last = _table(sheet, DOCUMENT_COLUMNS, rows, wrap=("Titel",), centre=("År", "Til år"))
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(DOCUMENT_COLUMNS))}{max(last, 2)}"
@@ -201,8 +299,9 @@ def _stamp(value: Any) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
 
-def write_baseline_sheet(sheet: Worksheet, frameworks: Iterable[Framework],
-                         rows_by_framework: dict[str, list[MatrixRow]]) -> None:
+def write_baseline_sheet(
+    sheet: Worksheet, frameworks: Iterable[Framework], rows_by_framework: dict[str, list[MatrixRow]]
+) -> None:
     """Hidden: what each matrix cell and remark held at export (framework, row, item, value)."""
     for col, name in enumerate(BASELINE_COLUMNS, 1):
         write_text(sheet.cell(1, col), name)

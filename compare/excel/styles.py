@@ -42,8 +42,9 @@ NO_FILL = PatternFill(fill_type=None)
 _THIN = Side(style="thin", color="A6A6A6")
 _REVIEWED_SIDE = Side(style="medium", color="000000")
 GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-REVIEWED_BORDER = Border(left=_REVIEWED_SIDE, right=_REVIEWED_SIDE, top=_REVIEWED_SIDE,
-                         bottom=_REVIEWED_SIDE)
+REVIEWED_BORDER = Border(
+    left=_REVIEWED_SIDE, right=_REVIEWED_SIDE, top=_REVIEWED_SIDE, bottom=_REVIEWED_SIDE
+)
 
 CENTRED = Alignment(horizontal="center", vertical="center")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
@@ -96,8 +97,12 @@ def wrapped_lines(text: str, width: float, chars_per_unit: float = CHARS_PER_UNI
     return lines
 
 
-def row_height(texts: list[tuple[str, float]], minimum: float = 15.0, maximum: float = 409.0,
-               chars_per_unit: float = CHARS_PER_UNIT) -> float:
+def row_height(
+    texts: list[tuple[str, float]],
+    minimum: float = 15.0,
+    maximum: float = 409.0,
+    chars_per_unit: float = CHARS_PER_UNIT,
+) -> float:
     """A row height in points that shows every (text, column width) pair wrapped in full."""
     lines = max((wrapped_lines(text, width, chars_per_unit) for text, width in texts), default=1)
     return min(max(minimum, lines * POINTS_PER_LINE + 3), maximum)

@@ -26,6 +26,7 @@ from typing import Any
 import polars as pl
 from openpyxl import Workbook
 
+from compare.analysis.overview import theme_overview
 from compare.errors import ExportError
 from compare.excel.matrix_sheet import write_matrix_sheet
 from compare.excel.rows import MatrixRow, Scope, build_rows, latest_plan_year, plans_for_year
@@ -37,13 +38,13 @@ from compare.excel.sheets import (
     write_evidence_sheet,
     write_overview_sheet,
 )
-from compare.frameworks import Framework, find_frameworks, load_frameworks
-from compare.matrix import matrix_cells, matrix_remarks, municipality_order
-from compare.overview import theme_overview
-from compare.registry import Registry, load_registry
-from compare.review import ReviewStore, load_documents
+from compare.frameworks.catalog import Framework, find_frameworks, load_frameworks
+from compare.registry.lookup import Registry, load_registry
+from compare.review.matrix import matrix_cells, matrix_remarks, municipality_order
 from compare.schema import FRAMEWORK_GOALS, KIND_PLAN
-from compare.workspace import Workspace, atomic_write
+from compare.store.documents import load_documents
+from compare.store.review_db import ReviewStore
+from compare.store.workspace import Workspace, atomic_write
 
 EVIDENCE_SHEET = "Evidens"
 OVERVIEW_SHEET = "Temaoversigt"
@@ -51,9 +52,15 @@ DOCUMENTS_SHEET = "Dokumenter"
 BASELINE_SHEET = "_compare"
 
 
-def export_workbook(ws: Workspace, out: Path | str, framework_ids: Sequence[str] | None = None,
-                    council: str | None = None, year: int | None = None, *,
-                    today: date | None = None) -> Path:
+def export_workbook(
+    ws: Workspace,
+    out: Path | str,
+    framework_ids: Sequence[str] | None = None,
+    council: str | None = None,
+    year: int | None = None,
+    *,
+    today: date | None = None,
+) -> Path:
     """Write the workbook for a council and year to `out` (.xlsx); returns its path.
 
     Omit `framework_ids`, `council` and `year` to derive them from the workspace (see the module
@@ -65,18 +72,28 @@ def export_workbook(ws: Workspace, out: Path | str, framework_ids: Sequence[str]
     return target
 
 
-def export_bytes(ws: Workspace, framework_ids: Sequence[str] | None = None,
-                 council: str | None = None, year: int | None = None, *,
-                 today: date | None = None) -> bytes:
+def export_bytes(
+    ws: Workspace,
+    framework_ids: Sequence[str] | None = None,
+    council: str | None = None,
+    year: int | None = None,
+    *,
+    today: date | None = None,
+) -> bytes:
     """The same workbook as `export_workbook`, as bytes: for a download button, no file."""
     buffer = io.BytesIO()
     workspace_workbook(ws, framework_ids, council, year, today=today).save(buffer)
     return buffer.getvalue()
 
 
-def workspace_workbook(ws: Workspace, framework_ids: Sequence[str] | None = None,
-                       council: str | None = None, year: int | None = None, *,
-                       today: date | None = None) -> Workbook:
+def workspace_workbook(
+    ws: Workspace,
+    framework_ids: Sequence[str] | None = None,
+    council: str | None = None,
+    year: int | None = None,
+    *,
+    today: date | None = None,
+) -> Workbook:
     """The export of a workspace as an openpyxl Workbook in memory (arguments as for
     `export_workbook`)."""
     registry = load_registry()
@@ -84,15 +101,18 @@ def workspace_workbook(ws: Workspace, framework_ids: Sequence[str] | None = None
     documents = load_documents(ws, store)
     scope_year = year if year is not None else latest_plan_year(documents)
     if scope_year is None:
-        raise ExportError("the workspace has no plans: ingest plans with `compare ingest` first, "
-                          "or give --year and --council to export an empty overview")
+        raise ExportError(
+            "the workspace has no plans: ingest plans with `compare ingest` first, "
+            "or give --year and --council to export an empty overview"
+        )
     plans = plans_for_year(documents, scope_year)
     councils = _councils(registry, plans, council, scope_year)
     members = {m for c in councils for _, ms in registry.jobcentre_rows(c, scope_year) for m in ms}
     plans = plans.filter(pl.col("municipality").is_in(sorted(members)))
     frameworks = find_frameworks(dict.fromkeys(framework_ids or ()))
-    cells = matrix_cells(ws, [f.id for f in frameworks] if frameworks else None, store=store,
-                         documents=documents)
+    cells = matrix_cells(
+        ws, [f.id for f in frameworks] if frameworks else None, store=store, documents=documents
+    )
     cells = cells.filter(pl.col("doc_id").is_in(plans["doc_id"].to_list()))
     if not frameworks:
         frameworks = _default_frameworks(load_frameworks(errors=[]), cells, scope_year)
@@ -100,37 +120,59 @@ def workspace_workbook(ws: Workspace, framework_ids: Sequence[str] | None = None
     remarks = matrix_remarks(ws, [f.id for f in frameworks], store=store, documents=documents)
     tags = ws.read_tags()
     tagged_at = dict(tags.group_by("doc_id").agg(pl.col("tagged_at").max()).iter_rows())
-    return build_workbook(scope, registry, plans, cells, ws.read_evidence(), remarks,
-                          documents.filter(pl.col("kind") == KIND_PLAN), tagged_at,
-                          today or date.today())
+    return build_workbook(
+        scope,
+        registry,
+        plans,
+        cells,
+        ws.read_evidence(),
+        remarks,
+        documents.filter(pl.col("kind") == KIND_PLAN),
+        tagged_at,
+        today or date.today(),
+    )
 
 
-def _councils(registry: Registry, plans: pl.DataFrame, council: str | None,
-              year: int) -> tuple[str, ...]:
+def _councils(
+    registry: Registry, plans: pl.DataFrame, council: str | None, year: int
+) -> tuple[str, ...]:
     if council:
         return (registry.find_council(council, year).name,)
     found = {registry.council(m, year) for m in plans["municipality"].unique().to_list()}
     found.discard(None)
     if not found:
-        raise ExportError(f"no plan in the workspace covers {year}: name the council with "
-                          "--council to export an overview of plans not received")
+        raise ExportError(
+            f"no plan in the workspace covers {year}: name the council with "
+            "--council to export an overview of plans not received"
+        )
     return tuple(c for c in registry.councils(year) if c in found)
 
 
-def _default_frameworks(frameworks: list[Framework], cells: pl.DataFrame,
-                        year: int) -> list[Framework]:
+def _default_frameworks(
+    frameworks: list[Framework], cells: pl.DataFrame, year: int
+) -> list[Framework]:
     applying = [f for f in frameworks if f.applies_to(year, year)]
     tagged = set(cells["framework_id"].unique().to_list())
     chosen = [f for f in applying if f.id in tagged] or applying
     if not chosen:
-        raise ExportError(f"no framework applies to {year}: name one with --framework "
-                          "(`compare frameworks` lists them)")
+        raise ExportError(
+            f"no framework applies to {year}: name one with --framework "
+            "(`compare frameworks` lists them)"
+        )
     return chosen
 
 
-def build_workbook(scope: Scope, registry: Registry, plans: pl.DataFrame, cells: pl.DataFrame,
-                   evidence: pl.DataFrame, remarks: pl.DataFrame, all_plans: pl.DataFrame,
-                   tagged_at: dict[str, Any], exported: date) -> Workbook:
+def build_workbook(
+    scope: Scope,
+    registry: Registry,
+    plans: pl.DataFrame,
+    cells: pl.DataFrame,
+    evidence: pl.DataFrame,
+    remarks: pl.DataFrame,
+    all_plans: pl.DataFrame,
+    tagged_at: dict[str, Any],
+    exported: date,
+) -> Workbook:
     """The workbook in memory, from frames: pure, so it can be built and checked without files.
 
     `plans` are the plans shown (`plans_for_year`, in the scope's councils), `cells` their
@@ -157,13 +199,25 @@ def build_workbook(scope: Scope, registry: Registry, plans: pl.DataFrame, cells:
     shown_evidence = evidence.filter(pl.col("doc_id").is_in(plans["doc_id"].to_list()))
     table = evidence_table(scope.frameworks, rows_by_framework, cells, shown_evidence)
     for framework, sheet in zip(scope.frameworks, matrix_sheets, strict=True):
-        write_matrix_sheet(sheet, framework, rows_by_framework[framework.id], scope.councils,
-                           scope.year, exported, table.links(framework.id, evidence_sheet.title))
-    write_overview_sheet(overview, [(f, theme_overview(cells, shown_evidence, f))
-                                    for f in scope.frameworks])
+        write_matrix_sheet(
+            sheet,
+            framework,
+            rows_by_framework[framework.id],
+            scope.councils,
+            scope.year,
+            exported,
+            table.links(framework.id, evidence_sheet.title),
+        )
+    write_overview_sheet(
+        overview, [(f, theme_overview(cells, shown_evidence, f)) for f in scope.frameworks]
+    )
     write_evidence_sheet(evidence_sheet, table)
-    write_documents_sheet(documents, _in_registry_order(all_plans, registry), tagged_at,
-                          set(plans["doc_id"].to_list()))
+    write_documents_sheet(
+        documents,
+        _in_registry_order(all_plans, registry),
+        tagged_at,
+        set(plans["doc_id"].to_list()),
+    )
     write_baseline_sheet(baseline, scope.frameworks, rows_by_framework)
     workbook.active = 0
     return workbook
@@ -183,28 +237,39 @@ def matrix_sheet_name(framework: Framework) -> str:
 
 def _in_registry_order(plans: pl.DataFrame, registry: Registry) -> pl.DataFrame:
     rank = municipality_order(registry)
-    return (plans.with_columns(pl.col("municipality").replace_strict(
-        rank, default=len(rank), return_dtype=pl.Int64).alias("_rank"))
-        .sort(["_rank", "year", "file_name", "doc_id"], nulls_last=True).drop("_rank"))
+    return (
+        plans.with_columns(
+            pl.col("municipality")
+            .replace_strict(rank, default=len(rank), return_dtype=pl.Int64)
+            .alias("_rank")
+        )
+        .sort(["_rank", "year", "file_name", "doc_id"], nulls_last=True)
+        .drop("_rank")
+    )
 
 
 def check_target(out: Path) -> Path:
     """The export path, or an ExportError saying why a workbook cannot be written there."""
     out = out.expanduser()
     if out.suffix.lower() != ".xlsx":
-        raise ExportError(f"{out.name}: the export is an Excel workbook; give a file name "
-                          "ending in .xlsx")
+        raise ExportError(
+            f"{out.name}: the export is an Excel workbook; give a file name ending in .xlsx"
+        )
     if out.is_dir():
         raise ExportError(f"{out} is a folder: give a file name ending in .xlsx")
     if not out.parent.is_dir():
-        raise ExportError(f"cannot write {out.name}: the folder {out.parent} does not exist "
-                          "(create it first or choose another --out)")
+        raise ExportError(
+            f"cannot write {out.name}: the folder {out.parent} does not exist "
+            "(create it first or choose another --out)"
+        )
     if not os.access(out.parent, os.W_OK):
         raise ExportError(f"cannot write {out.name}: the folder {out.parent} is read-only")
     # The mode bits, not os.access: a file marked read-only stays so even for an administrator.
     if out.exists() and not (out.stat().st_mode & 0o222 and os.access(out, os.W_OK)):
-        raise ExportError(f"cannot replace {out}: the file is read-only (or open in another "
-                          "program); close it or choose another --out")
+        raise ExportError(
+            f"cannot replace {out}: the file is read-only (or open in another "
+            "program); close it or choose another --out"
+        )
     return out.resolve()
 
 
@@ -223,8 +288,10 @@ def save_workbook(workbook: Workbook, out: Path) -> None:
     try:
         atomic_write(out, write)
     except PermissionError as err:
-        raise ExportError(f"cannot write {out}: permission denied; if the file is open in "
-                          "Excel, close it and export again") from err
+        raise ExportError(
+            f"cannot write {out}: permission denied; if the file is open in "
+            "Excel, close it and export again"
+        ) from err
     except OSError as err:
         raise ExportError(f"cannot write {out}: {err.strerror or err}") from err
 

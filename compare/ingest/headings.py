@@ -61,8 +61,9 @@ def _next_numbers(stack: tuple[int, ...]) -> list[tuple[int, ...]]:
     return out
 
 
-def _follows(number: tuple[int, ...], dotted: bool,
-             stack: tuple[int, ...]) -> tuple[int, ...] | None:
+def _follows(
+    number: tuple[int, ...], dotted: bool, stack: tuple[int, ...]
+) -> tuple[int, ...] | None:
     """The number this heading takes if it can follow `stack`, else None (`41` may be `4.1`)."""
     if not stack:
         # the first heading: plans start at 1, but an excerpt may start at any section
@@ -93,9 +94,7 @@ def _is_prose(line: Line, width: int) -> bool:
         return True
     if line.table:
         return False
-    return len(text) >= 0.6 * width or (
-        bool(_SENTENCE_END.search(text)) and len(text.split()) >= 4
-    )
+    return len(text) >= 0.6 * width or (bool(_SENTENCE_END.search(text)) and len(text.split()) >= 4)
 
 
 class _TextHeadings:
@@ -228,14 +227,22 @@ def _mark_by_size(lines: list[Line]) -> bool:
         return False
     body = sizes.most_common(1)[0][0]
     candidates = [
-        line for line in lines
-        if line.size and line.size >= body * SIZE_RATIO and len(line.text) <= MAX_HEADING_CHARS
-        and not _ONLY_NUMBER.match(line.text) and not line.table
+        line
+        for line in lines
+        if line.size
+        and line.size >= body * SIZE_RATIO
+        and len(line.text) <= MAX_HEADING_CHARS
+        and not _ONLY_NUMBER.match(line.text)
+        and not line.table
     ]
     if len(candidates) < 2:
         return False
-    ranks = {s: r for r, s in enumerate(sorted({round(c.size * 2) / 2 for c in candidates},
-                                                reverse=True), start=1)}
+    ranks = {
+        s: r
+        for r, s in enumerate(
+            sorted({round(c.size * 2) / 2 for c in candidates}, reverse=True), start=1
+        )
+    }
     for line in candidates:
         numbered = _number(line.text)
         line.heading_level = len(numbered[0]) if numbered else ranks[round(line.size * 2) / 2]
@@ -247,9 +254,15 @@ def _merge_size_headings(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     for line in lines:
         prev = out[-1] if out else None
-        if (prev is not None and prev.heading_level is not None and line.heading_level is not None
-                and _number(line.text) is None and not line.gap_before and prev.size == line.size
-                and prev.page == line.page):
+        if (
+            prev is not None
+            and prev.heading_level is not None
+            and line.heading_level is not None
+            and _number(line.text) is None
+            and not line.gap_before
+            and prev.size == line.size
+            and prev.page == line.page
+        ):
             prev.text = f"{prev.text}\n{line.text}"
             prev.line_end = line.line_end
             continue
@@ -294,21 +307,24 @@ def build_blocks(lines: Iterable[Line]) -> list[Block]:
             # the bullet sign is layout, not text (`e Beskrive ...` is an OCR'd `• Beskrive ...`)
             first = _BULLET_SIGN.sub("", para[0].text, count=1)
             text = "\n".join([first, *(p.text for p in para[1:])])
-            blocks.append(Block(text, False, 0, para[0].page, para[0].line_no,
-                                para[-1].line_end))
+            blocks.append(Block(text, False, 0, para[0].page, para[0].line_no, para[-1].line_end))
             para.clear()
 
     for line in lines:
         if line.heading_level is not None:
             flush()
-            blocks.append(Block(line.text, True, line.heading_level, line.page, line.line_no,
-                                line.line_end))
+            blocks.append(
+                Block(line.text, True, line.heading_level, line.page, line.line_no, line.line_end)
+            )
         elif line.table or line.standalone:
             flush()
             blocks.append(Block(line.text, False, 0, line.page, line.line_no, line.line_end))
         else:
-            if para and (line.gap_before or line.page != para[-1].page
-                         or _starts_item(para[-1].text, line.text)):
+            if para and (
+                line.gap_before
+                or line.page != para[-1].page
+                or _starts_item(para[-1].text, line.text)
+            ):
                 flush()
             para.append(line)
     flush()

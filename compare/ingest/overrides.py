@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from compare.errors import CompareError
-from compare.registry import Municipality, load_registry
-from compare.review import ReviewStore
+from compare.registry.lookup import Municipality, load_registry
 from compare.schema import KINDS
-from compare.workspace import Workspace
+from compare.store.review_db import ReviewStore
+from compare.store.workspace import Workspace
 
 FIELDS = ("municipality", "year", "year_to", "kind")
 YEAR_RANGE = (1990, 2100)
@@ -23,8 +23,9 @@ def _year(name: str, value: Any) -> int | None:
     except (TypeError, ValueError):
         raise CompareError(f"{name} must be a year such as 2018, not {value!r}") from None
     if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
-        raise CompareError(f"{name} must be between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}, "
-                           f"not {year}")
+        raise CompareError(
+            f"{name} must be between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}, not {year}"
+        )
     return year
 
 
@@ -89,8 +90,9 @@ def apply_overrides(row: dict[str, Any], overrides: Overrides) -> None:
         row["year_to"] = row["year"]
 
 
-def record_overrides(ws: Workspace, doc_ids: list[str], overrides: Overrides,
-                     reviewer: str) -> list[str]:
+def record_overrides(
+    ws: Workspace, doc_ids: list[str], overrides: Overrides, reviewer: str
+) -> list[str]:
     """Record the overrides of stored documents in the review store; returns warnings.
 
     The documents frame already carries the values, so a store that cannot be written only

@@ -115,14 +115,24 @@ def _extract(data: bytes, name: str) -> tuple[list[Line], int, str, str | None]:
             page_lines = [text for text, _, _ in rows]
             # a lone number first or last on a page is a page number, not text
             content = [i for i, (text, _, _) in enumerate(rows) if text]
-            drop = {i for i in (content[:1] + content[-1:]) if rows[i][0].isdigit()
-                    and len(rows[i][0]) <= 4}
+            drop = {
+                i
+                for i in (content[:1] + content[-1:])
+                if rows[i][0].isdigit() and len(rows[i][0]) <= 4
+            }
             for i, (text, _, size) in enumerate(rows):
                 if text and i not in drop:
                     if letters < MIN_TEXT_CHARS:  # counting stops once there is text enough
                         letters += sum(ch.isalpha() for ch in text)
-                    lines.append(Line(text, line_no + i + 1, page=index + 1,
-                                      gap_before=gaps[i] or i == content[0], size=size))
+                    lines.append(
+                        Line(
+                            text,
+                            line_no + i + 1,
+                            page=index + 1,
+                            gap_before=gaps[i] or i == content[0],
+                            size=size,
+                        )
+                    )
             line_no += len(page_lines)
             texts.append("\n".join(page_lines))
         if letters < MIN_TEXT_CHARS:

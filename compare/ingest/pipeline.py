@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 
 from compare.errors import CompareError, UnreadableDocument
+from compare.ingest.metadata import detect_metadata, period_label
 from compare.ingest.model import (
     DEFAULT_MAX_BYTES,
     FORMAT_DOCX,
@@ -32,9 +33,8 @@ from compare.ingest.model import (
 from compare.ingest.overrides import Overrides, apply_overrides, record_overrides
 from compare.ingest.readers import check_size, load_bytes, parse_document
 from compare.ingest.segment import segment
-from compare.metadata import detect_metadata, period_label
 from compare.schema import DOCUMENTS, KIND_OVERVIEW, SEGMENTS, conform
-from compare.workspace import Workspace, write_bytes
+from compare.store.workspace import Workspace, write_bytes
 
 Progress = Callable[[int, int, str], None]
 
@@ -103,8 +103,13 @@ class _Prepared:
 
 
 # The stored original's suffix: the format read, whatever the file was called.
-_SUFFIX_BY_FORMAT = {FORMAT_PDF: ".pdf", FORMAT_DOCX: ".docx", FORMAT_HTML: ".html",
-                     FORMAT_MD: ".md", FORMAT_TXT: ".txt"}
+_SUFFIX_BY_FORMAT = {
+    FORMAT_PDF: ".pdf",
+    FORMAT_DOCX: ".docx",
+    FORMAT_HTML: ".html",
+    FORMAT_MD: ".md",
+    FORMAT_TXT: ".txt",
+}
 
 
 def safe_name(name: str) -> str:
@@ -137,8 +142,13 @@ def collect_files(paths: Iterable[Path | str], exclude: Path | None = None) -> l
         path = Path(item)
         if path.is_dir():
             files = sorted(
-                (f for f in path.rglob("*") if f.suffix.lower() in SUPPORTED_SUFFIXES
-                 and f.is_file() and not _hidden(f, path)),
+                (
+                    f
+                    for f in path.rglob("*")
+                    if f.suffix.lower() in SUPPORTED_SUFFIXES
+                    and f.is_file()
+                    and not _hidden(f, path)
+                ),
                 key=lambda f: f.relative_to(path).as_posix().lower(),
             )
             for file in files:
@@ -165,8 +175,14 @@ def _title(raw: RawDocument, detected: str | None) -> str | None:
     return detected or raw.title
 
 
-def _prepare(source: _Source, data: bytes, doc_id: str, content_hash: str,
-             overrides: Overrides, ws: Workspace) -> _Prepared:
+def _prepare(
+    source: _Source,
+    data: bytes,
+    doc_id: str,
+    content_hash: str,
+    overrides: Overrides,
+    ws: Workspace,
+) -> _Prepared:
     raw = parse_document(data, source.name)
     segments = segment(doc_id, raw)
     meta = detect_metadata(raw.text)
@@ -195,8 +211,17 @@ def _prepare(source: _Source, data: bytes, doc_id: str, content_hash: str,
     write_bytes(data, ws.root / stored)
     row["stored_path"] = stored.as_posix()
     summary = DocumentSummary(
-        doc_id, source.name, row["title"], row["municipality"], row["municipality_note"],
-        row["year"], row["year_to"], row["kind"], raw.format, raw.pages, row["n_sections"],
+        doc_id,
+        source.name,
+        row["title"],
+        row["municipality"],
+        row["municipality_note"],
+        row["year"],
+        row["year_to"],
+        row["kind"],
+        raw.format,
+        raw.pages,
+        row["n_sections"],
     )
     return _Prepared(row, segments, summary)
 
@@ -235,8 +260,14 @@ def _failure(err: Exception) -> str:
     return f"unexpected error ({type(err).__name__}: {' '.join(str(err).split())[:200]})"
 
 
-def _ingest(sources: list[_Source], ws: Workspace, overrides: dict[str, Any] | None,
-            progress: Progress | None, reviewer: str, chunk_size: int) -> IngestReport:
+def _ingest(
+    sources: list[_Source],
+    ws: Workspace,
+    overrides: dict[str, Any] | None,
+    progress: Progress | None,
+    reviewer: str,
+    chunk_size: int,
+) -> IngestReport:
     report = IngestReport()
     try:
         checked = Overrides.from_dict(overrides)
@@ -251,8 +282,9 @@ def _ingest(sources: list[_Source], ws: Workspace, overrides: dict[str, Any] | N
     def commit() -> None:
         added = _commit(ws, pending, report)
         report.added.extend(item.summary for item in added)
-        report.warnings.extend(record_overrides(ws, [item.row["doc_id"] for item in added],
-                                                checked, reviewer))
+        report.warnings.extend(
+            record_overrides(ws, [item.row["doc_id"] for item in added], checked, reviewer)
+        )
         pending.clear()
 
     for done, source in enumerate(sources, start=1):
@@ -275,10 +307,16 @@ def _ingest(sources: list[_Source], ws: Workspace, overrides: dict[str, Any] | N
     return report
 
 
-def ingest_paths(paths: Iterable[Path | str], ws: Workspace,
-                 overrides: dict[str, Any] | None = None, progress: Progress | None = None, *,
-                 max_bytes: int = DEFAULT_MAX_BYTES, reviewer: str = "ingest",
-                 chunk_size: int = CHUNK_SIZE) -> IngestReport:
+def ingest_paths(
+    paths: Iterable[Path | str],
+    ws: Workspace,
+    overrides: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    reviewer: str = "ingest",
+    chunk_size: int = CHUNK_SIZE,
+) -> IngestReport:
     """Ingest files and folders (searched recursively) into the workspace.
 
     `overrides` sets municipality, year, year_to or kind for every file (an unknown municipality
@@ -294,8 +332,15 @@ def ingest_paths(paths: Iterable[Path | str], ws: Workspace,
     return _ingest(sources, ws, overrides, progress, reviewer, chunk_size)
 
 
-def ingest_bytes(name: str, data: bytes, ws: Workspace, overrides: dict[str, Any] | None = None,
-                 *, max_bytes: int = DEFAULT_MAX_BYTES, reviewer: str = "upload") -> IngestReport:
+def ingest_bytes(
+    name: str,
+    data: bytes,
+    ws: Workspace,
+    overrides: dict[str, Any] | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    reviewer: str = "upload",
+) -> IngestReport:
     """Ingest one uploaded file from its bytes; `name` is display text only, never a path."""
     shown = safe_name(name)
 

@@ -115,24 +115,29 @@ def read_markdown(text: str) -> RawDocument:
         if _EMPTY_ITEM.match(content):
             continue
         previous = lines[-1] if lines else None
-        if (_SETEXT.match(content) and previous is not None and previous.line_no == line_no - 1
-                and previous.heading_level is None and not previous.table
-                and not is_bullet(previous.text)):
+        if (
+            _SETEXT.match(content)
+            and previous is not None
+            and previous.line_no == line_no - 1
+            and previous.heading_level is None
+            and not previous.table
+            and not is_bullet(previous.text)
+        ):
             previous.heading_level = 1 if stripped.startswith("=") else 2
             gap = True
             continue
         if stripped.startswith("|") or (stripped.count("|") >= 2 and "\t" not in stripped):
             if not _TABLE_RULE.match(stripped):
                 cells = [strip_inline_markdown(c).strip() for c in stripped.strip("|").split("|")]
-                lines.append(Line(" | ".join(cells), line_no, page=page, gap_before=gap,
-                                  table=True))
+                lines.append(
+                    Line(" | ".join(cells), line_no, page=page, gap_before=gap, table=True)
+                )
             gap = False
             continue
         if "\t" in stripped:
             lines.append(Line(_table_row(content), line_no, page=page, gap_before=gap, table=True))
         else:
-            lines.append(Line(strip_inline_markdown(stripped), line_no, page=page,
-                              gap_before=gap))
+            lines.append(Line(strip_inline_markdown(stripped), line_no, page=page, gap_before=gap))
         gap = False
     title = next((line.text for line in lines if line.heading_level == 1), None)
     if title is None:

@@ -30,8 +30,9 @@ def check_size(size: int, name: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) 
         raise UnreadableDocument(name, "empty file (0 bytes)")
     if size > max_bytes:
         raise UnreadableDocument(
-            name, f"too large ({_megabytes(size)} > limit {_megabytes(max_bytes)}); "
-                  "split it or raise the limit"
+            name,
+            f"too large ({_megabytes(size)} > limit {_megabytes(max_bytes)}); "
+            "split it or raise the limit",
         )
 
 

@@ -53,11 +53,17 @@ def sniff_format(data: bytes, name: str) -> str:
     if data.startswith(b"PK\x03\x04"):
         if _is_docx(data):
             return FORMAT_DOCX
-        raise UnreadableDocument(name, "a ZIP archive but not a Word .docx document "
-                                       "(spreadsheets and other Office files are not supported)")
+        raise UnreadableDocument(
+            name,
+            "a ZIP archive but not a Word .docx document "
+            "(spreadsheets and other Office files are not supported)",
+        )
     if data.startswith(_OLE_MAGIC):
-        raise UnreadableDocument(name, "an old Word .doc file or a password-protected Office file; "
-                                       "save it as an unprotected .docx or PDF first")
+        raise UnreadableDocument(
+            name,
+            "an old Word .doc file or a password-protected Office file; "
+            "save it as an unprotected .docx or PDF first",
+        )
     fmt = _SUFFIX_FORMATS.get(suffix)
     if fmt == FORMAT_PDF:
         raise UnreadableDocument(name, "not a PDF file (corrupt, or the extension is wrong)")
@@ -65,8 +71,9 @@ def sniff_format(data: bytes, name: str) -> str:
         raise UnreadableDocument(name, "not a Word .docx file (corrupt, or the extension is wrong)")
     if fmt is None:
         shown = f"'{suffix}'" if suffix else "(no extension)"
-        raise UnreadableDocument(name, f"unsupported file type {shown}; "
-                                       "use PDF, DOCX, HTML, Markdown or plain text")
+        raise UnreadableDocument(
+            name, f"unsupported file type {shown}; use PDF, DOCX, HTML, Markdown or plain text"
+        )
     if fmt == FORMAT_TXT and _HTML_START.match(head):
         return FORMAT_HTML
     return fmt

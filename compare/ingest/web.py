@@ -9,12 +9,50 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag, XMLParsedAsHTMLWar
 from compare.ingest.headings import build_blocks, mark_headings
 from compare.ingest.model import FORMAT_HTML, Line, RawDocument
 
-_SKIP = {"script", "style", "nav", "noscript", "template", "svg", "head", "iframe", "button",
-         "form", "select"}
+_SKIP = {
+    "script",
+    "style",
+    "nav",
+    "noscript",
+    "template",
+    "svg",
+    "head",
+    "iframe",
+    "button",
+    "form",
+    "select",
+}
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-_BLOCKS = {"p", "div", "li", "dt", "dd", "blockquote", "pre", "section", "article", "main",
-           "header", "footer", "aside", "ul", "ol", "dl", "figure", "figcaption", "caption",
-           "address", "body", "html", "table", "thead", "tbody", "tfoot", "details", "summary"}
+_BLOCKS = {
+    "p",
+    "div",
+    "li",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "aside",
+    "ul",
+    "ol",
+    "dl",
+    "figure",
+    "figcaption",
+    "caption",
+    "address",
+    "body",
+    "html",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "details",
+    "summary",
+}
 
 
 class _Walker:
@@ -53,8 +91,10 @@ class _Walker:
                 self.buffer.append("\n")
             elif name == "tr":
                 self.flush()
-                cells = [" ".join(c.get_text(" ").split())
-                         for c in child.find_all(["td", "th"], recursive=False)]
+                cells = [
+                    " ".join(c.get_text(" ").split())
+                    for c in child.find_all(["td", "th"], recursive=False)
+                ]
                 while cells and not cells[-1]:
                     cells.pop()
                 if any(cells):
@@ -86,8 +126,17 @@ def read_html(data: bytes, name: str) -> RawDocument:
     texts: list[str] = []
     for text, level, table in walker.blocks:
         span = text.count("\n")
-        lines.append(Line(text, line_no, line_end=line_no + span, gap_before=True,
-                          heading_level=level, table=table, standalone=True))
+        lines.append(
+            Line(
+                text,
+                line_no,
+                line_end=line_no + span,
+                gap_before=True,
+                heading_level=level,
+                table=table,
+                standalone=True,
+            )
+        )
         texts.append(text)
         line_no += span + 1
     if not any(line.heading_level is not None for line in lines):

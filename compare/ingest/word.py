@@ -90,8 +90,16 @@ def read_docx(data: bytes, name: str) -> RawDocument:
             if level == 0:
                 title = title or " ".join(text.split())
                 level = 1
-            lines.append(Line(text, len(texts) + 1, line_end=len(texts) + text.count("\n") + 1,
-                              gap_before=True, heading_level=level, standalone=True))
+            lines.append(
+                Line(
+                    text,
+                    len(texts) + 1,
+                    line_end=len(texts) + text.count("\n") + 1,
+                    gap_before=True,
+                    heading_level=level,
+                    standalone=True,
+                )
+            )
             texts.extend(text.split("\n"))
         elif tag == "tbl":
             for row in Table(child, document).rows:
@@ -102,5 +110,6 @@ def read_docx(data: bytes, name: str) -> RawDocument:
     if not any(line.heading_level is not None for line in lines):
         lines = mark_headings(lines)
     core_title = (document.core_properties.title or "").strip()
-    return RawDocument(build_blocks(lines), None, FORMAT_DOCX, core_title or title,
-                       "\n".join(texts))
+    return RawDocument(
+        build_blocks(lines), None, FORMAT_DOCX, core_title or title, "\n".join(texts)
+    )

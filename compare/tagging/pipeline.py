@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import polars as pl
 import pyarrow as pa
 
-from compare.frameworks import Framework
+from compare.frameworks.catalog import Framework
 from compare.schema import EVIDENCE, TAGS, conform, empty_frame
 from compare.tagging.score import Decision, Passage, UnitEvidence, decide, quote
 from compare.tagging.terms import find_terms, idf_weights, term_table, with_elisions

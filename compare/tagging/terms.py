@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import polars as pl
 
-from compare.frameworks import Framework
+from compare.frameworks.catalog import Framework
 from compare.text import STOPWORDS, content_keys, normalise, term_key
 
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)

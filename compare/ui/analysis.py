@@ -11,27 +11,35 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from compare import search as search_core
-from compare.frameworks import Framework, find_framework, frameworks_dir, load_frameworks
-from compare.matrix import matrix_cells
-from compare.overview import theme_overview
-from compare.registry import load_registry
-from compare.review import load_documents
+from compare.analysis import search as search_core
+from compare.analysis.overview import theme_overview
+from compare.analysis.years import compare_years
+from compare.frameworks.catalog import Framework, find_framework, frameworks_dir, load_frameworks
+from compare.registry.lookup import load_registry
+from compare.review.matrix import matrix_cells
 from compare.schema import EVIDENCE, KIND_PLAN, conform, empty_frame
+from compare.store.documents import load_documents
+from compare.store.workspace import Workspace
 from compare.ui import data
 from compare.ui.tables import docs_for_year, document_councils
-from compare.workspace import Workspace
-from compare.years import compare_years
 
 ALL_COUNCILS = "Alle"
 
 
-def overview(ws: Workspace, framework_id: str, year: int | None, council: str
-             ) -> tuple[Framework, pl.DataFrame]:
+def overview(
+    ws: Workspace, framework_id: str, year: int | None, council: str
+) -> tuple[Framework, pl.DataFrame]:
     """The theme overview of one framework over the plans of `year` (None: all) in `council`."""
     folder = frameworks_dir()
-    return _overview(str(ws.root), data.workspace_stamp(ws), str(folder),
-                     data.frameworks_stamp(folder), framework_id, year, council)
+    return _overview(
+        str(ws.root),
+        data.workspace_stamp(ws),
+        str(folder),
+        data.frameworks_stamp(folder),
+        framework_id,
+        year,
+        council,
+    )
 
 
 def plan_evidence(ws: Workspace, doc_id: str) -> pl.DataFrame:
@@ -47,8 +55,15 @@ def plan_cells(ws: Workspace, doc_id: str) -> pl.DataFrame:
 def years(ws: Workspace, municipality: str, year_a: int, year_b: int) -> pl.DataFrame:
     """One municipality's plans of two years compared (YEAR_COMPARISON frame)."""
     folder = frameworks_dir()
-    return _years(str(ws.root), data.workspace_stamp(ws), str(folder),
-                  data.frameworks_stamp(folder), municipality, year_a, year_b)
+    return _years(
+        str(ws.root),
+        data.workspace_stamp(ws),
+        str(folder),
+        data.frameworks_stamp(folder),
+        municipality,
+        year_a,
+        year_b,
+    )
 
 
 def plan_cells_all(ws: Workspace) -> pl.DataFrame:
@@ -70,15 +85,28 @@ def _index_stamp(ws: Workspace) -> int:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _overview(root: str, stamp: tuple, folder: str, fw_stamp: tuple, framework_id: str,
-              year: int | None, council: str) -> tuple[Framework, pl.DataFrame]:
+def _overview(
+    root: str,
+    stamp: tuple,
+    folder: str,
+    fw_stamp: tuple,
+    framework_id: str,
+    year: int | None,
+    council: str,
+) -> tuple[Framework, pl.DataFrame]:
     ws = Workspace(Path(root))
     framework = find_framework(framework_id, Path(folder))
     documents = docs_for_year(load_documents(ws), year, [KIND_PLAN])
     if council != ALL_COUNCILS:
-        documents = documents.filter(pl.col("doc_id").is_in(
-            [d for d, c in document_councils(documents, year, load_registry()).items()
-             if c == council]))
+        documents = documents.filter(
+            pl.col("doc_id").is_in(
+                [
+                    d
+                    for d, c in document_councils(documents, year, load_registry()).items()
+                    if c == council
+                ]
+            )
+        )
     cells = matrix_cells(ws, [framework_id], kinds=(KIND_PLAN,))
     cells = cells.filter(pl.col("doc_id").is_in(documents["doc_id"].implode()))
     evidence = _evidence_rows(ws, pl.col("framework_id") == framework_id)
@@ -104,8 +132,15 @@ def _plan_cells(root: str, stamp: tuple, doc_id: str) -> pl.DataFrame:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _years(root: str, stamp: tuple, folder: str, fw_stamp: tuple, municipality: str,
-           year_a: int, year_b: int) -> pl.DataFrame:
+def _years(
+    root: str,
+    stamp: tuple,
+    folder: str,
+    fw_stamp: tuple,
+    municipality: str,
+    year_a: int,
+    year_b: int,
+) -> pl.DataFrame:
     ws = Workspace(Path(root))
     cells = matrix_cells(ws, None, kinds=(KIND_PLAN,))
     docs = cells.filter(pl.col("municipality") == municipality)["doc_id"].unique()
@@ -115,6 +150,7 @@ def _years(root: str, stamp: tuple, folder: str, fw_stamp: tuple, municipality: 
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _search(root: str, stamp: tuple, query: str, limit: int, kinds: tuple[str, ...] | None
-            ) -> pl.DataFrame:
+def _search(
+    root: str, stamp: tuple, query: str, limit: int, kinds: tuple[str, ...] | None
+) -> pl.DataFrame:
     return search_core.search(Workspace(Path(root)), query, limit=limit, kinds=kinds)

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterable
 import polars as pl
 import streamlit as st
 
+from compare.analysis.search import mark
 from compare.schema import LEVEL_ADDRESSED, LEVEL_TARGET
-from compare.search import mark
 from compare.text import term_key, word_spans
 from compare.ui.tables import RECHECK_MARK, cell_level
 

@@ -13,13 +13,13 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from compare.framework_files import SUFFIXES
-from compare.frameworks import Framework, frameworks_dir, load_frameworks
-from compare.matrix import matrix_cells
-from compare.registry import Registry, load_registry
-from compare.review import load_documents
+from compare.frameworks.catalog import Framework, frameworks_dir, load_frameworks
+from compare.frameworks.files import SUFFIXES
+from compare.registry.lookup import Registry, load_registry
+from compare.review.matrix import matrix_cells
 from compare.schema import EVIDENCE, KIND_PLAN, SEGMENTS, TAGS, conform, empty_frame
-from compare.workspace import Workspace, default_workspace
+from compare.store.documents import load_documents
+from compare.store.workspace import Workspace, default_workspace
 
 Stamp = tuple[float | int, ...]
 

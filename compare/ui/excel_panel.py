@@ -15,9 +15,9 @@ import streamlit as st
 from compare.errors import CompareError
 from compare.excel import export_bytes
 from compare.excel.importer import import_review_bytes
+from compare.store.workspace import Workspace
 from compare.ui import data, state
 from compare.ui.components import escape_markdown
-from compare.workspace import Workspace
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -25,12 +25,16 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def file_name(framework_ids: tuple[str, ...], council: str | None, year: int) -> str:
     """A download name that says what is in it, e.g. `matrix-2018-rar-hovedstaden.xlsx`."""
     where = (council or "alle-raad").lower().replace(" ", "-")
-    return f"matrix-{year}-{where}.xlsx" if len(framework_ids) != 1 else \
-        f"matrix-{year}-{where}-{framework_ids[0]}.xlsx"
+    return (
+        f"matrix-{year}-{where}.xlsx"
+        if len(framework_ids) != 1
+        else f"matrix-{year}-{where}-{framework_ids[0]}.xlsx"
+    )
 
 
-def render_excel(ws: Workspace, framework_ids: tuple[str, ...], council: str | None,
-                 year: int) -> None:
+def render_excel(
+    ws: Workspace, framework_ids: tuple[str, ...], council: str | None, year: int
+) -> None:
     """Show the panel for the frameworks, council (None: all) and year the matrix shows."""
     with st.expander("Excel til rådsmødet", icon=":material/table_view:"):
         _export(ws, framework_ids, council, year)
@@ -38,10 +42,11 @@ def render_excel(ws: Workspace, framework_ids: tuple[str, ...], council: str | N
         _import(ws)
 
 
-def _export(ws: Workspace, framework_ids: tuple[str, ...], council: str | None,
-            year: int) -> None:
-    st.caption("Matrix, begrundelser, temaoversigt og dokumentliste som regneark, klar til at "
-               "printe; samme fil som `compare export`.")
+def _export(ws: Workspace, framework_ids: tuple[str, ...], council: str | None, year: int) -> None:
+    st.caption(
+        "Matrix, begrundelser, temaoversigt og dokumentliste som regneark, klar til at "
+        "printe; samme fil som `compare export`."
+    )
     wanted = (framework_ids, council, year, data.workspace_stamp(ws))
     if st.button("Lav Excel-fil", key=state.EXCEL_PREPARE):
         with st.spinner("Bygger regnearket …"):
@@ -53,27 +58,36 @@ def _export(ws: Workspace, framework_ids: tuple[str, ...], council: str | None,
         st.session_state[state.EXCEL_FILE] = (wanted, built)
     prepared = st.session_state.get(state.EXCEL_FILE)
     if prepared and prepared[0] == wanted:
-        st.download_button("Hent Excel-fil", prepared[1], file_name(framework_ids, council, year),
-                           mime=XLSX_MIME, icon=":material/download:")
+        st.download_button(
+            "Hent Excel-fil",
+            prepared[1],
+            file_name(framework_ids, council, year),
+            mime=XLSX_MIME,
+            icon=":material/download:",
+        )
     elif prepared:
         st.caption("Filtrene eller vurderingerne er ændret: lav filen igen.")
 
 
 def _import(ws: Workspace) -> None:
-    st.caption("Har en kollega rettet X / (X) / tomt eller bemærkningerne i en eksporteret fil? "
-               "Indlæs den her: hver ændret celle gemmes som en vurdering i dit navn.")
+    st.caption(
+        "Har en kollega rettet X / (X) / tomt eller bemærkningerne i en eksporteret fil? "
+        "Indlæs den her: hver ændret celle gemmes som en vurdering i dit navn."
+    )
     upload = st.file_uploader("Rettet Excel-fil", type=["xlsx"], key=state.EXCEL_UPLOAD)
     reviewer = state.reviewer()
     if not reviewer:
         st.caption("Skriv dit navn i sidepanelet for at indlæse rettelser.")
-    if not st.button("Indlæs rettelser", key=state.EXCEL_IMPORT,
-                     disabled=upload is None or not reviewer):
+    if not st.button(
+        "Indlæs rettelser", key=state.EXCEL_IMPORT, disabled=upload is None or not reviewer
+    ):
         return
     try:
         report = import_review_bytes(ws, upload.name, upload.getvalue(), reviewer)
     except CompareError as err:
-        st.error(f"**{escape_markdown(upload.name)}** kunne ikke indlæses: "
-                 f"{escape_markdown(str(err))}")
+        st.error(
+            f"**{escape_markdown(upload.name)}** kunne ikke indlæses: {escape_markdown(str(err))}"
+        )
         return
     data.clear()
     kind = "warning" if report.refused else "success"

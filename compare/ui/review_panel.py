@@ -1,8 +1,8 @@
 """The cell panel under the matrix: why the tool says what it says, and the analyst's decision.
 
-Decisions are written through `compare.review.record_decision` inside button callbacks, so the
-run that follows a click already reads the new state; every change is in the review history and
-can be undone.
+Decisions are written through `compare.review.decisions.record_decision` inside button callbacks,
+so the run that follows a click already reads the new state; every change is in the review
+history and can be undone.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ import polars as pl
 import streamlit as st
 
 from compare.errors import CompareError
-from compare.frameworks import Framework
-from compare.review import ReviewStore, record_decision
+from compare.frameworks.catalog import Framework
+from compare.review.decisions import record_decision
 from compare.schema import LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET, LEVELS
+from compare.store.review_db import ReviewStore
+from compare.store.workspace import Workspace
 from compare.ui import data, state
 from compare.ui.components import LEVEL_NAMES, escape_markdown, render_evidence
 from compare.ui.pages.plan import open_plan
-from compare.workspace import Workspace
 
 HISTORY_COLUMNS = {
     "decided_at": "Tidspunkt",

@@ -79,8 +79,16 @@ FW_UPLOAD_SAVE = "fw_upload_save"
 FW_RESULT = "fw_result"  # the last add's outcome, shown until the next one
 
 ANALYSIS_PERSISTENT: tuple[str, ...] = (
-    OVERVIEW_FRAMEWORK, OVERVIEW_YEAR, OVERVIEW_COUNCIL, PLAN_DOC, YEARS_MUNICIPALITY, YEARS_A,
-    YEARS_B, SEARCH_QUERY, SEARCH_PLANS_ONLY, SEARCH_LIMIT,
+    OVERVIEW_FRAMEWORK,
+    OVERVIEW_YEAR,
+    OVERVIEW_COUNCIL,
+    PLAN_DOC,
+    YEARS_MUNICIPALITY,
+    YEARS_A,
+    YEARS_B,
+    SEARCH_QUERY,
+    SEARCH_PLANS_ONLY,
+    SEARCH_LIMIT,
 )
 # --- end of analysis pages' keys -------------------------------------------------------------
 

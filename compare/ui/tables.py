@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import polars as pl
 
 from compare.errors import CompareError
-from compare.frameworks import Framework
-from compare.matrix import item_totals
-from compare.registry import Registry
+from compare.frameworks.catalog import Framework
+from compare.registry.lookup import Registry
+from compare.review.matrix import item_totals
 from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
-from compare.versions import covers
+from compare.store.versions import covers
 
 REVIEWED_MARK = "✓"
 RECHECK_MARK = "⚠"
@@ -171,7 +171,7 @@ def build_matrix_view(
         out[TOTAL_COL].append(f"{n_covered} af {n_shown}" if n_shown else MISSING)
 
     # The totals row and the legend: how many municipalities cover each item (X or (X)) of
-    # those with a plan in view, counted by compare.matrix so every view says the same.
+    # those with a plan in view, counted by compare.review.matrix so every view says the same.
     totals: dict[str, dict] = {}
     for fw in frameworks:
         for row in item_totals(wanted, fw).iter_rows(named=True):

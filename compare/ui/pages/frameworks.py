@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from compare.errors import BadFramework, CompareError
-from compare.frameworks import (
+from compare.frameworks.catalog import (
     FRAMEWORK_KINDS,
     Framework,
     find_framework,
@@ -19,13 +19,15 @@ from compare.frameworks import (
     save_framework,
 )
 from compare.schema import FRAMEWORK_GOALS
-from compare.tagger import TagReport, tag_workspace
+from compare.tagging.run import TagReport, tag_workspace
 from compare.ui import data, state
 
 KIND_NAMES = {"goals": "Ministermål (mål for ét år)", "themes": "Temaer (gælder alle år)"}
 SHEET_TYPES = ("csv", "xlsx")
-PLACEHOLDER_TITLES = ("Virksomhederne skal sikres den nødvendige og kvalificerede arbejdskraft\n"
-                      "Flere ledige skal opkvalificeres")
+PLACEHOLDER_TITLES = (
+    "Virksomhederne skal sikres den nødvendige og kvalificerede arbejdskraft\n"
+    "Flere ledige skal opkvalificeres"
+)
 
 
 def render() -> None:
@@ -51,39 +53,66 @@ def _listing(frameworks: list[Framework]) -> None:
     if not frameworks:
         st.info("Der er ingen rammer endnu.")
         return
-    overview = pl.DataFrame({
-        "Id": [fw.id for fw in frameworks],
-        "Titel": [fw.title for fw in frameworks],
-        "Type": [KIND_NAMES.get(fw.kind, fw.kind) for fw in frameworks],
-        "År": [str(fw.year) if fw.year else "alle år" for fw in frameworks],
-        "Punkter": [len(fw.items) for fw in frameworks],
-    }, schema={"Id": pl.Utf8, "Titel": pl.Utf8, "Type": pl.Utf8, "År": pl.Utf8,
-               "Punkter": pl.Int32})
+    overview = pl.DataFrame(
+        {
+            "Id": [fw.id for fw in frameworks],
+            "Titel": [fw.title for fw in frameworks],
+            "Type": [KIND_NAMES.get(fw.kind, fw.kind) for fw in frameworks],
+            "År": [str(fw.year) if fw.year else "alle år" for fw in frameworks],
+            "Punkter": [len(fw.items) for fw in frameworks],
+        },
+        schema={
+            "Id": pl.Utf8,
+            "Titel": pl.Utf8,
+            "Type": pl.Utf8,
+            "År": pl.Utf8,
+            "Punkter": pl.Int32,
+        },
+    )
     st.dataframe(overview, hide_index=True, width="stretch")
     for fw in frameworks:
         with st.expander(f"{fw.title} ({fw.id})"):
-            items = pl.DataFrame({
-                "Punkt": [i.id for i in fw.items],
-                "Gruppe": [i.group or "" for i in fw.items],
-                "Titel": [i.label for i in fw.items],
-                "Nøgleord": [", ".join(i.keywords) for i in fw.items],
-            }, schema={"Punkt": pl.Utf8, "Gruppe": pl.Utf8, "Titel": pl.Utf8,
-                       "Nøgleord": pl.Utf8})
+            items = pl.DataFrame(
+                {
+                    "Punkt": [i.id for i in fw.items],
+                    "Gruppe": [i.group or "" for i in fw.items],
+                    "Titel": [i.label for i in fw.items],
+                    "Nøgleord": [", ".join(i.keywords) for i in fw.items],
+                },
+                schema={"Punkt": pl.Utf8, "Gruppe": pl.Utf8, "Titel": pl.Utf8, "Nøgleord": pl.Utf8},
+            )
             st.dataframe(items, hide_index=True, width="stretch")
 
 
 def _paste_form(frameworks: list[Framework]) -> None:
     cols = st.columns([2, 3, 2, 1])
-    fw_id = cols[0].text_input("Id", key=state.FW_NEW_ID, placeholder="ministermaal-2025",
-                               help="Bogstaver, tal, '-', '_' og '.'; bruges som filnavn.")
-    title = cols[1].text_input("Titel", key=state.FW_NEW_TITLE,
-                               placeholder="Beskæftigelsesministerens mål 2025")
-    kind = cols[2].selectbox("Type", list(FRAMEWORK_KINDS), key=state.FW_NEW_KIND,
-                             format_func=lambda k: KIND_NAMES.get(k, k))
-    year = cols[3].number_input("År", min_value=1990, max_value=2100, step=1, value=None,
-                                key=state.FW_NEW_YEAR, help="Året målene gælder (kun mål).")
-    titles = st.text_area("Titler, én pr. linje", key=state.FW_NEW_TITLES, height=160,
-                          placeholder=PLACEHOLDER_TITLES)
+    fw_id = cols[0].text_input(
+        "Id",
+        key=state.FW_NEW_ID,
+        placeholder="ministermaal-2025",
+        help="Bogstaver, tal, '-', '_' og '.'; bruges som filnavn.",
+    )
+    title = cols[1].text_input(
+        "Titel", key=state.FW_NEW_TITLE, placeholder="Beskæftigelsesministerens mål 2025"
+    )
+    kind = cols[2].selectbox(
+        "Type",
+        list(FRAMEWORK_KINDS),
+        key=state.FW_NEW_KIND,
+        format_func=lambda k: KIND_NAMES.get(k, k),
+    )
+    year = cols[3].number_input(
+        "År",
+        min_value=1990,
+        max_value=2100,
+        step=1,
+        value=None,
+        key=state.FW_NEW_YEAR,
+        help="Året målene gælder (kun mål).",
+    )
+    titles = st.text_area(
+        "Titler, én pr. linje", key=state.FW_NEW_TITLES, height=160, placeholder=PLACEHOLDER_TITLES
+    )
     if not st.button("Gem og tag", key=state.FW_NEW_SAVE, type="primary"):
         return
     if kind == FRAMEWORK_GOALS and year is None:
@@ -91,9 +120,14 @@ def _paste_form(frameworks: list[Framework]) -> None:
         return
     try:
         _check_new_id(fw_id.strip(), frameworks)
-        fw = framework_from_titles(fw_id.strip(), title.strip() or fw_id.strip(), kind,
-                                   int(year) if year is not None else None,
-                                   titles.splitlines(), known=frameworks)
+        fw = framework_from_titles(
+            fw_id.strip(),
+            title.strip() or fw_id.strip(),
+            kind,
+            int(year) if year is not None else None,
+            titles.splitlines(),
+            known=frameworks,
+        )
     except CompareError as err:
         st.error(f"Rammen er ikke gemt: {err}")
         return
@@ -101,11 +135,12 @@ def _paste_form(frameworks: list[Framework]) -> None:
 
 
 def _upload_form(frameworks: list[Framework]) -> None:
-    st.caption("Ét punkt pr. række under en overskriftsrække med kolonnerne framework, title, "
-               "kind, year, item, label (og evt. group, description, keywords adskilt af ';').")
+    st.caption(
+        "Ét punkt pr. række under en overskriftsrække med kolonnerne framework, title, "
+        "kind, year, item, label (og evt. group, description, keywords adskilt af ';')."
+    )
     uploaded = st.file_uploader("Ark", type=list(SHEET_TYPES), key=state.FW_UPLOAD)
-    if uploaded is None or not st.button("Gem og tag", key=state.FW_UPLOAD_SAVE,
-                                         type="primary"):
+    if uploaded is None or not st.button("Gem og tag", key=state.FW_UPLOAD_SAVE, type="primary"):
         return
     suffix = Path(uploaded.name).suffix.lower()
     if suffix.lstrip(".") not in SHEET_TYPES:
@@ -130,8 +165,11 @@ def _upload_form(frameworks: list[Framework]) -> None:
 
 def _check_new_id(fw_id: str, frameworks: list[Framework]) -> None:
     if any(fw.id == fw_id for fw in frameworks):
-        raise BadFramework(None, f"a framework with id {fw_id!r} already exists; choose "
-                                 "another id (existing frameworks are edited as files)")
+        raise BadFramework(
+            None,
+            f"a framework with id {fw_id!r} already exists; choose "
+            "another id (existing frameworks are edited as files)",
+        )
 
 
 def _save_and_tag(fw: Framework) -> None:
@@ -148,11 +186,15 @@ def _save_and_tag(fw: Framework) -> None:
         report = tag_workspace(data.app_workspace(), [saved], progress=progress)
     except CompareError as err:
         st.session_state[state.FW_RESULT] = (
-            "warning", f"Rammen {fw.id} er gemt ({path.name}), men tagningen fejlede: {err}")
+            "warning",
+            f"Rammen {fw.id} er gemt ({path.name}), men tagningen fejlede: {err}",
+        )
     else:
         st.session_state[state.FW_RESULT] = (
-            "success", f"Rammen {fw.id} med {len(fw.items)} punkter er gemt ({path.name}). "
-                       f"{_report_text(report)}")
+            "success",
+            f"Rammen {fw.id} med {len(fw.items)} punkter er gemt ({path.name}). "
+            f"{_report_text(report)}",
+        )
     data.clear()
     st.rerun()
 

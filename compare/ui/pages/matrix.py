@@ -8,9 +8,11 @@ import polars as pl
 import streamlit as st
 
 from compare.errors import CompareError
-from compare.frameworks import Framework
-from compare.matrix import municipality_order
+from compare.frameworks.catalog import Framework
+from compare.review.matrix import municipality_order
 from compare.schema import KIND_PLAN, KINDS
+from compare.store.versions import current_documents
+from compare.store.workspace import Workspace
 from compare.ui import data, page_script, state
 from compare.ui.components import cell_style
 from compare.ui.excel_panel import render_excel
@@ -27,8 +29,6 @@ from compare.ui.tables import (
     first_cell,
     parse_column,
 )
-from compare.versions import current_documents
-from compare.workspace import Workspace
 
 ALL = "Alle"
 KIND_NAMES = {"plan": "Planer", "overview": "Oversigter", "other": "Andet"}
@@ -82,8 +82,12 @@ def render() -> None:
     with st.expander("Kolonner og dækning"):
         st.dataframe(view.legend, hide_index=True, width="stretch")
     if year is not None:  # a workbook is the overview of one year
-        render_excel(ws, tuple(fw.id for fw in chosen),
-                     None if council in (ALL, UNKNOWN_COUNCIL) else council, year)
+        render_excel(
+            ws,
+            tuple(fw.id for fw in chosen),
+            None if council in (ALL, UNKNOWN_COUNCIL) else council,
+            year,
+        )
     _sync_focus(view, selection)
     _focus(ws, view, docs, chosen, cells)
 

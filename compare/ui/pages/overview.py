@@ -8,9 +8,9 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from compare.analysis.overview import danish_list, overview_markdown
 from compare.errors import CompareError
-from compare.frameworks import Framework
-from compare.overview import danish_list, overview_markdown
+from compare.frameworks.catalog import Framework
 from compare.schema import FRAMEWORK_THEMES, KIND_PLAN
 from compare.ui import analysis, data, page_script, state
 from compare.ui.components import LEVEL_NAMES, escape_markdown
@@ -51,19 +51,21 @@ def render() -> None:
         st.subheader(f"Huller: {gaps.height} punkter nævnes ikke i nogen plan")
         for row in gaps.iter_rows(named=True):
             group = f" ({row['group']})" if row["group"] else ""
-            st.markdown(f"- **{escape_markdown(row['item_id'])}.** "
-                        f"{escape_markdown(row['label'])}{escape_markdown(group)}")
+            st.markdown(
+                f"- **{escape_markdown(row['item_id'])}.** "
+                f"{escape_markdown(row['label'])}{escape_markdown(group)}"
+            )
 
 
-def _filters(plans: pl.DataFrame, frameworks: list[Framework]
-             ) -> tuple[str, int | None, str]:
+def _filters(plans: pl.DataFrame, frameworks: list[Framework]) -> tuple[str, int | None, str]:
     cols = st.columns([3, 1, 2])
     ids = [fw.id for fw in frameworks]
     titles = {fw.id: fw.title for fw in frameworks}
     themes = [fw.id for fw in frameworks if fw.kind == FRAMEWORK_THEMES]
     state.ensure_option(state.OVERVIEW_FRAMEWORK, ids, (themes or ids)[0])
-    framework_id = cols[0].selectbox("Ramme", ids, key=state.OVERVIEW_FRAMEWORK,
-                                     format_func=lambda i: titles.get(i, i))
+    framework_id = cols[0].selectbox(
+        "Ramme", ids, key=state.OVERVIEW_FRAMEWORK, format_func=lambda i: titles.get(i, i)
+    )
     framework = next(fw for fw in frameworks if fw.id == framework_id)
     years: list[Any] = [y for y in covered_years(plans) if framework.applies_to(y, y)]
     options = [*years, ALL_YEARS]
@@ -88,11 +90,17 @@ def _summary(framework: Framework, overview: pl.DataFrame) -> None:
     cols[3].metric("Huller", int(overview["is_gap"].sum()))
     if first["n_plans"] == 0:
         st.info("Ingen planer i udvalget er tagget mod denne ramme endnu.")
-    st.download_button("Hent som Markdown", overview_markdown(overview, framework),
-                       file_name=f"temaoversigt-{framework.id}.md", mime="text/markdown",
-                       icon=":material/download:")
-    st.caption("Udkastene er skrevet ud fra fundne tekstpassager og optællinger; ret dem til "
-               "i tekstfelterne og kopiér. Kilderne står under hvert udkast.")
+    st.download_button(
+        "Hent som Markdown",
+        overview_markdown(overview, framework),
+        file_name=f"temaoversigt-{framework.id}.md",
+        mime="text/markdown",
+        icon=":material/download:",
+    )
+    st.caption(
+        "Udkastene er skrevet ud fra fundne tekstpassager og optællinger; ret dem til "
+        "i tekstfelterne og kopiér. Kilderne står under hvert udkast."
+    )
 
 
 def _groups(overview: pl.DataFrame) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -103,21 +111,28 @@ def _groups(overview: pl.DataFrame) -> list[tuple[str, list[dict[str, Any]]]]:
 
 
 def _item(framework: Framework, row: dict[str, Any], year: int | None, council: str) -> None:
-    title = (f"{row['item_id']}. {row['label']} — X: {row['n_target']} · "
-             f"(X): {row['n_addressed']} af {row['n_municipalities']}")
+    title = (
+        f"{row['item_id']}. {row['label']} — X: {row['n_target']} · "
+        f"(X): {row['n_addressed']} af {row['n_municipalities']}"
+    )
     with st.expander(title):
         lines = []
         if row["municipalities_target"]:
-            lines.append(f"**X** ({row['n_target']}): "
-                         f"{escape_markdown(danish_list(row['municipalities_target']))}")
+            lines.append(
+                f"**X** ({row['n_target']}): "
+                f"{escape_markdown(danish_list(row['municipalities_target']))}"
+            )
         if row["municipalities_addressed"]:
-            lines.append(f"**(X)** ({row['n_addressed']}): "
-                         f"{escape_markdown(danish_list(row['municipalities_addressed']))}")
+            lines.append(
+                f"**(X)** ({row['n_addressed']}): "
+                f"{escape_markdown(danish_list(row['municipalities_addressed']))}"
+            )
         st.markdown("  \n".join(lines))
         digest = hashlib.sha1(row["draft_text"].encode("utf-8")).hexdigest()[:10]
         key = f"{state.OVERVIEW_DRAFT}:{framework.id}:{row['item_id']}:{year}:{council}:{digest}"
-        st.text_area("Udkast (kan redigeres og kopieres)", value=row["draft_text"], key=key,
-                     height=130)
+        st.text_area(
+            "Udkast (kan redigeres og kopieres)", value=row["draft_text"], key=key, height=130
+        )
         _sources(framework, row)
 
 
@@ -139,13 +154,20 @@ def _sources(framework: Framework, row: dict[str, Any]) -> None:
         if passage is None:
             cols[0].markdown(f"{number}. Medarbejderens vurdering af plan {key[0]}")
             continue
-        where = " · ".join(x for x in (
-            LEVEL_NAMES.get(passage["level"], passage["level"]),
-            passage["heading_path"] or "",
-            f"s. {passage['page']}" if passage["page"] is not None else "") if x)
-        cols[0].markdown(f"{number}. **{escape_markdown(passage['municipality'])}** "
-                         f":gray[{escape_markdown(where)}]  \n"
-                         f"»{escape_markdown(passage['quote'])}«")
+        where = " · ".join(
+            x
+            for x in (
+                LEVEL_NAMES.get(passage["level"], passage["level"]),
+                passage["heading_path"] or "",
+                f"s. {passage['page']}" if passage["page"] is not None else "",
+            )
+            if x
+        )
+        cols[0].markdown(
+            f"{number}. **{escape_markdown(passage['municipality'])}** "
+            f":gray[{escape_markdown(where)}]  \n"
+            f"»{escape_markdown(passage['quote'])}«"
+        )
         button_key = f"{state.OVERVIEW_OPEN}:{framework.id}:{row['item_id']}:{number}"
         if cols[1].button("Åbn", key=button_key, help="Vis passagen i planen"):
             open_plan(passage["doc_id"], passage["seg_no"])

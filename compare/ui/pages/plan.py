@@ -9,17 +9,24 @@ import polars as pl
 import streamlit as st
 
 from compare.errors import CompareError
-from compare.registry import danish_sort_key
-from compare.review import ReviewStore
+from compare.registry.lookup import danish_sort_key
 from compare.schema import KIND_PLAN, KINDS, LEVEL_NONE
+from compare.store.review_db import ReviewStore
+from compare.store.workspace import Workspace
 from compare.ui import analysis, data, page_script, state
 from compare.ui.components import LEVEL_NAMES, escape_markdown, highlight
-from compare.workspace import Workspace
 
 WHOLE_PLAN = -1
 KIND_NAMES = {"plan": "Plan", "overview": "Oversigt", "other": "Andet"}
-TAG_COLUMNS = {"framework_id": "Ramme", "item_id": "Punkt", "label": "Titel", "level": "Niveau",
-               "tagger_level": "Taggerens niveau", "reviewed": "Vurderet", "score": "Score"}
+TAG_COLUMNS = {
+    "framework_id": "Ramme",
+    "item_id": "Punkt",
+    "label": "Titel",
+    "level": "Niveau",
+    "tagger_level": "Taggerens niveau",
+    "reviewed": "Vurderet",
+    "score": "Score",
+}
 
 
 def open_plan(doc_id: str, seg_no: int | None = None) -> None:
@@ -55,9 +62,14 @@ def render() -> None:
 
 
 def _pick_document(documents: pl.DataFrame) -> dict[str, Any]:
-    rows = sorted(documents.iter_rows(named=True),
-                  key=lambda r: (danish_sort_key(r["municipality"] or "~"), r["year"] or 0,
-                                 r["file_name"] or ""))
+    rows = sorted(
+        documents.iter_rows(named=True),
+        key=lambda r: (
+            danish_sort_key(r["municipality"] or "~"),
+            r["year"] or 0,
+            r["file_name"] or "",
+        ),
+    )
     labels = {r["doc_id"]: _label(r) for r in rows}
     options = list(labels)
     plans = [r for r in rows if r["kind"] == KIND_PLAN]
@@ -79,29 +91,57 @@ def _label(doc: dict[str, Any]) -> str:
 
 # -- metadata ----------------------------------------------------------------------------------
 
+
 def _metadata_form(ws: Workspace, doc: dict[str, Any]) -> None:
-    st.caption(f"Fil: {doc['file_name']} · dokument-id {doc['doc_id']}. Rettelser gemmes med "
-               "dit navn i historikken og bruges overalt (matrix, oversigter, eksport).")
+    st.caption(
+        f"Fil: {doc['file_name']} · dokument-id {doc['doc_id']}. Rettelser gemmes med "
+        "dit navn i historikken og bruges overalt (matrix, oversigter, eksport)."
+    )
     if doc.get("municipality_note"):
         st.warning(f"Kommunen er usikker: {doc['municipality_note']}")
     suffix = f":{doc['doc_id']}"
     names = [m.name for m in data.registry().municipalities()]
     cols = st.columns([3, 1, 1, 2])
-    cols[0].selectbox("Kommune", names, key=state.PLAN_META_MUNICIPALITY + suffix,
-                      index=names.index(doc["municipality"]) if doc["municipality"] in names
-                      else None, placeholder="Vælg kommune")
-    cols[1].number_input("Fra år", min_value=1990, max_value=2100, step=1,
-                         key=state.PLAN_META_YEAR + suffix, value=doc["year"])
-    cols[2].number_input("Til år", min_value=1990, max_value=2100, step=1,
-                         key=state.PLAN_META_YEAR_TO + suffix, value=doc["year_to"])
-    cols[3].selectbox("Type", list(KINDS), key=state.PLAN_META_KIND + suffix,
-                      index=list(KINDS).index(doc["kind"]) if doc["kind"] in KINDS else 0,
-                      format_func=lambda k: KIND_NAMES.get(k, k))
+    cols[0].selectbox(
+        "Kommune",
+        names,
+        key=state.PLAN_META_MUNICIPALITY + suffix,
+        index=names.index(doc["municipality"]) if doc["municipality"] in names else None,
+        placeholder="Vælg kommune",
+    )
+    cols[1].number_input(
+        "Fra år",
+        min_value=1990,
+        max_value=2100,
+        step=1,
+        key=state.PLAN_META_YEAR + suffix,
+        value=doc["year"],
+    )
+    cols[2].number_input(
+        "Til år",
+        min_value=1990,
+        max_value=2100,
+        step=1,
+        key=state.PLAN_META_YEAR_TO + suffix,
+        value=doc["year_to"],
+    )
+    cols[3].selectbox(
+        "Type",
+        list(KINDS),
+        key=state.PLAN_META_KIND + suffix,
+        index=list(KINDS).index(doc["kind"]) if doc["kind"] in KINDS else 0,
+        format_func=lambda k: KIND_NAMES.get(k, k),
+    )
     reviewer = state.reviewer()
     if not reviewer:
         st.info("Skriv dit navn i sidepanelet for at gemme rettelser.")
-    st.button("Gem metadata", key=state.PLAN_META_SAVE + suffix, disabled=not reviewer,
-              on_click=_save_metadata, args=(str(ws.root), doc))
+    st.button(
+        "Gem metadata",
+        key=state.PLAN_META_SAVE + suffix,
+        disabled=not reviewer,
+        on_click=_save_metadata,
+        args=(str(ws.root), doc),
+    )
 
 
 def _save_metadata(root: str, doc: dict[str, Any]) -> None:
@@ -130,8 +170,9 @@ def _save_metadata(root: str, doc: dict[str, Any]) -> None:
             store.set_metadata(doc["doc_id"], field, value, state.reviewer())
             saved.append(field)
     except CompareError as err:
-        state.flash("error", f"Ikke gemt: {err}" + (f" (gemt: {', '.join(saved)})"
-                                                    if saved else ""))
+        state.flash(
+            "error", f"Ikke gemt: {err}" + (f" (gemt: {', '.join(saved)})" if saved else "")
+        )
         data.clear()
         return
     data.clear()
@@ -139,6 +180,7 @@ def _save_metadata(root: str, doc: dict[str, Any]) -> None:
 
 
 # -- text and outline --------------------------------------------------------------------------
+
 
 def _addressed(cells: pl.DataFrame) -> pl.DataFrame:
     return cells.filter(pl.col("level").fill_null(LEVEL_NONE) != LEVEL_NONE)
@@ -153,41 +195,47 @@ def _outline(segments: pl.DataFrame) -> dict[int, str]:
     for row in headings.iter_rows(named=True):
         if row["section_no"] not in outline:
             depth = max(0, (row["level"] or 1) - 1)
-            outline[row["section_no"]] = "\u00a0\u00a0" * depth + ("› " if depth else "") \
-                + row["text"]
+            outline[row["section_no"]] = (
+                "\u00a0\u00a0" * depth + ("› " if depth else "") + row["text"]
+            )
     return outline
 
 
-def _text(segments: pl.DataFrame, evidence: pl.DataFrame, cells: pl.DataFrame,
-          wanted_seg: int | None) -> None:
+def _text(
+    segments: pl.DataFrame, evidence: pl.DataFrame, cells: pl.DataFrame, wanted_seg: int | None
+) -> None:
     if segments.is_empty():
         st.info("Dokumentet har ingen tekst.")
         return
     outline = _outline(segments)
-    if state.PLAN_SECTION not in st.session_state or \
-            st.session_state[state.PLAN_SECTION] not in outline:
+    if (
+        state.PLAN_SECTION not in st.session_state
+        or st.session_state[state.PLAN_SECTION] not in outline
+    ):
         found = segments.filter(pl.col("seg_no") == (-1 if wanted_seg is None else wanted_seg))[
-            "section_no"]
+            "section_no"
+        ]
         first = next(iter(k for k in outline if k != WHOLE_PLAN), WHOLE_PLAN)
         st.session_state[state.PLAN_SECTION] = int(found[0]) if found.len() else first
     nav, body = st.columns([2, 5], gap="medium")
     with nav, st.container(height=640):
-        section = st.radio("Indhold", list(outline), key=state.PLAN_SECTION,
-                           format_func=outline.get)
+        section = st.radio(
+            "Indhold", list(outline), key=state.PLAN_SECTION, format_func=outline.get
+        )
     addressed = _addressed(cells).select("framework_id", "item_id", "level")
     shown = evidence.join(addressed, on=["framework_id", "item_id"], how="inner")
     marks: dict[int, list[dict[str, Any]]] = {}
     for row in shown.iter_rows(named=True):
         marks.setdefault(row["seg_no"], []).append(row)
-    rows = segments if section == WHOLE_PLAN else \
-        segments.filter(pl.col("section_no") == section)
+    rows = segments if section == WHOLE_PLAN else segments.filter(pl.col("section_no") == section)
     with body:
         st.caption(f"{len(marks)} afsnit er belæg for tags (fremhævet).")
         _segments(rows, marks, wanted_seg)
 
 
-def _segments(rows: pl.DataFrame, marks: dict[int, list[dict[str, Any]]],
-              wanted_seg: int | None) -> None:
+def _segments(
+    rows: pl.DataFrame, marks: dict[int, list[dict[str, Any]]], wanted_seg: int | None
+) -> None:
     plain: list[str] = []
 
     def flush() -> None:
@@ -222,20 +270,31 @@ def _tags(cells: pl.DataFrame, evidence: pl.DataFrame) -> None:
         st.info("Dokumentet er ikke tagget endnu.")
         return
     labels = {(fw.id, item.id): item.label for fw in data.frameworks() for item in fw.items}
-    table = addressed.with_columns(
-        pl.struct("framework_id", "item_id").map_elements(
-            lambda k: labels.get((k["framework_id"], k["item_id"]), ""), return_dtype=pl.Utf8
-        ).alias("label"),
-        pl.col("level").replace_strict(LEVEL_NAMES, default=pl.col("level")),
-    ).select(list(TAG_COLUMNS)).rename(TAG_COLUMNS)
-    st.caption(f"{addressed.height} af {cells.height} punkter er behandlet i dokumentet "
-               "(niveau efter medarbejdernes vurderinger).")
+    table = (
+        addressed.with_columns(
+            pl.struct("framework_id", "item_id")
+            .map_elements(
+                lambda k: labels.get((k["framework_id"], k["item_id"]), ""), return_dtype=pl.Utf8
+            )
+            .alias("label"),
+            pl.col("level").replace_strict(LEVEL_NAMES, default=pl.col("level")),
+        )
+        .select(list(TAG_COLUMNS))
+        .rename(TAG_COLUMNS)
+    )
+    st.caption(
+        f"{addressed.height} af {cells.height} punkter er behandlet i dokumentet "
+        "(niveau efter medarbejdernes vurderinger)."
+    )
     st.dataframe(table, hide_index=True, width="stretch")
     best = evidence.filter(pl.col("rank") == 1).join(
-        addressed.select("framework_id", "item_id"), on=["framework_id", "item_id"])
+        addressed.select("framework_id", "item_id"), on=["framework_id", "item_id"]
+    )
     if best.height:
         with st.expander("Bedste passage pr. punkt"):
             for row in best.iter_rows(named=True):
-                st.markdown(f"**{escape_markdown(row['framework_id'])} "
-                            f"{escape_markdown(row['item_id'])}** — "
-                            + highlight(row["quote"] or "", row["matched_terms"] or []))
+                st.markdown(
+                    f"**{escape_markdown(row['framework_id'])} "
+                    f"{escape_markdown(row['item_id'])}** — "
+                    + highlight(row["quote"] or "", row["matched_terms"] or [])
+                )

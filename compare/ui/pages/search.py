@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from compare import search as search_core
+from compare.analysis import search as search_core
 from compare.ui import analysis, data, state
 from compare.ui.components import HIGHLIGHT, escape_markdown
 from compare.ui.pages.plan import open_plan
@@ -18,11 +18,15 @@ def render() -> None:
     st.session_state.setdefault(state.SEARCH_LIMIT, 50)
     cols = st.columns([5, 1, 1])
     query = cols[0].text_input(
-        "Søgeord", key=state.SEARCH_QUERY, placeholder="fx Københavnermodellen, småjobs, IGU",
+        "Søgeord",
+        key=state.SEARCH_QUERY,
+        placeholder="fx Københavnermodellen, småjobs, IGU",
         help="Tåler OCR-fejl og bøjning: 'virksomhedspraktik' finder også "
-             "'virksomhedspraktikker'. Flere ord skal alle stå i samme afsnit.")
-    limit = cols[1].number_input("Højst", min_value=1, max_value=500, step=10,
-                                 key=state.SEARCH_LIMIT)
+        "'virksomhedspraktikker'. Flere ord skal alle stå i samme afsnit.",
+    )
+    limit = cols[1].number_input(
+        "Højst", min_value=1, max_value=500, step=10, key=state.SEARCH_LIMIT
+    )
     plans_only = cols[2].checkbox("Kun planer", key=state.SEARCH_PLANS_ONLY)
     if not query.strip():
         st.caption("Skriv et eller flere ord for at søge i alle indlæste dokumenter.")
@@ -53,8 +57,9 @@ def _hit(row: dict) -> None:
         if row["page"] is not None:
             where.append(f"s. {row['page']}")
         st.caption(" · ".join(w for w in where if w))
-        st.markdown(search_core.mark(row["snippet"], row["highlights"], *HIGHLIGHT,
-                                     escape=escape_markdown))
+        st.markdown(
+            search_core.mark(row["snippet"], row["highlights"], *HIGHLIGHT, escape=escape_markdown)
+        )
         key = f"{state.SEARCH_OPEN}:{row['doc_id']}:{row['seg_no']}"
         if st.button("Åbn planen", key=key, icon=":material/description:"):
             open_plan(row["doc_id"], row["seg_no"])

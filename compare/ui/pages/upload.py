@@ -14,10 +14,10 @@ import streamlit as st
 from compare.errors import CompareError
 from compare.ingest import DEFAULT_MAX_BYTES, DocumentSummary, ingest_bytes
 from compare.schema import KIND_OVERVIEW
-from compare.tagger import tag_workspace
+from compare.store.workspace import Workspace
+from compare.tagging.run import tag_workspace
 from compare.ui import data, page_script, state
 from compare.ui.components import escape_markdown
-from compare.workspace import Workspace
 
 MAX_UPLOAD_MB = DEFAULT_MAX_BYTES // 2**20  # per file: the ingest limit, said on the page
 FILE_TYPES = ["pdf", "docx", "html", "htm", "md", "markdown", "txt"]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from compare.analysis.years import ALIGN_THRESHOLD, STATUS_LABELS
 from compare.errors import CompareError
-from compare.registry import danish_sort_key
+from compare.registry.lookup import danish_sort_key
 from compare.schema import LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
 from compare.ui import analysis, data, state
 from compare.ui.components import escape_markdown
-from compare.years import ALIGN_THRESHOLD, STATUS_LABELS
 
 KIND_NAMES = {"goals": "Ministermål", "themes": "Temaer"}
 LEVEL_SHORT = {LEVEL_TARGET: "X", LEVEL_ADDRESSED: "(X)", LEVEL_NONE: "–"}
@@ -46,11 +46,13 @@ def render() -> None:
         return
     _summary(comparison)
     _table(comparison, year_a, year_b)
-    st.caption("X = konkret mål · (X) = beskrevet uden konkret mål · – = ikke nævnt · tom = "
-               "punktet findes ikke det år. "
-               f"Mål fra forskellige år er parret, når deres ordlyd er mindst "
-               f"{ALIGN_THRESHOLD:.0f} % ens (efter udligning af æ/ø/å og OCR-fejl). Temarammer, "
-               "der gælder begge år, sammenlignes punkt for punkt.")
+    st.caption(
+        "X = konkret mål · (X) = beskrevet uden konkret mål · – = ikke nævnt · tom = "
+        "punktet findes ikke det år. "
+        f"Mål fra forskellige år er parret, når deres ordlyd er mindst "
+        f"{ALIGN_THRESHOLD:.0f} % ens (efter udligning af æ/ø/å og OCR-fejl). Temarammer, "
+        "der gælder begge år, sammenlignes punkt for punkt."
+    )
 
 
 def _summary(comparison: pl.DataFrame) -> None:
@@ -71,7 +73,8 @@ def _table(comparison: pl.DataFrame, year_a: int, year_b: int) -> None:
         level("level_a").alias(str(year_a)),
         level("level_b").alias(str(year_b)),
         pl.col("status").replace_strict(STATUS_LABELS, default=pl.col("status")).alias("Status"),
-        pl.when(pl.col("similarity") < 100).then(pl.col("label_a"))
+        pl.when(pl.col("similarity") < 100)
+        .then(pl.col("label_a"))
         .alias(f"Ordlyd {year_a} (hvis anden)"),
     ).with_columns(pl.exclude("Punkt").fill_null(""))
     st.dataframe(table, hide_index=True, width="stretch")

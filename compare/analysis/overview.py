@@ -16,8 +16,8 @@ from typing import Any
 
 import polars as pl
 
-from compare.frameworks import Framework
-from compare.registry import danish_sort_key
+from compare.frameworks.catalog import Framework
+from compare.registry.lookup import danish_sort_key
 from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
 from compare.text import term_key, word_spans
 
@@ -38,11 +38,19 @@ SHARE_WORDS: tuple[tuple[float, str], ...] = (
 
 REF = pl.Struct({"doc_id": pl.Utf8, "seg_no": pl.Int32})
 SENTENCE = pl.Struct({"text": pl.Utf8, "basis": pl.Utf8, "refs": pl.List(REF)})
-PASSAGE = pl.Struct({
-    "municipality": pl.Utf8, "doc_id": pl.Utf8, "seg_no": pl.Int32, "level": pl.Utf8,
-    "quote": pl.Utf8, "heading_path": pl.Utf8, "page": pl.Int32, "score": pl.Float64,
-    "is_target": pl.Boolean,
-})
+PASSAGE = pl.Struct(
+    {
+        "municipality": pl.Utf8,
+        "doc_id": pl.Utf8,
+        "seg_no": pl.Int32,
+        "level": pl.Utf8,
+        "quote": pl.Utf8,
+        "heading_path": pl.Utf8,
+        "page": pl.Int32,
+        "score": pl.Float64,
+        "is_target": pl.Boolean,
+    }
+)
 OVERVIEW: dict[str, pl.DataType] = {
     "item_id": pl.Utf8,
     "label": pl.Utf8,
@@ -78,8 +86,21 @@ def count_word(count: int, total: int) -> str:
     return next(word for bound, word in SHARE_WORDS if share >= bound)
 
 
-_NUMBERS = ("nul", "én", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti", "elleve",
-            "tolv")
+_NUMBERS = (
+    "nul",
+    "én",
+    "to",
+    "tre",
+    "fire",
+    "fem",
+    "seks",
+    "syv",
+    "otte",
+    "ni",
+    "ti",
+    "elleve",
+    "tolv",
+)
 
 
 def number_word(n: int, capital: bool = False) -> str:
@@ -111,12 +132,18 @@ def excerpt(quote: str, terms: Sequence[str], limit: int = QUOTE_CHARS) -> str:
 def _best_passages(cells: pl.DataFrame, evidence: pl.DataFrame) -> pl.DataFrame:
     """Per (item, municipality): the best passage of its best-level plan, target passages first."""
     addressed = cells.filter(pl.col("level") != LEVEL_NONE)
-    joined = evidence.join(addressed.select("doc_id", "item_id", "level", "_name"),
-                           on=["doc_id", "item_id"], how="inner")
+    joined = evidence.join(
+        addressed.select("doc_id", "item_id", "level", "_name"),
+        on=["doc_id", "item_id"],
+        how="inner",
+    )
     return (
         joined.with_columns(pl.col("level").replace_strict(_RANK, default=0).alias("_rank"))
-        .sort(["_rank", "is_target", "score", "rank"], descending=[True, True, True, False],
-              nulls_last=True)
+        .sort(
+            ["_rank", "is_target", "score", "rank"],
+            descending=[True, True, True, False],
+            nulls_last=True,
+        )
         .group_by(["item_id", "_name"], maintain_order=True)
         .first()
     )
@@ -132,16 +159,18 @@ def theme_overview(
     an item is the best over its plans. Items no municipality addresses are gaps.
     """
     cells = cells.filter(pl.col("framework_id") == framework.id).with_columns(
-        pl.coalesce(pl.col("municipality"),
-                    pl.lit(f"{UNKNOWN} (") + pl.col("doc_id").str.slice(0, 8) + pl.lit(")"))
-        .alias("_name")
+        pl.coalesce(
+            pl.col("municipality"),
+            pl.lit(f"{UNKNOWN} (") + pl.col("doc_id").str.slice(0, 8) + pl.lit(")"),
+        ).alias("_name")
     )
     evidence = evidence.filter(pl.col("framework_id") == framework.id)
     n_plans = cells["doc_id"].n_unique()
     n_total = cells["_name"].n_unique()
     best_level = (
-        cells.with_columns(pl.col("level").fill_null("").replace_strict(_RANK, default=0)
-                           .alias("_rank"))
+        cells.with_columns(
+            pl.col("level").fill_null("").replace_strict(_RANK, default=0).alias("_rank")
+        )
         .group_by(["item_id", "_name"])
         .agg(pl.col("_rank").max())
     )
@@ -151,20 +180,36 @@ def theme_overview(
         levels = best_level.filter(pl.col("item_id") == item.id)
         target = _sorted(levels.filter(pl.col("_rank") == 2)["_name"])
         addressed = _sorted(levels.filter(pl.col("_rank") == 1)["_name"])
-        item_passages = [_passage(row) for row in
-                         passages.filter(pl.col("item_id") == item.id).iter_rows(named=True)]
-        sentences = draft_sentences(item.label, framework.kind, target, addressed, n_total,
-                                    item_passages, cells.filter(pl.col("item_id") == item.id))
-        rows.append({
-            "item_id": item.id, "label": item.label, "group": item.group or "",
-            "n_target": len(target), "n_addressed": len(addressed),
-            "n_municipalities": n_total, "n_plans": n_plans,
-            "municipalities_target": target, "municipalities_addressed": addressed,
-            "is_gap": not target and not addressed,
-            "draft_text": " ".join(s["text"] for s in sentences),
-            "sentences": sentences,
-            "passages": sorted(item_passages, key=lambda p: danish_sort_key(p["municipality"])),
-        })
+        item_passages = [
+            _passage(row)
+            for row in passages.filter(pl.col("item_id") == item.id).iter_rows(named=True)
+        ]
+        sentences = draft_sentences(
+            item.label,
+            framework.kind,
+            target,
+            addressed,
+            n_total,
+            item_passages,
+            cells.filter(pl.col("item_id") == item.id),
+        )
+        rows.append(
+            {
+                "item_id": item.id,
+                "label": item.label,
+                "group": item.group or "",
+                "n_target": len(target),
+                "n_addressed": len(addressed),
+                "n_municipalities": n_total,
+                "n_plans": n_plans,
+                "municipalities_target": target,
+                "municipalities_addressed": addressed,
+                "is_gap": not target and not addressed,
+                "draft_text": " ".join(s["text"] for s in sentences),
+                "sentences": sentences,
+                "passages": sorted(item_passages, key=lambda p: danish_sort_key(p["municipality"])),
+            }
+        )
     return pl.DataFrame(rows, schema=OVERVIEW)
 
 
@@ -175,15 +220,21 @@ def _sorted(names: pl.Series) -> list[str]:
 def _passage(row: dict[str, Any]) -> dict[str, Any]:
     quote = row["quote"] or ""
     return {
-        "municipality": row["_name"], "doc_id": row["doc_id"], "seg_no": row["seg_no"],
-        "level": row["level"], "quote": excerpt(quote, row["matched_terms"] or []),
-        "heading_path": row["heading_path"], "page": row["page"], "score": row["score"],
+        "municipality": row["_name"],
+        "doc_id": row["doc_id"],
+        "seg_no": row["seg_no"],
+        "level": row["level"],
+        "quote": excerpt(quote, row["matched_terms"] or []),
+        "heading_path": row["heading_path"],
+        "page": row["page"],
+        "score": row["score"],
         "is_target": bool(row["is_target"]),
     }
 
 
-def _refs(passages: list[dict[str, Any]], item_cells: pl.DataFrame, names: Sequence[str]
-          ) -> list[dict[str, Any]]:
+def _refs(
+    passages: list[dict[str, Any]], item_cells: pl.DataFrame, names: Sequence[str]
+) -> list[dict[str, Any]]:
     """The passages behind a claim about `names`; an analyst's decision without a passage is
     referenced by its plan (seg_no null)."""
     by_name = {p["municipality"]: p for p in passages}
@@ -217,16 +268,27 @@ def _named(prefix: str, names: Sequence[str], shown: Sequence[str]) -> str:
     return f"{prefix}; fx {danish_list(shown)}."
 
 
-def draft_sentences(label: str, framework_kind: str, target: list[str], addressed: list[str],
-                    n_total: int, passages: list[dict[str, Any]], item_cells: pl.DataFrame
-                    ) -> list[dict[str, Any]]:
+def draft_sentences(
+    label: str,
+    framework_kind: str,
+    target: list[str],
+    addressed: list[str],
+    n_total: int,
+    passages: list[dict[str, Any]],
+    item_cells: pl.DataFrame,
+) -> list[dict[str, Any]]:
     """The draft text of one item as sentences, each with its basis and the passages behind it."""
     topic = _topic(label, framework_kind)
     everyone = sorted([*target, *addressed], key=danish_sort_key)
     k = len(everyone)
     if n_total == 0:
-        return [{"text": "Ingen planer er vurderet mod denne ramme endnu.", "basis": "counts",
-                 "refs": []}]
+        return [
+            {
+                "text": "Ingen planer er vurderet mod denne ramme endnu.",
+                "basis": "counts",
+                "refs": [],
+            }
+        ]
     if k == 0:
         return [{"text": f"Ingen planer nævner {topic}.", "basis": "counts", "refs": []}]
 
@@ -234,23 +296,36 @@ def draft_sentences(label: str, framework_kind: str, target: list[str], addresse
     shown = _examples(everyone, passages)
     if n_total == 1:
         several = item_cells["doc_id"].n_unique() > 1  # one municipality's plans of several years
-        text = (f"{'Planerne' if several else 'Planen'} fra {shown[0]} nævner {topic}." if shown
-                else f"Den ene vurderede kommune nævner {topic}.")
+        text = (
+            f"{'Planerne' if several else 'Planen'} fra {shown[0]} nævner {topic}."
+            if shown
+            else f"Den ene vurderede kommune nævner {topic}."
+        )
     elif k == 1:
-        text = (f"Kun {shown[0]} nævner {topic} (1 af {n_total} kommuner)." if shown
-                else f"Kun én kommune (af {n_total}) nævner {topic}.")
+        text = (
+            f"Kun {shown[0]} nævner {topic} (1 af {n_total} kommuner)."
+            if shown
+            else f"Kun én kommune (af {n_total}) nævner {topic}."
+        )
     else:
         if k == n_total:
-            prefix = (f"Begge kommuner nævner {topic}" if k == 2
-                      else f"Alle {number_word(k)} kommuner nævner {topic}")
+            prefix = (
+                f"Begge kommuner nævner {topic}"
+                if k == 2
+                else f"Alle {number_word(k)} kommuner nævner {topic}"
+            )
         else:
             prefix = f"{count_word(k, n_total)} kommuner ({k} af {n_total}) nævner {topic}"
         text = _named(prefix, everyone, shown)
-    sentences.append({"text": text, "basis": "evidence", "refs": _refs(passages, item_cells,
-                                                                      everyone)})
+    sentences.append(
+        {"text": text, "basis": "evidence", "refs": _refs(passages, item_cells, everyone)}
+    )
 
-    concrete = ("konkrete mål (resultatniveauer)" if framework_kind == FRAMEWORK_GOALS
-                else "konkrete initiativer")
+    concrete = (
+        "konkrete mål (resultatniveauer)"
+        if framework_kind == FRAMEWORK_GOALS
+        else "konkrete initiativer"
+    )
     if target and k > 1:
         named = _examples(target, passages)
         if len(target) == k:
@@ -258,27 +333,38 @@ def draft_sentences(label: str, framework_kind: str, target: list[str], addresse
         else:
             count = number_word(len(target), capital=True)
             text = _named(f"{count} af dem har {concrete}", target, named)
-        sentences.append({"text": text, "basis": "evidence",
-                          "refs": _refs(passages, item_cells, target)})
+        sentences.append(
+            {"text": text, "basis": "evidence", "refs": _refs(passages, item_cells, target)}
+        )
     elif k == 1:
-        text = (f"Planen har {concrete}." if target
-                else f"Planen beskriver indsatsen, men uden {concrete}.")
-        sentences.append({"text": text, "basis": "evidence",
-                          "refs": _refs(passages, item_cells, everyone)})
+        text = (
+            f"Planen har {concrete}."
+            if target
+            else f"Planen beskriver indsatsen, men uden {concrete}."
+        )
+        sentences.append(
+            {"text": text, "basis": "evidence", "refs": _refs(passages, item_cells, everyone)}
+        )
 
     quoted = [p for p in passages if p["municipality"] in set(everyone) and p["quote"]]
     if quoted:
         best = max(quoted, key=lambda p: (p["is_target"], p["score"] or 0.0))
-        sentences.append({"text": f"Fx skriver {best['municipality']}: „{best['quote']}“",
-                          "basis": "evidence",
-                          "refs": [{"doc_id": best["doc_id"], "seg_no": best["seg_no"]}]})
+        sentences.append(
+            {
+                "text": f"Fx skriver {best['municipality']}: „{best['quote']}“",
+                "basis": "evidence",
+                "refs": [{"doc_id": best["doc_id"], "seg_no": best["seg_no"]}],
+            }
+        )
 
     silent = sorted(set(item_cells["_name"].to_list()) - set(everyone), key=danish_sort_key)
     if 0 < len(silent) <= NAME_ALL_UP_TO:
-        who = (f"Planerne fra {danish_list(silent)}" if len(silent) > 1
-               else f"Planen fra {silent[0]}")
-        sentences.append({"text": f"{who} nævner ikke {topic.split()[0]}.", "basis": "counts",
-                          "refs": []})
+        who = (
+            f"Planerne fra {danish_list(silent)}" if len(silent) > 1 else f"Planen fra {silent[0]}"
+        )
+        sentences.append(
+            {"text": f"{who} nævner ikke {topic.split()[0]}.", "basis": "counts", "refs": []}
+        )
     return sentences
 
 
@@ -299,9 +385,7 @@ def _where(passage: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def overview_markdown(
-    overview: pl.DataFrame, framework: Framework, references: bool = True
-) -> str:
+def overview_markdown(overview: pl.DataFrame, framework: Framework, references: bool = True) -> str:
     """The theme overview as Markdown: per group and item, the counts, draft text and sources.
 
     With `references` (the default) each sentence ends with the numbers of the sources it rests
@@ -311,9 +395,12 @@ def overview_markdown(
     if overview.height:
         first = overview.row(0, named=True)
         plans, towns = first["n_plans"], first["n_municipalities"]
-        lines += [f"{plans} {'plan' if plans == 1 else 'planer'} fra {towns} "
-                  f"{'kommune' if towns == 1 else 'kommuner'} er vurderet. X: konkret mål eller "
-                  "initiativ; (X): nævnt uden konkret mål.", ""]
+        lines += [
+            f"{plans} {'plan' if plans == 1 else 'planer'} fra {towns} "
+            f"{'kommune' if towns == 1 else 'kommuner'} er vurderet. X: konkret mål eller "
+            "initiativ; (X): nævnt uden konkret mål.",
+            "",
+        ]
     group = None
     for row in overview.iter_rows(named=True):
         if row["group"] and row["group"] != group:
@@ -322,8 +409,11 @@ def overview_markdown(
         lines += [f"### {_md(row['item_id'])}. {_md(row['label'])}", ""]
         target = danish_list(row["municipalities_target"]) or "ingen"
         addressed = danish_list(row["municipalities_addressed"]) or "ingen"
-        lines += [f"- X ({row['n_target']}): {_md(target)}",
-                  f"- (X) ({row['n_addressed']}): {_md(addressed)}", ""]
+        lines += [
+            f"- X ({row['n_target']}): {_md(target)}",
+            f"- (X) ({row['n_addressed']}): {_md(addressed)}",
+            "",
+        ]
         sources: list[tuple[str, int | None]] = []
         text = []
         for sentence in row["sentences"]:
@@ -345,8 +435,10 @@ def overview_markdown(
                     lines.append(f"{number}. plan {key[0]}: analytikerens vurdering")
                     continue
                 where = _where(passage)
-                lines.append(f"{number}. {_md(passage['municipality'])}"
-                             f"{' (' + _md(where) + ')' if where else ''}: "
-                             f"„{_md(passage['quote'])}“")
+                lines.append(
+                    f"{number}. {_md(passage['municipality'])}"
+                    f"{' (' + _md(where) + ')' if where else ''}: "
+                    f"„{_md(passage['quote'])}“"
+                )
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

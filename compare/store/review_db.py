@@ -20,9 +20,9 @@ from typing import Any
 import polars as pl
 
 from compare.errors import CompareError
-from compare.registry import Registry, load_registry
+from compare.registry.lookup import Registry, load_registry
 from compare.schema import KINDS, LEVELS
-from compare.workspace import Workspace
+from compare.store.workspace import Workspace
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another process's transaction
@@ -31,8 +31,14 @@ BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another process's trans
 # decision on this pseudo item: no framework item can have an empty id.
 REMARK_ITEM = ""
 
-METADATA_FIELDS: tuple[str, ...] = ("municipality", "kommunekode", "year", "year_to", "kind",
-                                    "title")
+METADATA_FIELDS: tuple[str, ...] = (
+    "municipality",
+    "kommunekode",
+    "year",
+    "year_to",
+    "kind",
+    "title",
+)
 _INT_FIELDS = frozenset({"year", "year_to"})
 _YEAR_RANGE = (1990, 2100)
 
@@ -101,6 +107,7 @@ _SCHEMA_STATEMENTS: tuple[str, ...] = (
     ),
 )
 
+
 def normalise_level(level: str) -> str:
     """The canonical level for user input ("x", " (x) ", "blank"), or a CompareError."""
     text = (level or "").strip().upper()
@@ -125,15 +132,18 @@ def _require_reviewer(reviewer: str | None) -> str:
 def _check_value(field: str, value: str | int | None) -> str | None:
     """The stored (text) form of a metadata override, validated per field."""
     if field not in METADATA_FIELDS:
-        raise CompareError(f"unknown metadata field {field!r}: use one of "
-                           f"{', '.join(METADATA_FIELDS)}")
+        raise CompareError(
+            f"unknown metadata field {field!r}: use one of {', '.join(METADATA_FIELDS)}"
+        )
     if value is None:
         return None
     text = str(value).strip()
     if field in _INT_FIELDS:
         if not text.isdigit() or not _YEAR_RANGE[0] <= int(text) <= _YEAR_RANGE[1]:
-            raise CompareError(f"{field} must be a year between {_YEAR_RANGE[0]} and "
-                               f"{_YEAR_RANGE[1]}, not {value!r}")
+            raise CompareError(
+                f"{field} must be a year between {_YEAR_RANGE[0]} and "
+                f"{_YEAR_RANGE[1]}, not {value!r}"
+            )
         return str(int(text))
     if field == "kind" and text not in KINDS:
         raise CompareError(f"kind must be one of {', '.join(KINDS)}, not {value!r}")
@@ -169,9 +179,11 @@ class ReviewStore:
                 conn.execute("PRAGMA foreign_keys = ON")
                 self._ensure_schema(conn)
             except sqlite3.DatabaseError as err:
-                raise CompareError(f"{self.path}: the review database cannot be opened ({err}); "
-                                   "it is left untouched: restore it from a backup or move it "
-                                   "away to start a new one") from err
+                raise CompareError(
+                    f"{self.path}: the review database cannot be opened ({err}); "
+                    "it is left untouched: restore it from a backup or move it "
+                    "away to start a new one"
+                ) from err
             yield conn
         finally:
             conn.close()
@@ -182,8 +194,10 @@ class ReviewStore:
         if version == SCHEMA_VERSION:
             return
         if version > SCHEMA_VERSION:
-            raise CompareError(f"the review database has schema version {version}, newer than "
-                               f"this program's {SCHEMA_VERSION}: update the program")
+            raise CompareError(
+                f"the review database has schema version {version}, newer than "
+                f"this program's {SCHEMA_VERSION}: update the program"
+            )
         conn.execute("BEGIN IMMEDIATE")  # two first users at once: one creates, one waits
         try:
             if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
@@ -207,8 +221,9 @@ class ReviewStore:
                 conn.execute("ROLLBACK")
                 raise
 
-    def _query(self, sql: str, params: tuple[Any, ...], schema: dict[str, pl.DataType]
-               ) -> pl.DataFrame:
+    def _query(
+        self, sql: str, params: tuple[Any, ...], schema: dict[str, pl.DataType]
+    ) -> pl.DataFrame:
         if not self.path.exists():  # reading never creates the database
             return pl.DataFrame(schema=schema)
         with self._connect() as conn:
@@ -217,9 +232,19 @@ class ReviewStore:
 
     # -- decisions -------------------------------------------------------------------------
 
-    def decide(self, doc_id: str, framework_id: str, item_id: str, level: str,
-               note: str | None = None, reviewer: str = "", text_hash: str | None = None, *,
-               municipality: str | None = None, year: int | None = None) -> int:
+    def decide(
+        self,
+        doc_id: str,
+        framework_id: str,
+        item_id: str,
+        level: str,
+        note: str | None = None,
+        reviewer: str = "",
+        text_hash: str | None = None,
+        *,
+        municipality: str | None = None,
+        year: int | None = None,
+    ) -> int:
         """Record an analyst's level (and note) for one cell; returns the new decision's id.
 
         `note=None` keeps the cell's current note; `""` clears it. `text_hash` is the
@@ -234,9 +259,21 @@ class ReviewStore:
                 "INSERT INTO decisions (doc_id, municipality, year, framework_id, item_id, level,"
                 " note, reviewer, decided_at, text_hash, previous_level, previous_note)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (doc_id, municipality, year, framework_id, item_id, stored_level,
-                 prev_note if note is None else note, name, _now(), text_hash, prev_level,
-                 prev_note))
+                (
+                    doc_id,
+                    municipality,
+                    year,
+                    framework_id,
+                    item_id,
+                    stored_level,
+                    prev_note if note is None else note,
+                    name,
+                    _now(),
+                    text_hash,
+                    prev_level,
+                    prev_note,
+                ),
+            )
             return int(cursor.lastrowid)
 
     def clear(self, doc_id: str, framework_id: str, item_id: str, reviewer: str) -> int:
@@ -252,15 +289,33 @@ class ReviewStore:
             cursor = conn.execute(
                 "INSERT INTO decisions (doc_id, framework_id, item_id, reviewer, decided_at,"
                 " previous_level, previous_note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (doc_id, framework_id, item_id, name, _now(), *previous[1:]))
+                (doc_id, framework_id, item_id, name, _now(), *previous[1:]),
+            )
             return int(cursor.lastrowid)
 
-    def set_remark(self, doc_id: str, framework_id: str, note: str, reviewer: str,
-                   text_hash: str | None = None, *, municipality: str | None = None,
-                   year: int | None = None) -> int:
+    def set_remark(
+        self,
+        doc_id: str,
+        framework_id: str,
+        note: str,
+        reviewer: str,
+        text_hash: str | None = None,
+        *,
+        municipality: str | None = None,
+        year: int | None = None,
+    ) -> int:
         """Record the row remark ("Supplerende mål/bemærkninger") of a plan in a framework."""
-        return self.decide(doc_id, framework_id, REMARK_ITEM, "", note, reviewer, text_hash,
-                           municipality=municipality, year=year)
+        return self.decide(
+            doc_id,
+            framework_id,
+            REMARK_ITEM,
+            "",
+            note,
+            reviewer,
+            text_hash,
+            municipality=municipality,
+            year=year,
+        )
 
     def undo(self, decision_id: int, reviewer: str) -> int:
         """Restore the state before `decision_id` as a new history row; returns its id.
@@ -273,26 +328,44 @@ class ReviewStore:
             row = conn.execute(
                 "SELECT doc_id, municipality, year, framework_id, item_id, level, note, text_hash,"
                 " previous_level, previous_note FROM decisions WHERE id = ?",
-                (decision_id,)).fetchone()
+                (decision_id,),
+            ).fetchone()
             if row is None:
                 raise CompareError(f"there is no decision {decision_id} to undo")
             doc_id, municipality, year, framework_id, item_id, level, note, text_hash = row[:8]
             current = _current(conn, doc_id, framework_id, item_id)
             if current[0] != decision_id:
-                raise CompareError(f"decision {decision_id} is no longer the current one for "
-                                   f"{doc_id} {framework_id}/{item_id}: undo decision "
-                                   f"{current[0]} first")
+                raise CompareError(
+                    f"decision {decision_id} is no longer the current one for "
+                    f"{doc_id} {framework_id}/{item_id}: undo decision "
+                    f"{current[0]} first"
+                )
             # The restored state keeps the text hash it was decided on, so re-check still works.
             before = conn.execute(
                 "SELECT text_hash FROM decisions WHERE doc_id = ? AND framework_id = ? AND"
                 " item_id = ? AND id < ? ORDER BY id DESC LIMIT 1",
-                (doc_id, framework_id, item_id, decision_id)).fetchone()
+                (doc_id, framework_id, item_id, decision_id),
+            ).fetchone()
             cursor = conn.execute(
                 "INSERT INTO decisions (doc_id, municipality, year, framework_id, item_id, level,"
                 " note, reviewer, decided_at, text_hash, previous_level, previous_note,"
                 " undone_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (doc_id, municipality, year, framework_id, item_id, row[8], row[9], name, _now(),
-                 before[0] if before else text_hash, level, note, decision_id))
+                (
+                    doc_id,
+                    municipality,
+                    year,
+                    framework_id,
+                    item_id,
+                    row[8],
+                    row[9],
+                    name,
+                    _now(),
+                    before[0] if before else text_hash,
+                    level,
+                    note,
+                    decision_id,
+                ),
+            )
             return int(cursor.lastrowid)
 
     def latest(self, include_remarks: bool = False) -> pl.DataFrame:
@@ -304,7 +377,10 @@ class ReviewStore:
         frame = self._query(
             f"SELECT {', '.join(DECISIONS)} FROM decisions WHERE id IN (SELECT MAX(id) FROM"
             " decisions GROUP BY doc_id, framework_id, item_id)"
-            " ORDER BY doc_id, framework_id, item_id", (), DECISIONS)
+            " ORDER BY doc_id, framework_id, item_id",
+            (),
+            DECISIONS,
+        )
         is_remark = pl.col("item_id") == REMARK_ITEM
         keep = pl.col("level").is_not_null() | (is_remark & pl.col("note").is_not_null())
         if not include_remarks:
@@ -316,17 +392,25 @@ class ReviewStore:
         frame = self.latest(include_remarks=True)
         return frame.filter((pl.col("item_id") == REMARK_ITEM) & (pl.col("note") != ""))
 
-    def history(self, doc_id: str | None = None, framework_id: str | None = None,
-                item_id: str | None = None) -> pl.DataFrame:
+    def history(
+        self, doc_id: str | None = None, framework_id: str | None = None, item_id: str | None = None
+    ) -> pl.DataFrame:
         """Every decision ever recorded (oldest first), optionally for one document/item."""
         where, params = _where(doc_id=doc_id, framework_id=framework_id, item_id=item_id)
-        return self._query(f"SELECT {', '.join(DECISIONS)} FROM decisions{where} ORDER BY id",
-                           params, DECISIONS)
+        return self._query(
+            f"SELECT {', '.join(DECISIONS)} FROM decisions{where} ORDER BY id", params, DECISIONS
+        )
 
     # -- metadata overrides ----------------------------------------------------------------
 
-    def set_metadata(self, doc_id: str, field: str, value: str | int | None, reviewer: str,
-                     registry: Registry | None = None) -> int:
+    def set_metadata(
+        self,
+        doc_id: str,
+        field: str,
+        value: str | int | None,
+        reviewer: str,
+        registry: Registry | None = None,
+    ) -> int:
         """Override one detected metadata field of a document; `value=None` clears the override.
 
         A municipality is resolved through the registry (omit `registry` for the default one)
@@ -349,16 +433,20 @@ class ReviewStore:
         """Restore a metadata field to its value before `change_id`, as a new history row."""
         name = _require_reviewer(reviewer)
         with self._transaction() as conn:
-            row = conn.execute("SELECT doc_id, field, previous_value FROM metadata_changes"
-                               " WHERE id = ?", (change_id,)).fetchone()
+            row = conn.execute(
+                "SELECT doc_id, field, previous_value FROM metadata_changes WHERE id = ?",
+                (change_id,),
+            ).fetchone()
             if row is None:
                 raise CompareError(f"there is no metadata change {change_id} to undo")
             current = conn.execute(
-                "SELECT MAX(id) FROM metadata_changes WHERE doc_id = ? AND field = ?",
-                row[:2]).fetchone()[0]
+                "SELECT MAX(id) FROM metadata_changes WHERE doc_id = ? AND field = ?", row[:2]
+            ).fetchone()[0]
             if current != change_id:
-                raise CompareError(f"metadata change {change_id} is no longer the current one "
-                                   f"for {row[0]} {row[1]}: undo change {current} first")
+                raise CompareError(
+                    f"metadata change {change_id} is no longer the current one "
+                    f"for {row[0]} {row[1]}: undo change {current} first"
+                )
             return _insert_change(conn, row[0], row[1], row[2], name, undone_of=change_id)
 
     def metadata_overrides(self) -> pl.DataFrame:
@@ -366,14 +454,19 @@ class ReviewStore:
         frame = self._query(
             f"SELECT {', '.join(METADATA_CHANGES)} FROM metadata_changes WHERE id IN"
             " (SELECT MAX(id) FROM metadata_changes GROUP BY doc_id, field) ORDER BY doc_id, field",
-            (), METADATA_CHANGES)
+            (),
+            METADATA_CHANGES,
+        )
         return frame.filter(pl.col("value").is_not_null())
 
     def metadata_history(self, doc_id: str | None = None) -> pl.DataFrame:
         """Every metadata change ever recorded (oldest first), optionally for one document."""
         where, params = _where(doc_id=doc_id)
-        return self._query(f"SELECT {', '.join(METADATA_CHANGES)} FROM metadata_changes{where}"
-                           " ORDER BY id", params, METADATA_CHANGES)
+        return self._query(
+            f"SELECT {', '.join(METADATA_CHANGES)} FROM metadata_changes{where} ORDER BY id",
+            params,
+            METADATA_CHANGES,
+        )
 
     def integrity_check(self) -> str:
         """SQLite's own consistency check of the database file ("ok" when sound)."""
@@ -399,22 +492,34 @@ def _use_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.005)
 
 
-def _current(conn: sqlite3.Connection, doc_id: str, framework_id: str, item_id: str
-             ) -> tuple[int, str | None, str | None] | None:
+def _current(
+    conn: sqlite3.Connection, doc_id: str, framework_id: str, item_id: str
+) -> tuple[int, str | None, str | None] | None:
     return conn.execute(
         "SELECT id, level, note FROM decisions WHERE doc_id = ? AND framework_id = ? AND"
-        " item_id = ? ORDER BY id DESC LIMIT 1", (doc_id, framework_id, item_id)).fetchone()
+        " item_id = ? ORDER BY id DESC LIMIT 1",
+        (doc_id, framework_id, item_id),
+    ).fetchone()
 
 
-def _insert_change(conn: sqlite3.Connection, doc_id: str, field: str, value: str | None,
-                   reviewer: str, undone_of: int | None = None) -> int:
+def _insert_change(
+    conn: sqlite3.Connection,
+    doc_id: str,
+    field: str,
+    value: str | None,
+    reviewer: str,
+    undone_of: int | None = None,
+) -> int:
     previous = conn.execute(
         "SELECT value FROM metadata_changes WHERE doc_id = ? AND field = ? ORDER BY id DESC"
-        " LIMIT 1", (doc_id, field)).fetchone()
+        " LIMIT 1",
+        (doc_id, field),
+    ).fetchone()
     cursor = conn.execute(
         "INSERT INTO metadata_changes (doc_id, field, value, previous_value, reviewer,"
         " changed_at, undone_of) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (doc_id, field, value, previous[0] if previous else None, reviewer, _now(), undone_of))
+        (doc_id, field, value, previous[0] if previous else None, reviewer, _now(), undone_of),
+    )
     return int(cursor.lastrowid)
 
 
@@ -423,4 +528,3 @@ def _where(**filters: str | None) -> tuple[str, tuple[str, ...]]:
     if not used:
         return "", ()
     return " WHERE " + " AND ".join(f"{name} = ?" for name in used), tuple(used.values())
-

@@ -19,12 +19,12 @@ from pathlib import Path
 import polars as pl
 
 from compare.errors import BadGold, CompareError
-from compare.review import load_documents
-from compare.review_db import normalise_level
 from compare.schema import KIND_PLAN, LEVEL_NONE
+from compare.store.documents import load_documents
+from compare.store.review_db import normalise_level
+from compare.store.versions import SUPERSEDED_BY
+from compare.store.workspace import Workspace
 from compare.text import fold_name
-from compare.versions import SUPERSEDED_BY
-from compare.workspace import Workspace
 
 GOLD_COLUMNS = ("municipality", "year", "framework", "item", "level")
 OVERALL = "(all)"

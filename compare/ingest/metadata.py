@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from compare.metadata_period import (
+from compare.ingest.period import (
     OPENING_CHARS,
     PLAN_KEY,
     YEAR,
@@ -25,7 +25,7 @@ from compare.metadata_period import (
     has_plan_word,
     is_overview_phrase,
 )
-from compare.registry import Registry, load_registry
+from compare.registry.lookup import Registry, load_registry
 from compare.schema import KIND_OTHER, KIND_OVERVIEW, KIND_PLAN
 from compare.text import fold, repair_hyphenation
 

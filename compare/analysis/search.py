@@ -21,10 +21,10 @@ from pathlib import Path
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from compare.review import load_documents
+from compare.store.documents import load_documents
+from compare.store.versions import SUPERSEDED_BY
+from compare.store.workspace import Workspace, atomic_write
 from compare.text import fold, is_stopword, term_key, word_spans, words
-from compare.versions import SUPERSEDED_BY
-from compare.workspace import Workspace, atomic_write
 
 INDEX_FILE = "search_terms.parquet"
 _STAMP_KEY = "compare.segments_stamp"
@@ -123,8 +123,9 @@ def expand_key(key: str, vocabulary: pl.DataFrame) -> list[str]:
                 stem = key[:-cut]
                 found.update(terms.filter(terms == stem).to_list())
     if len(key) >= FUZZY_MIN_LENGTH:
-        near = process.extract(key, terms.to_list(), scorer=fuzz.ratio,
-                               score_cutoff=FUZZY_CUTOFF, limit=25)
+        near = process.extract(
+            key, terms.to_list(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=25
+        )
         found.update(term for term, _score, _index in near)
     return sorted(found)
 
@@ -139,8 +140,9 @@ def highlight_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     return [(s, e) for s, e in word_spans(text) if term_key(text[s:e].lower()) in terms]
 
 
-def make_snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS
-                 ) -> tuple[str, list[tuple[int, int]]]:
+def make_snippet(
+    text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS
+) -> tuple[str, list[tuple[int, int]]]:
     """A window of about `width` characters around the first highlighted word, cut at spaces.
 
     Returns the snippet (with "…" where text was cut) and the highlight spans within it.
@@ -163,8 +165,13 @@ def make_snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_C
     return prefix + text[start:end] + suffix, inside
 
 
-def mark(snippet: str, spans: list[tuple[int, int]] | list[dict], before: str, after: str,
-         escape: Callable[[str], str] = lambda s: s) -> str:
+def mark(
+    snippet: str,
+    spans: list[tuple[int, int]] | list[dict],
+    before: str,
+    after: str,
+    escape: Callable[[str], str] = lambda s: s,
+) -> str:
     """The snippet with each highlighted span wrapped in `before`/`after`; the text is escaped.
 
     `escape` protects document text in the output format (Markdown, Rich markup): the text is
@@ -182,12 +189,18 @@ def mark(snippet: str, spans: list[tuple[int, int]] | list[dict], before: str, a
 
 def _documents(ws: Workspace) -> pl.DataFrame:
     # With the analysts' metadata overrides applied: a corrected municipality groups correctly.
-    return load_documents(ws).select("doc_id", "municipality", "year", "kind", "title",
-                                     SUPERSEDED_BY)
+    return load_documents(ws).select(
+        "doc_id", "municipality", "year", "kind", "title", SUPERSEDED_BY
+    )
 
 
-def search(ws: Workspace, query: str, limit: int = 50, kinds: Iterable[str] | None = None,
-           include_superseded: bool = False) -> pl.DataFrame:
+def search(
+    ws: Workspace,
+    query: str,
+    limit: int = 50,
+    kinds: Iterable[str] | None = None,
+    include_superseded: bool = False,
+) -> pl.DataFrame:
     """Search all documents' segments for `query`; best `limit` hits, grouped by municipality.
 
     Omit `kinds` to search every document (plans, overviews, other). Older versions of a revised
@@ -232,8 +245,9 @@ def search(ws: Workspace, query: str, limit: int = 50, kinds: Iterable[str] | No
     return _present(ws, hits, documents, set().union(*term_sets))
 
 
-def _present(ws: Workspace, hits: pl.DataFrame, documents: pl.DataFrame,
-             terms: set[str]) -> pl.DataFrame:
+def _present(
+    ws: Workspace, hits: pl.DataFrame, documents: pl.DataFrame, terms: set[str]
+) -> pl.DataFrame:
     """Join the hits with document metadata and original text; snippets; group by municipality."""
     segments = ws.read_segments(hits["doc_id"].unique().to_list()).select(
         "doc_id", "seg_no", "heading_path", "page", "text"

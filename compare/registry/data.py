@@ -26,7 +26,7 @@ from pathlib import Path
 
 from compare.errors import BadRegistry
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 _CODE = re.compile(r"\d{3}")
 _ROLES = ("host", "served")
@@ -91,7 +91,9 @@ class RegistryTables:
 def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """The rows of a CSV file with their line numbers, after checking the header."""
     if not path.is_file():
-        raise BadRegistry(path, "file not found; the registry needs it (see compare/registry.py)")
+        raise BadRegistry(
+            path, "file not found; the registry needs it (see compare/registry/lookup.py)"
+        )
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         header = tuple(reader.fieldnames or ())

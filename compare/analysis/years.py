@@ -17,7 +17,7 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from compare.errors import CompareError
-from compare.frameworks import Framework, Item, clean_title
+from compare.frameworks.catalog import Framework, Item, clean_title
 from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
 from compare.text import fold_name
 
@@ -65,8 +65,9 @@ def label_similarity(a: str, b: str) -> float:
     return float(fuzz.ratio(label_key(a), label_key(b)))
 
 
-def align_items(items_a: Sequence[Item], items_b: Sequence[Item],
-                threshold: float = ALIGN_THRESHOLD) -> list[tuple[Item, Item, float]]:
+def align_items(
+    items_a: Sequence[Item], items_b: Sequence[Item], threshold: float = ALIGN_THRESHOLD
+) -> list[tuple[Item, Item, float]]:
     """Pairs (item_a, item_b, similarity) of labels alike at `threshold` or more, one-to-one.
 
     The most alike pairs are taken first, so a goal pairs with its closest rewording.
@@ -75,13 +76,17 @@ def align_items(items_a: Sequence[Item], items_b: Sequence[Item],
     return [(items_a[i], items_b[j], score) for i, j, score in pairs]
 
 
-def _align(labels_a: list[str], labels_b: list[str],
-           threshold: float = ALIGN_THRESHOLD) -> list[tuple[int, int, float]]:
+def _align(
+    labels_a: list[str], labels_b: list[str], threshold: float = ALIGN_THRESHOLD
+) -> list[tuple[int, int, float]]:
     """Index pairs (i, j, similarity) for `align_items`, in the order of `labels_b`."""
     keys_a, keys_b = [label_key(a) for a in labels_a], [label_key(b) for b in labels_b]
     scored = sorted(
-        ((float(fuzz.ratio(a, b)), i, j)
-         for i, a in enumerate(keys_a) for j, b in enumerate(keys_b)),
+        (
+            (float(fuzz.ratio(a, b)), i, j)
+            for i, a in enumerate(keys_a)
+            for j, b in enumerate(keys_b)
+        ),
         key=lambda t: (-t[0], t[1], t[2]),
     )
     used_a: set[int] = set()
@@ -110,8 +115,10 @@ def _levels(cells: pl.DataFrame, municipality: str, year: int) -> dict[tuple[str
     if rows.is_empty():
         years = municipality_years(cells, municipality)
         have = ", ".join(map(str, years)) if years else "none"
-        raise CompareError(f"no assessed plan for {municipality} in {year} "
-                           f"(years with plans: {have}); ingest and tag that year's plan first")
+        raise CompareError(
+            f"no assessed plan for {municipality} in {year} "
+            f"(years with plans: {have}); ingest and tag that year's plan first"
+        )
     best: dict[tuple[str, str], str] = {}
     for fw, item, level in rows.select("framework_id", "item_id", "level").iter_rows():
         key, level = (fw, item), level or LEVEL_NONE
@@ -130,13 +137,21 @@ def _quotes(evidence: pl.DataFrame | None, doc_ids: list[str]) -> dict[tuple[str
 
 def _side(frameworks: Sequence[Framework], year: int, other: int) -> list[Framework]:
     """Goal frameworks of `year`, and theme frameworks that apply to both years."""
-    return [fw for fw in frameworks if fw.applies_to(year, year)
-            and (fw.kind == FRAMEWORK_GOALS or fw.applies_to(other, other))]
+    return [
+        fw
+        for fw in frameworks
+        if fw.applies_to(year, year) and (fw.kind == FRAMEWORK_GOALS or fw.applies_to(other, other))
+    ]
 
 
-def compare_years(cells: pl.DataFrame, frameworks: Sequence[Framework], municipality: str,
-                  year_a: int, year_b: int, evidence: pl.DataFrame | None = None
-                  ) -> pl.DataFrame:
+def compare_years(
+    cells: pl.DataFrame,
+    frameworks: Sequence[Framework],
+    municipality: str,
+    year_a: int,
+    year_b: int,
+    evidence: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """Align the municipality's assessed items of `year_a` and `year_b` and say what changed.
 
     `cells` is the effective matrix (MATRIX_CELLS) over all frameworks; pass `evidence` to get
@@ -184,11 +199,16 @@ def compare_years(cells: pl.DataFrame, frameworks: Sequence[Framework], municipa
             status = "unchanged" if level_a == level_b else "changed"
         return {
             "kind": (fw_b or fw_a).kind,
-            "framework_a": fw_a.id if fw_a else None, "item_a": item_a.id if item_a else None,
-            "label_a": item_a.label if item_a else None, "level_a": level_a,
-            "framework_b": fw_b.id if fw_b else None, "item_b": item_b.id if item_b else None,
-            "label_b": item_b.label if item_b else None, "level_b": level_b,
-            "similarity": similarity, "status": status,
+            "framework_a": fw_a.id if fw_a else None,
+            "item_a": item_a.id if item_a else None,
+            "label_a": item_a.label if item_a else None,
+            "level_a": level_a,
+            "framework_b": fw_b.id if fw_b else None,
+            "item_b": item_b.id if item_b else None,
+            "label_b": item_b.label if item_b else None,
+            "level_b": level_b,
+            "similarity": similarity,
+            "status": status,
             "quote_a": quotes_a.get(key_a) if key_a else None,
             "quote_b": quotes_b.get(key_b) if key_b else None,
         }
@@ -200,6 +220,8 @@ def compare_years(cells: pl.DataFrame, frameworks: Sequence[Framework], municipa
     rows.extend(row(i, None, None) for i in range(len(side_a)) if i not in paired_a)
     frame = pl.DataFrame(rows, schema=YEAR_COMPARISON)
     order = {FRAMEWORK_GOALS: 0}
-    return frame.with_row_index("_n").sort(
-        pl.col("kind").replace_strict(order, default=1), "_n"
-    ).drop("_n")
+    return (
+        frame.with_row_index("_n")
+        .sort(pl.col("kind").replace_strict(order, default=1), "_n")
+        .drop("_n")
+    )

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from compare.frameworks import Framework, load_frameworks
-from compare.review import load_documents
+from compare.frameworks.catalog import Framework, load_frameworks
 from compare.schema import (
     EVIDENCE,
     KIND_PLAN,
@@ -28,8 +27,9 @@ from compare.schema import (
     conform,
     empty_frame,
 )
+from compare.store.documents import load_documents
+from compare.store.workspace import Workspace
 from compare.tagging.pipeline import applicable_pairs, framework_hash, tag_documents
-from compare.workspace import Workspace
 
 __all__ = ["TagReport", "tag_documents", "tag_workspace"]
 

@@ -1,6 +1,6 @@
 """The municipality registry: names, codes, councils and jobcentres by period, and name resolution.
 
-`load_registry()` reads the tables in `data/` (see `compare.registry_data` for the files). A name
+`load_registry()` reads the tables in `data/` (see `compare.registry.data` for the files). A name
 is resolved by folding it with `compare.text.fold_name` (so `Kgbenhavns`, `Kobenhavn` and
 `Københavns` meet), dropping words like "Kommune" and "Jobcenter", and looking it up among the
 names, genitives, aliases and jobcentre names; failing that, rapidfuzz scores it against all of
@@ -18,7 +18,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 
 from compare.errors import BadRegistry, UnknownMunicipality
-from compare.registry_data import Council, JobcentreSpan, RegistryTables, read_tables
+from compare.registry.data import Council, JobcentreSpan, RegistryTables, read_tables
 from compare.text import fold, fold_name
 
 # A fuzzy score (0-100, rapidfuzz Indel ratio on folded names) of at least SURE_SCORE, beating the
@@ -372,7 +372,7 @@ class Registry:
     def name_keys(self) -> dict[str, tuple[str, str]]:
         """Folded name keys (names, genitives, aliases, jobcentres) -> ("m", code) | ("j", name).
 
-        For scanning text for mentions (compare.metadata); keys are `fold_name` forms.
+        For scanning text for mentions (compare.ingest.metadata); keys are `fold_name` forms.
         """
         return dict(self._index)
 

@@ -1,7 +1,7 @@
 """Frameworks as data: the minister's yearly goals and regional strategy themes, as files.
 
 A framework is a file in `data/frameworks/` (TOML, or the same columns as a CSV/XLSX sheet; see
-`compare.framework_files`). Each item gets its *matching terms*: term keys (see `compare.text`)
+`compare.frameworks.files`). Each item gets its *matching terms*: term keys (see `compare.text`)
 derived from its label and description, its hand-written keywords, and the keywords of
 near-identical items in the other frameworks of the folder — the goal "Virksomhederne skal sikres
 den nødvendige og kvalificerede arbejdskraft" recurs across years, and what is known for one year
@@ -22,10 +22,10 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from compare.errors import BadFramework, UnknownFramework
-from compare.framework_files import SUFFIXES, RawFramework, read_raw, to_toml
+from compare.frameworks.files import SUFFIXES, RawFramework, read_raw, to_toml
 from compare.schema import FRAMEWORK_GOALS, FRAMEWORK_THEMES
+from compare.store.workspace import PROJECT_ROOT, atomic_write
 from compare.text import content_keys, fold_name, is_topic_word, normalise, words
-from compare.workspace import PROJECT_ROOT, atomic_write
 
 FRAMEWORKS_DIR = PROJECT_ROOT / "data" / "frameworks"
 FRAMEWORKS_ENV = "COMPARE_FRAMEWORKS"  # overrides FRAMEWORKS_DIR (tests, other setups)

@@ -36,9 +36,7 @@ _RANGE = _Y + r"(?:\s*(?:-|–|—|/|" + fold("til") + r")\s*((?:19|20)?\d\d)(?!
 _FOR = r"(?:(?:" + "|".join(fold(w) for w in ("for", "til", "i")) + r")\s+)?"
 _PERIOD_WORD = r"(?:(?:" + "|".join(fold(w) for w in ("perioden", "året", "årene")) + r")\s+)?"
 
-_VERSION = re.compile(
-    _Y + r"\s*-?\s*(?:" + fold("versionen")[:6] + "|" + fold("udgaven")[:4] + ")"
-)
+_VERSION = re.compile(_Y + r"\s*-?\s*(?:" + fold("versionen")[:6] + "|" + fold("udgaven")[:4] + ")")
 _PLAN_YEAR = re.compile(PLAN_KEY + r"\w*\s+" + _FOR + _PERIOD_WORD + _RANGE)
 _PERIOD = re.compile(
     fold("perioden")

@@ -11,9 +11,8 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from compare.frameworks import Framework
-from compare.registry import Registry, load_registry
-from compare.review import ReviewStore, load_documents
+from compare.frameworks.catalog import Framework
+from compare.registry.lookup import Registry, load_registry
 from compare.schema import (
     KIND_PLAN,
     LEVEL_ADDRESSED,
@@ -23,21 +22,28 @@ from compare.schema import (
     conform,
     empty_frame,
 )
-from compare.versions import current_documents, superseded_pairs
-from compare.workspace import Workspace
+from compare.store.documents import load_documents
+from compare.store.review_db import ReviewStore
+from compare.store.versions import current_documents, superseded_pairs
+from compare.store.workspace import Workspace
 
 _CELL_KEY = ["doc_id", "framework_id", "item_id"]
 
 
-def matrix_cells(ws: Workspace, framework_ids: Iterable[str] | None = None,
-                 kinds: Iterable[str] | None = (KIND_PLAN,),
-                 store: ReviewStore | None = None, *,
-                 include_superseded: bool = False,
-                 documents: pl.DataFrame | None = None) -> pl.DataFrame:
+def matrix_cells(
+    ws: Workspace,
+    framework_ids: Iterable[str] | None = None,
+    kinds: Iterable[str] | None = (KIND_PLAN,),
+    store: ReviewStore | None = None,
+    *,
+    include_superseded: bool = False,
+    documents: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """The effective matrix in long form: tagger level, overridden by the latest decision.
 
     Only plans by default (`kinds=None` for every kind); all frameworks unless `framework_ids`;
-    only the current version of a revised plan unless `include_superseded` (`compare.versions`).
+    only the current version of a revised plan unless `include_superseded`
+    (`compare.store.versions`).
     A decided cell is `reviewed`; it is flagged `recheck` when the document's text changed since.
     A decision on a document that was replaced by a new version (superseded, or removed from
     the workspace) carries over to the new one, flagged `recheck`. Order: municipality
@@ -55,23 +61,35 @@ def matrix_cells(ws: Workspace, framework_ids: Iterable[str] | None = None,
         tags = tags.filter(pl.col("framework_id").is_in(wanted))
         decisions = decisions.filter(pl.col("framework_id").is_in(wanted))
     decisions = _carry_over(decisions, all_docs, docs)
-    decided = decisions.select(*_CELL_KEY, pl.col("level").alias("decided_level"), "note",
-                               "reviewer", "decided_at", pl.col("text_hash").alias("decided_hash"))
-    cells = (tags.join(decided, on=_CELL_KEY, how="full", coalesce=True)
-             .join(docs.select("doc_id", "municipality", "year", "text_hash"), on="doc_id"))
+    decided = decisions.select(
+        *_CELL_KEY,
+        pl.col("level").alias("decided_level"),
+        "note",
+        "reviewer",
+        "decided_at",
+        pl.col("text_hash").alias("decided_hash"),
+    )
+    cells = tags.join(decided, on=_CELL_KEY, how="full", coalesce=True).join(
+        docs.select("doc_id", "municipality", "year", "text_hash"), on="doc_id"
+    )
     reviewed = pl.col("decided_level").is_not_null()
     cells = cells.with_columns(
         pl.coalesce("decided_level", "tagger_level").alias("level"),
         reviewed.alias("reviewed"),
-        (reviewed & (pl.col("decided_hash") != pl.col("text_hash"))).fill_null(False)
+        (reviewed & (pl.col("decided_hash") != pl.col("text_hash")))
+        .fill_null(False)
         .alias("recheck"),
     )
     return conform(_in_matrix_order(cells), MATRIX_CELLS)
 
 
-def matrix_remarks(ws: Workspace, framework_ids: Iterable[str] | None = None,
-                   store: ReviewStore | None = None, *,
-                   documents: pl.DataFrame | None = None) -> pl.DataFrame:
+def matrix_remarks(
+    ws: Workspace,
+    framework_ids: Iterable[str] | None = None,
+    store: ReviewStore | None = None,
+    *,
+    documents: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """The analysts' row remarks ("Supplerende mål/bemærkninger") per plan and framework.
 
     `documents` as for `matrix_cells`.
@@ -82,30 +100,32 @@ def matrix_remarks(ws: Workspace, framework_ids: Iterable[str] | None = None,
     if framework_ids is not None:
         remarks = remarks.filter(pl.col("framework_id").is_in(list(framework_ids)))
     remarks = _carry_over(remarks, docs, docs.filter(pl.col("kind") == KIND_PLAN))
-    return (remarks.select("doc_id", "framework_id", "note", "reviewer", "decided_at")
-            .join(docs.select("doc_id", "municipality", "year"), on="doc_id")
-            .select("doc_id", "municipality", "year", "framework_id", "note", "reviewer",
-                    "decided_at")
-            .sort("doc_id", "framework_id"))
+    return (
+        remarks.select("doc_id", "framework_id", "note", "reviewer", "decided_at")
+        .join(docs.select("doc_id", "municipality", "year"), on="doc_id")
+        .select("doc_id", "municipality", "year", "framework_id", "note", "reviewer", "decided_at")
+        .sort("doc_id", "framework_id")
+    )
 
 
-def wide_matrix(cells: pl.DataFrame, framework: Framework, *,
-                include_doc_id: bool = False) -> pl.DataFrame:
+def wide_matrix(
+    cells: pl.DataFrame, framework: Framework, *, include_doc_id: bool = False
+) -> pl.DataFrame:
     """One row per plan: `municipality`, `year`, then one column per item id in framework order.
 
     Cells are "X", "(X)" or "" (also where the plan was not tagged on the item). This is the CSV
     contract of `compare matrix`: keep it stable. `include_doc_id` puts `doc_id` first.
     """
     item_ids = [str(item.id) for item in framework.items]
-    rows = cells.filter((pl.col("framework_id") == framework.id)
-                        & pl.col("item_id").is_in(item_ids))
+    rows = cells.filter(
+        (pl.col("framework_id") == framework.id) & pl.col("item_id").is_in(item_ids)
+    )
     keys = ["doc_id", "municipality", "year"] if include_doc_id else ["municipality", "year"]
     if rows.is_empty():
         schema = {**{key: MATRIX_CELLS[key] for key in keys}, **dict.fromkeys(item_ids, pl.Utf8)}
         return empty_frame(schema)
     plans = rows.select("doc_id", "municipality", "year").unique("doc_id", maintain_order=True)
-    levels = rows.pivot(on="item_id", index="doc_id", values="level",
-                        aggregate_function="first")
+    levels = rows.pivot(on="item_id", index="doc_id", values="level", aggregate_function="first")
     missing = [pl.lit(None, pl.Utf8).alias(i) for i in item_ids if i not in levels.columns]
     wide = plans.join(levels.with_columns(missing), on="doc_id", how="left", maintain_order="left")
     return wide.select(*keys, *(pl.col(i).cast(pl.Utf8).fill_null(LEVEL_NONE) for i in item_ids))
@@ -118,7 +138,8 @@ def item_totals(cells: pl.DataFrame, framework: Framework) -> pl.DataFrame:
     without a municipality counts as its own.
     """
     rows = cells.filter(pl.col("framework_id") == framework.id).with_columns(
-        pl.coalesce("municipality", "doc_id").alias("_who"))
+        pl.coalesce("municipality", "doc_id").alias("_who")
+    )
     n_all = rows["_who"].n_unique()
 
     def count(level: Iterable[str]) -> pl.Expr:
@@ -129,18 +150,23 @@ def item_totals(cells: pl.DataFrame, framework: Framework) -> pl.DataFrame:
         count([LEVEL_ADDRESSED]).alias("n_addressed"),
         count([LEVEL_TARGET, LEVEL_ADDRESSED]).alias("n_covered"),
     )
-    order = pl.DataFrame({"item_id": [str(item.id) for item in framework.items],
-                          "label": [str(item.label) for item in framework.items]},
-                         schema={"item_id": pl.Utf8, "label": pl.Utf8})
+    order = pl.DataFrame(
+        {
+            "item_id": [str(item.id) for item in framework.items],
+            "label": [str(item.label) for item in framework.items],
+        },
+        schema={"item_id": pl.Utf8, "label": pl.Utf8},
+    )
     totals = order.join(counts, on="item_id", how="left", maintain_order="left").with_columns(
         pl.col("n_target", "n_addressed", "n_covered").fill_null(0).cast(pl.Int64),
-        pl.lit(n_all, pl.Int64).alias("n_total"))
-    return totals.with_columns(
-        pl.format("{} af {}", "n_covered", "n_total").alias("text"))
+        pl.lit(n_all, pl.Int64).alias("n_total"),
+    )
+    return totals.with_columns(pl.format("{} af {}", "n_covered", "n_total").alias("text"))
 
 
-def _carry_over(decisions: pl.DataFrame, all_docs: pl.DataFrame,
-                targets: pl.DataFrame) -> pl.DataFrame:
+def _carry_over(
+    decisions: pl.DataFrame, all_docs: pl.DataFrame, targets: pl.DataFrame
+) -> pl.DataFrame:
     """Carry decisions on replaced documents over to the current plan, unless it has its own.
 
     A superseded version's decisions go to the version that superseded it; those of a document
@@ -150,27 +176,38 @@ def _carry_over(decisions: pl.DataFrame, all_docs: pl.DataFrame,
     """
     known = decisions["doc_id"].is_in(all_docs["doc_id"].implode())
     newer = superseded_pairs(all_docs)
-    orphans = decisions.filter(~known & pl.col("municipality").is_not_null()
-                               & pl.col("year").is_not_null())
+    orphans = decisions.filter(
+        ~known & pl.col("municipality").is_not_null() & pl.col("year").is_not_null()
+    )
     replaced = decisions.filter(pl.col("doc_id").is_in(list(newer)))
     if orphans.is_empty() and replaced.is_empty():
         return decisions.filter(known)
-    plans = current_documents(targets).filter(pl.col("municipality").is_not_null()
-                                              & pl.col("year").is_not_null())
-    by_period = (orphans.drop("doc_id")
-                 .join(plans.select("doc_id", "municipality", pl.col("year").alias("_from"),
-                                    pl.coalesce("year_to", "year").alias("_to")),
-                       on="municipality")
-                 .filter(pl.col("year").is_between(pl.col("_from"), pl.col("_to")))
-                 .drop("_from", "_to"))
-    by_version = replaced.with_columns(
-        pl.col("doc_id").replace_strict(newer, return_dtype=pl.Utf8))
-    moved = (pl.concat([by_version.select(decisions.columns),
-                        by_period.select(decisions.columns)])
-             .filter(pl.col("doc_id").is_in(plans["doc_id"].implode()))
-             .sort("id").unique(_CELL_KEY, keep="last")
-             .join(decisions.filter(known), on=_CELL_KEY, how="anti")
-             .select(decisions.columns))
+    plans = current_documents(targets).filter(
+        pl.col("municipality").is_not_null() & pl.col("year").is_not_null()
+    )
+    by_period = (
+        orphans.drop("doc_id")
+        .join(
+            plans.select(
+                "doc_id",
+                "municipality",
+                pl.col("year").alias("_from"),
+                pl.coalesce("year_to", "year").alias("_to"),
+            ),
+            on="municipality",
+        )
+        .filter(pl.col("year").is_between(pl.col("_from"), pl.col("_to")))
+        .drop("_from", "_to")
+    )
+    by_version = replaced.with_columns(pl.col("doc_id").replace_strict(newer, return_dtype=pl.Utf8))
+    moved = (
+        pl.concat([by_version.select(decisions.columns), by_period.select(decisions.columns)])
+        .filter(pl.col("doc_id").is_in(plans["doc_id"].implode()))
+        .sort("id")
+        .unique(_CELL_KEY, keep="last")
+        .join(decisions.filter(known), on=_CELL_KEY, how="anti")
+        .select(decisions.columns)
+    )
     return pl.concat([decisions.filter(known), moved]).sort("doc_id", "framework_id", "item_id")
 
 
@@ -185,10 +222,16 @@ def municipality_order(registry: Registry | None = None) -> dict[str, int]:
 def _in_matrix_order(cells: pl.DataFrame) -> pl.DataFrame:
     """Sort: municipality in the registry's (Danish) order, year, document, framework, item."""
     rank = municipality_order()
-    return cells.with_columns(
-        pl.col("municipality").replace_strict(rank, default=len(rank), return_dtype=pl.Int64)
-        .alias("_rank"),
-        pl.col("item_id").cast(pl.Int64, strict=False).alias("_item_no"),
-    ).sort(["_rank", "municipality", "year", "doc_id", "framework_id", "_item_no", "item_id"],
-           nulls_last=True).drop("_rank", "_item_no")
-
+    return (
+        cells.with_columns(
+            pl.col("municipality")
+            .replace_strict(rank, default=len(rank), return_dtype=pl.Int64)
+            .alias("_rank"),
+            pl.col("item_id").cast(pl.Int64, strict=False).alias("_item_no"),
+        )
+        .sort(
+            ["_rank", "municipality", "year", "doc_id", "framework_id", "_item_no", "item_id"],
+            nulls_last=True,
+        )
+        .drop("_rank", "_item_no")
+    )

@@ -28,18 +28,27 @@ def mark_superseded(documents: pl.DataFrame) -> pl.DataFrame:
     frame = documents.drop(SUPERSEDED_BY, strict=False)
     if frame.is_empty():
         return frame.with_columns(pl.lit(None, pl.Utf8).alias(SUPERSEDED_BY))
-    grouped = ((pl.col("kind") == KIND_PLAN) & pl.col("municipality").is_not_null()
-               & pl.col("year").is_not_null())
-    current = (frame.filter(grouped)
-               .sort(["ingested_at", "doc_id"], nulls_last=False)
-               .group_by("municipality", "year")
-               .agg(pl.col("doc_id").last().alias("_current")))
-    marked = frame.join(current, on=["municipality", "year"], how="left", nulls_equal=False,
-                        maintain_order="left")
+    grouped = (
+        (pl.col("kind") == KIND_PLAN)
+        & pl.col("municipality").is_not_null()
+        & pl.col("year").is_not_null()
+    )
+    current = (
+        frame.filter(grouped)
+        .sort(["ingested_at", "doc_id"], nulls_last=False)
+        .group_by("municipality", "year")
+        .agg(pl.col("doc_id").last().alias("_current"))
+    )
+    marked = frame.join(
+        current, on=["municipality", "year"], how="left", nulls_equal=False, maintain_order="left"
+    )
     superseded = grouped & (pl.col("_current") != pl.col("doc_id"))
     return marked.with_columns(
-        pl.when(superseded.fill_null(False)).then(pl.col("_current"))
-        .otherwise(pl.lit(None, pl.Utf8)).alias(SUPERSEDED_BY)).drop("_current")
+        pl.when(superseded.fill_null(False))
+        .then(pl.col("_current"))
+        .otherwise(pl.lit(None, pl.Utf8))
+        .alias(SUPERSEDED_BY)
+    ).drop("_current")
 
 
 def current_documents(documents: pl.DataFrame) -> pl.DataFrame:

@@ -18,7 +18,7 @@ import polars as pl
 from compare.schema import DOCUMENTS, EVIDENCE, SEGMENTS, TAGS, conform, empty_frame
 
 ENV_VAR = "COMPARE_WORKSPACE"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_WORKSPACE = PROJECT_ROOT / "data" / "workspace"
 
 
@@ -162,6 +162,12 @@ class Workspace:
         """Modification times of the stored frames and review DB: a cheap cache key for the UI."""
         # SQLite writes land in the -wal file first; the DB file's mtime lags behind them.
         wal = self.review_db_path.with_name(self.review_db_path.name + "-wal")
-        paths = (self.documents_path, self.segments_path, self.tags_path, self.evidence_path,
-                 self.review_db_path, wal)
+        paths = (
+            self.documents_path,
+            self.segments_path,
+            self.tags_path,
+            self.evidence_path,
+            self.review_db_path,
+            wal,
+        )
         return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in paths)

@@ -1,0 +1,1 @@
+"""Analysis over tagged plans: theme overview, years, search, evaluation."""

@@ -1,0 +1,1 @@
+"""Frameworks as data: goal sets and strategy themes, their files and catalogue."""

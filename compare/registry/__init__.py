@@ -1,0 +1,1 @@
+"""The municipality registry: the data files and name resolution."""

@@ -1,0 +1,1 @@
+"""Review: analysts' decisions and the effective coverage matrix."""

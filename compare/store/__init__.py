@@ -1,0 +1,1 @@
+"""Storage: the workspace folder, documents, plan versions and the review database."""
