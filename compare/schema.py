@@ -22,7 +22,10 @@ FRAMEWORK_THEMES = "themes"
 
 HEADING_SEPARATOR = " > "
 
-DOCUMENTS: dict[str, pl.DataType] = {
+# A frame's columns and their types (Polars accepts the type classes and instances alike).
+FrameSchema = dict[str, pl.DataType | type[pl.DataType]]
+
+DOCUMENTS: FrameSchema = {
     "doc_id": pl.Utf8,  # first 16 hex digits of content_hash: stable, short
     "content_hash": pl.Utf8,  # sha256 of the file's bytes
     "text_hash": pl.Utf8,  # sha256 of the extracted text: what the tagger depends on
@@ -43,7 +46,7 @@ DOCUMENTS: dict[str, pl.DataType] = {
     "ingested_at": pl.Datetime("us"),
 }
 
-SEGMENTS: dict[str, pl.DataType] = {
+SEGMENTS: FrameSchema = {
     "doc_id": pl.Utf8,
     "seg_no": pl.Int32,  # order in the document, from 0
     "section_no": pl.Int32,  # sections are numbered in order; 0 is text before any heading
@@ -57,7 +60,7 @@ SEGMENTS: dict[str, pl.DataType] = {
     "line_end": pl.Int32,
 }
 
-TAGS: dict[str, pl.DataType] = {
+TAGS: FrameSchema = {
     "doc_id": pl.Utf8,
     "framework_id": pl.Utf8,
     "item_id": pl.Utf8,
@@ -70,7 +73,7 @@ TAGS: dict[str, pl.DataType] = {
     "tagged_at": pl.Datetime("us"),
 }
 
-EVIDENCE: dict[str, pl.DataType] = {
+EVIDENCE: FrameSchema = {
     "doc_id": pl.Utf8,
     "framework_id": pl.Utf8,
     "item_id": pl.Utf8,
@@ -87,7 +90,7 @@ EVIDENCE: dict[str, pl.DataType] = {
 }
 
 # The effective matrix in long form: tagger level overridden by the latest analyst decision.
-MATRIX_CELLS: dict[str, pl.DataType] = {
+MATRIX_CELLS: FrameSchema = {
     "doc_id": pl.Utf8,
     "municipality": pl.Utf8,
     "year": pl.Int32,
@@ -104,12 +107,12 @@ MATRIX_CELLS: dict[str, pl.DataType] = {
 }
 
 
-def empty_frame(schema: dict[str, pl.DataType]) -> pl.DataFrame:
+def empty_frame(schema: FrameSchema) -> pl.DataFrame:
     """An empty frame with exactly these columns and types."""
     return pl.DataFrame(schema=schema)
 
 
-def conform(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+def conform(frame: pl.DataFrame, schema: FrameSchema) -> pl.DataFrame:
     """Select and cast the schema's columns in order; missing ones become nulls.
 
     Used at every boundary where a frame is written, so stored files always match the schema.

@@ -18,7 +18,7 @@ import polars as pl
 
 from compare.frameworks.catalog import Framework
 from compare.registry.lookup import danish_sort_key
-from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
+from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET, FrameSchema
 from compare.text import term_key, word_spans
 
 MAX_NAMED = 3  # municipalities named as examples ("fx A, B og C") when more address an item
@@ -51,7 +51,7 @@ PASSAGE = pl.Struct(
         "is_target": pl.Boolean,
     }
 )
-OVERVIEW: dict[str, pl.DataType] = {
+OVERVIEW: FrameSchema = {
     "item_id": pl.Utf8,
     "label": pl.Utf8,
     "group": pl.Utf8,

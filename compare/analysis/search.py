@@ -21,6 +21,7 @@ from pathlib import Path
 import polars as pl
 from rapidfuzz import fuzz, process
 
+from compare.schema import FrameSchema
 from compare.store.documents import load_documents
 from compare.store.versions import SUPERSEDED_BY
 from compare.store.workspace import Workspace, atomic_write
@@ -42,7 +43,7 @@ _ENDINGS = frozenset(
     "ede te ende hed heden".split()
 )
 
-SEARCH_RESULTS: dict[str, pl.DataType] = {
+SEARCH_RESULTS: FrameSchema = {
     "municipality": pl.Utf8,
     "year": pl.Int32,
     "kind": pl.Utf8,

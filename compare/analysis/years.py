@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 
 from compare.errors import CompareError
 from compare.frameworks.catalog import Framework, Item, clean_title
-from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
+from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET, FrameSchema
 from compare.text import fold_name
 
 # Measured on the ministerial goals 2016–2024: recurring goals score 100 after
@@ -36,7 +36,7 @@ STATUS_LABELS: dict[str, str] = {
     "not_assessed": "ikke vurderet",
 }
 
-YEAR_COMPARISON: dict[str, pl.DataType] = {
+YEAR_COMPARISON: FrameSchema = {
     "kind": pl.Utf8,  # framework kind: goals | themes
     "framework_a": pl.Utf8,
     "item_a": pl.Utf8,

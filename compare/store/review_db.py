@@ -21,7 +21,7 @@ import polars as pl
 
 from compare.errors import CompareError
 from compare.registry.lookup import Registry, load_registry
-from compare.schema import KINDS, LEVELS
+from compare.schema import KINDS, LEVELS, FrameSchema
 from compare.store.workspace import Workspace
 
 SCHEMA_VERSION = 1
@@ -42,7 +42,7 @@ METADATA_FIELDS: tuple[str, ...] = (
 _INT_FIELDS = frozenset({"year", "year_to"})
 _YEAR_RANGE = (1990, 2100)
 
-DECISIONS: dict[str, pl.DataType] = {
+DECISIONS: FrameSchema = {
     "id": pl.Int64,
     "doc_id": pl.Utf8,
     "municipality": pl.Utf8,
@@ -59,7 +59,7 @@ DECISIONS: dict[str, pl.DataType] = {
     "undone_of": pl.Int64,  # the decision this row undoes
 }
 
-METADATA_CHANGES: dict[str, pl.DataType] = {
+METADATA_CHANGES: FrameSchema = {
     "id": pl.Int64,
     "doc_id": pl.Utf8,
     "field": pl.Utf8,
@@ -221,9 +221,7 @@ class ReviewStore:
                 conn.execute("ROLLBACK")
                 raise
 
-    def _query(
-        self, sql: str, params: tuple[Any, ...], schema: dict[str, pl.DataType]
-    ) -> pl.DataFrame:
+    def _query(self, sql: str, params: tuple[Any, ...], schema: FrameSchema) -> pl.DataFrame:
         if not self.path.exists():  # reading never creates the database
             return pl.DataFrame(schema=schema)
         with self._connect() as conn:

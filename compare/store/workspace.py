@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from compare.schema import DOCUMENTS, EVIDENCE, SEGMENTS, TAGS, conform, empty_frame
+from compare.schema import DOCUMENTS, EVIDENCE, SEGMENTS, TAGS, FrameSchema, conform, empty_frame
 
 ENV_VAR = "COMPARE_WORKSPACE"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -95,7 +95,7 @@ class Workspace:
     def originals_dir(self) -> Path:
         return self.root / "originals"
 
-    def _read(self, path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    def _read(self, path: Path, schema: FrameSchema) -> pl.DataFrame:
         if not path.exists():
             return empty_frame(schema)
         return conform(pl.read_parquet(path), schema)

@@ -14,7 +14,7 @@ import polars as pl
 import pyarrow as pa
 
 from compare.frameworks.catalog import Framework
-from compare.schema import EVIDENCE, TAGS, conform, empty_frame
+from compare.schema import EVIDENCE, TAGS, FrameSchema, conform, empty_frame
 from compare.tagging.score import Decision, Passage, UnitEvidence, decide, quote
 from compare.tagging.terms import find_terms, idf_weights, term_table, with_elisions
 from compare.tagging.units import (
@@ -98,7 +98,7 @@ def tag_documents(
     return _frame(tags, TAGS), _frame(evidence, EVIDENCE)
 
 
-def _frame(columns: dict[str, list], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+def _frame(columns: dict[str, list], schema: FrameSchema) -> pl.DataFrame:
     """A frame from column lists; list columns go through Arrow, which builds them in one step."""
     nested = {name for name, dtype in schema.items() if isinstance(dtype, pl.List)}
     frame = pl.DataFrame(
