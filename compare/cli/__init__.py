@@ -1,9 +1,22 @@
-"""Command line: `compare ingest|documents|tag|matrix|evaluate|export|import-review|search|...`.
+"""Command line: one module per command (group), named after it; each adds itself to `main`.
 
-Each module below adds its commands to the `main` group when imported.
+Commands: ingest, documents, tag, matrix, review, evaluate, export, import-review, search,
+overview, frameworks.
 """
 
-from compare.cli import export, ingest, matrix, search, tagging  # noqa: F401  (registers commands)
+from compare.cli import (  # noqa: F401  (registers commands)
+    documents,
+    evaluate,
+    export,
+    frameworks,
+    import_review,
+    ingest,
+    matrix,
+    overview,
+    review,
+    search,
+    tag,
+)
 from compare.cli.base import main
 
 __all__ = ["main"]

@@ -1,4 +1,4 @@
-"""CLI commands: `compare ingest` (files into the workspace) and `compare documents` (list them)."""
+"""`compare ingest`: read files and folders into the workspace."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from compare.cli.base import (
     REVIEWER_ENV,
-    csv_text,
     main,
     open_workspace,
     reports_errors,
@@ -21,7 +20,6 @@ from compare.cli.base import (
 )
 from compare.errors import CompareError
 from compare.ingest import DEFAULT_MAX_BYTES, DocumentSummary, collect_files, ingest_paths
-from compare.ingest.metadata import period_label
 from compare.ingest.overrides import YEAR_RANGE, Overrides
 from compare.schema import KINDS
 from compare.store.documents import load_documents
@@ -128,7 +126,7 @@ def ingest_command(
         )
     reviewer = os.environ.get(REVIEWER_ENV) or "ingest"
     report = _run_with_progress(files, ws, overrides, int(max_mb * 1024 * 1024), reviewer)
-    replaced = _replaced_versions(ws) if report.added else {}
+    replaced = replaced_versions(ws) if report.added else {}
     for doc in report.added:
         click.echo(_summary_line(doc))
         if doc.municipality_note:
@@ -155,64 +153,10 @@ def ingest_command(
         sys.exit(1)
 
 
-def _replaced_versions(ws: Workspace) -> dict[str, list[str]]:
+def replaced_versions(ws: Workspace) -> dict[str, list[str]]:
     """{current doc_id: file names of the versions it supersedes}."""
     docs = mark_superseded(load_documents(ws)).filter(pl.col(SUPERSEDED_BY).is_not_null())
     replaced: dict[str, list[str]] = {}
     for by, name in docs.sort("file_name").select(SUPERSEDED_BY, "file_name").iter_rows():
         replaced.setdefault(by, []).append(name)
     return replaced
-
-
-@main.command("documents")
-@workspace_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv"]),
-    default="table",
-    show_default=True,
-    help="table: aligned columns for reading; csv: for other tools.",
-)
-@reports_errors
-def documents_command(workspace_dir: Path | None, fmt: str) -> None:
-    """List the documents in the workspace, one per line, with the analysts' corrections applied.
-
-    Columns: file name, municipality, year (or period), kind, pages, sections, id. A plan
-    replaced by a newer version of the same municipality and year is marked "superseded by"
-    that file (in CSV: the `superseded_by` column holds its id); only the newest is in the
-    matrix.
-    """
-    ws = open_workspace(workspace_dir)
-    docs = mark_superseded(load_documents(ws)).sort(
-        "municipality", "year", "file_name", nulls_last=True
-    )
-    names = dict(zip(docs["doc_id"], docs["file_name"], strict=True))
-    header = ["file_name", "municipality", "year", "kind", "pages", "sections", "doc_id"]
-    rows, newer = [], []
-    for row in docs.iter_rows(named=True):
-        period = period_label(row["year"], row["year_to"])
-        rows.append(
-            [
-                row["file_name"],
-                row["municipality"] or "",
-                period,
-                row["kind"] or "",
-                "" if row["pages"] is None else str(row["pages"]),
-                str(row["n_sections"] or 0),
-                row["doc_id"],
-            ]
-        )
-        newer.append(row[SUPERSEDED_BY])
-    if fmt == "csv":
-        table = ([*r, by] for r, by in zip(rows, newer, strict=True))
-        click.echo(csv_text(table, [*header, SUPERSEDED_BY]), nl=False)
-        return
-    if not rows:
-        click.echo(f"no documents in {ws.root}; add some with `compare ingest PATH`")
-        return
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    for r, by in zip([header, *rows], [None, *newer], strict=True):
-        click.echo("  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
-        if by is not None:
-            click.echo(f"  superseded by {names.get(by, by)} ({by}): not in the matrix")
