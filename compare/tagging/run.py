@@ -124,8 +124,9 @@ def tag_workspace(
         report.removed = tags.height - int(keep.sum()) - _retagged_rows(tags, report.tagged)
         new_tags, new_evidence = _tag_todo(ws, documents, todo, workers, progress)
         if report.tagged or report.removed:
-            tags = pl.concat([tags.filter(keep), new_tags])
-            evidence = pl.concat([_keep_evidence(evidence, tags), new_evidence])
+            kept = tags.filter(keep)  # a re-tagged pair's old evidence goes with its old tags
+            evidence = pl.concat([_keep_evidence(evidence, kept), new_evidence])
+            tags = pl.concat([kept, new_tags])
             ws.write_evidence(conform(evidence, EVIDENCE))  # evidence first: tags mark done
             ws.write_tags(conform(tags, TAGS))
     report.summary = _summary(new_tags)
