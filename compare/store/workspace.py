@@ -6,7 +6,9 @@ or a failed ingest never leaves a half-written file and never loses what was sto
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +20,9 @@ import polars as pl
 from compare.schema import DOCUMENTS, EVIDENCE, SEGMENTS, TAGS, FrameSchema, conform, empty_frame
 
 ENV_VAR = "COMPARE_WORKSPACE"
+CRASH_ENV = "COMPARE_CRASH_AT"  # tests: kill this process at a named point of a tag commit
+TAG_JOURNAL = ".tag-commit.json"  # present while a tags + evidence commit is being completed
+NEXT_SUFFIX = ".next"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_WORKSPACE = PROJECT_ROOT / "data" / "workspace"
 
@@ -58,6 +63,26 @@ def write_bytes(data: bytes, path: Path) -> None:
     atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
+def crash_point(name: str) -> None:
+    """Kill this process, as `kill -9` would, when `$COMPARE_CRASH_AT` names this point.
+
+    The crash tests run `compare tag` in a subprocess with it set; it is never set otherwise.
+    """
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # Windows cannot open a folder; its renames are durable enough
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 @dataclass(frozen=True)
 class Workspace:
     """One workspace folder and the files in it."""
@@ -81,11 +106,21 @@ class Workspace:
 
     @property
     def tags_path(self) -> Path:
-        return self.root / "tags.parquet"
+        """The committed tags file (see `commit_tagging`)."""
+        return self._committed(self.root / "tags.parquet")
 
     @property
     def evidence_path(self) -> Path:
-        return self.root / "evidence.parquet"
+        """The committed evidence file (see `commit_tagging`)."""
+        return self._committed(self.root / "evidence.parquet")
+
+    def _committed(self, path: Path) -> Path:
+        # While a commit is completed (its journal exists), a file not yet renamed into place
+        # is still waiting beside it: that one is the committed version.
+        pending = path.with_name(path.name + NEXT_SUFFIX)
+        if (self.root / TAG_JOURNAL).exists() and pending.exists():
+            return pending
+        return path
 
     @property
     def review_db_path(self) -> Path:
@@ -99,6 +134,14 @@ class Workspace:
         if not path.exists():
             return empty_frame(schema)
         return conform(pl.read_parquet(path), schema)
+
+    def _read_committed(self, name: str, schema: FrameSchema) -> pl.DataFrame:
+        for _ in range(3):  # a commit may rename the file between finding and opening it
+            try:
+                return self._read(self._committed(self.root / name), schema)
+            except FileNotFoundError:
+                continue
+        return self._read(self._committed(self.root / name), schema)
 
     def read_documents(self) -> pl.DataFrame:
         """All ingested documents (empty frame if none)."""
@@ -115,11 +158,11 @@ class Workspace:
 
     def read_tags(self) -> pl.DataFrame:
         """All tagger results (empty frame if nothing is tagged)."""
-        return self._read(self.tags_path, TAGS)
+        return self._read_committed("tags.parquet", TAGS)
 
     def read_evidence(self) -> pl.DataFrame:
         """All evidence passages (empty frame if nothing is tagged)."""
-        return self._read(self.evidence_path, EVIDENCE)
+        return self._read_committed("evidence.parquet", EVIDENCE)
 
     def write_documents(self, frame: pl.DataFrame) -> None:
         """Replace the documents frame: conformed to its schema, sorted, written atomically."""
@@ -132,12 +175,52 @@ class Workspace:
     def write_tags(self, frame: pl.DataFrame) -> None:
         """Replace the tagger results: conformed to its schema, sorted, written atomically."""
         ordered = conform(frame, TAGS).sort("doc_id", "framework_id", "item_id")
-        write_parquet(ordered, self.tags_path)
+        write_parquet(ordered, self.root / "tags.parquet")
 
     def write_evidence(self, frame: pl.DataFrame) -> None:
         """Replace the evidence passages: conformed to its schema, sorted, written atomically."""
         ordered = conform(frame, EVIDENCE).sort("doc_id", "framework_id", "item_id", "rank")
-        write_parquet(ordered, self.evidence_path)
+        write_parquet(ordered, self.root / "evidence.parquet")
+
+    def commit_tagging(self, tags: pl.DataFrame, evidence: pl.DataFrame) -> None:
+        """Replace the tags and evidence frames together: a crash leaves the old pair or the new.
+
+        Both are written beside their files (`*.next`), then a journal naming them is written:
+        from that moment the new pair is committed, and renaming them into place is completed
+        by whoever comes next (`recover_tagging`). A crash before the journal leaves the old
+        pair, and the `*.next` files are removed. Call it holding `lock("tag")`.
+        """
+        self.recover_tagging()
+        names = ("evidence.parquet", "tags.parquet")
+        ordered = (
+            conform(evidence, EVIDENCE).sort("doc_id", "framework_id", "item_id", "rank"),
+            conform(tags, TAGS).sort("doc_id", "framework_id", "item_id"),
+        )
+        for name, frame in zip(names, ordered, strict=True):
+            write_parquet(frame, self.root / (name + NEXT_SUFFIX))
+            crash_point(f"tag-written-{name.split('.')[0]}")
+        write_bytes(json.dumps({"files": list(names)}).encode(), self.root / TAG_JOURNAL)
+        _fsync_dir(self.root)
+        crash_point("tag-journal")
+        self.recover_tagging()
+
+    def recover_tagging(self) -> None:
+        """Finish a tags + evidence commit that a crash interrupted, or undo one never committed.
+
+        Call it holding `lock("tag")`; reading needs no recovery (see `tags_path`).
+        """
+        journal = self.root / TAG_JOURNAL
+        if journal.exists():
+            for name in json.loads(journal.read_text(encoding="utf-8"))["files"]:
+                pending = self.root / (name + NEXT_SUFFIX)
+                if pending.exists():
+                    os.replace(pending, self.root / name)
+                    crash_point(f"tag-renamed-{name.split('.')[0]}")
+            _fsync_dir(self.root)
+            journal.unlink()
+        else:
+            for name in ("evidence.parquet", "tags.parquet"):
+                (self.root / (name + NEXT_SUFFIX)).unlink(missing_ok=True)
 
     @contextmanager
     def lock(self, name: str) -> Iterator[None]:

@@ -104,6 +104,7 @@ def tag_workspace(
     fws = list(frameworks) if frameworks is not None else load_frameworks()
     report = TagReport()
     with ws.lock("tag"):  # read inside: another run may have tagged newly ingested documents
+        ws.recover_tagging()  # a run killed while committing: finish (or undo) its commit
         stored_docs = load_documents(ws)  # with the analysts' corrections to year and kind
         documents = stored_docs.filter(pl.col("kind").is_in(list(kinds)))
         tags, evidence = ws.read_tags(), ws.read_evidence()
@@ -127,8 +128,7 @@ def tag_workspace(
             kept = tags.filter(keep)  # a re-tagged pair's old evidence goes with its old tags
             evidence = pl.concat([_keep_evidence(evidence, kept), new_evidence])
             tags = pl.concat([kept, new_tags])
-            ws.write_evidence(conform(evidence, EVIDENCE))  # evidence first: tags mark done
-            ws.write_tags(conform(tags, TAGS))
+            ws.commit_tagging(tags, evidence)  # together: a crash leaves the old or the new
     report.summary = _summary(new_tags)
     return report
 
