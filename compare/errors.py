@@ -61,3 +61,7 @@ class UnknownFramework(CompareError):
 
 class ExportError(CompareError):
     """A workbook could not be written or read back (bad folder, locked file, unmappable cell)."""
+
+
+class DuplicateFramework(CompareError):
+    """A framework file whose id is already taken by another framework file."""

@@ -15,9 +15,11 @@ from compare.cli.base import (
     reports_errors,
     workspace_option,
 )
+from compare.errors import DuplicateFramework
 from compare.frameworks.catalog import (
     Framework,
     find_frameworks,
+    load_frameworks,
 )
 from compare.ingest.metadata import period_label
 from compare.schema import KIND_PLAN, KINDS
@@ -49,6 +51,25 @@ def _ingest(paths: tuple[Path, ...], ws: Workspace) -> int:
     for name, message in report.failed:
         click.echo(f"error: {name}: {message}", err=True)
     return len(report.failed)
+
+
+def _refuse_shadowing(frameworks: list[Framework], replace: bool) -> None:
+    """Refuse a framework file whose id is that of another file in the frameworks folder.
+
+    Its levels would silently take the place of that framework's in the matrix and the export.
+    """
+    if replace:
+        return
+    folder = {fw.id: fw for fw in load_frameworks(errors=[])}
+    for fw in frameworks:
+        known = folder.get(fw.id)
+        if known is not None and fw.path is not None and known.path is not None:
+            if fw.path.resolve() != known.path.resolve():
+                raise DuplicateFramework(
+                    f"{fw.path.name} has the id {fw.id!r} of {known.path.name} in the frameworks "
+                    "folder: tagging with it would replace that framework's levels. Give the "
+                    "file its own id, or pass --replace to replace them"
+                )
 
 
 def _tag_with_progress(
@@ -107,6 +128,12 @@ def _print_summary(ws: Workspace, report: TagReport) -> None:
     default=None,
     help="Processes to tag with (default: one per CPU for large batches).",
 )
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Allow a --framework file whose id is that of a framework in data/frameworks: its "
+    "levels replace that framework's.",
+)
 @reports_errors
 def tag_command(
     paths: tuple[Path, ...],
@@ -114,6 +141,7 @@ def tag_command(
     framework_refs: tuple[str, ...],
     kinds: tuple[str, ...],
     workers: int | None,
+    replace: bool,
 ) -> None:
     """Ingest what is new among PATH (files or folders) and tag the workspace's plans.
 
@@ -125,6 +153,7 @@ def tag_command(
     """
     ws = open_workspace(workspace_dir)
     frameworks = find_frameworks(framework_refs) or None
+    _refuse_shadowing(frameworks or [], replace)
     failed = _ingest(paths, ws) if paths else 0
     report = _tag_with_progress(ws, frameworks, workers, kinds or (KIND_PLAN,))
     _print_summary(ws, report)
