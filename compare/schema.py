@@ -44,6 +44,7 @@ DOCUMENTS: FrameSchema = {
     "n_sections": pl.Int32,
     "n_chars": pl.Int64,
     "ingested_at": pl.Datetime("us"),
+    "normaliser_version": pl.Int32,  # text.NORMALISER_VERSION that made the segments' `norm`
 }
 
 SEGMENTS: FrameSchema = {
@@ -71,6 +72,8 @@ TAGS: FrameSchema = {
     "framework_hash": pl.Utf8,
     "text_hash": pl.Utf8,
     "tagged_at": pl.Datetime("us"),
+    "tagger_version": pl.Int32,  # tagging.version.TAGGER_VERSION that made the row
+    "normaliser_version": pl.Int32,  # text.NORMALISER_VERSION of the segments it read
 }
 
 EVIDENCE: FrameSchema = {

@@ -15,6 +15,9 @@ from functools import lru_cache
 
 import snowballstemmer
 
+# Bump when `normalise` gives other keys for some text: stored segments are then re-derived.
+NORMALISER_VERSION = 1
+
 _STEMMER = snowballstemmer.stemmer("danish")
 
 # A word: letters (incl. æøå and accented), digits, and the symbols OCR puts in place of æ/ø/å

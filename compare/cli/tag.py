@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -73,11 +74,22 @@ def _refuse_shadowing(frameworks: list[Framework], replace: bool) -> None:
 
 
 def _tag_with_progress(
-    ws: Workspace, frameworks: list[Framework] | None, workers: int | None, kinds: tuple[str, ...]
+    ws: Workspace,
+    frameworks: list[Framework] | None,
+    workers: int | None,
+    kinds: tuple[str, ...],
+    rebuild: bool,
 ) -> TagReport:
     console = Console(stderr=True)
+
+    def notify(line: str) -> None:
+        click.echo(f"note: {line}", err=True)
+
+    run = functools.partial(
+        tag_workspace, ws, frameworks, workers=workers, kinds=kinds, rebuild=rebuild, notify=notify
+    )
     if not console.is_terminal:
-        return tag_workspace(ws, frameworks, workers=workers, kinds=kinds)
+        return run()
     columns = (TextColumn("Tagging"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("tag", total=None)
@@ -85,7 +97,7 @@ def _tag_with_progress(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return tag_workspace(ws, frameworks, progress=progress, workers=workers, kinds=kinds)
+        return run(progress=progress)
 
 
 def _print_summary(ws: Workspace, report: TagReport) -> None:
@@ -134,6 +146,12 @@ def _print_summary(ws: Workspace, report: TagReport) -> None:
     help="Allow a --framework file whose id is that of a framework in data/frameworks: its "
     "levels replace that framework's.",
 )
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Re-derive every document's matching text and re-tag every pair, changed or not "
+    "(done by itself for what an older tagger or normaliser made).",
+)
 @reports_errors
 def tag_command(
     paths: tuple[Path, ...],
@@ -142,11 +160,13 @@ def tag_command(
     kinds: tuple[str, ...],
     workers: int | None,
     replace: bool,
+    rebuild: bool,
 ) -> None:
     """Ingest what is new among PATH (files or folders) and tag the workspace's plans.
 
     With no PATH, re-tags the workspace. Only (document, framework) pairs whose text or
-    framework changed since the last run are tagged again. Goals apply to plans whose period
+    framework changed since the last run, or whose tags an older tagger made, are tagged
+    again (--rebuild: all of them). Goals apply to plans whose period
     holds the goals' year; themes apply to every plan. Prints one line per tagged document and
     framework. Exit code 0 on success, 1 if some files could not be ingested (the others are
     still tagged) or on an error.
@@ -155,7 +175,7 @@ def tag_command(
     frameworks = find_frameworks(framework_refs) or None
     _refuse_shadowing(frameworks or [], replace)
     failed = _ingest(paths, ws) if paths else 0
-    report = _tag_with_progress(ws, frameworks, workers, kinds or (KIND_PLAN,))
+    report = _tag_with_progress(ws, frameworks, workers, kinds or (KIND_PLAN,), rebuild)
     _print_summary(ws, report)
     click.echo(
         f"{len(report.tagged)} tagged, {len(report.skipped)} unchanged"

@@ -35,6 +35,7 @@ from compare.ingest.readers import check_size, load_bytes, parse_document
 from compare.ingest.segment import segment
 from compare.schema import DOCUMENTS, KIND_OVERVIEW, SEGMENTS, conform
 from compare.store.workspace import Workspace, write_bytes
+from compare.text import NORMALISER_VERSION
 
 Progress = Callable[[int, int, str], None]
 
@@ -205,6 +206,7 @@ def _prepare(
         "n_sections": int(segments["is_heading"].sum()),
         "n_chars": len(raw.text),
         "ingested_at": datetime.now(UTC).replace(tzinfo=None),
+        "normaliser_version": NORMALISER_VERSION,
     }
     apply_overrides(row, overrides)
     stored = Path("originals") / f"{doc_id}{_SUFFIX_BY_FORMAT.get(raw.format, '.bin')}"

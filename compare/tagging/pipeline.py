@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from compare.frameworks.catalog import Framework
 from compare.schema import EVIDENCE, TAGS, FrameSchema, conform, empty_frame
+from compare.tagging import version
 from compare.tagging.score import Decision, Passage, UnitEvidence, decide, quote
 from compare.tagging.terms import find_terms, idf_weights, term_table, with_elisions
 from compare.tagging.units import (
@@ -24,6 +25,7 @@ from compare.tagging.units import (
     referenced_units,
     unit_column,
 )
+from compare.text import NORMALISER_VERSION
 
 TAGGER_VERSION = "2"  # part of the stored framework hash: a new tagger redoes stored tags
 
@@ -252,6 +254,8 @@ def _add_tag(
         "framework_hash": framework_hash(fw),
         "text_hash": text_hash,
         "tagged_at": stamp,
+        "tagger_version": version.TAGGER_VERSION,  # read at run time: a test may set an old one
+        "normaliser_version": NORMALISER_VERSION,
     }
     for name, value in row.items():
         tags[name].append(value)

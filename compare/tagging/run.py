@@ -29,11 +29,17 @@ from compare.schema import (
 )
 from compare.store.documents import load_documents
 from compare.store.workspace import Workspace
+from compare.tagging import version
 from compare.tagging.pipeline import applicable_pairs, framework_hash, tag_documents
+from compare.text import NORMALISER_VERSION, normalise
 
 __all__ = ["TagReport", "tag_documents", "tag_workspace"]
 
 Progress = Callable[[int, int], None]
+Notify = Callable[[str], None]
+REASON_TAGGER = "tagger changed"
+REASON_NORMALISER = "normaliser changed"
+REASON_REBUILD = "--rebuild"
 CHUNK_DOCS = 64  # most documents per task: a task has a fixed cost, the bar should move
 MIN_DOCS_FOR_PROCESSES = 16  # below this, starting worker processes costs more than it saves
 
@@ -46,6 +52,8 @@ class TagReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # unchanged since last run
     removed: int = 0  # stored rows dropped: their document or framework is gone or not applicable
     summary: pl.DataFrame = field(default_factory=pl.DataFrame)  # levels per tagged pair
+    renormalised: int = 0  # documents whose segments were re-derived by a newer normaliser
+    stale: dict[str, int] = field(default_factory=dict)  # reason → documents re-tagged for it
 
     @property
     def documents(self) -> int:
@@ -53,10 +61,59 @@ class TagReport:
         return len({doc_id for doc_id, _ in self.tagged})
 
 
-def _stored_keys(tags: pl.DataFrame) -> set[tuple[str, str, str | None, str | None]]:
-    return set(
-        tags.select("doc_id", "framework_id", "text_hash", "framework_hash").unique().iter_rows()
-    )
+def _stored_keys(tags: pl.DataFrame) -> dict[tuple[str, str, str | None, str | None], str | None]:
+    """(doc, framework, text hash, framework hash) of the stored tags → why they are stale.
+
+    None means current; otherwise the reason: they were made by another tagger or normaliser.
+    """
+    rows = tags.select(
+        "doc_id",
+        "framework_id",
+        "text_hash",
+        "framework_hash",
+        "tagger_version",
+        "normaliser_version",
+    ).unique(subset=["doc_id", "framework_id", "text_hash", "framework_hash"], keep="first")
+    keys: dict[tuple[str, str, str | None, str | None], str | None] = {}
+    for doc_id, fw_id, text_hash, fw_hash, tagger, normaliser in rows.iter_rows():
+        reason = None
+        if tagger != version.TAGGER_VERSION:
+            reason = REASON_TAGGER
+        elif normaliser != NORMALISER_VERSION:
+            reason = REASON_NORMALISER
+        keys[(doc_id, fw_id, text_hash, fw_hash)] = reason
+    return keys
+
+
+def renormalise_stale(ws: Workspace, everything: bool = False) -> set[str]:
+    """Re-derive the matching form of segments made by another normaliser; returns the ids of
+    the documents redone. `everything` redoes all of them (`compare tag --rebuild`).
+
+    `norm` is a function of the stored display text (`normalise(clean_display(t))` equals
+    `normalise(t)`), so the originals need not be read again.
+    """
+    with ws.lock("ingest"):
+        documents = ws.read_documents()
+        stale = documents.filter(
+            pl.lit(everything)
+            | pl.col("normaliser_version").is_null()
+            | (pl.col("normaliser_version") != NORMALISER_VERSION)
+        )["doc_id"].to_list()
+        if not stale:
+            return set()
+        segments = ws.read_segments()
+        redo = pl.col("doc_id").is_in(stale)
+        segments = segments.with_columns(
+            pl.when(redo)
+            .then(pl.col("text").map_elements(normalise, return_dtype=pl.Utf8))
+            .otherwise(pl.col("norm"))
+            .alias("norm")
+        )
+        ws.write_segments(segments)  # segments first: a crash here only redoes the work
+        ws.write_documents(
+            documents.with_columns(pl.lit(NORMALISER_VERSION, pl.Int32).alias("normaliser_version"))
+        )
+    return set(stale)
 
 
 def _run(
@@ -92,6 +149,8 @@ def tag_workspace(
     progress: Progress | None = None,
     workers: int | None = None,
     kinds: Sequence[str] = (KIND_PLAN,),
+    rebuild: bool = False,
+    notify: Notify | None = None,
 ) -> TagReport:
     """Tag the workspace's documents of the given kinds (plans by default) and store the results.
 
@@ -99,26 +158,41 @@ def tag_workspace(
     frameworks that no longer exist are dropped too). Pairs whose document text and framework
     are unchanged since they were last tagged are skipped. `workers` is the number of processes
     (omit it for one per CPU; 1 runs in this process). `progress(done, total)` counts documents.
+    Tags made by another tagger version, and segments made by another normaliser version, are
+    re-derived; `rebuild` re-derives everything. `notify(line)` is told why before it starts.
     """
     full_run = frameworks is None
     fws = list(frameworks) if frameworks is not None else load_frameworks()
     report = TagReport()
     with ws.lock("tag"):  # read inside: another run may have tagged newly ingested documents
         ws.recover_tagging()  # a run killed while committing: finish (or undo) its commit
+        renormalised = renormalise_stale(ws, everything=rebuild)
+        report.renormalised = len(renormalised)
         stored_docs = load_documents(ws)  # with the analysts' corrections to year and kind
         documents = stored_docs.filter(pl.col("kind").is_in(list(kinds)))
         tags, evidence = ws.read_tags(), ws.read_evidence()
         stored = _stored_keys(tags)
         text_hash = dict(documents.select("doc_id", "text_hash").iter_rows())
         todo: dict[str, list[Framework]] = {}
+        stale: dict[str, set[str]] = {}
         applicable = applicable_pairs(documents, fws)
         for doc_id, fw in applicable:
             key = (doc_id, fw.id, text_hash.get(doc_id), framework_hash(fw))
-            if key in stored:
+            reason = REASON_REBUILD if rebuild and key in stored else stored.get(key, "")
+            if reason is None and doc_id in renormalised:
+                reason = REASON_NORMALISER
+            if reason is None:
                 report.skipped.append((doc_id, fw.id))
             else:
+                if reason:
+                    stale.setdefault(reason, set()).add(doc_id)
                 todo.setdefault(doc_id, []).append(fw)
                 report.tagged.append((doc_id, fw.id))
+        report.stale = {reason: len(ids) for reason, ids in stale.items()}
+        if notify is not None:
+            noun = "plans" if tuple(kinds) == (KIND_PLAN,) else "documents"
+            for reason, n in report.stale.items():
+                notify(f"re-tagging {n} {noun}: {reason}")
         keep = _rows_to_keep(
             tags, stored_docs, documents, applicable, fws, full_run, set(report.tagged)
         )
