@@ -15,7 +15,9 @@ from compare.cli.base import (
     REVIEWER_ENV,
     main,
     open_workspace,
+    raw_stderr,
     reports_errors,
+    strip_controls,
     workspace_option,
 )
 from compare.errors import CompareError
@@ -39,7 +41,7 @@ def _summary_line(doc: DocumentSummary) -> str:
 def _run_with_progress(
     files: list[Path], ws: Workspace, overrides: dict, max_bytes: int, reviewer: str
 ):
-    console = Console(stderr=True)
+    console = Console(file=raw_stderr())  # its own cursor movements; the names are cleaned
     if len(files) < PROGRESS_MIN_FILES or not console.is_terminal:
         return ingest_paths(files, ws, overrides, max_bytes=max_bytes, reviewer=reviewer)
     columns = (
@@ -53,7 +55,7 @@ def _run_with_progress(
         task = bar.add_task("Ingesting", total=len(files), name="")
 
         def progress(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, name=name)
+            bar.update(task, completed=done, name=strip_controls(name))
 
         return ingest_paths(files, ws, overrides, progress, max_bytes=max_bytes, reviewer=reviewer)
 

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from compare.cli.base import (
     main,
     open_workspace,
+    raw_stderr,
     reports_errors,
     workspace_option,
 )
@@ -80,7 +81,7 @@ def _tag_with_progress(
     kinds: tuple[str, ...],
     rebuild: bool,
 ) -> TagReport:
-    console = Console(stderr=True)
+    console = Console(file=raw_stderr())
 
     def notify(line: str) -> None:
         click.echo(f"note: {line}", err=True)
