@@ -44,8 +44,8 @@ def render_cell(
     """Show one cell's evidence and its review form; `cell` is its MATRIX_CELLS row, if any."""
     item = framework.item(item_id)
     who = doc["municipality"] or doc["file_name"]
-    st.subheader(f"{who} {doc['year'] or ''} — {item.label}")
-    st.caption(" · ".join(x for x in (framework.title, item.group) if x))
+    st.subheader(escape_markdown(f"{who} {doc['year'] or ''} — {item.label}"))
+    st.caption(escape_markdown(" · ".join(x for x in (framework.title, item.group) if x)))
     state.show_flash()
     if cell is None:
         st.info(

@@ -21,6 +21,7 @@ from compare.frameworks.catalog import (
 from compare.schema import FRAMEWORK_GOALS
 from compare.tagging.run import TagReport, tag_workspace
 from compare.ui import data, state
+from compare.ui.components import escape_markdown
 
 KIND_NAMES = {"goals": "Ministermål (mål for ét år)", "themes": "Temaer (gælder alle år)"}
 SHEET_TYPES = ("csv", "xlsx")
@@ -71,7 +72,7 @@ def _listing(frameworks: list[Framework]) -> None:
     )
     st.dataframe(overview, hide_index=True, width="stretch")
     for fw in frameworks:
-        with st.expander(f"{fw.title} ({fw.id})"):
+        with st.expander(escape_markdown(f"{fw.title} ({fw.id})")):
             items = pl.DataFrame(
                 {
                     "Punkt": [i.id for i in fw.items],
@@ -144,7 +145,7 @@ def _upload_form(frameworks: list[Framework]) -> None:
         return
     suffix = Path(uploaded.name).suffix.lower()
     if suffix.lstrip(".") not in SHEET_TYPES:
-        st.error(f"{uploaded.name}: kun .csv og .xlsx kan indlæses.")
+        st.error(f"{escape_markdown(uploaded.name)}: kun .csv og .xlsx kan indlæses.")
         return
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -155,10 +156,10 @@ def _upload_form(frameworks: list[Framework]) -> None:
         _check_new_id(fw.id, frameworks)
     except BadFramework as err:
         line = f", linje {err.line}" if err.line else ""
-        st.error(f"{uploaded.name}{line}: {err.problem}")
+        st.error(f"{escape_markdown(uploaded.name)}{line}: {escape_markdown(err.problem)}")
         return
     except CompareError as err:
-        st.error(f"{uploaded.name}: {err}")
+        st.error(f"{escape_markdown(uploaded.name)}: {escape_markdown(str(err))}")
         return
     _save_and_tag(fw)
 

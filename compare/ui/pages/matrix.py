@@ -14,7 +14,7 @@ from compare.schema import KIND_PLAN, KINDS
 from compare.store.versions import current_documents
 from compare.store.workspace import Workspace
 from compare.ui import data, page_script, state
-from compare.ui.components import cell_style
+from compare.ui.components import cell_style, escape_markdown
 from compare.ui.excel_panel import render_excel
 from compare.ui.review_panel import current_cell, render_cell
 from compare.ui.tables import (
@@ -185,7 +185,9 @@ def _table(view: MatrixView) -> Any:
         lambda row: [TOTALS_ROW_COLOUR if row.name == 0 else ""] * len(row), axis=1
     )
     config: dict[str, Any] = {
-        name: st.column_config.TextColumn(view.labels[name], help=view.helps[name], width=52)
+        name: st.column_config.TextColumn(
+            view.labels[name], help=escape_markdown(view.helps[name]), width=52
+        )
         for name in view.columns
     }
     config[MUNICIPALITY_COL] = st.column_config.TextColumn(MUNICIPALITY_COL, pinned=True)

@@ -43,7 +43,7 @@ def render() -> None:
     _summary(framework, overview)
     for group, rows in _groups(overview.filter(~pl.col("is_gap"))):
         if group:
-            st.subheader(group)
+            st.subheader(escape_markdown(group))
         for row in rows:
             _item(framework, row, year, council)
     gaps = overview.filter(pl.col("is_gap"))
@@ -115,7 +115,7 @@ def _item(framework: Framework, row: dict[str, Any], year: int | None, council: 
         f"{row['item_id']}. {row['label']} — X: {row['n_target']} · "
         f"(X): {row['n_addressed']} af {row['n_municipalities']}"
     )
-    with st.expander(title):
+    with st.expander(escape_markdown(title)):
         lines = []
         if row["municipalities_target"]:
             lines.append(

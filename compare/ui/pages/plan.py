@@ -94,11 +94,11 @@ def _label(doc: dict[str, Any]) -> str:
 
 def _metadata_form(ws: Workspace, doc: dict[str, Any]) -> None:
     st.caption(
-        f"Fil: {doc['file_name']} · dokument-id {doc['doc_id']}. Rettelser gemmes med "
-        "dit navn i historikken og bruges overalt (matrix, oversigter, eksport)."
+        f"Fil: {escape_markdown(doc['file_name'])} · dokument-id {doc['doc_id']}. Rettelser "
+        "gemmes med dit navn i historikken og bruges overalt (matrix, oversigter, eksport)."
     )
     if doc.get("municipality_note"):
-        st.warning(f"Kommunen er usikker: {doc['municipality_note']}")
+        st.warning(f"Kommunen er usikker: {escape_markdown(doc['municipality_note'])}")
     suffix = f":{doc['doc_id']}"
     names = [m.name for m in data.registry().municipalities()]
     cols = st.columns([3, 1, 1, 2])
@@ -220,7 +220,10 @@ def _text(
     nav, body = st.columns([2, 5], gap="medium")
     with nav, st.container(height=640):
         section = st.radio(
-            "Indhold", list(outline), key=state.PLAN_SECTION, format_func=outline.get
+            "Indhold",
+            list(outline),
+            key=state.PLAN_SECTION,
+            format_func=lambda k: escape_markdown(outline[k]),  # radio options are Markdown
         )
     addressed = _addressed(cells).select("framework_id", "item_id", "level")
     shown = evidence.join(addressed, on=["framework_id", "item_id"], how="inner")

@@ -38,13 +38,13 @@ def render() -> None:
         search_core.load_index(ws)  # writes the index when the segments changed: not cached
     hits = analysis.search(ws, query.strip(), int(limit), bool(plans_only))
     if hits.is_empty():
-        st.info(f"Ingen afsnit matcher »{query.strip()}«.")
+        st.info(f"Ingen afsnit matcher »{escape_markdown(query.strip())}«.")
         return
     groups = hits.partition_by("municipality", maintain_order=True, as_dict=False)
     st.caption(f"{hits.height} træf i {len(groups)} kommuner (bedste først).")
     for group in groups:
         name = group["municipality"][0] or "Ukendt kommune"
-        st.subheader(f"{name} ({group.height})")
+        st.subheader(f"{escape_markdown(name)} ({group.height})")
         for row in group.iter_rows(named=True):
             _hit(row)
 
@@ -56,7 +56,7 @@ def _hit(row: dict) -> None:
             where.append(row["heading_path"])
         if row["page"] is not None:
             where.append(f"s. {row['page']}")
-        st.caption(" · ".join(w for w in where if w))
+        st.caption(escape_markdown(" · ".join(w for w in where if w)))
         st.markdown(
             search_core.mark(row["snippet"], row["highlights"], *HIGHLIGHT, escape=escape_markdown)
         )
