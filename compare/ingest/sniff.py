@@ -92,25 +92,47 @@ def looks_like_markdown(text: str) -> bool:
     return len(_ATX_HEADING.findall(text, 0, 200_000)) >= 2
 
 
-def _danish_letters(text: str) -> int:
-    return sum(text.count(ch) for ch in "æøåÆØÅ")
+# æ/ø/å where Danish words have them: lower-case, beside a letter (`på`, `år`). Another code
+# page's reading of cp1252's typographic quotes and dashes is no such letter: `AC’ere` read as
+# `ACÆere`, `’karriere’` as `ÆkarriereÆ`, `—` as `ó`. (Capitals are not counted: those readings
+# make capitals at word starts.)
+_DANISH_IN_WORDS = re.compile(r"(?<=[a-zæøåéü])[æøå]|[æøå](?=[a-zæøåéü])")
+# Typographic quotes, dashes and ellipses where typeset text has them: an opening quote before
+# a word, a closing one after it, an apostrophe inside one, a dash between spaces or numbers.
+# Only cp1252 (of the candidates) has these; in other code pages the same bytes are letters.
+_TYPOGRAPHY = re.compile(
+    r"(?<![^\s(\[/-])[‘“„](?=\w)"
+    r"|(?<=[\w.,!?])[’”](?=[\s.,;:!?)\]/-]|$)"
+    r"|(?<=[A-Za-z])’(?=[a-z])"
+    r"|(?<=\s)[–—](?=\s)|(?<=\d)–(?=\d)"
+    r"|(?<=\w)…",
+    re.M,
+)
+
+
+def _plausibility(text: str) -> int:
+    """How Danish-typeset a reading of 8-bit text looks: æ/ø/å in words, typography in place."""
+    return len(_DANISH_IN_WORDS.findall(text)) + len(_TYPOGRAPHY.findall(text))
 
 
 def _decode_8bit(data: bytes, name: str) -> str:
-    """Decode non-UTF-8 text: charset-normalizer's guess, unless cp1252 reads more æ/ø/å.
+    """Decode non-UTF-8 text: Windows-1252 unless another code page reads more æ/ø/å in words.
 
-    Short Danish texts are easily mistaken for another Western code page; Windows-1252 is by
-    far the most common one for Danish files.
+    Windows-1252 is by far the most common code page for Danish files. charset-normalizer's
+    pick for a text without æ/ø/å but with typographic quotes and dashes is often another one
+    (’ read as Æ, — as ù), and for a short DOS (cp850) text often cp1252: so every code page
+    it finds plausible is read, and one other than cp1252 wins only when it reads more like
+    Danish typeset text (æ/ø/å inside words, quotes and dashes where they belong).
     """
-    best = from_bytes(data, cp_isolation=_WESTERN).best()
-    guesses = [str(best)] if best is not None else []
+    readings = []
     try:
-        guesses.append(data.decode("cp1252"))
-    except UnicodeDecodeError:
+        readings.append(data.decode("cp1252"))
+    except UnicodeDecodeError:  # bytes cp1252 leaves undefined (0x81, 0x8d, 0x8f, 0x90, 0x9d)
         pass
-    if not guesses:
+    readings.extend(str(match) for match in from_bytes(data, cp_isolation=_WESTERN))
+    if not readings:
         raise UnreadableDocument(name, "not a text file (no known text encoding fits)")
-    return max(guesses, key=_danish_letters)
+    return max(readings, key=_plausibility)  # the first of equals: cp1252 when it fits
 
 
 def decode_text(data: bytes, name: str) -> str:
