@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from compare.errors import UnreadableDocument
 from compare.ingest.sniff import decode_text
 from tests.conftest import SEED_BUDGET_2013, SEED_PLAN_2018, SEED_PLAN_2022
 
@@ -53,3 +54,17 @@ def test_a_whole_seed_in_cp1252_decodes_back(seed) -> None:
 @pytest.mark.parametrize("encoding", ["cp1252", "cp850", "latin-1", "mac_roman", "iso8859_15"])
 def test_danish_text_in_a_western_code_page_decodes(encoding: str) -> None:
     assert decode_text(DANISH_LINE.encode(encoding), "plan.txt") == DANISH_LINE
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_detected(encoding: str) -> None:
+    text = f"Beskæftigelsesplan 2018\n\n1. Indledning\n\n{DANISH_LINE}\n" * 20
+    data = text.encode(encoding)
+    assert not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    assert decode_text(data, "plan.txt") == text
+
+
+def test_binary_content_with_zero_bytes_is_still_refused() -> None:
+    data = bytes(range(256)) * 64
+    with pytest.raises(UnreadableDocument, match="binary content"):
+        decode_text(data, "plan.txt")

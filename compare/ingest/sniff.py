@@ -135,8 +135,27 @@ def _decode_8bit(data: bytes, name: str) -> str:
     return max(readings, key=_plausibility)  # the first of equals: cp1252 when it fits
 
 
+def _utf16_byte_order(sample: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" for UTF-16 text without a byte-order mark, else None.
+
+    Text in Latin script has a zero high byte in nearly every code unit: zeros at odd offsets
+    (little-endian) or at even ones (big-endian), and hardly any on the other side.
+    """
+    units = len(sample) // 2
+    if units < 4:
+        return None
+    odd = sample[1 : 2 * units : 2].count(0) / units
+    even = sample[0 : 2 * units : 2].count(0) / units
+    if odd > 0.5 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.5 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def decode_text(data: bytes, name: str) -> str:
-    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, else a Western 8-bit code.
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 (with or without BOM), else a
+    Western 8-bit code page.
 
     Raises UnreadableDocument when the bytes are not text at all (a binary file named `.txt`).
     """
@@ -146,11 +165,22 @@ def decode_text(data: bytes, name: str) -> str:
         return data.decode("utf-16", errors="replace")
     sample = data[:65536]
     if b"\x00" in sample:
-        raise UnreadableDocument(name, "not a text file (binary content)")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = _decode_8bit(data, name)
+        byte_order = _utf16_byte_order(sample)
+        if byte_order is None:
+            raise UnreadableDocument(name, "not a text file (binary content)")
+        try:
+            text = data[: len(data) - len(data) % 2].decode(byte_order)
+        except UnicodeDecodeError:
+            raise UnreadableDocument(
+                name,
+                f"looks like {byte_order.upper()} text without a byte-order mark, but "
+                "does not decode as it; save it as UTF-8",
+            ) from None
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = _decode_8bit(data, name)
     if len(_CONTROL.findall(text[:65536])) > 0.01 * min(len(text), 65536) + 2:
         raise UnreadableDocument(name, "not a text file (binary content)")
     return text
