@@ -119,7 +119,11 @@ def safe_name(name: str) -> str:
     `../x.pdf` and `C:\\\\tmp\\\\x.pdf` both give `x.pdf`; an empty result gives `upload`.
     """
     last = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
-    last = " ".join(_UNSAFE_CHARS.sub(" ", last).split()).lstrip(". ")
+    last = " ".join(_UNSAFE_CHARS.sub(" ", last).split())
+    # Leading dots go (no hidden files), the suffix stays: `....txt` is a text file.
+    suffix = PurePath(last).suffix if last.strip(". ") else ""
+    stem = last[: len(last) - len(suffix)].lstrip(". ")
+    last = (stem or "upload") + suffix if last.strip(". ") else ""
     if len(last) > 200:
         suffix = PurePath(last).suffix[:16]
         last = last[: 200 - len(suffix)] + suffix
