@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from compare.errors import CompareError
 from compare.ui import PAGES, data, page_script, start_page, state
 from compare.ui.auth import password_gate
+from compare.ui.components import escape_markdown
 
 st.set_page_config(page_title="Beskæftigelsesplaner", page_icon=":material/grid_on:", layout="wide")
 state.init()
@@ -14,15 +16,18 @@ with st.sidebar:
     st.text_input("Dit navn", key=state.REVIEWER, help="Gemmes med hver vurdering, du laver.")
     st.caption(f"Workspace: `{data.app_workspace().root}`")
 
-default = start_page(data.plan_count(data.app_workspace()))
-sections: dict[str, list] = {}
-for spec in PAGES:
-    page = st.Page(
-        page_script(spec.name),
-        title=spec.title,
-        icon=spec.icon,
-        url_path=spec.name,
-        default=spec.name == default,
-    )
-    sections.setdefault(spec.section, []).append(page)
-st.navigation(sections).run()
+try:  # a damaged file, a read-only folder, a full disk: one clear line, not a traceback
+    default = start_page(data.plan_count(data.app_workspace()))
+    sections: dict[str, list] = {}
+    for spec in PAGES:
+        page = st.Page(
+            page_script(spec.name),
+            title=spec.title,
+            icon=spec.icon,
+            url_path=spec.name,
+            default=spec.name == default,
+        )
+        sections.setdefault(spec.section, []).append(page)
+    st.navigation(sections).run()
+except CompareError as err:
+    st.error(escape_markdown(str(err)))

@@ -65,3 +65,15 @@ class ExportError(CompareError):
 
 class DuplicateFramework(CompareError):
     """A framework file whose id is already taken by another framework file."""
+
+
+class DiskFull(CompareError):
+    """The disk (or quota) is full: a file could not be written; what was stored is unchanged."""
+
+
+class ReadOnlyWorkspace(CompareError):
+    """The workspace folder cannot be written to; viewing it still works."""
+
+
+class DamagedFile(CompareError):
+    """A stored file (a frame, the review database) cannot be read; the message says what to do."""

@@ -21,6 +21,7 @@ from pathlib import Path
 import polars as pl
 from rapidfuzz import fuzz, process
 
+from compare.errors import DiskFull, ReadOnlyWorkspace
 from compare.schema import FrameSchema
 from compare.store.documents import load_documents
 from compare.store.versions import SUPERSEDED_BY
@@ -74,7 +75,10 @@ def _segments_stamp(ws: Workspace) -> str:
 def build_index(ws: Workspace) -> pl.DataFrame:
     """Count every term key in the segments' `norm` column and store the vocabulary atomically."""
     stamp = _segments_stamp(ws)  # taken before reading: a later write makes the index stale
-    norms = pl.scan_parquet(ws.segments_path).select("norm").collect()
+    try:
+        norms = pl.scan_parquet(ws.segments_path).select("norm").collect()
+    except (OSError, pl.exceptions.PolarsError) as err:
+        raise ws.damaged(ws.segments_path, err) from err
     vocabulary = (
         norms.select(pl.col("norm").fill_null("").str.split(" ").alias("term"))
         .explode("term")
@@ -83,18 +87,24 @@ def build_index(ws: Workspace) -> pl.DataFrame:
         .len("n")
         .sort("term")
     )
-    atomic_write(
-        ws.root / INDEX_FILE,
-        lambda tmp: vocabulary.write_parquet(tmp, metadata={_STAMP_KEY: stamp}),
-    )
+    try:
+        atomic_write(
+            ws.root / INDEX_FILE,
+            lambda tmp: vocabulary.write_parquet(tmp, metadata={_STAMP_KEY: stamp}),
+        )
+    except (DiskFull, ReadOnlyWorkspace):
+        pass  # a cache: a read-only or full workspace is searched all the same
     return vocabulary
 
 
 @lru_cache(maxsize=4)
 def _read_index(path: Path, stamp: str) -> pl.DataFrame | None:
-    if not path.exists() or pl.read_parquet_metadata(path).get(_STAMP_KEY) != stamp:
-        return None
-    return pl.read_parquet(path)
+    try:
+        if not path.exists() or pl.read_parquet_metadata(path).get(_STAMP_KEY) != stamp:
+            return None
+        return pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError):
+        return None  # a damaged index is a stale one: it is rebuilt
 
 
 def load_index(ws: Workspace) -> pl.DataFrame:
@@ -217,7 +227,10 @@ def search(
     if not all(term_sets):
         return pl.DataFrame(schema=SEARCH_RESULTS)
 
-    norms = _read_norms(ws.segments_path, _segments_stamp(ws))
+    try:
+        norms = _read_norms(ws.segments_path, _segments_stamp(ws))
+    except (OSError, pl.exceptions.PolarsError) as err:
+        raise ws.damaged(ws.segments_path, err) from err
     counts = vocabulary.filter(pl.col("term").is_in([t for ts in term_sets for t in ts]))
     weight = dict(zip(counts["term"], counts["n"], strict=True))
     total = max(1, int(vocabulary["n"].sum()))

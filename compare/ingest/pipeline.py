@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from compare.errors import CompareError, UnreadableDocument
+from compare.errors import CompareError, DiskFull, UnreadableDocument
 from compare.ingest.metadata import detect_metadata, period_label
 from compare.ingest.model import (
     DEFAULT_MAX_BYTES,
@@ -293,24 +293,44 @@ def _ingest(
         )
         pending.clear()
 
-    for done, source in enumerate(sources, start=1):
-        try:
-            data = source.load()
-            content_hash = hashlib.sha256(data).hexdigest()
-            doc_id = content_hash[:16]
-            if doc_id in known:
-                report.duplicates.append((source.name, doc_id))
-            else:
-                pending.append(_prepare(source, data, doc_id, content_hash, checked, ws))
-                known[doc_id] = source.name
-        except Exception as err:  # one bad file never stops the batch
-            report.failed.append((source.name, _failure(err)))
-        if progress is not None:
-            progress(done, total, source.name)
-        if len(pending) >= chunk_size:
-            commit()
-    commit()
+    try:
+        for done, source in enumerate(sources, start=1):
+            try:
+                data = source.load()
+                content_hash = hashlib.sha256(data).hexdigest()
+                doc_id = content_hash[:16]
+                if doc_id in known:
+                    report.duplicates.append((source.name, doc_id))
+                else:
+                    pending.append(_prepare(source, data, doc_id, content_hash, checked, ws))
+                    known[doc_id] = source.name
+            except DiskFull:  # every later file would fail the same way
+                raise
+            except Exception as err:  # one bad file never stops the batch
+                report.failed.append((source.name, _failure(err)))
+            if progress is not None:
+                progress(done, total, source.name)
+            if len(pending) >= chunk_size:
+                commit()
+        commit()
+    except BaseException:
+        _remove_uncommitted_originals(ws, pending)
+        raise
     return report
+
+
+def _remove_uncommitted_originals(ws: Workspace, pending: list[_Prepared]) -> None:
+    """Delete the copies of originals whose documents were never stored (a failed commit).
+
+    Left behind, they are orphans that fill the disk that made the commit fail.
+    """
+    try:
+        stored = set(ws.read_documents()["doc_id"].to_list())
+    except Exception:  # noqa: BLE001 - cleaning up after an error must not hide that error
+        return
+    for item in pending:
+        if item.row["doc_id"] not in stored and item.row["stored_path"]:
+            (ws.root / item.row["stored_path"]).unlink(missing_ok=True)
 
 
 def ingest_paths(

@@ -9,6 +9,8 @@ operation, so the store is safe to use from Streamlit reruns and from several pr
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -19,7 +21,7 @@ from typing import Any
 
 import polars as pl
 
-from compare.errors import CompareError
+from compare.errors import CompareError, DamagedFile, DiskFull, ReadOnlyWorkspace
 from compare.registry.lookup import Registry, load_registry
 from compare.schema import KINDS, LEVELS, FrameSchema
 from compare.store.workspace import Workspace
@@ -152,6 +154,9 @@ def _check_value(field: str, value: str | int | None) -> str | None:
     return text
 
 
+LOW_DISK_BYTES = 1 << 20  # an I/O error with less than 1 MiB free is a full disk
+
+
 class ReviewStore:
     """Append-only SQLite store of analysts' decisions and metadata overrides."""
 
@@ -167,26 +172,65 @@ class ReviewStore:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A fresh connection in autocommit mode, schema created on first use; always closed."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        """A fresh connection in autocommit mode, schema created on first use; always closed.
+
+        In a read-only folder the database is opened read-only, so viewing still works. SQLite
+        errors become one clear error: DiskFull, ReadOnlyWorkspace or DamagedFile.
+        """
+        read_only = self.path.exists() and not os.access(self.path.parent, os.W_OK)
+        conn: sqlite3.Connection | None = None
         try:
-            try:
+            if read_only:
+                # Without a -wal file there is nothing beyond the main file, and nobody can
+                # write here: "immutable" reads it without the -shm file it could not create.
+                wal = self.path.with_name(self.path.name + "-wal").exists()
+                uri = f"{self.path.as_uri()}?{'mode=ro' if wal else 'immutable=1'}"
+                conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(
+                    self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+                )
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 _use_wal(conn)
                 # FULL: a committed decision survives even a power cut, not only a killed process.
                 conn.execute("PRAGMA synchronous = FULL")
-                conn.execute("PRAGMA foreign_keys = ON")
-                self._ensure_schema(conn)
-            except sqlite3.DatabaseError as err:
-                raise CompareError(
-                    f"{self.path}: the review database cannot be opened ({err}); "
-                    "it is left untouched: restore it from a backup or move it "
-                    "away to start a new one"
-                ) from err
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._ensure_schema(conn)
             yield conn
+        except sqlite3.Error as err:
+            raise self._clear_error(err) from err
+        except OSError as err:  # the folder itself cannot be made
+            if isinstance(err, PermissionError) or err.errno in (30, 13):
+                raise self._clear_error(sqlite3.OperationalError("readonly")) from err
+            raise
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()
+
+    def _clear_error(self, err: sqlite3.Error) -> CompareError:
+        """The one clear error for what SQLite reported: only real damage is called damage."""
+        text = str(err).lower()
+        free = shutil.disk_usage(self.path.parent).free if self.path.parent.exists() else None
+        if "full" in text or (free is not None and free < LOW_DISK_BYTES and "i/o" in text):
+            return DiskFull(
+                f"the disk is full: the review database {self.path} could not be written. "
+                "It is not damaged (SQLite undid the unfinished change): free some space and "
+                "try again"
+            )
+        if "readonly" in text or "read-only" in text or "unable to open" in text:
+            return ReadOnlyWorkspace(
+                f"the folder {self.path.parent} is read-only: decisions cannot be saved in "
+                f"{self.path.name}. Viewing works; to review, get write access to the folder"
+            )
+        if "malformed" in text or "not a database" in text or "corrupt" in text:
+            return DamagedFile(
+                f"{self.path}: the review database cannot be read: it is damaged ({err}). It "
+                "is left untouched: "
+                "restore it from a backup, or move it away to start a new one (`sqlite3 "
+                f"{self.path.name} .recover` can often save the decisions in it)"
+            )
+        return CompareError(f"{self.path}: the review database cannot be used ({err})")
 
     @staticmethod
     def _ensure_schema(conn: sqlite3.Connection) -> None:

@@ -6,6 +6,7 @@ or a failed ingest never leaves a half-written file and never loses what was sto
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from compare.errors import CompareError, DamagedFile, DiskFull, ReadOnlyWorkspace
 from compare.schema import DOCUMENTS, EVIDENCE, SEGMENTS, TAGS, FrameSchema, conform, empty_frame
 
 ENV_VAR = "COMPARE_WORKSPACE"
@@ -33,23 +35,55 @@ def default_workspace() -> Path:
     return Path(env).expanduser() if env else DEFAULT_WORKSPACE
 
 
+_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+_READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
+# Polars and pyarrow report the OS error in their message only: "(os error 28)".
+_FULL_TEXT = ("no space left on device", "os error 28", "disk quota exceeded", "file too large")
+_READ_ONLY_TEXT = ("read-only file system", "os error 30", "permission denied", "os error 13")
+
+
+def write_error(err: BaseException, path: Path) -> CompareError | None:
+    """The clear error for a failed write of `path` (disk full, read-only folder), if it is one."""
+    code = getattr(err, "errno", None)
+    text = str(err).lower()
+    if code in _FULL or any(t in text for t in _FULL_TEXT):
+        return DiskFull(
+            f"the disk is full: {path.name} could not be written in {path.parent}. Nothing "
+            "stored was changed (the half-written file was removed): free some space and run "
+            "it again"
+        )
+    if code in _READ_ONLY or any(t in text for t in _READ_ONLY_TEXT):
+        return ReadOnlyWorkspace(
+            f"the folder {path.parent} is read-only: {path.name} cannot be written. Viewing "
+            "works; to change anything, get write access to the folder (or copy the workspace "
+            "and use --workspace COPY)"
+        )
+    return None
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Call `write(tmp)` to fill a temporary file beside `path`, then rename it over `path`.
 
-    If `write` raises, the temporary file is removed and `path` is untouched.
+    If `write` raises, the temporary file is removed and `path` is untouched. A full disk or a
+    read-only folder raises DiskFull or ReadOnlyWorkspace.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    os.chmod(tmp, 0o644)  # mkstemp makes 0600; colleagues sharing a workspace must read it
+    tmp: Path | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; colleagues sharing a workspace must read it
         write(tmp)
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+    except BaseException as err:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        clear = write_error(err, path) if isinstance(err, Exception) else None
+        if clear is not None:
+            raise clear from err
         raise
 
 
@@ -93,7 +127,10 @@ class Workspace:
     def open(cls, root: Path | str | None = None) -> Workspace:
         """Open (and create) a workspace; omit `root` to use `default_workspace()`."""
         path = Path(root).expanduser() if root is not None else default_workspace()
-        path.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise (write_error(err, path / ".") or err) from err
         return cls(path.resolve())
 
     @property
@@ -133,7 +170,26 @@ class Workspace:
     def _read(self, path: Path, schema: FrameSchema) -> pl.DataFrame:
         if not path.exists():
             return empty_frame(schema)
-        return conform(pl.read_parquet(path), schema)
+        try:
+            return conform(pl.read_parquet(path), schema)
+        except FileNotFoundError:
+            raise
+        except (OSError, pl.exceptions.PolarsError) as err:
+            raise self.damaged(path, err) from err
+
+    def damaged(self, path: Path, err: BaseException) -> DamagedFile:
+        """The error for a stored frame that cannot be read (truncated, or not Parquet)."""
+        cause = " ".join(str(err).split())[:160]
+        if path.name.startswith(("tags", "evidence")):
+            fix = "move it away and run `compare tag` to tag the plans again"
+        elif path.name.startswith("search_terms"):
+            fix = "delete it: it is rebuilt by itself"
+        else:
+            fix = (
+                "restore it from a backup, or move it away and ingest the plans again "
+                "(`compare tag data/plans`); analysts' decisions in review.sqlite are kept"
+            )
+        return DamagedFile(f"{path} is damaged and cannot be read ({cause}): {fix}")
 
     def _read_committed(self, name: str, schema: FrameSchema) -> pl.DataFrame:
         for _ in range(3):  # a commit may rename the file between finding and opening it
@@ -154,7 +210,10 @@ class Workspace:
         lazy = pl.scan_parquet(self.segments_path)
         if doc_ids is not None:
             lazy = lazy.filter(pl.col("doc_id").is_in(doc_ids))
-        return conform(lazy.collect(), SEGMENTS)
+        try:
+            return conform(lazy.collect(), SEGMENTS)
+        except (OSError, pl.exceptions.PolarsError) as err:
+            raise self.damaged(self.segments_path, err) from err
 
     def read_tags(self) -> pl.DataFrame:
         """All tagger results (empty frame if nothing is tagged)."""
@@ -234,7 +293,12 @@ class Workspace:
         except ImportError:  # Windows: no advisory locks; writes are still atomic
             yield
             return
-        with open(self.root / f".{name}.lock", "a+b") as handle:
+        path = self.root / f".{name}.lock"
+        try:
+            handle = open(path, "a+b")  # noqa: SIM115 - closed below, after the unlock
+        except OSError as err:
+            raise (write_error(err, path) or err) from err
+        with handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
