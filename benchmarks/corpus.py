@@ -345,6 +345,7 @@ def corpus_frames(n: int, seed: int = 0, id_width: int = 5):
 
     from compare.ingest import parse_document, segment
     from compare.schema import DOCUMENTS, SEGMENTS, conform
+    from compare.text import NORMALISER_VERSION
 
     goals = goals_by_year()
     docs, segs = [], []
@@ -365,6 +366,7 @@ def corpus_frames(n: int, seed: int = 0, id_width: int = 5):
                 "year_to": spec.year_to,
                 "kind": "plan",
                 "n_chars": len(text),
+                "normaliser_version": NORMALISER_VERSION,  # segmented as ingest does: current
             }
         )
     return conform(pl.DataFrame(docs), DOCUMENTS), conform(pl.concat(segs), SEGMENTS)

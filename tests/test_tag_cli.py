@@ -95,6 +95,9 @@ def test_segments_of_an_older_normaliser_are_rederived_and_retagged(
         )
     )
     upgraded = _tag(workspace)
+    assert "note: re-deriving the matching text of 1 documents: normaliser changed" in (
+        upgraded.output
+    )
     assert "note: re-tagging 1 plans: normaliser changed" in upgraded.output
     assert workspace.read_segments()["norm"].to_list() == expected_norm
     assert set(workspace.read_documents()["normaliser_version"]) == {NORMALISER_VERSION}

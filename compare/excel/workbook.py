@@ -27,7 +27,7 @@ import polars as pl
 from openpyxl import Workbook
 
 from compare.analysis.overview import theme_overview
-from compare.errors import ExportError
+from compare.errors import DiskFull, ExportError, ReadOnlyWorkspace
 from compare.excel.matrix_sheet import write_matrix_sheet
 from compare.excel.rows import MatrixRow, Scope, build_rows, latest_plan_year, plans_for_year
 from compare.excel.safe import MAX_SHEET_NAME, sheet_title
@@ -287,6 +287,8 @@ def save_workbook(workbook: Workbook, out: Path) -> None:
 
     try:
         atomic_write(out, write)
+    except (DiskFull, ReadOnlyWorkspace) as err:
+        raise ExportError(f"cannot write {out}: {err}") from err
     except PermissionError as err:
         raise ExportError(
             f"cannot write {out}: permission denied; if the file is open in "

@@ -47,12 +47,17 @@ def write_error(err: BaseException, path: Path) -> CompareError | None:
     code = getattr(err, "errno", None)
     text = str(err).lower()
     if code in _FULL or any(t in text for t in _FULL_TEXT):
+        reason = getattr(err, "strerror", None) or "No space left on device"
         return DiskFull(
-            f"the disk is full: {path.name} could not be written in {path.parent}. Nothing "
+            f"the disk is full ({reason}): {path.name} could not be written in {path.parent}. "
+            "Nothing "
             "stored was changed (the half-written file was removed): free some space and run "
             "it again"
         )
-    if code in _READ_ONLY or any(t in text for t in _READ_ONLY_TEXT):
+    denied = code in _READ_ONLY or any(t in text for t in _READ_ONLY_TEXT)
+    # Only a folder that cannot be written is read-only: a file another program holds open
+    # (Excel on Windows) is refused the same way, and its caller says so.
+    if code == errno.EROFS or (denied and not os.access(path.parent, os.W_OK)):
         return ReadOnlyWorkspace(
             f"the folder {path.parent} is read-only: {path.name} cannot be written. Viewing "
             "works; to change anything, get write access to the folder (or copy the workspace "

@@ -103,13 +103,11 @@ def renormalise_stale(ws: Workspace, everything: bool = False) -> set[str]:
             return set()
         segments = ws.read_segments()
         redo = pl.col("doc_id").is_in(stale)
-        segments = segments.with_columns(
-            pl.when(redo)
-            .then(pl.col("text").map_elements(normalise, return_dtype=pl.Utf8))
-            .otherwise(pl.col("norm"))
-            .alias("norm")
+        renewed = segments.filter(redo).with_columns(
+            pl.col("text").map_elements(normalise, return_dtype=pl.Utf8).alias("norm")
         )
-        ws.write_segments(segments)  # segments first: a crash here only redoes the work
+        # segments first: a crash before the documents are stamped only redoes the work
+        ws.write_segments(pl.concat([segments.filter(~redo), renewed]))
         ws.write_documents(
             documents.with_columns(pl.lit(NORMALISER_VERSION, pl.Int32).alias("normaliser_version"))
         )
@@ -168,6 +166,9 @@ def tag_workspace(
         ws.recover_tagging()  # a run killed while committing: finish (or undo) its commit
         renormalised = renormalise_stale(ws, everything=rebuild)
         report.renormalised = len(renormalised)
+        if renormalised and notify is not None:
+            why = REASON_REBUILD if rebuild else REASON_NORMALISER
+            notify(f"re-deriving the matching text of {len(renormalised)} documents: {why}")
         stored_docs = load_documents(ws)  # with the analysts' corrections to year and kind
         documents = stored_docs.filter(pl.col("kind").is_in(list(kinds)))
         tags, evidence = ws.read_tags(), ws.read_evidence()

@@ -145,7 +145,7 @@ def _upload_form(frameworks: list[Framework]) -> None:
         return
     suffix = Path(uploaded.name).suffix.lower()
     if suffix.lstrip(".") not in SHEET_TYPES:
-        st.error(f"{escape_markdown(uploaded.name)}: kun .csv og .xlsx kan indlæses.")
+        st.error(f"{uploaded.name}: kun .csv og .xlsx kan indlæses.")
         return
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -156,10 +156,10 @@ def _upload_form(frameworks: list[Framework]) -> None:
         _check_new_id(fw.id, frameworks)
     except BadFramework as err:
         line = f", linje {err.line}" if err.line else ""
-        st.error(f"{escape_markdown(uploaded.name)}{line}: {escape_markdown(err.problem)}")
+        st.error(f"{uploaded.name}{line}: {err.problem}")
         return
     except CompareError as err:
-        st.error(f"{escape_markdown(uploaded.name)}: {escape_markdown(str(err))}")
+        st.error(f"{uploaded.name}: {err}")
         return
     _save_and_tag(fw)
 
