@@ -215,7 +215,7 @@ def _metrics(rows: pl.DataFrame) -> pl.DataFrame:
             if precision is not None and recall is not None and precision + recall
             else None
         )
-        agreement = float((part["gold"] == part["tagger"]).mean()) if part.height else None
+        agreement = (part["gold"] == part["tagger"]).sum() / part.height if part.height else None
         out.append(
             {
                 "framework": name,

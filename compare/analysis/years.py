@@ -185,8 +185,8 @@ def compare_years(
     def row(a: int | None, b: int | None, similarity: float | None) -> dict[str, Any]:
         fw_a, item_a = side_a[a] if a is not None else (None, None)
         fw_b, item_b = side_b[b] if b is not None else (None, None)
-        key_a = (fw_a.id, item_a.id) if fw_a else None
-        key_b = (fw_b.id, item_b.id) if fw_b else None
+        key_a = (fw_a.id, item_a.id) if fw_a and item_a else None
+        key_b = (fw_b.id, item_b.id) if fw_b and item_b else None
         level_a = levels_a.get(key_a) if key_a else None
         level_b = levels_b.get(key_b) if key_b else None
         if key_a is None:
@@ -197,8 +197,9 @@ def compare_years(
             status = "not_assessed"
         else:
             status = "unchanged" if level_a == level_b else "changed"
+        owner = fw_b or fw_a
         return {
-            "kind": (fw_b or fw_a).kind,
+            "kind": owner.kind if owner else None,
             "framework_a": fw_a.id if fw_a else None,
             "item_a": item_a.id if item_a else None,
             "label_a": item_a.label if item_a else None,
@@ -214,8 +215,8 @@ def compare_years(
         }
 
     for j in range(len(side_b)):
-        a, score = pairs.get(j, (None, None))
-        rows.append(row(a, j, score))
+        a, similarity = pairs[j] if j in pairs else (None, None)
+        rows.append(row(a, j, similarity))
     paired_a = {a for a, _ in pairs.values()}
     rows.extend(row(i, None, None) for i in range(len(side_a)) if i not in paired_a)
     frame = pl.DataFrame(rows, schema=YEAR_COMPARISON)

@@ -83,7 +83,7 @@ def plans_for_year(documents: pl.DataFrame, year: int) -> pl.DataFrame:
 def latest_plan_year(documents: pl.DataFrame) -> int | None:
     """The latest first year of any plan in the workspace (None when there is none)."""
     years = documents.filter(pl.col("kind") == KIND_PLAN)["year"].drop_nulls()
-    return int(years.max()) if len(years) else None
+    return max(years.to_list()) if len(years) else None
 
 
 def build_rows(

@@ -226,7 +226,7 @@ def find_mentions(
         code = value if kind == "m" else registry.host(value).code
         if kind == "j":
             jobcentres[value] += 1
-        scores[code] += weight
+        scores[code] += weight  # type: ignore[assignment]  # a Counter sums floats too
         counts[code] += 1
     return Mentions(scores, counts, jobcentres)
 

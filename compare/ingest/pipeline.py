@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -326,7 +327,7 @@ def ingest_paths(
     """
     files = collect_files(paths, exclude=ws.root)
     sources = [
-        _Source(path.name, str(path.absolute()), lambda p=path: load_bytes(p, max_bytes))
+        _Source(path.name, str(path.absolute()), partial(load_bytes, path, max_bytes))
         for path in files
     ]
     return _ingest(sources, ws, overrides, progress, reviewer, chunk_size)

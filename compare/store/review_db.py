@@ -122,6 +122,13 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
+def _inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just wrote (sqlite3 types it as optional; it is always set)."""
+    if cursor.lastrowid is None:
+        raise CompareError("the review database did not return the new row's id")
+    return cursor.lastrowid
+
+
 def _require_reviewer(reviewer: str | None) -> str:
     name = (reviewer or "").strip()
     if not name:
@@ -272,7 +279,7 @@ class ReviewStore:
                     prev_note,
                 ),
             )
-            return int(cursor.lastrowid)
+            return _inserted_id(cursor)
 
     def clear(self, doc_id: str, framework_id: str, item_id: str, reviewer: str) -> int:
         """Withdraw the decision on a cell, so the tagger's level applies again; returns the id.
@@ -289,7 +296,7 @@ class ReviewStore:
                 " previous_level, previous_note) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (doc_id, framework_id, item_id, name, _now(), *previous[1:]),
             )
-            return int(cursor.lastrowid)
+            return _inserted_id(cursor)
 
     def set_remark(
         self,
@@ -332,11 +339,12 @@ class ReviewStore:
                 raise CompareError(f"there is no decision {decision_id} to undo")
             doc_id, municipality, year, framework_id, item_id, level, note, text_hash = row[:8]
             current = _current(conn, doc_id, framework_id, item_id)
-            if current[0] != decision_id:
+            current_id = current[0] if current is not None else None
+            if current_id != decision_id:
                 raise CompareError(
                     f"decision {decision_id} is no longer the current one for "
                     f"{doc_id} {framework_id}/{item_id}: undo decision "
-                    f"{current[0]} first"
+                    f"{current_id} first"
                 )
             # The restored state keeps the text hash it was decided on, so re-check still works.
             before = conn.execute(
@@ -364,7 +372,7 @@ class ReviewStore:
                     decision_id,
                 ),
             )
-            return int(cursor.lastrowid)
+            return _inserted_id(cursor)
 
     def latest(self, include_remarks: bool = False) -> pl.DataFrame:
         """The current decision per (doc_id, framework_id, item_id), in that order.
@@ -518,7 +526,7 @@ def _insert_change(
         " changed_at, undone_of) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (doc_id, field, value, previous[0] if previous else None, reviewer, _now(), undone_of),
     )
-    return int(cursor.lastrowid)
+    return _inserted_id(cursor)
 
 
 def _where(**filters: str | None) -> tuple[str, tuple[str, ...]]:

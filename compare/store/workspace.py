@@ -28,7 +28,7 @@ def default_workspace() -> Path:
     return Path(env).expanduser() if env else DEFAULT_WORKSPACE
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Call `write(tmp)` to fill a temporary file beside `path`, then rename it over `path`.
 
     If `write` raises, the temporary file is removed and `path` is untouched.

@@ -75,7 +75,9 @@ def _pick_document(documents: pl.DataFrame) -> dict[str, Any]:
     plans = [r for r in rows if r["kind"] == KIND_PLAN]
     newest = max(plans, key=lambda r: r["year"] or 0)["doc_id"] if plans else options[0]
     state.ensure_option(state.PLAN_DOC, options, newest)
-    doc_id = st.selectbox("Dokument", options, key=state.PLAN_DOC, format_func=labels.get)
+    doc_id = st.selectbox(
+        "Dokument", options, key=state.PLAN_DOC, format_func=lambda doc: labels[doc]
+    )
     return next(r for r in rows if r["doc_id"] == doc_id)
 
 
