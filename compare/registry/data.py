@@ -24,9 +24,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from compare.config import REGISTRY_DIR as DATA_DIR
 from compare.errors import BadRegistry
-
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 _CODE = re.compile(r"\d{3}")
 _ROLES = ("host", "served")
