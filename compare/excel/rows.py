@@ -20,11 +20,9 @@ import polars as pl
 
 from compare.frameworks.catalog import Framework
 from compare.registry.lookup import Registry
-from compare.schema import KIND_PLAN, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
-from compare.store.versions import covers, current_documents
+from compare.schema import KIND_PLAN, LEVEL_NONE, LEVEL_RANK, covers
+from compare.store.versions import current_documents
 from compare.text import fold_name
-
-LEVEL_RANK = {LEVEL_TARGET: 2, LEVEL_ADDRESSED: 1, LEVEL_NONE: 0}
 
 
 @dataclass(frozen=True)

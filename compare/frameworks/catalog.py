@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 from compare.config import FRAMEWORKS_DIR, FRAMEWORKS_ENV, frameworks_dir  # noqa: F401
 from compare.errors import BadFramework, UnknownFramework
 from compare.frameworks.files import SUFFIXES, RawFramework, read_raw, to_toml
-from compare.schema import FRAMEWORK_GOALS, FRAMEWORK_THEMES
+from compare.schema import FRAMEWORK_GOALS, FRAMEWORK_THEMES, YEAR_MAX, YEAR_MIN, period_covers
 from compare.store.workspace import atomic_write
 from compare.text import content_keys, fold_name, is_topic_word, normalise, words
 
@@ -70,9 +70,7 @@ class Framework:
         """
         if self.kind == FRAMEWORK_THEMES or self.year is None:
             return True
-        if year is None:
-            return False
-        return year <= self.year <= (year_to if year_to is not None else year)
+        return period_covers(year, year_to, self.year)
 
     def item(self, item_id: str) -> Item:
         """The item with this id (raises KeyError naming the framework)."""
@@ -154,7 +152,7 @@ def _validate(raw: RawFramework) -> Framework:
         )
     year = fields.get("year")
     if year is not None and (
-        isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100
+        isinstance(year, bool) or not isinstance(year, int) or not YEAR_MIN <= year <= YEAR_MAX
     ):
         raise BadFramework(
             path, f"bad year {year!r}: give a four-digit year such as 2018, or leave it out"

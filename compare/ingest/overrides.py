@@ -7,12 +7,11 @@ from typing import Any
 
 from compare.errors import CompareError
 from compare.registry.lookup import Municipality, load_registry
-from compare.schema import KINDS
+from compare.schema import KINDS, YEAR_RANGE
 from compare.store.review_db import ReviewStore
 from compare.store.workspace import Workspace
 
 FIELDS = ("municipality", "year", "year_to", "kind")
-YEAR_RANGE = (1990, 2100)
 
 
 def _year(name: str, value: Any) -> int | None:

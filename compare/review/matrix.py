@@ -20,6 +20,7 @@ from compare.schema import (
     LEVEL_TARGET,
     MATRIX_CELLS,
     conform,
+    covers,
     empty_frame,
 )
 from compare.store.documents import load_documents
@@ -192,11 +193,11 @@ def _carry_over(
                 "doc_id",
                 "municipality",
                 pl.col("year").alias("_from"),
-                pl.coalesce("year_to", "year").alias("_to"),
+                pl.col("year_to").alias("_to"),
             ),
             on="municipality",
         )
-        .filter(pl.col("year").is_between(pl.col("_from"), pl.col("_to")))
+        .filter(covers(pl.col("year"), "_from", "_to"))
         .drop("_from", "_to")
     )
     by_version = replaced.with_columns(pl.col("doc_id").replace_strict(newer, return_dtype=pl.Utf8))

@@ -21,7 +21,7 @@ import polars as pl
 
 from compare.errors import CompareError
 from compare.registry.lookup import Registry, load_registry
-from compare.schema import KINDS, LEVELS, FrameSchema
+from compare.schema import DECISIONS, KINDS, LEVELS, METADATA_CHANGES, YEAR_RANGE, FrameSchema
 from compare.store.workspace import Workspace
 
 SCHEMA_VERSION = 1
@@ -40,35 +40,7 @@ METADATA_FIELDS: tuple[str, ...] = (
     "title",
 )
 _INT_FIELDS = frozenset({"year", "year_to"})
-_YEAR_RANGE = (1990, 2100)
 
-DECISIONS: FrameSchema = {
-    "id": pl.Int64,
-    "doc_id": pl.Utf8,
-    "municipality": pl.Utf8,
-    "year": pl.Int32,
-    "framework_id": pl.Utf8,
-    "item_id": pl.Utf8,
-    "level": pl.Utf8,  # null: no decision (an undo back to the tagger's level) or a remark
-    "note": pl.Utf8,
-    "reviewer": pl.Utf8,
-    "decided_at": pl.Utf8,  # UTC, ISO 8601
-    "text_hash": pl.Utf8,  # the document's text when decided: a later change flags re-check
-    "previous_level": pl.Utf8,
-    "previous_note": pl.Utf8,
-    "undone_of": pl.Int64,  # the decision this row undoes
-}
-
-METADATA_CHANGES: FrameSchema = {
-    "id": pl.Int64,
-    "doc_id": pl.Utf8,
-    "field": pl.Utf8,
-    "value": pl.Utf8,  # null: the override is cleared (the detected value applies again)
-    "previous_value": pl.Utf8,
-    "reviewer": pl.Utf8,
-    "changed_at": pl.Utf8,
-    "undone_of": pl.Int64,
-}
 
 _FIELD_LIST = ", ".join(f"'{field}'" for field in METADATA_FIELDS)
 _LEVEL_LIST = ", ".join(f"'{level}'" for level in LEVELS)
@@ -146,10 +118,9 @@ def _check_value(field: str, value: str | int | None) -> str | None:
         return None
     text = str(value).strip()
     if field in _INT_FIELDS:
-        if not text.isdigit() or not _YEAR_RANGE[0] <= int(text) <= _YEAR_RANGE[1]:
+        if not text.isdigit() or not YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]:
             raise CompareError(
-                f"{field} must be a year between {_YEAR_RANGE[0]} and "
-                f"{_YEAR_RANGE[1]}, not {value!r}"
+                f"{field} must be a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}, not {value!r}"
             )
         return str(int(text))
     if field == "kind" and text not in KINDS:

@@ -15,8 +15,14 @@ from compare.errors import CompareError
 from compare.frameworks.catalog import Framework, Item
 from compare.registry.lookup import Registry
 from compare.review.matrix import item_totals
-from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
-from compare.store.versions import covers
+from compare.schema import (
+    FRAMEWORK_GOALS,
+    LEVEL_ADDRESSED,
+    LEVEL_NONE,
+    LEVEL_TARGET,
+    covers,
+    period_text,
+)
 
 REVIEWED_MARK = "✓"
 RECHECK_MARK = "⚠"
@@ -223,9 +229,7 @@ def build_matrix_view(
 
 
 def _period(year: int | None, year_to: int | None) -> str:
-    if year is None:
-        return "?"
-    return str(year) if year_to in (None, year) else f"{year}–{year_to}"
+    return period_text(year, year_to, dash="–", unknown="?")
 
 
 def document_councils(
