@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -405,6 +405,23 @@ class ReviewStore:
         with self._transaction() as conn:
             ids = [_insert_change(conn, doc_id, f, v, name) for f, v in changes]
         return ids[0]
+
+    def record_metadata(
+        self, doc_ids: Sequence[str], values: Mapping[str, str | int], reviewer: str
+    ) -> list[str]:
+        """Record the same metadata `values` for each document (as stated at ingest); warnings.
+
+        The documents frame already carries the values, so a store that cannot be written only
+        costs the history, never the document: each failure is a warning, not an error.
+        """
+        warnings = []
+        for doc_id in doc_ids if values else ():
+            try:
+                for field, value in values.items():
+                    self.set_metadata(doc_id, field, value, reviewer)
+            except Exception as err:  # noqa: BLE001 - the document is stored; only history is lost
+                warnings.append(f"{doc_id}: overrides not recorded in the review store ({err})")
+        return warnings
 
     def undo_metadata(self, change_id: int, reviewer: str) -> int:
         """Restore a metadata field to its value before `change_id`, as a new history row."""
