@@ -77,3 +77,7 @@ class ReadOnlyWorkspace(CompareError):
 
 class DamagedFile(CompareError):
     """A stored file (a frame, the review database) cannot be read; the message says what to do."""
+
+
+class MissingFolder(CompareError):
+    """A folder named by a flag or an environment variable does not exist."""

@@ -18,21 +18,14 @@ from pathlib import Path
 
 import polars as pl
 
+from compare.config import WORKSPACE_ENV as ENV_VAR  # noqa: F401  (the name callers import)
+from compare.config import workspace_dir as default_workspace
 from compare.errors import CompareError, DamagedFile, DiskFull, ReadOnlyWorkspace
 from compare.schema import DOCUMENTS, EVIDENCE, SEGMENTS, TAGS, FrameSchema, conform, empty_frame
 
-ENV_VAR = "COMPARE_WORKSPACE"
 CRASH_ENV = "COMPARE_CRASH_AT"  # tests: kill this process at a named point of a tag commit
 TAG_JOURNAL = ".tag-commit.json"  # present while a tags + evidence commit is being completed
 NEXT_SUFFIX = ".next"
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_WORKSPACE = PROJECT_ROOT / "data" / "workspace"
-
-
-def default_workspace() -> Path:
-    """The workspace folder: `$COMPARE_WORKSPACE` if set, else `data/workspace` in the project."""
-    env = os.environ.get(ENV_VAR)
-    return Path(env).expanduser() if env else DEFAULT_WORKSPACE
 
 
 _FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
@@ -66,7 +59,7 @@ def write_error(err: BaseException, path: Path) -> CompareError | None:
     return None
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Call `write(tmp)` to fill a temporary file beside `path`, then rename it over `path`.
 
     If `write` raises, the temporary file is removed and `path` is untouched. A full disk or a
