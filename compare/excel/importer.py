@@ -26,7 +26,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
-from compare.errors import CompareError, ExportError
+from compare.errors import CompareError, ExportError, UnknownFramework
 from compare.excel.matrix_sheet import (
     MARKER,
     NAME_HEADER,
@@ -38,11 +38,11 @@ from compare.excel.matrix_sheet import (
 from compare.excel.rows import MatrixRow, build_rows, find_row, plans_for_year
 from compare.excel.sheets import read_baseline
 from compare.excel.workbook import BASELINE_SHEET
-from compare.frameworks.catalog import Framework, find_framework
+from compare.frameworks.catalog import Framework, load_frameworks
 from compare.registry.lookup import Registry, load_registry
 from compare.review.matrix import matrix_cells, matrix_remarks
 from compare.store.documents import load_documents
-from compare.store.review_db import ReviewStore, normalise_level
+from compare.store.review_db import REMARK_ITEM, NewDecision, ReviewStore, normalise_level
 from compare.store.workspace import Workspace
 from compare.text import fold_name
 
@@ -137,31 +137,57 @@ def _require(reviewer: str) -> None:
         raise ExportError("the reviewer is missing: say who made the edits (--reviewer NAME)")
 
 
+@dataclass
+class _Context:
+    """What every sheet of one import shares: read once per workbook, not once per sheet."""
+
+    registry: Registry
+    documents: pl.DataFrame
+    frameworks: dict[str, Framework]
+    cells: pl.DataFrame
+    remarks: pl.DataFrame
+    baseline: dict[tuple[str, str, str], str] | None
+    pending: list[NewDecision] = field(default_factory=list)
+
+
 def _import(
     ws: Workspace, workbook: Workbook, path: Path, reviewer: str, dry_run: bool
 ) -> ImportReport:
-    """Import every matrix sheet of an open workbook (see `import_review`)."""
-    registry = load_registry()
-    store = ReviewStore.for_workspace(ws)
-    documents = load_documents(ws, store)  # an import records decisions, never metadata
-    baseline = (
-        read_baseline(workbook[BASELINE_SHEET]) if BASELINE_SHEET in workbook.sheetnames else None
-    )
+    """Import every matrix sheet of an open workbook (see `import_review`).
+
+    The edits of all sheets are collected first and recorded in one transaction at the end.
+    """
     report = ImportReport(path, reviewer.strip(), dry_run)
-    for sheet in workbook.worksheets:
-        meta = _marker(sheet)
-        if meta is None:
-            continue
-        report.sheets.append(sheet.title)
-        try:
-            _import_sheet(ws, store, documents, registry, sheet, meta, baseline, report)
-        except CompareError as err:
-            report.refused.append(Refusal(sheet.title, "A1", str(err)))
-    if not report.sheets:
+    marked = [(sheet, meta) for sheet in workbook.worksheets if (meta := _marker(sheet))]
+    if not marked:
         raise ExportError(
             f"{path.name} has no matrix sheet from `compare export` (the hidden "
             "marker in cell A1 is missing): export again and edit that workbook"
         )
+    store = ReviewStore.for_workspace(ws)
+    documents = load_documents(ws, store)  # an import records decisions, never metadata
+    frameworks = {f.id: f for f in load_frameworks(errors=[])}
+    wanted = sorted({str(meta.get("framework")) for _, meta in marked} & set(frameworks))
+    context = _Context(
+        registry=load_registry(),
+        documents=documents,
+        frameworks=frameworks,
+        cells=matrix_cells(ws, wanted, store=store, documents=documents),
+        remarks=matrix_remarks(ws, wanted, store=store, documents=documents),
+        baseline=(
+            read_baseline(workbook[BASELINE_SHEET])
+            if BASELINE_SHEET in workbook.sheetnames
+            else None
+        ),
+    )
+    for sheet, meta in marked:
+        report.sheets.append(sheet.title)
+        try:
+            _import_sheet(context, sheet, meta, report)
+        except CompareError as err:
+            report.refused.append(Refusal(sheet.title, "A1", str(err)))
+    if context.pending and not dry_run:
+        store.decide_all(context.pending, report.reviewer)
     return report
 
 
@@ -189,26 +215,15 @@ def _marker(sheet: Worksheet) -> dict[str, Any] | None:
 
 
 def _import_sheet(
-    ws: Workspace,
-    store: ReviewStore,
-    documents: pl.DataFrame,
-    registry: Registry,
-    sheet: Worksheet,
-    meta: dict[str, Any],
-    baseline: dict[tuple[str, str, str], str] | None,
-    report: ImportReport,
+    context: _Context, sheet: Worksheet, meta: dict[str, Any], report: ImportReport
 ) -> None:
-    """Map one matrix sheet's rows and columns back and record its edits in `report`.
-
-    `documents` are the workspace's documents as `load_documents` gives them.
-    """
-    framework = find_framework(str(meta["framework"]))
+    """Map one matrix sheet's rows and columns back and collect its edits in `context`."""
+    framework = _framework(context, meta)
     year = int(meta["year"])
+    registry = context.registry
     councils = tuple(registry.find_council(c, year).name for c in meta["councils"])
-    plans = plans_for_year(documents, year)
-    cells = matrix_cells(ws, [framework.id], store=store, documents=documents)
-    remarks = matrix_remarks(ws, [framework.id], store=store, documents=documents)
-    rows = build_rows(registry, councils, year, framework, plans, cells, remarks)
+    plans = plans_for_year(context.documents, year)
+    rows = build_rows(registry, councils, year, framework, plans, context.cells, context.remarks)
     item_ids = {str(item.id) for item in framework.items}
     council_names = {fold_name(c) for c in councils}
 
@@ -248,11 +263,21 @@ def _import_sheet(
             continue
         seen[row.name] = r
         for key, cell in values.items():
+            baseline = context.baseline
             exported = baseline.get((framework.id, row.name, key)) if baseline else None
             if key == REMARKS_KEY:
-                _remark(store, framework, row, cell, exported, sheet.title, report)
+                _remark(context, framework, row, cell, exported, sheet.title, report)
             else:
-                _level(store, framework, row, key, cell, exported, sheet.title, report)
+                _level(context, framework, row, key, cell, exported, sheet.title, report)
+
+
+def _framework(context: _Context, meta: dict[str, Any]) -> Framework:
+    """The framework a marker names: a known framework id, never a path."""
+    framework_id = str(meta.get("framework"))
+    if framework_id not in context.frameworks:
+        known = ", ".join(context.frameworks) or "(none)"
+        raise UnknownFramework(f"unknown framework {framework_id!r}; known frameworks: {known}")
+    return context.frameworks[framework_id]
 
 
 def _columns(sheet: Worksheet, item_ids: set[str], report: ImportReport) -> dict[int, str]:
@@ -305,7 +330,7 @@ def _cell_text(cell: Cell) -> str:
 
 
 def _level(
-    store: ReviewStore,
+    context: _Context,
     framework: Framework,
     row: MatrixRow,
     item_id: str,
@@ -345,24 +370,13 @@ def _level(
             )
         )
         return
-    if not report.dry_run:
-        for plan in row.plans:  # stamped with the plan's text hash, as `record_decision` does
-            store.decide(
-                plan["doc_id"],
-                framework.id,
-                item_id,
-                level,
-                None,
-                report.reviewer,
-                plan["text_hash"],
-                municipality=plan["municipality"],
-                year=plan["year"],
-            )
+    for plan in row.plans:  # stamped with the plan's text hash, as `record_decision` does
+        context.pending.append(_decision(plan, framework.id, item_id, level, None))
     report.changes.append(Change(sheet, cell.coordinate, row.name, item_id, current, level))
 
 
 def _remark(
-    store: ReviewStore,
+    context: _Context,
     framework: Framework,
     row: MatrixRow,
     cell: Cell,
@@ -390,15 +404,22 @@ def _remark(
             )
         )
         return
-    if not report.dry_run:
-        for plan in row.plans:
-            store.set_remark(
-                plan["doc_id"],
-                framework.id,
-                text,
-                report.reviewer,
-                plan["text_hash"],
-                municipality=plan["municipality"],
-                year=plan["year"],
-            )
+    for plan in row.plans:
+        context.pending.append(_decision(plan, framework.id, REMARK_ITEM, "", text))
     report.changes.append(Change(sheet, cell.coordinate, row.name, REMARKS, row.remark, text))
+
+
+def _decision(
+    plan: dict[str, Any], framework_id: str, item_id: str, level: str, note: str | None
+) -> NewDecision:
+    """A decision on one of a row's plans, stamped with the plan's text hash and metadata."""
+    return NewDecision(
+        plan["doc_id"],
+        framework_id,
+        item_id,
+        level,
+        note,
+        plan["text_hash"],
+        plan["municipality"],
+        plan["year"],
+    )

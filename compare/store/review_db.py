@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,20 @@ _SCHEMA_STATEMENTS: tuple[str, ...] = (
         for action in ("update", "delete")
     ),
 )
+
+
+@dataclass(frozen=True)
+class NewDecision:
+    """One decision to record (see `ReviewStore.decide` for what each field means)."""
+
+    doc_id: str
+    framework_id: str
+    item_id: str
+    level: str
+    note: str | None = None
+    text_hash: str | None = None
+    municipality: str | None = None
+    year: int | None = None
 
 
 def normalise_level(level: str) -> str:
@@ -248,31 +263,24 @@ class ReviewStore:
         `note=None` keeps the cell's current note; `""` clears it. `text_hash` is the
         document's text hash now, so the matrix can flag the cell when the document changes.
         """
-        stored_level = normalise_level(level) if item_id != REMARK_ITEM else None
+        entry = NewDecision(
+            doc_id, framework_id, item_id, level, note, text_hash, municipality, year
+        )
+        return self.decide_all([entry], reviewer)[0]
+
+    def decide_all(self, entries: Sequence[NewDecision], reviewer: str) -> list[int]:
+        """Record several decisions in one transaction: all of them, or (on any error) none.
+
+        Each entry is its own history row, as if `decide` had been called for it; returns their
+        ids. A workbook import uses this, so a killed import leaves no half-recorded workbook.
+        """
         name = _require_reviewer(reviewer)
+        levels = [normalise_level(e.level) if e.item_id != REMARK_ITEM else None for e in entries]
         with self._transaction() as conn:
-            previous = _current(conn, doc_id, framework_id, item_id)
-            prev_level, prev_note = previous[1:] if previous else (None, None)
-            cursor = conn.execute(
-                "INSERT INTO decisions (doc_id, municipality, year, framework_id, item_id, level,"
-                " note, reviewer, decided_at, text_hash, previous_level, previous_note)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    doc_id,
-                    municipality,
-                    year,
-                    framework_id,
-                    item_id,
-                    stored_level,
-                    prev_note if note is None else note,
-                    name,
-                    _now(),
-                    text_hash,
-                    prev_level,
-                    prev_note,
-                ),
-            )
-            return int(cursor.lastrowid)
+            return [
+                _insert_decision(conn, entry, level, name)
+                for entry, level in zip(entries, levels, strict=True)
+            ]
 
     def clear(self, doc_id: str, framework_id: str, item_id: str, reviewer: str) -> int:
         """Withdraw the decision on a cell, so the tagger's level applies again; returns the id.
@@ -488,6 +496,34 @@ def _use_wal(conn: sqlite3.Connection) -> None:
             if "locked" not in str(err) or time.monotonic() > deadline:
                 raise
             time.sleep(0.005)
+
+
+def _insert_decision(
+    conn: sqlite3.Connection, entry: NewDecision, level: str | None, reviewer: str
+) -> int:
+    """Insert one decision row inside an open transaction; returns its id."""
+    previous = _current(conn, entry.doc_id, entry.framework_id, entry.item_id)
+    prev_level, prev_note = previous[1:] if previous else (None, None)
+    cursor = conn.execute(
+        "INSERT INTO decisions (doc_id, municipality, year, framework_id, item_id, level,"
+        " note, reviewer, decided_at, text_hash, previous_level, previous_note)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            entry.doc_id,
+            entry.municipality,
+            entry.year,
+            entry.framework_id,
+            entry.item_id,
+            level,
+            prev_note if entry.note is None else entry.note,
+            reviewer,
+            _now(),
+            entry.text_hash,
+            prev_level,
+            prev_note,
+        ),
+    )
+    return int(cursor.lastrowid)
 
 
 def _current(
