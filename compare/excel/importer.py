@@ -47,6 +47,7 @@ from compare.store.workspace import Workspace
 from compare.text import fold_name
 
 REMARKS = "bemærkninger"  # how a remark edit is named in the report
+HEADER_ROWS = 30  # the "Jobcenter" header row is looked for in the first rows only
 
 
 @dataclass(frozen=True)
@@ -159,11 +160,19 @@ def _import(
     """
     report = ImportReport(path, reviewer.strip(), dry_run)
     marked = [(sheet, meta) for sheet in workbook.worksheets if (meta := _marker(sheet))]
+    unmarked = [
+        Refusal(sheet.title, "A1", _unmarked(sheet))
+        for sheet in workbook.worksheets
+        if sheet.title not in {s.title for s, _ in marked} and _looks_like_matrix(sheet)
+    ]
     if not marked:
         raise ExportError(
             f"{path.name} has no matrix sheet from `compare export` (the hidden "
-            "marker in cell A1 is missing): export again and edit that workbook"
+            "marker in cell A1 is missing)"
+            + "".join(f"; {r.message}" for r in unmarked)
+            + ": export again and edit that workbook"
         )
+    report.refused.extend(unmarked)
     store = ReviewStore.for_workspace(ws)
     documents = load_documents(ws, store)  # an import records decisions, never metadata
     frameworks = {f.id: f for f in load_frameworks(errors=[])}
@@ -212,6 +221,19 @@ def _marker(sheet: Worksheet) -> dict[str, Any] | None:
     except json.JSONDecodeError:
         return None
     return meta if isinstance(meta, dict) and meta.get("compare") == MARKER else None
+
+
+def _looks_like_matrix(sheet: Worksheet) -> bool:
+    """A sheet with the matrix's "Jobcenter" header in column A near the top."""
+    return any(_text(sheet.cell(r, 1).value) == NAME_HEADER for r in range(1, HEADER_ROWS + 1))
+
+
+def _unmarked(sheet: Worksheet) -> str:
+    return (
+        f"sheet {sheet.title!r} looks like a matrix sheet (it has the "
+        f'"{NAME_HEADER}" header) but its hidden marker row (row 1, from `compare export`) '
+        "is missing, so nothing in it was imported"
+    )
 
 
 def _import_sheet(
@@ -303,7 +325,7 @@ def _columns(sheet: Worksheet, item_ids: set[str], report: ImportReport) -> dict
 
 def _header_row(sheet: Worksheet) -> int:
     """The row with "Jobcenter" in column A: the matrix starts below it."""
-    for r in range(2, min(sheet.max_row, 30) + 1):
+    for r in range(2, min(sheet.max_row, HEADER_ROWS) + 1):
         if _text(sheet.cell(r, 1).value) == NAME_HEADER:
             return r
     raise ExportError(
