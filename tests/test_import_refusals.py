@@ -37,6 +37,29 @@ def decisions(ws: Workspace) -> list[tuple[str, str, str]]:
     return list(zip(history["doc_id"], history["item_id"], history["level"], strict=True))
 
 
+def test_a_duplicated_jobcentre_row_refuses_both_and_records_nothing_for_it(
+    exported: tuple[Workspace, Path],
+) -> None:
+    ws, path = exported
+    book = load_workbook(path)
+    sheet = matrix_sheet(book, GOALS)
+    real = body(sheet)["Albertslund"]
+    sheet.insert_rows(real)  # an empty copy above the real row, as a slip in Excel makes it
+    sheet.cell(real, 1).value = "Albertslund"
+    sheet.cell(real + 1, 2).value = "(X)"  # the real row's edit: X -> (X)
+    sheet.cell(body(sheet)["København"], 2).value = "(X)"  # another jobcentre: recorded
+    edited = path.with_name("dublet.xlsx")
+    book.save(edited)
+    code, out = run_import(ws, edited)
+    assert code == 1
+    assert out.count("Albertslund appears twice") == 2, out
+    assert f"rows {real} and {real + 1}" in out
+    albertslund = standard_plans()[0].doc_id
+    recorded = decisions(ws)
+    assert [d for d in recorded if d[0] == albertslund] == []
+    assert [(d[1], d[2]) for d in recorded] == [("1", "(X)")]  # only København's
+
+
 def test_a_matrix_sheet_without_its_marker_row_is_named_and_fails(
     exported: tuple[Workspace, Path],
 ) -> None:

@@ -251,7 +251,7 @@ def _import_sheet(
 
     columns = _columns(sheet, item_ids, report)
     header = _header_row(sheet)
-    seen: dict[str, int] = {}
+    found: dict[str, list[tuple[int, MatrixRow, dict[str, Cell]]]] = {}
     for r in range(header + 1, sheet.max_row + 1):
         name = _text(sheet.cell(r, 1).value)
         values = {key: sheet.cell(r, col) for col, key in columns.items()}
@@ -273,17 +273,22 @@ def _import_sheet(
         if isinstance(row, str):
             report.refused.append(Refusal(sheet.title, f"A{r}", row))
             continue
-        if row.name in seen:
-            report.refused.append(
-                Refusal(
-                    sheet.title,
-                    f"A{r}",
-                    f"{row.name} appears twice (rows "
-                    f"{seen[row.name]} and {r}): keep one row per jobcentre",
+        found.setdefault(row.name, []).append((r, row, values))
+    for name, occurrences in found.items():
+        if len(occurrences) > 1:  # which one is meant cannot be known: record neither
+            where = ", ".join(str(r) for r, _, _ in occurrences[:-1])
+            where += f" and {occurrences[-1][0]}"
+            for r, _, _ in occurrences:
+                report.refused.append(
+                    Refusal(
+                        sheet.title,
+                        f"A{r}",
+                        f"{name} appears twice (rows {where}): nothing was recorded "
+                        "for it; keep one row per jobcentre and import again",
+                    )
                 )
-            )
             continue
-        seen[row.name] = r
+        _, row, values = occurrences[0]
         for key, cell in values.items():
             baseline = context.baseline
             exported = baseline.get((framework.id, row.name, key)) if baseline else None
