@@ -61,3 +61,7 @@ class UnknownFramework(CompareError):
 
 class ExportError(CompareError):
     """A workbook could not be written or read back (bad folder, locked file, unmappable cell)."""
+
+
+class UnsafeArchive(CompareError):
+    """A zip-based file (DOCX, XLSX) that would inflate beyond the size or entry limits."""

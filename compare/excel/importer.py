@@ -26,7 +26,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
-from compare.errors import CompareError, ExportError, UnknownFramework
+from compare.errors import CompareError, ExportError, UnknownFramework, UnsafeArchive
 from compare.excel.matrix_sheet import (
     MARKER,
     NAME_HEADER,
@@ -45,6 +45,7 @@ from compare.store.documents import load_documents
 from compare.store.review_db import REMARK_ITEM, NewDecision, ReviewStore, normalise_level
 from compare.store.workspace import Workspace
 from compare.text import fold_name
+from compare.zipguard import check_archive
 
 REMARKS = "bemærkninger"  # how a remark edit is named in the report
 HEADER_ROWS = 30  # the "Jobcenter" header row is looked for in the first rows only
@@ -203,7 +204,12 @@ def _import(
 def _open(source: Path | BinaryIO, name: str) -> Workbook:
     """The workbook in `source`, or an ExportError saying why it cannot be read."""
     try:
+        check_archive(source, name)
+        if not isinstance(source, Path):
+            source.seek(0)
         return load_workbook(source, data_only=True)
+    except UnsafeArchive as err:
+        raise ExportError(str(err)) from err
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
         raise ExportError(
             f"{name} cannot be read as an Excel workbook (.xlsx): {err}; "
