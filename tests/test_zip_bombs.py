@@ -18,7 +18,7 @@ import pytest
 from openpyxl import load_workbook
 
 from compare.errors import ExportError, UnreadableDocument, UnsafeArchive
-from compare.excel import export_workbook, import_review_bytes
+from compare.excel import export_workbook, import_review, import_review_bytes
 from compare.ingest import parse_document
 from compare.store.workspace import Workspace
 from compare.zipguard import ArchiveLimits, check_archive
@@ -74,6 +74,20 @@ def test_an_xlsx_bomb_is_refused_by_import_review(exported: tuple[Workspace, Pat
     assert len(bomb) < 2 * MB
     with pytest.raises(ExportError, match="more than 32 MB"):
         import_review_bytes(ws, "bombe.xlsx", bomb, "Bente")
+
+
+def test_a_sheet_with_cells_far_outside_an_export_is_refused_unread(
+    exported: tuple[Workspace, Path],
+) -> None:
+    ws, path = exported
+    book = load_workbook(path)
+    matrix_sheet(book, GOALS).cell(200_001, 2).value = "X"  # far below the matrix
+    far = path.with_name("langt.xlsx")
+    book.save(far)
+    with pytest.raises(
+        ExportError, match=r"too large to be an exported matrix \(a cell at B200001"
+    ):
+        import_review(ws, far, "Bente")
 
 
 PEAK = textwrap.dedent(

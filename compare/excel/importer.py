@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import polars as pl
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.workbook.workbook import Workbook as ReadOnlyWorkbook
 
 from compare.errors import CompareError, ExportError, UnknownFramework, UnsafeArchive
 from compare.excel.matrix_sheet import (
@@ -36,6 +36,7 @@ from compare.excel.matrix_sheet import (
     remark_text,
 )
 from compare.excel.rows import MatrixRow, build_rows, find_row, plans_for_year
+from compare.excel.sheet_scan import SheetLimits, SheetScan, scan_sheet
 from compare.excel.sheets import read_baseline
 from compare.excel.workbook import BASELINE_SHEET
 from compare.frameworks.catalog import Framework, load_frameworks
@@ -49,6 +50,7 @@ from compare.zipguard import check_archive
 
 REMARKS = "bemærkninger"  # how a remark edit is named in the report
 HEADER_ROWS = 30  # the "Jobcenter" header row is looked for in the first rows only
+SHEET_LIMITS = SheetLimits()  # an edited export is far smaller: more is refused unread
 
 
 @dataclass(frozen=True)
@@ -153,19 +155,34 @@ class _Context:
 
 
 def _import(
-    ws: Workspace, workbook: Workbook, path: Path, reviewer: str, dry_run: bool
+    ws: Workspace, workbook: ReadOnlyWorkbook, path: Path, reviewer: str, dry_run: bool
 ) -> ImportReport:
     """Import every matrix sheet of an open workbook (see `import_review`).
 
     The edits of all sheets are collected first and recorded in one transaction at the end.
     """
+    try:
+        return _import_open(ws, workbook, path, reviewer, dry_run)
+    finally:
+        workbook.close()  # read-only workbooks keep the file open until closed
+
+
+def _import_open(
+    ws: Workspace, workbook: ReadOnlyWorkbook, path: Path, reviewer: str, dry_run: bool
+) -> ImportReport:
     report = ImportReport(path, reviewer.strip(), dry_run)
-    marked = [(sheet, meta) for sheet in workbook.worksheets if (meta := _marker(sheet))]
-    unmarked = [
-        Refusal(sheet.title, "A1", _unmarked(sheet))
-        for sheet in workbook.worksheets
-        if sheet.title not in {s.title for s, _ in marked} and _looks_like_matrix(sheet)
-    ]
+    sheets = _scan_sheets(workbook)
+    marked: list[tuple[Grid, dict[str, Any]]] = []
+    unmarked: list[Refusal] = []
+    for sheet, scan in sheets:
+        if sheet.title == BASELINE_SHEET:
+            continue
+        top = _read(sheet, scan, HEADER_ROWS)
+        meta = _marker(top)
+        if meta is not None:
+            marked.append((_read(sheet, scan), meta))
+        elif _looks_like_matrix(top):
+            unmarked.append(Refusal(sheet.title, "A1", _unmarked(top)))
     if not marked:
         raise ExportError(
             f"{path.name} has no matrix sheet from `compare export` (the hidden "
@@ -178,36 +195,59 @@ def _import(
     documents = load_documents(ws, store)  # an import records decisions, never metadata
     frameworks = {f.id: f for f in load_frameworks(errors=[])}
     wanted = sorted({str(meta.get("framework")) for _, meta in marked} & set(frameworks))
+    baseline = next((sheet for sheet, _ in sheets if sheet.title == BASELINE_SHEET), None)
     context = _Context(
         registry=load_registry(),
         documents=documents,
         frameworks=frameworks,
         cells=matrix_cells(ws, wanted, store=store, documents=documents),
         remarks=matrix_remarks(ws, wanted, store=store, documents=documents),
-        baseline=(
-            read_baseline(workbook[BASELINE_SHEET])
-            if BASELINE_SHEET in workbook.sheetnames
-            else None
-        ),
+        baseline=read_baseline(baseline) if baseline is not None else None,
     )
-    for sheet, meta in marked:
-        report.sheets.append(sheet.title)
+    for grid, meta in marked:
+        report.sheets.append(grid.title)
         try:
-            _import_sheet(context, sheet, meta, report)
+            _import_sheet(context, grid, meta, report)
         except CompareError as err:
-            report.refused.append(Refusal(sheet.title, "A1", str(err)))
+            report.refused.append(Refusal(grid.title, "A1", str(err)))
     if context.pending and not dry_run:
         store.decide_all(context.pending, report.reviewer)
     return report
 
 
-def _open(source: Path | BinaryIO, name: str) -> Workbook:
-    """The workbook in `source`, or an ExportError saying why it cannot be read."""
+@dataclass(frozen=True)
+class Grid:
+    """A sheet's values in memory (row r, column c at `rows[r - 1][c - 1]`), read once."""
+
+    title: str
+    rows: list[tuple[Any, ...]]
+    scan: SheetScan
+
+    @property
+    def max_row(self) -> int:
+        return len(self.rows)
+
+    @property
+    def max_column(self) -> int:
+        return max((len(row) for row in self.rows), default=0)
+
+    def value(self, r: int, c: int) -> Any:
+        """The value of row r, column c (1-based); None outside the sheet."""
+        if 1 <= r <= len(self.rows) and 1 <= c <= len(self.rows[r - 1]):
+            return self.rows[r - 1][c - 1]
+        return None
+
+
+def _open(source: Path | BinaryIO, name: str) -> ReadOnlyWorkbook:
+    """The workbook in `source`, opened read-only after the zip guard; else an ExportError.
+
+    Read-only: openpyxl streams the sheets instead of building every cell of every sheet.
+    """
     try:
         check_archive(source, name)
         if not isinstance(source, Path):
             source.seek(0)
-        return load_workbook(source, data_only=True)
+        return load_workbook(source, read_only=True, data_only=True)
     except UnsafeArchive as err:
         raise ExportError(str(err)) from err
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
@@ -217,9 +257,34 @@ def _open(source: Path | BinaryIO, name: str) -> Workbook:
         ) from err
 
 
-def _marker(sheet: Worksheet) -> dict[str, Any] | None:
+def _scan_sheets(workbook: ReadOnlyWorkbook) -> list[tuple[Any, SheetScan]]:
+    """Every worksheet with its scan (extent within limits), before any of its cells is read."""
+    scanned = []
+    total = 0
+    for sheet in workbook.worksheets:
+        scan = scan_sheet(workbook._archive, sheet._worksheet_path, sheet.title, SHEET_LIMITS)
+        total += scan.cells
+        if total > SHEET_LIMITS.max_cells:
+            raise ExportError(
+                f"the workbook holds over {SHEET_LIMITS.max_cells:,} cells: "
+                "too large to be an export of `compare export`"
+            )
+        scanned.append((sheet, scan))
+    return scanned
+
+
+def _read(sheet: Any, scan: SheetScan, max_row: int | None = None) -> Grid:
+    """A sheet's values (the first `max_row` rows, or all that the scan found)."""
+    last = scan.max_row if max_row is None else min(max_row, scan.max_row)
+    if last == 0 or scan.max_column == 0:
+        return Grid(sheet.title, [], scan)
+    rows = list(sheet.iter_rows(max_row=last, max_col=scan.max_column, values_only=True))
+    return Grid(sheet.title, rows, scan)
+
+
+def _marker(grid: Grid) -> dict[str, Any] | None:
     """The export's marker in A1 of a matrix sheet (framework, year, councils), else None."""
-    value = sheet.cell(1, 1).value
+    value = grid.value(1, 1)
     if not isinstance(value, str) or MARKER not in value:
         return None
     try:
@@ -229,21 +294,21 @@ def _marker(sheet: Worksheet) -> dict[str, Any] | None:
     return meta if isinstance(meta, dict) and meta.get("compare") == MARKER else None
 
 
-def _looks_like_matrix(sheet: Worksheet) -> bool:
+def _looks_like_matrix(grid: Grid) -> bool:
     """A sheet with the matrix's "Jobcenter" header in column A near the top."""
-    return any(_text(sheet.cell(r, 1).value) == NAME_HEADER for r in range(1, HEADER_ROWS + 1))
+    return any(_text(grid.value(r, 1)) == NAME_HEADER for r in range(1, HEADER_ROWS + 1))
 
 
-def _unmarked(sheet: Worksheet) -> str:
+def _unmarked(grid: Grid) -> str:
     return (
-        f"sheet {sheet.title!r} looks like a matrix sheet (it has the "
+        f"sheet {grid.title!r} looks like a matrix sheet (it has the "
         f'"{NAME_HEADER}" header) but its hidden marker row (row 1, from `compare export`) '
         "is missing, so nothing in it was imported"
     )
 
 
 def _import_sheet(
-    context: _Context, sheet: Worksheet, meta: dict[str, Any], report: ImportReport
+    context: _Context, sheet: Grid, meta: dict[str, Any], report: ImportReport
 ) -> None:
     """Map one matrix sheet's rows and columns back and collect its edits in `context`."""
     framework = _framework(context, meta)
@@ -257,14 +322,14 @@ def _import_sheet(
 
     columns = _columns(sheet, item_ids, report)
     header = _header_row(sheet)
-    found: dict[str, list[tuple[int, MatrixRow, dict[str, Cell]]]] = {}
+    found: dict[str, list[tuple[int, MatrixRow, dict[str, Value]]]] = {}
     for r in range(header + 1, sheet.max_row + 1):
-        name = _text(sheet.cell(r, 1).value)
-        values = {key: sheet.cell(r, col) for col, key in columns.items()}
+        name = _text(sheet.value(r, 1))
+        values = {key: Value(sheet.value(r, col), _ref(r, col)) for col, key in columns.items()}
         if name in TOTAL_LABELS.values():
             break
         if not name:
-            if any(_cell_text(c) for c in values.values()):
+            if any(_text(v.value) for v in values.values()):
                 report.refused.append(
                     Refusal(
                         sheet.title,
@@ -313,11 +378,11 @@ def _framework(context: _Context, meta: dict[str, Any]) -> Framework:
     return context.frameworks[framework_id]
 
 
-def _columns(sheet: Worksheet, item_ids: set[str], report: ImportReport) -> dict[int, str]:
+def _columns(sheet: Grid, item_ids: set[str], report: ImportReport) -> dict[int, str]:
     """Column -> item id (or REMARKS_KEY), from the hidden key row; unknown items refused."""
     columns: dict[int, str] = {}
     for col in range(2, sheet.max_column + 1):
-        key = _text(sheet.cell(1, col).value)
+        key = _text(sheet.value(1, col))
         if not key:
             continue
         if key == REMARKS_KEY or key in item_ids:
@@ -326,22 +391,34 @@ def _columns(sheet: Worksheet, item_ids: set[str], report: ImportReport) -> dict
             report.refused.append(
                 Refusal(
                     sheet.title,
-                    sheet.cell(1, col).coordinate,
-                    f"column {sheet.cell(1, col).column_letter} is item "
+                    _ref(1, col),
+                    f"column {get_column_letter(col)} is item "
                     f"{key!r}, which the framework no longer has",
                 )
             )
     return columns
 
 
-def _header_row(sheet: Worksheet) -> int:
+def _header_row(sheet: Grid) -> int:
     """The row with "Jobcenter" in column A: the matrix starts below it."""
     for r in range(2, min(sheet.max_row, HEADER_ROWS) + 1):
-        if _text(sheet.cell(r, 1).value) == NAME_HEADER:
+        if _text(sheet.value(r, 1)) == NAME_HEADER:
             return r
     raise ExportError(
         f'sheet {sheet.title!r}: the header row ("{NAME_HEADER}" in column A) is missing'
     )
+
+
+@dataclass(frozen=True)
+class Value:
+    """One cell read back: its value and its reference (`B7`)."""
+
+    value: Any
+    coordinate: str
+
+
+def _ref(r: int, c: int) -> str:
+    return f"{get_column_letter(c)}{r}"
 
 
 def _text(value: Any) -> str:
@@ -349,32 +426,19 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _cell_text(cell: Cell) -> str:
-    """A cell's text; a cleared cell that kept its link reads as empty.
-
-    openpyxl gives a linked cell without a value its link's address as value, and Excel keeps a
-    cell's link when its contents are deleted.
-    """
-    text = _text(cell.value)
-    link = cell.hyperlink
-    if link is not None and text and text in (_text(link.location), _text(link.target)):
-        return ""
-    return text
-
-
 def _level(
     context: _Context,
     framework: Framework,
     row: MatrixRow,
     item_id: str,
-    cell: Cell,
+    cell: Value,
     exported: str | None,
     sheet: str,
     report: ImportReport,
 ) -> None:
     """Record a level cell if the analyst changed it (from `exported`) to something new."""
     current = row.cells[item_id].level if item_id in row.cells else ""
-    text = _cell_text(cell)
+    text = _text(cell.value)
     try:
         level = normalise_level(re.sub(r"\s+", "", text))  # "( X )" is (X)
     except CompareError:
@@ -412,13 +476,13 @@ def _remark(
     context: _Context,
     framework: Framework,
     row: MatrixRow,
-    cell: Cell,
+    cell: Value,
     exported: str | None,
     sheet: str,
     report: ImportReport,
 ) -> None:
     """Record a remark cell if the analyst changed it (from `exported`) to something new."""
-    text = _cell_text(cell)
+    text = _text(cell.value)
     shown = remark_text(row)
     before = shown if exported is None else exported.strip()
     if text == before or text == row.remark.strip():
