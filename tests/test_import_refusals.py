@@ -108,3 +108,22 @@ def test_a_marker_naming_a_file_path_is_refused(
     assert "unknown framework" in out and "planted" not in out.split("known frameworks:")[-1]
     assert decisions(ws) == []
     assert header_row(sheet) > 1
+
+
+def test_merged_cells_in_the_matrix_are_refused_not_read_as_blank(
+    exported: tuple[Workspace, Path],
+) -> None:
+    ws, path = exported
+    book = load_workbook(path)
+    sheet = matrix_sheet(book, GOALS)
+    r = body(sheet)["Albertslund"]  # X, (X), blank, X, (X)
+    sheet.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
+    sheet.cell(body(sheet)["København"], 2).value = "(X)"  # elsewhere: recorded
+    edited = path.with_name("flettet.xlsx")
+    book.save(edited)
+    code, out = run_import(ws, edited)
+    assert code == 1
+    assert f"B{r}:C{r}" in out and "merged" in out, out
+    albertslund = standard_plans()[0].doc_id
+    assert [d for d in decisions(ws) if d[0] == albertslund] == []
+    assert [(d[1], d[2]) for d in decisions(ws)] == [("1", "(X)")]

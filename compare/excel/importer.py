@@ -36,7 +36,7 @@ from compare.excel.matrix_sheet import (
     remark_text,
 )
 from compare.excel.rows import MatrixRow, build_rows, find_row, plans_for_year
-from compare.excel.sheet_scan import SheetLimits, SheetScan, scan_sheet
+from compare.excel.sheet_scan import SheetLimits, SheetScan, range_cells, scan_sheet
 from compare.excel.sheets import read_baseline
 from compare.excel.workbook import BASELINE_SHEET
 from compare.frameworks.catalog import Framework, load_frameworks
@@ -50,6 +50,7 @@ from compare.zipguard import check_archive
 
 REMARKS = "bemærkninger"  # how a remark edit is named in the report
 HEADER_ROWS = 30  # the "Jobcenter" header row is looked for in the first rows only
+TOTALS = frozenset(TOTAL_LABELS.values())  # the first totals row ends the matrix body
 SHEET_LIMITS = SheetLimits()  # an edited export is far smaller: more is refused unread
 
 
@@ -322,12 +323,21 @@ def _import_sheet(
 
     columns = _columns(sheet, item_ids, report)
     header = _header_row(sheet)
+    end = next(
+        (r for r in range(header + 1, sheet.max_row + 1) if _text(sheet.value(r, 1)) in TOTALS),
+        sheet.max_row + 1,
+    )
+    merged = _merged(sheet, header + 1, end - 1, max(columns, default=1), report)
     found: dict[str, list[tuple[int, MatrixRow, dict[str, Value]]]] = {}
-    for r in range(header + 1, sheet.max_row + 1):
+    for r in range(header + 1, end):
+        if (r, 1) in merged:
+            continue  # refused with its merged range
         name = _text(sheet.value(r, 1))
-        values = {key: Value(sheet.value(r, col), _ref(r, col)) for col, key in columns.items()}
-        if name in TOTAL_LABELS.values():
-            break
+        values = {
+            key: Value(sheet.value(r, col), _ref(r, col))
+            for col, key in columns.items()
+            if (r, col) not in merged
+        }
         if not name:
             if any(_text(v.value) for v in values.values()):
                 report.refused.append(
@@ -367,6 +377,31 @@ def _import_sheet(
                 _remark(context, framework, row, cell, exported, sheet.title, report)
             else:
                 _level(context, framework, row, key, cell, exported, sheet.title, report)
+
+
+def _merged(
+    sheet: Grid, first_row: int, last_row: int, last_col: int, report: ImportReport
+) -> set[tuple[int, int]]:
+    """The cells of merged ranges that reach into the matrix body; each range is refused.
+
+    Only a merged range's first cell keeps its value, so the others would read as blank.
+    """
+    cells: set[tuple[int, int]] = set()
+    for ref in sheet.scan.merged:
+        inside = [
+            (r, c) for r, c in range_cells(ref) if first_row <= r <= last_row and c <= last_col
+        ]
+        if inside:
+            cells.update(inside)
+            report.refused.append(
+                Refusal(
+                    sheet.title,
+                    ref,
+                    f"cells {ref} are merged, so only the first keeps its value: nothing in "
+                    "them was recorded; unmerge them and import again",
+                )
+            )
+    return cells
 
 
 def _framework(context: _Context, meta: dict[str, Any]) -> Framework:

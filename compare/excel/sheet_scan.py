@@ -38,7 +38,7 @@ class SheetScan:
     max_column: int = 0
     cells: int = 0
     merged: list[str] = field(default_factory=list)
-    unsaved_formulas: list[str] = field(default_factory=list)  # cell references
+    unsaved_formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col): =…
 
 
 def scan_sheet(
@@ -73,7 +73,7 @@ def scan_sheet(
                     raise ExportError(_too_large(title, f"over {limits.max_cells:,} cells", limits))
                 formula, value = element.find(f"{_NS}f"), element.find(f"{_NS}v")
                 if formula is not None and (value is None or not (value.text or "").strip()):
-                    scan.unsaved_formulas.append(f"{get_column_letter(col)}{row}")
+                    scan.unsaved_formulas[(row, col)] = f"={formula.text or ''}"
                 element.clear()
             elif tag == f"{_NS}row":
                 element.clear()
@@ -88,3 +88,14 @@ def _too_large(title: str, what: str, limits: SheetLimits) -> str:
         f"{limits.max_rows:,} rows × {limits.max_columns} columns are read): "
         "the workbook is refused"
     )
+
+
+def range_cells(ref: str) -> list[tuple[int, int]]:
+    """The (row, column) pairs of a range reference such as `B7:C8` (or one cell, `B7`)."""
+    corners = [_REF.match(part) for part in ref.replace("$", "").split(":")]
+    if not corners or not all(corners):
+        return []
+    (c1, r1), (c2, r2) = (
+        (column_index_from_string(m.group(1)), int(m.group(2))) for m in (corners[0], corners[-1])
+    )
+    return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
