@@ -127,3 +127,23 @@ def test_merged_cells_in_the_matrix_are_refused_not_read_as_blank(
     albertslund = standard_plans()[0].doc_id
     assert [d for d in decisions(ws) if d[0] == albertslund] == []
     assert [(d[1], d[2]) for d in decisions(ws)] == [("1", "(X)")]
+
+
+def test_formulas_without_a_saved_value_are_refused_by_cell(
+    exported: tuple[Workspace, Path],
+) -> None:
+    ws, path = exported
+    book = load_workbook(path)
+    sheet = matrix_sheet(book, GOALS)
+    r = body(sheet)["Albertslund"]
+    sheet.cell(r, 2).value = '=IF(1,"X","")'  # openpyxl saves formulas without a value
+    sheet.cell(r, 5).value = "=D1"
+    sheet.cell(r, 3).value = "X"  # (X) -> X beside them: recorded
+    edited = path.with_name("formel.xlsx")
+    book.save(edited)
+    code, out = run_import(ws, edited)
+    assert code == 1
+    for ref in (f"B{r}", f"E{r}"):
+        assert f"{ref}: Albertslund, item" in out and "formula" in out, out
+    assert '=IF(1,"X","")' in out
+    assert [(d[1], d[2]) for d in decisions(ws)] == [("2", "X")]

@@ -338,6 +338,18 @@ def _import_sheet(
             for col, key in columns.items()
             if (r, col) not in merged
         }
+        for col, key in columns.items():
+            if (r, col) in sheet.scan.unsaved_formulas:
+                values.pop(key, None)
+                report.refused.append(
+                    Refusal(
+                        sheet.title,
+                        _ref(r, col),
+                        f"{name or f'row {r}'}, {_label(key)}: the cell holds a formula "
+                        f"({sheet.scan.unsaved_formulas[(r, col)]}) without a saved value, so "
+                        "what it shows is unknown; type the level (or text) instead",
+                    )
+                )
         if not name:
             if any(_text(v.value) for v in values.values()):
                 report.refused.append(
