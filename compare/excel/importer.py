@@ -34,10 +34,11 @@ from compare.excel.matrix_sheet import (
     REMARKS_KEY,
     TOTAL_LABELS,
     remark_text,
+    short_time,
 )
 from compare.excel.rows import MatrixRow, build_rows, find_row, plans_for_year
 from compare.excel.sheet_scan import SheetLimits, SheetScan, range_cells, scan_sheet
-from compare.excel.sheets import read_baseline
+from compare.excel.sheets import Exported, read_baseline
 from compare.excel.workbook import BASELINE_SHEET
 from compare.frameworks.catalog import Framework, load_frameworks
 from compare.registry.lookup import Registry, load_registry
@@ -52,6 +53,8 @@ REMARKS = "bemærkninger"  # how a remark edit is named in the report
 HEADER_ROWS = 30  # the "Jobcenter" header row is looked for in the first rows only
 TOTALS = frozenset(TOTAL_LABELS.values())  # the first totals row ends the matrix body
 SHEET_LIMITS = SheetLimits()  # an edited export is far smaller: more is refused unread
+KEEP, TAKE = "keep", "take"  # on a conflict: keep the workspace's decision, or take the edit
+ON_CONFLICT = (KEEP, TAKE)
 
 
 @dataclass(frozen=True)
@@ -75,33 +78,85 @@ class Refusal:
     message: str
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """An edited cell whose decision changed in the workspace after the export."""
+
+    sheet: str
+    cell: str
+    row: str
+    item_id: str  # REMARKS for the remarks column
+    exported: str  # what the workbook showed when exported
+    current: str  # what the workspace says now
+    edited: str  # what the workbook says now
+    by: str  # who made the workspace's newer decision ("" if unknown)
+    at: str  # when (ISO, UTC; "" if unknown)
+    taken: bool  # True: the workbook's value was recorded (`on_conflict="take"`)
+
+
 @dataclass
 class ImportReport:
-    """What an import changed, what it refused, and how many cells were left as they were."""
+    """What an import changed, what it refused, and how many cells were left as they were.
+
+    `reviewer` is who imported the workbook, `editor` who made its edits (the name the
+    decisions carry).
+    """
 
     path: Path
     reviewer: str
     dry_run: bool = False
+    editor: str = ""
+    on_conflict: str = KEEP
     sheets: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
     unchanged: int = 0
 
+    def __post_init__(self) -> None:
+        self.editor = self.editor or self.reviewer
+
+    @property
+    def kept(self) -> list[Conflict]:
+        """The conflicts left as the workspace has them (the workbook's value not recorded)."""
+        return [c for c in self.conflicts if not c.taken]
+
     def summary(self) -> str:
-        """A readable account: one line per change and per refusal, then the counts."""
+        """A readable account: one line per change, conflict and refusal, then the counts."""
         verb = "would record" if self.dry_run else "recorded"
         lines = [
             f"{c.sheet}!{c.cell} {c.row}, {_label(c.item_id)}: "
             f"{_show(c.before)} -> {_show(c.after)}"
             for c in self.changes
         ]
+        lines += [_conflict_line(c) for c in self.conflicts]
         lines += [f"refused {r.sheet}!{r.cell}: {r.message}" for r in self.refused]
+        who = (
+            self.editor
+            if self.editor == self.reviewer
+            else (f"{self.editor} (imported by {self.reviewer})")
+        )
         lines.append(
-            f"{self.path.name}: {verb} {len(self.changes)} change(s) by {self.reviewer}"
+            f"{self.path.name}: {verb} {len(self.changes)} change(s) by {who}"
             f" from {len(self.sheets)} matrix sheet(s); {len(self.refused)} refused; "
+            f"{len(self.conflicts)} conflict(s) ({len(self.kept)} kept); "
             f"{self.unchanged} cell(s) unchanged"
         )
         return "\n".join(lines)
+
+
+def _conflict_line(c: Conflict) -> str:
+    since = " ".join(p for p in (c.by, short_time(c.at)) if p)
+    outcome = (
+        "recorded the workbook's (--on-conflict take)"
+        if c.taken
+        else "kept the workspace's; --on-conflict take records the workbook's"
+    )
+    return (
+        f"conflict {c.sheet}!{c.cell} {c.row}, {_label(c.item_id)}: exported {_show(c.exported)}, "
+        f"now {_show(c.current)}{f' ({since})' if since else ''} in the workspace, "
+        f"workbook {_show(c.edited)}: {outcome}"
+    )
 
 
 def _label(item_id: str) -> str:
@@ -115,26 +170,56 @@ def _show(value: str) -> str:
 
 
 def import_review(
-    ws: Workspace, path: Path | str, reviewer: str, *, dry_run: bool = False
+    ws: Workspace,
+    path: Path | str,
+    reviewer: str,
+    *,
+    dry_run: bool = False,
+    editor: str | None = None,
+    on_conflict: str = KEEP,
 ) -> ImportReport:
     """Record the edits made in an exported workbook's matrix sheets as review decisions.
 
-    Returns the report of changes and refusals; `dry_run` records nothing. Raises ExportError for
-    a file that is not an exported workbook and for a missing reviewer.
+    `reviewer` imports the workbook; the decisions carry `editor`'s name (omit it when the
+    reviewer made the edits) and the reviewer's as `imported_by`. An edited cell whose decision
+    changed in the workspace after the export is a conflict: kept as the workspace has it, or
+    recorded from the workbook with `on_conflict="take"`. Returns the report of changes,
+    conflicts and refusals; `dry_run` records nothing. Raises ExportError for a file that is
+    not an exported workbook and for a missing reviewer.
     """
     path = Path(path)
-    _require(reviewer)
+    report = _new_report(path, reviewer, dry_run, editor, on_conflict)
     if not path.is_file():
         raise ExportError(f"{path}: no such file")
-    return _import(ws, _open(path, path.name), path, reviewer, dry_run)
+    return _import(ws, _open(path, path.name), report)
 
 
 def import_review_bytes(
-    ws: Workspace, name: str, data: bytes, reviewer: str, *, dry_run: bool = False
+    ws: Workspace,
+    name: str,
+    data: bytes,
+    reviewer: str,
+    *,
+    dry_run: bool = False,
+    editor: str | None = None,
+    on_conflict: str = KEEP,
 ) -> ImportReport:
     """`import_review` for an uploaded workbook: `name` is only shown, never used as a path."""
+    report = _new_report(Path(Path(name).name), reviewer, dry_run, editor, on_conflict)
+    return _import(ws, _open(io.BytesIO(data), name), report)
+
+
+def _new_report(
+    path: Path, reviewer: str, dry_run: bool, editor: str | None, on_conflict: str
+) -> ImportReport:
     _require(reviewer)
-    return _import(ws, _open(io.BytesIO(data), name), Path(Path(name).name), reviewer, dry_run)
+    if editor is not None and not editor.strip():
+        raise ExportError("the editor is empty: say who edited the workbook (--editor NAME)")
+    if on_conflict not in ON_CONFLICT:
+        raise ExportError(
+            f"on_conflict must be one of {', '.join(ON_CONFLICT)}, not {on_conflict!r}"
+        )
+    return ImportReport(path, reviewer.strip(), dry_run, (editor or reviewer).strip(), on_conflict)
 
 
 def _require(reviewer: str) -> None:
@@ -151,27 +236,23 @@ class _Context:
     frameworks: dict[str, Framework]
     cells: pl.DataFrame
     remarks: pl.DataFrame
-    baseline: dict[tuple[str, str, str], str] | None
+    baseline: dict[tuple[str, str, str], Exported] | None
     pending: list[NewDecision] = field(default_factory=list)
 
 
-def _import(
-    ws: Workspace, workbook: ReadOnlyWorkbook, path: Path, reviewer: str, dry_run: bool
-) -> ImportReport:
+def _import(ws: Workspace, workbook: ReadOnlyWorkbook, report: ImportReport) -> ImportReport:
     """Import every matrix sheet of an open workbook (see `import_review`).
 
     The edits of all sheets are collected first and recorded in one transaction at the end.
     """
     try:
-        return _import_open(ws, workbook, path, reviewer, dry_run)
+        return _import_open(ws, workbook, report)
     finally:
         workbook.close()  # read-only workbooks keep the file open until closed
 
 
-def _import_open(
-    ws: Workspace, workbook: ReadOnlyWorkbook, path: Path, reviewer: str, dry_run: bool
-) -> ImportReport:
-    report = ImportReport(path, reviewer.strip(), dry_run)
+def _import_open(ws: Workspace, workbook: ReadOnlyWorkbook, report: ImportReport) -> ImportReport:
+    path = report.path
     sheets = _scan_sheets(workbook)
     marked: list[tuple[Grid, dict[str, Any]]] = []
     unmarked: list[Refusal] = []
@@ -193,6 +274,7 @@ def _import_open(
         )
     report.refused.extend(unmarked)
     store = ReviewStore.for_workspace(ws)
+    seen = store.last_decision_id()  # the state the conflicts are judged against
     documents = load_documents(ws, store)  # an import records decisions, never metadata
     frameworks = {f.id: f for f in load_frameworks(errors=[])}
     wanted = sorted({str(meta.get("framework")) for _, meta in marked} & set(frameworks))
@@ -211,8 +293,10 @@ def _import_open(
             _import_sheet(context, grid, meta, report)
         except CompareError as err:
             report.refused.append(Refusal(grid.title, "A1", str(err)))
-    if context.pending and not dry_run:
-        store.decide_all(context.pending, report.reviewer)
+    if context.pending and not report.dry_run:
+        store.decide_all(
+            context.pending, report.editor, imported_by=report.reviewer, unchanged_since=seen
+        )
     return report
 
 
@@ -479,12 +563,13 @@ def _level(
     row: MatrixRow,
     item_id: str,
     cell: Value,
-    exported: str | None,
+    exported: Exported | None,
     sheet: str,
     report: ImportReport,
 ) -> None:
-    """Record a level cell if the analyst changed it (from `exported`) to something new."""
-    current = row.cells[item_id].level if item_id in row.cells else ""
+    """Collect a level cell if the analyst changed it (from `exported`) to something new."""
+    shown = row.cells.get(item_id)
+    current = shown.level if shown else ""
     text = _text(cell.value)
     try:
         level = normalise_level(re.sub(r"\s+", "", text))  # "( X )" is (X)
@@ -499,7 +584,7 @@ def _level(
             )
         )
         return
-    before = current if exported is None else exported
+    before = current if exported is None else exported.value
     if level == before or level == current:
         report.unchanged += 1
         return
@@ -514,9 +599,40 @@ def _level(
             )
         )
         return
+    decided_at, by = (shown.decided_at, shown.reviewer) if shown else ("", "")
+    changed = exported is not None and (
+        exported.value != current
+        or (exported.decided_at is not None and exported.decided_at != decided_at)
+    )
+    if changed and not _conflict(
+        report, sheet, cell, row, item_id, before, current, level, by, decided_at
+    ):
+        return
     for plan in row.plans:  # stamped with the plan's text hash, as `record_decision` does
         context.pending.append(_decision(plan, framework.id, item_id, level, None))
     report.changes.append(Change(sheet, cell.coordinate, row.name, item_id, current, level))
+
+
+def _conflict(
+    report: ImportReport,
+    sheet: str,
+    cell: Value,
+    row: MatrixRow,
+    item_id: str,
+    exported: str,
+    current: str,
+    edited: str,
+    by: str,
+    at: str,
+) -> bool:
+    """Note a conflict in the report; True when the workbook's value is to be recorded."""
+    taken = report.on_conflict == TAKE
+    report.conflicts.append(
+        Conflict(
+            sheet, cell.coordinate, row.name, item_id, exported, current, edited, by, at, taken
+        )
+    )
+    return taken
 
 
 def _remark(
@@ -524,14 +640,14 @@ def _remark(
     framework: Framework,
     row: MatrixRow,
     cell: Value,
-    exported: str | None,
+    exported: Exported | None,
     sheet: str,
     report: ImportReport,
 ) -> None:
-    """Record a remark cell if the analyst changed it (from `exported`) to something new."""
+    """Collect a remark cell if the analyst changed it (from `exported`) to something new."""
     text = _text(cell.value)
     shown = remark_text(row)
-    before = shown if exported is None else exported.strip()
+    before = shown if exported is None else exported.value.strip()
     if text == before or text == row.remark.strip():
         report.unchanged += 1
         return
@@ -547,6 +663,11 @@ def _remark(
                 "workspace for this year, so a remark cannot be recorded",
             )
         )
+        return
+    changed = exported is not None and before != shown.strip()
+    if changed and not _conflict(
+        report, sheet, cell, row, REMARKS, before, row.remark, text, "", ""
+    ):
         return
     for plan in row.plans:
         context.pending.append(_decision(plan, framework.id, REMARK_ITEM, "", text))

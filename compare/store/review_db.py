@@ -25,7 +25,7 @@ from compare.registry.lookup import Registry, load_registry
 from compare.schema import KINDS, LEVELS, FrameSchema
 from compare.store.workspace import Workspace
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another process's transaction
 
 # The row-level remark ("Supplerende mål/bemærkninger") of a plan in a framework is stored as a
@@ -58,6 +58,7 @@ DECISIONS: FrameSchema = {
     "previous_level": pl.Utf8,
     "previous_note": pl.Utf8,
     "undone_of": pl.Int64,  # the decision this row undoes
+    "imported_by": pl.Utf8,  # who imported the workbook the decision came from (else null)
 }
 
 METADATA_CHANGES: FrameSchema = {
@@ -121,6 +122,14 @@ class NewDecision:
     text_hash: str | None = None
     municipality: str | None = None
     year: int | None = None
+
+
+# Statements that bring a database from the version before to this version (key), in order.
+# A new database is created at version 1 and then migrated, so both paths give one schema.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # 2: a decision from a workbook keeps who imported it; `reviewer` is who edited it.
+    2: ("ALTER TABLE decisions ADD COLUMN imported_by TEXT",),
+}
 
 
 def normalise_level(level: str) -> str:
@@ -215,9 +224,14 @@ class ReviewStore:
             )
         conn.execute("BEGIN IMMEDIATE")  # two first users at once: one creates, one waits
         try:
-            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            found = conn.execute("PRAGMA user_version").fetchone()[0]
+            if found < 1:
                 for statement in _SCHEMA_STATEMENTS:
                     conn.execute(statement)
+            for step in range(max(found, 1) + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[step]:
+                    conn.execute(statement)
+            if found < SCHEMA_VERSION:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
@@ -268,19 +282,41 @@ class ReviewStore:
         )
         return self.decide_all([entry], reviewer)[0]
 
-    def decide_all(self, entries: Sequence[NewDecision], reviewer: str) -> list[int]:
+    def decide_all(
+        self,
+        entries: Sequence[NewDecision],
+        reviewer: str,
+        *,
+        imported_by: str | None = None,
+        unchanged_since: int | None = None,
+    ) -> list[int]:
         """Record several decisions in one transaction: all of them, or (on any error) none.
 
         Each entry is its own history row, as if `decide` had been called for it; returns their
-        ids. A workbook import uses this, so a killed import leaves no half-recorded workbook.
+        ids. A workbook import uses this, so a killed import leaves no half-recorded workbook:
+        `reviewer` is then who edited the workbook and `imported_by` who imported it. With
+        `unchanged_since` (a `last_decision_id`), nothing is recorded if any decision was made
+        after it: the caller judged the entries against that state.
         """
         name = _require_reviewer(reviewer)
         levels = [normalise_level(e.level) if e.item_id != REMARK_ITEM else None for e in entries]
         with self._transaction() as conn:
+            if unchanged_since is not None and _last_id(conn) != unchanged_since:
+                raise CompareError(
+                    "a colleague recorded a decision while the workbook was being read; "
+                    "nothing was recorded: import it again"
+                )
             return [
-                _insert_decision(conn, entry, level, name)
+                _insert_decision(conn, entry, level, name, imported_by)
                 for entry, level in zip(entries, levels, strict=True)
             ]
+
+    def last_decision_id(self) -> int:
+        """The id of the newest decision (0 when there is none): a stamp of the state."""
+        if not self.path.exists():
+            return 0
+        with self._connect() as conn:
+            return _last_id(conn)
 
     def clear(self, doc_id: str, framework_id: str, item_id: str, reviewer: str) -> int:
         """Withdraw the decision on a cell, so the tagger's level applies again; returns the id.
@@ -499,15 +535,19 @@ def _use_wal(conn: sqlite3.Connection) -> None:
 
 
 def _insert_decision(
-    conn: sqlite3.Connection, entry: NewDecision, level: str | None, reviewer: str
+    conn: sqlite3.Connection,
+    entry: NewDecision,
+    level: str | None,
+    reviewer: str,
+    imported_by: str | None = None,
 ) -> int:
     """Insert one decision row inside an open transaction; returns its id."""
     previous = _current(conn, entry.doc_id, entry.framework_id, entry.item_id)
     prev_level, prev_note = previous[1:] if previous else (None, None)
     cursor = conn.execute(
         "INSERT INTO decisions (doc_id, municipality, year, framework_id, item_id, level,"
-        " note, reviewer, decided_at, text_hash, previous_level, previous_note)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " note, reviewer, decided_at, text_hash, previous_level, previous_note, imported_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             entry.doc_id,
             entry.municipality,
@@ -521,9 +561,14 @@ def _insert_decision(
             entry.text_hash,
             prev_level,
             prev_note,
+            (imported_by or "").strip() or None,
         ),
     )
     return int(cursor.lastrowid)
+
+
+def _last_id(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM decisions").fetchone()[0])
 
 
 def _current(
