@@ -65,3 +65,7 @@ class ExportError(CompareError):
 
 class UnsafeArchive(CompareError):
     """A zip-based file (DOCX, XLSX) that would inflate beyond the size or entry limits."""
+
+
+class MissingFolder(CompareError):
+    """A folder named by a flag or an environment variable does not exist."""

@@ -31,7 +31,7 @@ def test_save_framework_refuses_an_existing_file(tmp_path: Path) -> None:
         save_framework(fw, tmp_path)
     assert target.read_text(encoding="utf-8") == COLLEAGUE
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ny-ramme.toml"]  # no temporary left
-    assert save_framework(fw, tmp_path, replace=True) == target  # asked for: replaced
+    assert save_framework(fw, tmp_path, overwrite=True) == target  # asked for: replaced
     assert "Et tema" in target.read_text(encoding="utf-8")
 
 
