@@ -1,13 +1,19 @@
 """`import_review`: bring an analyst's edits of an exported matrix back as review decisions.
 
-A matrix sheet is found by the hidden marker the export writes in its cell A1 (so renamed sheets
-are still found); its framework, year and councils come from that marker, its columns from the
-hidden item ids above them, its rows from the jobcentre names (matched ignoring case, spacing
-and OCR slips, else resolved by the registry). A cell counts as edited when it differs from what
-the export wrote (kept on a hidden sheet); each edit that differs from the workspace's current
-level is recorded through the review store, in the name of `reviewer`. Cells that cannot be
-mapped (unknown row or item, invalid level, a row without a plan) are refused with a message and
-the rest go on. Nothing but the review database is written.
+The file passes the zip guard (`compare.zipguard`) and is opened read-only; every sheet is first
+scanned as a stream within row, column and cell limits (`sheet_scan`), and only the matrix
+sheets and the hidden baseline are read. A matrix sheet is found by the hidden marker the export
+writes in its cell A1 (so renamed sheets are still found); its framework (a known id, never a
+path), year and councils come from that marker, its columns from the hidden item ids above them,
+its rows from the jobcentre names (matched ignoring case, spacing and OCR slips, else resolved
+by the registry). A cell counts as edited when it differs from what the export wrote (kept on
+the hidden baseline sheet, with the time of the decision behind each level). An edit of a cell
+whose decision changed in the workspace since the export is a conflict: listed, and recorded
+only when asked (`on_conflict="take"`). Cells that cannot be mapped (unknown row or item,
+invalid level, a row without a plan or twice, merged cells, formulas without a saved value)
+are refused with a message and the rest go on. All edits of a workbook are recorded in one
+transaction, in the editor's name and with who imported them. Nothing but the review database
+is written.
 """
 
 from __future__ import annotations
