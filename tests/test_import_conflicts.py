@@ -112,3 +112,32 @@ def test_a_database_from_before_the_import_columns_keeps_working(tmp_path: Path)
     history = store.history()
     assert history.height == 2 and history["level"].to_list() == ["X", "(X)"]
     assert store.integrity_check() == "ok"
+
+
+def test_a_remark_changed_since_the_export_is_a_conflict(exported: tuple[Workspace, Path]) -> None:
+    ws, path = exported
+    plan = standard_plans()[0]
+    ReviewStore.for_workspace(ws).set_remark(plan.doc_id, GOALS, "Carls bemærkning", "Carl")
+    edited = edit(path, {("Albertslund", 7): "Bentes bemærkning"})
+    kept = import_review(ws, edited, "Anna", editor="Bente")
+    assert [(c.item_id, c.current, c.edited, c.taken) for c in kept.conflicts] == [
+        ("bemærkninger", "Carls bemærkning", "Bentes bemærkning", False)
+    ]
+    assert ReviewStore.for_workspace(ws).remarks()["note"].to_list() == ["Carls bemærkning"]
+    taken = import_review(ws, edited, "Anna", editor="Bente", on_conflict="take")
+    assert [c.taken for c in taken.conflicts] == [True]
+    assert ReviewStore.for_workspace(ws).remarks()["note"].to_list() == ["Bentes bemærkning"]
+
+
+def test_a_workbook_from_before_the_decision_column_still_finds_level_conflicts(
+    exported: tuple[Workspace, Path],
+) -> None:
+    ws, path = exported
+    record_decision(ws, standard_plans()[0].doc_id, GOALS, "1", "", "kollega", "Carl")
+    book = load_workbook(edit(path, {("Albertslund", 2): "(X)", ("Albertslund", 4): "X"}))
+    book["_compare"].delete_cols(5)  # the baseline as older exports wrote it
+    old = path.with_name("gammel.xlsx")
+    book.save(old)
+    report = import_review(ws, old, "Anna")
+    assert [(c.item_id, c.exported, c.current) for c in report.conflicts] == [("1", "X", "")]
+    assert [(c.item_id, c.after) for c in report.changes] == [("3", "X")]
