@@ -133,3 +133,20 @@ def test_both_bombs_are_refused_in_a_process_that_stays_under_1_gb(
         ).stdout.splitlines()
         assert out[0].startswith("refused:") and "more than 32 MB" in out[0], out
         assert int(out[1]) < 1 << 30, f"{kind}: peak {int(out[1]) / MB:.0f} MB"
+
+
+def test_a_framework_sheet_bomb_is_refused(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from compare.errors import BadFramework
+    from compare.frameworks.catalog import load_framework
+
+    book = Workbook()
+    book.active.append(["framework", "title", "kind", "year", "item", "label"])
+    book.active.append(["ond", "Ond", "themes", "", "1", "Et tema"])
+    plain = io.BytesIO()
+    book.save(plain)
+    path = tmp_path / "ramme.xlsx"
+    path.write_bytes(xlsx_bomb(plain.getvalue(), "xl/worksheets/sheet1.xml", 64 * MB))
+    with pytest.raises(BadFramework, match=r"ramme.xlsx: its part .*more than 32 MB"):
+        load_framework(path)
