@@ -147,3 +147,14 @@ def test_formulas_without_a_saved_value_are_refused_by_cell(
         assert f"{ref}: Albertslund, item" in out and "formula" in out, out
     assert '=IF(1,"X","")' in out
     assert [(d[1], d[2]) for d in decisions(ws)] == [("2", "X")]
+
+
+def test_a_damaged_marker_is_a_refusal_not_a_traceback(exported: tuple[Workspace, Path]) -> None:
+    ws, path = exported
+    book = load_workbook(path)
+    sheet = matrix_sheet(book, GOALS)
+    sheet["A1"].value = json.dumps({**json.loads(sheet["A1"].value), "year": "abc"})
+    edited = path.with_name("skadet.xlsx")
+    book.save(edited)
+    code, out = run_import(ws, edited)
+    assert code == 1 and "marker in A1 is damaged" in out and "Traceback" not in out, out

@@ -403,9 +403,14 @@ def _import_sheet(
 ) -> None:
     """Map one matrix sheet's rows and columns back and collect its edits in `context`."""
     framework = _framework(context, meta)
-    year = int(meta["year"])
+    year, names = meta.get("year"), meta.get("councils")
+    if not isinstance(year, int) or not isinstance(names, list):
+        raise ExportError(
+            f"sheet {sheet.title!r}: the hidden marker in A1 is damaged (year {year!r}, "
+            f"councils {names!r}); nothing in the sheet was imported: export again"
+        )
     registry = context.registry
-    councils = tuple(registry.find_council(c, year).name for c in meta["councils"])
+    councils = tuple(registry.find_council(str(c), year).name for c in names)
     plans = plans_for_year(context.documents, year)
     rows = build_rows(registry, councils, year, framework, plans, context.cells, context.remarks)
     item_ids = {str(item.id) for item in framework.items}
