@@ -92,10 +92,11 @@ def _too_large(title: str, what: str, limits: SheetLimits) -> str:
 
 def range_cells(ref: str) -> list[tuple[int, int]]:
     """The (row, column) pairs of a range reference such as `B7:C8` (or one cell, `B7`)."""
-    corners = [_REF.match(part) for part in ref.replace("$", "").split(":")]
-    if not corners or not all(corners):
-        return []
-    (c1, r1), (c2, r2) = (
-        (column_index_from_string(m.group(1)), int(m.group(2))) for m in (corners[0], corners[-1])
-    )
+    corners = []
+    for part in ref.replace("$", "").split(":"):
+        match = _REF.match(part)
+        if match is None:
+            return []
+        corners.append((column_index_from_string(match.group(1)), int(match.group(2))))
+    (c1, r1), (c2, r2) = corners[0], corners[-1]
     return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
