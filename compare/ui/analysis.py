@@ -17,7 +17,7 @@ from compare.analysis.years import compare_years
 from compare.frameworks.catalog import Framework, find_framework, frameworks_dir, load_frameworks
 from compare.registry.lookup import load_registry
 from compare.review.matrix import matrix_cells
-from compare.schema import EVIDENCE, KIND_PLAN, conform, empty_frame
+from compare.schema import KIND_PLAN
 from compare.store.documents import load_documents
 from compare.store.workspace import Workspace
 from compare.ui import data
@@ -80,7 +80,7 @@ def search(ws: Workspace, query: str, limit: int, plans_only: bool) -> pl.DataFr
 
 
 def _index_stamp(ws: Workspace) -> int:
-    path = ws.root / search_core.INDEX_FILE
+    path = ws.search_index_path
     return path.stat().st_mtime_ns if path.exists() else 0
 
 
@@ -114,9 +114,7 @@ def _overview(
 
 
 def _evidence_rows(ws: Workspace, condition: pl.Expr) -> pl.DataFrame:
-    if not ws.evidence_path.exists():
-        return empty_frame(EVIDENCE)
-    return conform(pl.scan_parquet(ws.evidence_path).filter(condition).collect(), EVIDENCE)
+    return ws.read_evidence(condition)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
