@@ -103,7 +103,11 @@ class Workspace:
         return conform(pl.scan_parquet(path).filter(where).collect(), schema)
 
     def read_documents(self) -> pl.DataFrame:
-        """All ingested documents (empty frame if none)."""
+        """All ingested documents as detected (empty frame if none).
+
+        Without the analysts' corrections: to show or count documents, use
+        `compare.store.documents.load_documents`, which applies them.
+        """
         return self._read(self.documents_path, DOCUMENTS)
 
     def read_segments(self, doc_ids: list[str] | None = None) -> pl.DataFrame:
