@@ -87,6 +87,11 @@ class Workspace:
         return self.root / "review.sqlite"
 
     @property
+    def review_wal_path(self) -> Path:
+        """The review database's write-ahead log, where a decision lands first."""
+        return self.review_db_path.with_name(self.review_db_path.name + "-wal")
+
+    @property
     def originals_dir(self) -> Path:
         return self.root / "originals"
 
@@ -198,7 +203,7 @@ class Workspace:
     def mtimes(self) -> tuple[float, ...]:
         """Modification times of the stored frames and review DB: a cheap cache key for the UI."""
         # SQLite writes land in the -wal file first; the DB file's mtime lags behind them.
-        wal = self.review_db_path.with_name(self.review_db_path.name + "-wal")
+        wal = self.review_wal_path
         paths = (
             self.documents_path,
             self.segments_path,

@@ -35,7 +35,7 @@ def workspace_stamp(ws: Workspace) -> Stamp:
     A decision is written to `review.sqlite-wal`; two decisions within one tick of the file
     system's clock leave the log's modification time as it was, but not its size.
     """
-    wal = ws.review_db_path.with_name(ws.review_db_path.name + "-wal")
+    wal = ws.review_wal_path
     return (*ws.mtimes(), wal.stat().st_size if wal.exists() else 0)
 
 
