@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+from compare.errors import CompareError
 from compare.frameworks.catalog import Framework, frameworks_dir, load_frameworks
 from compare.frameworks.files import SUFFIXES
 from compare.registry.lookup import Registry, load_registry
@@ -22,6 +23,15 @@ from compare.store.documents import load_documents
 from compare.store.workspace import Workspace, default_workspace
 
 Stamp = tuple[float | int, ...]
+
+
+def configuration_error() -> str | None:
+    """What is wrong with the configured folders (a `$COMPARE_FRAMEWORKS` naming none), or None."""
+    try:
+        frameworks_dir()
+    except CompareError as err:
+        return str(err)
+    return None
 
 
 def app_workspace() -> Workspace:
