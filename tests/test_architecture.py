@@ -106,3 +106,18 @@ def test_environment_and_path_defaults_live_in_config() -> None:
             if needle in text:
                 offenders.append(f"{path.relative_to(PACKAGE)}: {needle}")
     assert not offenders
+
+
+def test_frame_schemas_and_shared_facts_are_defined_only_in_schema_py() -> None:
+    offenders = []
+    for path in _modules():
+        if path.name == "schema.py" and _unit(path) == "schema":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            annotated = isinstance(node, ast.AnnAssign) and "FrameSchema" in ast.unparse(
+                node.annotation
+            )
+            year = isinstance(node, ast.Constant) and node.value in (1990, 2100)
+            if annotated or year:
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert not offenders, "define these in compare/schema.py and import them"
