@@ -20,6 +20,7 @@ from compare.config import workspace_dir as default_workspace
 from compare.schema import DOCUMENTS, EVIDENCE, SEGMENTS, TAGS, FrameSchema, conform, empty_frame
 
 SEARCH_INDEX_FILE = "search_terms.parquet"
+ORIGINALS_DIR = "originals"  # copies of the ingested files, named by doc_id
 _STAMP_KEY = "compare.segments_stamp"  # Parquet metadata: the segments stamp an index was built on
 
 
@@ -93,7 +94,12 @@ class Workspace:
 
     @property
     def originals_dir(self) -> Path:
-        return self.root / "originals"
+        return self.root / ORIGINALS_DIR
+
+    def write_original(self, name: str, data: bytes) -> str:
+        """Keep a copy of an ingested file's bytes; returns its `stored_path` (relative, POSIX)."""
+        write_bytes(data, self.originals_dir / name)
+        return f"{ORIGINALS_DIR}/{name}"
 
     @property
     def search_index_path(self) -> Path:
