@@ -79,5 +79,9 @@ class DamagedFile(CompareError):
     """A stored file (a frame, the review database) cannot be read; the message says what to do."""
 
 
+class UnsafeArchive(CompareError):
+    """A zip-based file (DOCX, XLSX) that would inflate beyond the size or entry limits."""
+
+
 class MissingFolder(CompareError):
     """A folder named by a flag or an environment variable does not exist."""
