@@ -21,6 +21,7 @@ WORKSPACE_DIR = DATA_DIR / "workspace"
 WORKSPACE_ENV = "COMPARE_WORKSPACE"  # the workspace folder (the CLI's --workspace default)
 FRAMEWORKS_ENV = "COMPARE_FRAMEWORKS"  # the frameworks folder (tests, other setups)
 REVIEWER_ENV = "COMPARE_REVIEWER"  # the default --reviewer of commands that record a change
+CRASH_ENV = "COMPARE_CRASH_AT"  # tests only: kill the process at this point of a tag commit
 
 
 def _env_path(name: str) -> Path | None:
@@ -42,6 +43,11 @@ def frameworks_dir() -> Path:
     if given is None:
         return FRAMEWORKS_DIR
     return require_folder(given, "frameworks folder", f"${FRAMEWORKS_ENV}")
+
+
+def env_crash_point() -> str | None:
+    """The commit point `$COMPARE_CRASH_AT` names (the crash tests set it), or None."""
+    return os.environ.get(CRASH_ENV) or None
 
 
 def env_reviewer() -> str | None:

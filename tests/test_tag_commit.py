@@ -12,8 +12,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from compare.config import CRASH_ENV
 from compare.frameworks.catalog import find_framework
-from compare.store.workspace import CRASH_ENV, TAG_JOURNAL, Workspace
+from compare.store.workspace import TAG_JOURNAL, Workspace
 from compare.tagging.run import tag_workspace
 from tests.tag_samples import BACKGROUND, GOAL3_OCR, plan_documents, plan_segments
 

@@ -19,11 +19,11 @@ from pathlib import Path
 import polars as pl
 
 from compare.config import WORKSPACE_ENV as ENV_VAR  # noqa: F401  (the name callers import)
+from compare.config import env_crash_point
 from compare.config import workspace_dir as default_workspace
 from compare.errors import CompareError, DamagedFile, DiskFull, ReadOnlyWorkspace
 from compare.schema import DOCUMENTS, EVIDENCE, SEGMENTS, TAGS, FrameSchema, conform, empty_frame
 
-CRASH_ENV = "COMPARE_CRASH_AT"  # tests: kill this process at a named point of a tag commit
 TAG_JOURNAL = ".tag-commit.json"  # present while a tags + evidence commit is being completed
 NEXT_SUFFIX = ".next"
 
@@ -105,7 +105,7 @@ def crash_point(name: str) -> None:
 
     The crash tests run `compare tag` in a subprocess with it set; it is never set otherwise.
     """
-    if os.environ.get(CRASH_ENV) == name:
+    if env_crash_point() == name:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
