@@ -1,0 +1,158 @@
+"""Display text: quotes and headings with OCR misreadings of æ/ø/å repaired against a vocabulary.
+
+OCR'd plans read `Kgbenhavns`, `ngdvendige`, `s@rligt`. For display (the app, drafts, Word and
+Excel) each word that is not Danish is tried with its likely misread letters put back (`g`/`e`/`o`
+→ `ø`, `a`/`e` → `æ`, `a` → `å`, `@`/`®`/`&`/`¢`/`4` → `æ`/`ø`/`å`, `rn` → `m`) and replaced
+only when exactly that variant is a Danish word: a word of simplemma's Danish dictionary (about
+790,000 word forms, shipped in its wheel), a municipality of the registry (with genitive `s`), or
+a compound of two such words. Everything else is left as it is. The original text is never
+changed where it is stored: evidence is located with it (`seg_no`, lines), only shown repaired.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from itertools import combinations, product
+
+from compare.text import clean_display
+
+# Misread letters: which characters OCR produced for which Danish letter. Symbols are always
+# misreadings inside a word; letters only where the word as read is not Danish.
+_SYMBOLS = {"@": "åæø", "®": "åæø", "&": "åæø", "¢": "åæø", "4": "å"}
+_LETTERS = {"g": "ø", "e": "øæ", "o": "ø", "a": "æåø", "z": "æ"}
+_PAIRS = {"a@": "æ", "a®": "æ", "ae": "æ", "ee": "æ", "oe": "ø", "aa": "å", "rn": "m"}
+_WORD = re.compile(r"[0-9A-Za-zæøåÆØÅéÉüÜöÖäÄ@®&¢]+")
+_MAX_SUBSTITUTIONS = 2
+_MAX_CANDIDATES = 400  # a long word with many a/e/g gets no more tries than this
+_LINKS = ("", "s", "e")  # Danish compound joints: job|center, beskæftigelse|s|plan, ...
+_MIN_PART = 3
+_ABBREVIATION = 5  # a word this short followed by "." is left as it is
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> Mapping[str, str]:
+    """simplemma's Danish word forms (loaded once, ~3 s)."""
+    from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+
+    return DefaultDictionaryFactory().get_dictionary("da")
+
+
+@lru_cache(maxsize=1)
+def _names() -> frozenset[str]:
+    """Municipality names and aliases of the registry, lower-cased, with genitive and -er forms."""
+    from compare.registry.lookup import load_registry
+
+    names: set[str] = set()
+    registry = load_registry()
+    spellings = [m.name for m in registry.municipalities()]
+    for name in spellings:
+        for part in re.split(r"[\s-]+", name.lower()):
+            if len(part) >= _MIN_PART:
+                names.update({part, part + "s", part + "er", part + "ere"})
+    return frozenset(names)
+
+
+def is_word(word: str) -> bool:
+    """True for a known Danish word (dictionary or registry name), any case."""
+    lower = word.lower()
+    return lower in _names() or lower in _dictionary()
+
+
+def _is_compound(word: str) -> bool:
+    """True if the word is two known words, joined directly or by -s-/-e-."""
+    lower = word.lower()
+    for cut in range(_MIN_PART, len(lower) - _MIN_PART + 1):
+        head, tail = lower[:cut], lower[cut:]
+        if not is_word(tail):
+            continue
+        for link in _LINKS:
+            if head.endswith(link) and len(head) - len(link) >= _MIN_PART:
+                if is_word(head[: len(head) - len(link)] if link else head):
+                    return True
+    return False
+
+
+def is_danish(word: str) -> bool:
+    """True for a known word or a compound of two known words."""
+    return is_word(word) or _is_compound(word)
+
+
+def _candidates(lower: str, most: int = _MAX_SUBSTITUTIONS) -> Iterator[str]:
+    """Spellings of a lower-case word with up to two misread letters put back, fewest first."""
+    spots: list[tuple[int, int, str]] = []  # (start, end, replacements)
+    for pair, repl in _PAIRS.items():
+        for m in re.finditer(re.escape(pair), lower):
+            spots.append((m.start(), m.end(), repl))
+    for i, ch in enumerate(lower):
+        repl = _SYMBOLS.get(ch) if 0 < i < len(lower) - 1 or ch != "4" else None
+        repl = repl or _LETTERS.get(ch)
+        if repl:
+            spots.append((i, i + 1, repl))
+    seen = 0
+    for n in range(1, most + 1):
+        for chosen in combinations(spots, n):
+            if any(a[1] > b[0] for a, b in zip(chosen, chosen[1:], strict=False)):
+                continue  # overlapping spots
+            for letters in product(*(spot[2] for spot in chosen)):
+                out, last = [], 0
+                for (start, end, _), letter in zip(chosen, letters, strict=True):
+                    out += [lower[last:start], letter]
+                    last = end
+                out.append(lower[last:])
+                seen += 1
+                if seen > _MAX_CANDIDATES:
+                    return
+                yield "".join(out)
+
+
+def _recase(repaired: str, original: str) -> str:
+    if original.isupper() and len(original) > 1:
+        return repaired.upper()
+    if original[:1].isupper():
+        return repaired[:1].upper() + repaired[1:]
+    return repaired
+
+
+@lru_cache(maxsize=50_000)
+def repair_word(word: str) -> str:
+    """The word with misread æ/ø/å put back where a Danish word results; else the word as is."""
+    has_symbol = any(ch in _SYMBOLS and ch != "4" for ch in word)
+    letters = sum(ch.isalpha() for ch in word)
+    if letters < (1 if has_symbol else 3) or is_danish(word):
+        return word
+    lower = word.lower()
+    found = None
+    for candidate in _candidates(lower):
+        if is_word(candidate):
+            found = candidate
+            break
+    if found is None:  # a compound only with one letter put back: two words fit too easily
+        for candidate in _candidates(lower, most=1):
+            if _is_compound(candidate):
+                found = candidate
+                break
+    if found is None:
+        return word
+    return _recase(found, word)
+
+
+def display_text(text: str | None) -> str:
+    """A quote or heading for display: whitespace folded, misread æ/ø/å repaired."""
+    if not text:
+        return ""
+    clean = clean_display(text)
+
+    def repair(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if len(word) <= _ABBREVIATION and clean[m.end() : m.end() + 1] == ".":
+            return word  # an abbreviation ("vedr.", "ekskl."): not a misread word
+        return repair_word(word)
+
+    return _WORD.sub(repair, clean)
+
+
+def was_repaired(text: str | None) -> bool:
+    """True where the display form differs from the (whitespace-folded) original."""
+    return bool(text) and display_text(text) != clean_display(text or "")
