@@ -20,9 +20,9 @@ from compare.text import clean_display
 
 # Misread letters: which characters OCR produced for which Danish letter. Symbols are always
 # misreadings inside a word; letters only where the word as read is not Danish.
-_SYMBOLS = {"@": "åæø", "®": "åæø", "&": "åæø", "¢": "åæø", "4": "å"}
+_SYMBOLS = {"@": "æøå", "®": "æøå", "&": "åæø", "¢": "æøå", "4": "å"}
 _LETTERS = {"g": "ø", "e": "øæ", "o": "ø", "a": "æåø", "z": "æ"}
-_PAIRS = {"a@": "æ", "a®": "æ", "ae": "æ", "ee": "æ", "oe": "ø", "aa": "å", "rn": "m"}
+_PAIRS = {"a@": "æ", "a®": "æ", "a&": "æ", "ae": "æ", "ee": "æ", "oe": "ø", "aa": "å", "rn": "m"}
 _WORD = re.compile(r"[0-9A-Za-zæøåÆØÅéÉüÜöÖäÄ@®&¢]+")
 _MAX_SUBSTITUTIONS = 2
 _MAX_CANDIDATES = 400  # a long word with many a/e/g gets no more tries than this
@@ -120,19 +120,18 @@ def repair_word(word: str) -> str:
     """The word with misread æ/ø/å put back where a Danish word results; else the word as is."""
     has_symbol = any(ch in _SYMBOLS and ch != "4" for ch in word)
     letters = sum(ch.isalpha() for ch in word)
-    if letters < (1 if has_symbol else 3) or is_danish(word):
+    if letters < (1 if has_symbol else 3) or is_word(word):
         return word
     lower = word.lower()
-    found = None
-    for candidate in _candidates(lower):
-        if is_word(candidate):
-            found = candidate
-            break
+    # A word of the dictionary one letter away beats reading the word as a loose compound
+    # ("serligt" is "særligt", not "ser" + "ligt"); then the compound as read stands.
+    found = next((c for c in _candidates(lower, most=1) if is_word(c)), None)
+    if found is None and _is_compound(word):
+        return word
+    if found is None:
+        found = next((c for c in _candidates(lower) if is_word(c)), None)
     if found is None:  # a compound only with one letter put back: two words fit too easily
-        for candidate in _candidates(lower, most=1):
-            if _is_compound(candidate):
-                found = candidate
-                break
+        found = next((c for c in _candidates(lower, most=1) if _is_compound(c)), None)
     if found is None:
         return word
     return _recase(found, word)

@@ -500,6 +500,25 @@ def draft_sentences(
     return sentences
 
 
+def with_narratives(overview: pl.DataFrame, latest: pl.DataFrame) -> pl.DataFrame:
+    """The overview with the analysts' saved narratives (NarrativeStore.latest) joined in.
+
+    Adds `narrative` (the saved text, or null), `narrative_by`, `narrative_at`, `is_draft`
+    (no saved text: the machine draft stands) and `text` (the narrative, else the draft).
+    """
+    saved = latest.filter(pl.col("municipality") == "").select(
+        "item_id",
+        pl.col("text").alias("narrative"),
+        pl.col("reviewer").alias("narrative_by"),
+        pl.col("saved_at").alias("narrative_at"),
+    )
+    joined = overview.join(saved, on="item_id", how="left", maintain_order="left")
+    return joined.with_columns(
+        pl.col("narrative").is_null().alias("is_draft"),
+        pl.coalesce("narrative", "draft_text").alias("text"),
+    )
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
 
@@ -529,7 +548,8 @@ def overview_markdown(overview: pl.DataFrame, framework: Framework, references: 
         plans, towns = first["n_plans"], first["n_municipalities"]
         lines += [
             f"{plans} {'plan' if plans == 1 else 'planer'} fra {towns} "
-            f"{'kommune' if towns == 1 else 'kommuner'} er vurderet. X: konkret mål eller "
+            f"{'kommune' if towns == 1 else 'kommuner'} er vurderet. Tallene tæller kommuner, "
+            "ikke planer (en kommune med flere planer tæller én gang). X: konkret mål eller "
             "initiativ; (X): nævnt uden konkret mål.",
             "",
         ]
@@ -557,7 +577,17 @@ def overview_markdown(overview: pl.DataFrame, framework: Framework, references: 
                 numbers.append(str(sources.index(key) + 1))
             marker = f" [{', '.join(numbers)}]" if references and numbers else ""
             text.append(_md(sentence["text"]) + marker)
-        lines += [" ".join(text), ""]
+        if row.get("narrative"):
+            lines += [
+                _md(row["narrative"]),
+                "",
+                f"*Gemt tekst ({_md(row['narrative_by'])}, {row['narrative_at'][:10]}). "
+                f"Maskinudkastet:* {' '.join(text)}",
+                "",
+            ]
+        else:
+            draft = "*Maskinudkast (ikke gemt):* " if "is_draft" in row else ""
+            lines += [draft + " ".join(text), ""]
         if references and sources:
             by_key = {(p["doc_id"], p["seg_no"]): p for p in row["passages"]}
             lines.append("Kilder:")

@@ -15,6 +15,7 @@ from compare.errors import CompareError
 from compare.frameworks.catalog import Framework
 from compare.registry.lookup import Registry, load_registry
 from compare.store.versions import covers
+from compare.store.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,12 @@ def scope_documents(
 def scope_cells(cells: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
     """The matrix cells (MATRIX_CELLS) of the documents in scope."""
     return cells.filter(pl.col("doc_id").is_in(documents["doc_id"].implode()))
+
+
+def overview_evidence(ws: Workspace) -> pl.DataFrame:
+    """The evidence passages the overview and its drafts rest on (EVIDENCE).
+
+    The one switch for the integrator: today the tagger's passages; once the review store
+    keeps analyst-owned evidence (added/removed passages), return the effective evidence here.
+    """
+    return ws.read_evidence()

@@ -1,7 +1,7 @@
 """Command line: one module per command (group), named after it; each adds itself to `main`.
 
 Commands: ingest, documents, tag, matrix, review, evaluate, export, import-review, search,
-overview, narrative, frameworks.
+overview, narrative, report, frameworks.
 """
 
 from compare.cli import (  # noqa: F401  (registers commands)
@@ -14,6 +14,7 @@ from compare.cli import (  # noqa: F401  (registers commands)
     matrix,
     narrative,
     overview,
+    report,
     review,
     search,
     tag,

@@ -86,9 +86,7 @@ def set_command(
 ) -> None:
     """Save the narrative of one item (or one municipality's row) in a council's overview."""
     try:
-        text = (
-            sys.stdin.read() if str(text_file) == "-" else text_file.read_text(encoding="utf-8")
-        )
+        text = sys.stdin.read() if str(text_file) == "-" else text_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise CompareError(f"{text_file}: cannot be read as UTF-8 text ({err})") from err
     fw_id, item, name, who = _resolve(framework_ref, item_id, year, council, municipality)
@@ -145,7 +143,13 @@ def history_command(
     echo_table(
         ["id", "saved_at", "reviewer", "text", "previous_text"],
         [
-            [r["id"], r["saved_at"][:19], r["reviewer"], _short(r["text"]), _short(r["previous_text"])]
+            [
+                r["id"],
+                r["saved_at"][:19],
+                r["reviewer"],
+                _short(r["text"]),
+                _short(r["previous_text"]),
+            ]
             for r in frame.iter_rows(named=True)
         ],
     )

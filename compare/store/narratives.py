@@ -200,6 +200,8 @@ def narrative_texts(latest: pl.DataFrame) -> dict[str, dict[str, Any]]:
     """item_id (or "item_id/municipality" for table rows) -> its current narrative row."""
     out: dict[str, dict[str, Any]] = {}
     for row in latest.iter_rows(named=True):
-        key = row["item_id"] if not row["municipality"] else f"{row['item_id']}/{row['municipality']}"
+        key = (
+            row["item_id"] if not row["municipality"] else f"{row['item_id']}/{row['municipality']}"
+        )
         out[key] = row
     return out

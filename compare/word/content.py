@@ -1,0 +1,250 @@
+"""What the written overview says, as plain data: the themes, goals and per-municipality tables.
+
+Built from the workspace once (the edge), then handed to `compare.word.document`, which only
+lays it out; the app and the CLI share it. Saved narratives replace the machine drafts; a draft
+that stands is marked `is_draft`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from compare.analysis.overview import theme_overview, with_narratives
+from compare.analysis.scope import (
+    Scope,
+    overview_evidence,
+    resolve_scope,
+    scope_cells,
+    scope_documents,
+)
+from compare.analysis.sentences import split_sentences
+from compare.display import display_text
+from compare.errors import CompareError
+from compare.frameworks.catalog import Framework
+from compare.registry.lookup import Registry, load_registry
+from compare.review.matrix import matrix_cells, matrix_remarks, wide_matrix
+from compare.schema import FRAMEWORK_GOALS, FRAMEWORK_THEMES, KIND_PLAN, LEVEL_NONE
+from compare.store.documents import load_documents
+from compare.store.narratives import NarrativeStore
+from compare.store.versions import current_documents
+from compare.store.workspace import Workspace
+
+MONTHS = (
+    "januar februar marts april maj juni juli august september oktober november december".split()
+)
+# The labour-market office (arbejdsmarkedskontor) that writes each council's overview.
+OFFICES = {
+    "RAR Hovedstaden": "Arbejdsmarkedskontor Øst",
+    "RAR Sjælland": "Arbejdsmarkedskontor Øst",
+    "RAR Bornholm": "Arbejdsmarkedskontor Øst",
+    "RAR Fyn": "Arbejdsmarkedskontor Syd",
+    "RAR Sydjylland": "Arbejdsmarkedskontor Syd",
+    "RAR Østjylland": "Arbejdsmarkedskontor Midt-Nord",
+    "RAR Vestjylland": "Arbejdsmarkedskontor Midt-Nord",
+    "RAR Nordjylland": "Arbejdsmarkedskontor Midt-Nord",
+}
+ROW_SENTENCES = 2  # sentences of a municipality's passages in its per-municipality row draft
+ADDRESSED_NOTE = (
+    "Note: Hvis kommunen har beskrevet indsats og målsætninger på området, men ikke et "
+    "konkret resultatniveau, er det angivet med et (X)."
+)
+
+
+@dataclass
+class ThemeRow:
+    item_id: str
+    label: str
+    group: str
+    text: str
+    is_draft: bool
+
+
+@dataclass
+class GoalRow:
+    jobcentre: str
+    levels: list[str]
+    remark: str
+
+
+@dataclass
+class MunicipalityRow:
+    municipality: str
+    level: str
+    text: str
+    is_draft: bool
+
+
+@dataclass
+class MunicipalityTable:
+    framework_id: str
+    item_id: str
+    label: str
+    rows: list[MunicipalityRow]
+
+
+@dataclass
+class Report:
+    office: str
+    dated: str  # "Februar 2018"
+    council: str
+    year: int
+    themes_title: str
+    themes: list[ThemeRow] = field(default_factory=list)
+    goals_title: str = ""
+    goal_labels: list[str] = field(default_factory=list)
+    goals: list[GoalRow] = field(default_factory=list)
+    tables: list[MunicipalityTable] = field(default_factory=list)
+
+
+def month_year(day: date) -> str:
+    """ "December 2026": the date line of the title block."""
+    return f"{MONTHS[day.month - 1].capitalize()} {day.year}"
+
+
+def _pick(frameworks: list[Framework], kind: str, council: str, year: int) -> Framework | None:
+    if kind == FRAMEWORK_GOALS:
+        found = [f for f in frameworks if f.kind == kind and f.year == year]
+    else:
+        found = [f for f in frameworks if f.kind == kind and f.council == council]
+    return found[0] if found else None
+
+
+def municipality_rows(
+    overview_cells: pl.DataFrame,
+    evidence: pl.DataFrame,
+    framework: Framework,
+    item_id: str,
+    members: list[str],
+    saved: dict[str, str],
+) -> list[MunicipalityRow]:
+    """One row per member municipality: its best level on the item and a short text.
+
+    The text is the analyst's saved row text, else a draft of the first sentences of the
+    municipality's best passages (display form); blank where the plan does not address it.
+    """
+    cells = overview_cells.filter(
+        (pl.col("framework_id") == framework.id) & (pl.col("item_id") == item_id)
+    )
+    ev = evidence.filter((pl.col("framework_id") == framework.id) & (pl.col("item_id") == item_id))
+    rows = []
+    for name in members:
+        mine = cells.filter(pl.col("municipality") == name)
+        levels = [lvl for lvl in mine["level"].to_list() if lvl]
+        level = "X" if "X" in levels else ("(X)" if levels else LEVEL_NONE)
+        if name in saved:
+            rows.append(MunicipalityRow(name, level, saved[name], False))
+            continue
+        text = ""
+        if level:
+            quotes = ev.filter(pl.col("doc_id").is_in(mine["doc_id"].implode())).sort("rank")
+            picked: list[str] = []
+            for quote in quotes["quote"].to_list():
+                for sentence in split_sentences(quote or ""):
+                    if sentence not in picked and len(picked) < ROW_SENTENCES:
+                        picked.append(sentence)
+            text = display_text(" ".join(picked))
+        rows.append(MunicipalityRow(name, level, text, bool(text)))
+    return rows
+
+
+def build_report(
+    ws: Workspace,
+    frameworks: list[Framework],
+    council: str,
+    year: int,
+    tables: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    *,
+    today: date | None = None,
+    registry: Registry | None = None,
+) -> Report:
+    """The content of a council's written overview of `year` (seed 003's shape).
+
+    Themes: the themes framework that names the council; goals: the ministerial goals of the
+    year; `tables`: (framework id, item id) of the per-municipality tables.
+    """
+    registry = registry or load_registry()
+    name = registry.find_council(council, year).name
+    themes_fw = _pick(frameworks, FRAMEWORK_THEMES, name, year)
+    goals_fw = _pick(frameworks, FRAMEWORK_GOALS, name, year)
+    if themes_fw is None and goals_fw is None:
+        raise CompareError(
+            f"no framework for {name} {year}: neither themes naming the council "
+            f'(council = "{name}") nor ministerial goals of {year}'
+        )
+    documents = load_documents(ws)
+    docs = scope_documents(
+        current_documents(documents).filter(pl.col("kind") == KIND_PLAN),
+        Scope(name, year),
+        registry,
+    )
+    ids = [f.id for f in (themes_fw, goals_fw) if f is not None]
+    ids += [fw for fw, _ in tables if fw not in ids]
+    cells = scope_cells(matrix_cells(ws, ids, kinds=(KIND_PLAN,), documents=documents), docs)
+    evidence = overview_evidence(ws)
+    store = NarrativeStore.for_workspace(ws)
+    report = Report(
+        office=OFFICES.get(name, "Arbejdsmarkedskontoret"),
+        dated=month_year(today or date.today()),
+        council=name,
+        year=year,
+        themes_title=f"Beskæftigelsesplanerne for {year}",
+    )
+    if themes_fw is not None:
+        resolve_scope(themes_fw, name, year, registry)
+        overview = with_narratives(
+            theme_overview(cells, evidence, themes_fw), store.latest(name, year, themes_fw.id)
+        )
+        report.themes = [
+            ThemeRow(r["item_id"], r["label"], r["group"], r["text"], r["is_draft"])
+            for r in overview.iter_rows(named=True)
+        ]
+    jobcentres = registry.jobcentre_rows(name, year)
+    if goals_fw is not None:
+        report.goals_title = f"Oversigt over mål i Beskæftigelsesplaner for {year}"
+        report.goal_labels = [f"{i.id}. {i.label}" for i in goals_fw.items]
+        report.goals = _goal_rows(cells, goals_fw, jobcentres, ws, documents)
+    members = [m for _, names in jobcentres for m in names]
+    for fw_id, item_id in tables:
+        fw = next((f for f in frameworks if f.id == fw_id), None)
+        if fw is None:
+            raise CompareError(f"--municipality-table {fw_id}:{item_id}: no framework {fw_id}")
+        try:
+            item = fw.item(item_id)
+        except KeyError as err:
+            raise CompareError(f"--municipality-table {fw_id}:{item_id}: {err}") from err
+        saved = {
+            r["municipality"]: r["text"]
+            for r in store.latest(name, year, fw.id, rows=True).iter_rows(named=True)
+            if r["item_id"] == item.id
+        }
+        rows = municipality_rows(cells, evidence, fw, item.id, members, saved)
+        report.tables.append(MunicipalityTable(fw.id, item.id, item.label, rows))
+    return report
+
+
+def _goal_rows(
+    cells: pl.DataFrame,
+    goals: Framework,
+    jobcentres: list[tuple[str, list[str]]],
+    ws: Workspace,
+    documents: pl.DataFrame,
+) -> list[GoalRow]:
+    """One row per jobcentre in registry order: the best level of its members' plans per goal,
+    and the remarks ("Supplerende mål/bemærkninger") of those plans."""
+    wide = wide_matrix(cells, goals)
+    remarks = matrix_remarks(ws, [goals.id], documents=documents)
+    remarks = remarks.filter(pl.col("doc_id").is_in(cells["doc_id"].unique().implode()))
+    item_ids = [str(i.id) for i in goals.items]
+    rows = []
+    for jobcentre, members in jobcentres:
+        mine = wide.filter(pl.col("municipality").is_in(members))
+        levels = []
+        for item_id in item_ids:
+            values = mine[item_id].to_list() if mine.height else []
+            levels.append("X" if "X" in values else ("(X)" if "(X)" in values else ""))
+        notes = remarks.filter(pl.col("municipality").is_in(members))["note"].to_list()
+        rows.append(GoalRow(jobcentre, levels, " ".join(n for n in notes if n)))
+    return rows
