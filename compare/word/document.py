@@ -55,6 +55,15 @@ def _header_row(table: Table, texts: list[str]) -> None:
     tr_pr.append(header)
 
 
+def _widths(table: Table, cms: list[float]) -> None:
+    """Fixed column widths (Word reads the cells', LibreOffice the grid's)."""
+    table.autofit = False
+    for column, cm in zip(table.columns, cms, strict=True):
+        column.width = Cm(cm)
+        for cell in column.cells:
+            cell.width = Cm(cm)
+
+
 def _text_cell(cell, text: str, is_draft: bool) -> None:  # type: ignore[no-untyped-def]
     paragraph = cell.paragraphs[0]
     if is_draft and text:
@@ -88,9 +97,7 @@ def _themes(doc, report: Report) -> None:  # type: ignore[no-untyped-def]
         cells = table.add_row().cells
         cells[0].text = f"{row.item_id}. {row.label}"
         _text_cell(cells[1], row.text, row.is_draft)
-    for row in table.rows:
-        row.cells[0].width = Cm(5.5)
-        row.cells[1].width = Cm(11)
+    _widths(table, [5.5, 11.0])
 
 
 def _goals(doc, report: Report) -> None:  # type: ignore[no-untyped-def]
@@ -109,6 +116,8 @@ def _goals(doc, report: Report) -> None:  # type: ignore[no-untyped-def]
             cell.text = level
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         cells[n + 1].text = row.remark
+    goal_width = (25.5 - 3.2 - 5.5) / max(n, 1)
+    _widths(table, [3.2, *([goal_width] * n), 5.5])
     for row in table.rows:
         for cell in row.cells:
             for paragraph in cell.paragraphs:
@@ -128,6 +137,7 @@ def _municipality_tables(doc, report: Report) -> None:  # type: ignore[no-untype
             cells[0].text = row.municipality
             cells[1].text = row.level
             _text_cell(cells[2], row.text, row.is_draft)
+        _widths(table, [3.5, 1.7, 11.3])
 
 
 def report_document(report: Report):  # type: ignore[no-untyped-def]
