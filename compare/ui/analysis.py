@@ -13,15 +13,15 @@ import streamlit as st
 
 from compare.analysis import search as search_core
 from compare.analysis.overview import theme_overview
+from compare.analysis.scope import resolve_scope, scope_documents
 from compare.analysis.years import compare_years
 from compare.frameworks.catalog import Framework, find_framework, frameworks_dir, load_frameworks
-from compare.registry.lookup import load_registry
 from compare.review.matrix import matrix_cells
 from compare.schema import EVIDENCE, KIND_PLAN, conform, empty_frame
 from compare.store.documents import load_documents
 from compare.store.workspace import Workspace
 from compare.ui import data
-from compare.ui.tables import docs_for_year, document_councils
+from compare.ui.tables import docs_for_year
 
 ALL_COUNCILS = "Alle"
 
@@ -96,17 +96,9 @@ def _overview(
 ) -> tuple[Framework, pl.DataFrame]:
     ws = Workspace(Path(root))
     framework = find_framework(framework_id, Path(folder))
-    documents = docs_for_year(load_documents(ws), year, [KIND_PLAN])
-    if council != ALL_COUNCILS:
-        documents = documents.filter(
-            pl.col("doc_id").is_in(
-                [
-                    d
-                    for d, c in document_councils(documents, year, load_registry()).items()
-                    if c == council
-                ]
-            )
-        )
+    # The overview helper's scope: a framework that names its council covers only its members.
+    scope = resolve_scope(framework, None if council == ALL_COUNCILS else council, year)
+    documents = scope_documents(docs_for_year(load_documents(ws), year, [KIND_PLAN]), scope)
     cells = matrix_cells(ws, [framework_id], kinds=(KIND_PLAN,))
     cells = cells.filter(pl.col("doc_id").is_in(documents["doc_id"].implode()))
     evidence = _evidence_rows(ws, pl.col("framework_id") == framework_id)

@@ -12,6 +12,8 @@ from compare.analysis.overview import danish_list, overview_markdown
 from compare.errors import CompareError
 from compare.frameworks.catalog import Framework
 from compare.schema import FRAMEWORK_THEMES, KIND_PLAN
+from compare.store.narratives import NarrativeStore
+from compare.store.workspace import Workspace
 from compare.ui import analysis, data, page_script, state
 from compare.ui.components import LEVEL_NAMES, escape_markdown
 from compare.ui.pages.plan import open_plan
@@ -41,11 +43,13 @@ def render() -> None:
         st.error(str(err))
         return
     _summary(framework, overview)
+    if year is not None and council != analysis.ALL_COUNCILS:
+        _word_download(ws, year, council)
     for group, rows in _groups(overview.filter(~pl.col("is_gap"))):
         if group:
             st.subheader(group)
         for row in rows:
-            _item(framework, row, year, council)
+            _item(ws, framework, row, year, council)
     gaps = overview.filter(pl.col("is_gap"))
     if gaps.height:
         st.subheader(f"Huller: {gaps.height} punkter nævnes ikke i nogen plan")
@@ -74,7 +78,9 @@ def _filters(plans: pl.DataFrame, frameworks: list[Framework]) -> tuple[str, int
     year = cols[1].selectbox("År", options, key=state.OVERVIEW_YEAR)
     year = None if year == ALL_YEARS else int(year)
     councils = [analysis.ALL_COUNCILS, *(data.registry().councils(year) if year else [])]
-    state.ensure_option(state.OVERVIEW_COUNCIL, councils, analysis.ALL_COUNCILS)
+    if framework.council:  # a council's own themes cover only that council
+        councils = [framework.council]
+    state.ensure_option(state.OVERVIEW_COUNCIL, councils, councils[0])
     council = cols[2].selectbox("Råd", councils, key=state.OVERVIEW_COUNCIL)
     return framework_id, year, council
 
@@ -103,6 +109,27 @@ def _summary(framework: Framework, overview: pl.DataFrame) -> None:
     )
 
 
+def _word_download(ws: Workspace, year: int, council: str) -> None:
+    """The council's written overview as Word (the same document as `compare report`)."""
+    if st.button(
+        "Lav Word-dokument", key=f"{state.OVERVIEW_DRAFT}:word", icon=":material/description:"
+    ):
+        from compare.word import build_report, report_bytes
+
+        try:
+            report = build_report(ws, data.frameworks(), council, year)
+        except CompareError as err:
+            st.error(str(err))
+            return
+        st.download_button(
+            "Hent Word-dokument",
+            report_bytes(report),
+            file_name=f"oversigt-{year}.docx",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            icon=":material/download:",
+        )
+
+
 def _groups(overview: pl.DataFrame) -> list[tuple[str, list[dict[str, Any]]]]:
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in overview.iter_rows(named=True):
@@ -110,7 +137,9 @@ def _groups(overview: pl.DataFrame) -> list[tuple[str, list[dict[str, Any]]]]:
     return list(groups.items())
 
 
-def _item(framework: Framework, row: dict[str, Any], year: int | None, council: str) -> None:
+def _item(
+    ws: Workspace, framework: Framework, row: dict[str, Any], year: int | None, council: str
+) -> None:
     title = (
         f"{row['item_id']}. {row['label']} — X: {row['n_target']} · "
         f"(X): {row['n_addressed']} af {row['n_municipalities']}"
@@ -128,12 +157,60 @@ def _item(framework: Framework, row: dict[str, Any], year: int | None, council: 
                 f"{escape_markdown(danish_list(row['municipalities_addressed']))}"
             )
         st.markdown("  \n".join(lines))
-        digest = hashlib.sha1(row["draft_text"].encode("utf-8")).hexdigest()[:10]
-        key = f"{state.OVERVIEW_DRAFT}:{framework.id}:{row['item_id']}:{year}:{council}:{digest}"
-        st.text_area(
-            "Udkast (kan redigeres og kopieres)", value=row["draft_text"], key=key, height=130
-        )
+        if year is None or council == analysis.ALL_COUNCILS:
+            digest = hashlib.sha1(row["draft_text"].encode("utf-8")).hexdigest()[:10]
+            key = (
+                f"{state.OVERVIEW_DRAFT}:{framework.id}:{row['item_id']}:{year}:{council}:{digest}"
+            )
+            st.text_area(
+                "Udkast (kan redigeres og kopieres)", value=row["draft_text"], key=key, height=130
+            )
+            st.caption("Vælg et år og et råd for at gemme teksten i oversigten.")
+        else:
+            _narrative(ws, framework, row, year, council)
         _sources(framework, row)
+
+
+def _narrative(
+    ws: Workspace, framework: Framework, row: dict[str, Any], year: int, council: str
+) -> None:
+    """The item's narrative: saved text (who, when) or the machine draft, saved explicitly."""
+    store = NarrativeStore.for_workspace(ws)
+    saved = store.current(council, year, framework.id, row["item_id"])
+    key = f"{state.OVERVIEW_DRAFT}:{framework.id}:{row['item_id']}:{year}:{council}"
+    value = saved["text"] if saved else row["draft_text"]
+    text = st.text_area("Tekst til oversigten", value=value, key=key, height=150)
+    cols = st.columns([1, 4])
+    reviewer = st.session_state.get(state.REVIEWER, "") or ""
+    if cols[0].button("Gem tekst", key=f"{key}:save", disabled=not reviewer.strip()):
+        try:
+            store.save(
+                council,
+                year,
+                framework.id,
+                row["item_id"],
+                text,
+                reviewer,
+                draft_text=row["draft_text"],
+            )
+        except CompareError as err:
+            st.error(str(err))
+        else:
+            saved = store.current(council, year, framework.id, row["item_id"])
+    if saved is None:
+        status = ":orange[Maskinudkast – ikke gemt]"
+    elif (text or "").strip() != saved["text"]:
+        status = (
+            f":orange[Ændringer ikke gemt] · sidst gemt af {escape_markdown(saved['reviewer'])}"
+        )
+    else:
+        when = saved["saved_at"][:16].replace("T", " ")
+        status = f":green[Gemt] af {escape_markdown(saved['reviewer'])} {when} UTC"
+        if saved["text"] == (saved["draft_text"] or "").strip():
+            status += " · uændret maskinudkast"
+    if not reviewer.strip():
+        status += " · skriv dit navn i sidepanelet for at gemme"
+    cols[1].markdown(status)
 
 
 def _sources(framework: Framework, row: dict[str, Any]) -> None:
