@@ -104,6 +104,8 @@ def _goals(doc, report: Report) -> None:  # type: ignore[no-untyped-def]
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width
+    section.left_margin = section.right_margin = Cm(1.5)  # 26.7 cm for the 25.5 cm table
+    section.top_margin = section.bottom_margin = Cm(1.5)
     doc.add_heading(report.goals_title, level=1)
     n = len(report.goal_labels)
     table = doc.add_table(rows=1, cols=n + 2)
@@ -157,6 +159,7 @@ def report_document(report: Report):  # type: ignore[no-untyped-def]
             section = doc.add_section(WD_SECTION.NEW_PAGE)
             section.orientation = WD_ORIENT.PORTRAIT
             section.page_width, section.page_height = section.page_height, section.page_width
+            section.left_margin = section.right_margin = Cm(2.54)
         _municipality_tables(doc, report)
     return doc
 
