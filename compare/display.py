@@ -137,19 +137,23 @@ def repair_word(word: str) -> str:
     return _recase(found, word)
 
 
-def display_text(text: str | None) -> str:
-    """A quote or heading for display: whitespace folded, misread æ/ø/å repaired."""
+def repair_words(text: str | None) -> str:
+    """The text with misread æ/ø/å repaired word by word; everything between words as it was."""
     if not text:
         return ""
-    clean = clean_display(text)
 
     def repair(m: re.Match[str]) -> str:
         word = m.group(0)
-        if len(word) <= _ABBREVIATION and clean[m.end() : m.end() + 1] == ".":
+        if len(word) <= _ABBREVIATION and text[m.end() : m.end() + 1] == ".":
             return word  # an abbreviation ("vedr.", "ekskl."): not a misread word
         return repair_word(word)
 
-    return _WORD.sub(repair, clean)
+    return _WORD.sub(repair, text)
+
+
+def display_text(text: str | None) -> str:
+    """A quote or heading for display: whitespace folded, misread æ/ø/å repaired."""
+    return repair_words(clean_display(text)) if text else ""
 
 
 def was_repaired(text: str | None) -> bool:

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 from docx import Document
@@ -157,6 +158,19 @@ def test_narrative_cli_saved_text_reaches_overview_and_word(mixed_ws: Path, tmp_
     assert "Flygtningeindsatsen er med" in history and history.count("Anna") == 2
     overview = _run(["overview", "--framework", THEMES, "--year", "2018"], mixed_ws)
     assert "Alle planer nævner flygtninge." in overview and "Gemt tekst (Anna" in overview
+
+    book_path = tmp_path / "rar.xlsx"
+    _run(["export", "--out", str(book_path), "--council", COUNCIL, "--year", "2018"], mixed_ws)
+    book = openpyxl.load_workbook(book_path)
+    themes_rows = list(book["Temaoversigt"].iter_rows(values_only=True))
+    assert ("16", "Alle planer nævner flygtninge.", "Gemt af Anna") in {
+        (r[0], r[7], r[8]) for r in themes_rows
+    }
+    evidence = list(book["Evidens"].iter_rows(values_only=True))
+    header = list(evidence[0])
+    quote, original = header.index("Citat"), header.index("Citat som i planen")
+    repaired = [r for r in evidence[1:] if r[original] and "Kgbenhavn" in r[original]]
+    assert repaired and all("Kgbenhavn" not in r[quote] for r in repaired)
 
     out = tmp_path / "rapport.docx"
     _run(

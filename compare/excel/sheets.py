@@ -15,6 +15,7 @@ import polars as pl
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from compare.display import repair_words
 from compare.excel import styles
 from compare.excel.matrix_sheet import REMARKS_KEY, Links, Quote, remark_text, short_time
 from compare.excel.rows import MatrixRow
@@ -42,16 +43,20 @@ EVIDENCE_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Linjer", 9),
     ("Fil", 26),
     ("Dokument-id", 18),
+    ("Citat som i planen", 50),  # the quote before OCR repair, where it was repaired
 )
+# Widths sum to about 140 characters: one A4 landscape page wide at 90 % or more, so the 10 pt
+# body prints at 9 pt or larger (the legend of the sheet says how to read it).
 OVERVIEW_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("Nr.", 6),
-    ("Punkt", 40),
-    ("Gruppe", 16),
-    ("Antal X", 8),
-    ("Antal (X)", 9),
-    ("Kommuner med X", 30),
-    ("Kommuner med (X)", 30),
-    ("Udkast til tekst", 90),
+    ("Nr.", 5),
+    ("Punkt", 26),
+    ("Gruppe", 12),
+    ("Antal X", 7),
+    ("Antal (X)", 7),
+    ("Kommuner med X", 18),
+    ("Kommuner med (X)", 18),
+    ("Tekst", 50),
+    ("Status", 10),
 )
 DOCUMENT_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Kommune", 16),
@@ -113,7 +118,9 @@ def evidence_table(
                 if found:
                     best = found[0]
                     table.quotes[key] = Quote(
-                        best["quote"] or "", best["heading_path"] or "", best["page"]
+                        repair_words(best["quote"]),
+                        repair_words(best["heading_path"]),
+                        best["page"],
                     )
                 values = _evidence_values(framework, row, plan, item, cell, found)
                 table.rows.append([values[name] for name, _ in EVIDENCE_COLUMNS])
@@ -143,14 +150,20 @@ def _evidence_values(
         "Gennemgået": short_time(cell.get("decided_at")),
         "Genvurderes": "ja" if cell.get("recheck") else "",
         "Note": cell.get("note") or "",
-        "Citat": best.get("quote") or "",
+        "Citat": repair_words(best.get("quote")),
         "Flere citater": "\n\n".join(_cited(p) for p in found[1:]),
-        "Overskrift": best.get("heading_path") or "",
+        "Overskrift": repair_words(best.get("heading_path")),
         "Side": best.get("page"),
         "Linjer": _lines(best),
         "Fil": plan["file_name"],
         "Dokument-id": plan["doc_id"],
+        "Citat som i planen": _original(best.get("quote")),
     }
+
+
+def _original(quote: str | None) -> str:
+    """The quote as the plan has it, where the Citat column shows it repaired; else blank."""
+    return quote if quote and repair_words(quote) != quote else ""
 
 
 def _best_first(found: list[dict[str, Any]], level: str | None) -> list[dict[str, Any]]:
@@ -162,7 +175,7 @@ def _best_first(found: list[dict[str, Any]], level: str | None) -> list[dict[str
 
 def _cited(passage: dict[str, Any]) -> str:
     where = f"[s. {passage['page']}] " if passage.get("page") else ""
-    return where + (passage.get("quote") or "")
+    return where + repair_words(passage.get("quote"))
 
 
 def _lines(passage: dict[str, Any]) -> str:
@@ -233,7 +246,12 @@ def write_evidence_sheet(sheet: Worksheet, table: EvidenceTable) -> None:
 
 
 def write_overview_sheet(sheet: Worksheet, overviews: list[tuple[Framework, pl.DataFrame]]) -> None:
-    """Theme overview: per framework, per item the counts, names by level and the draft text."""
+    """Theme overview: per framework, per item the counts, names by level and the text.
+
+    The text is the analysts' saved narrative where the overview has one (`with_narratives`),
+    else the machine draft; the Status column says which. Prints on A4 landscape, one page wide,
+    headers wrapped, words never broken (see OVERVIEW_COLUMNS).
+    """
     r = 0
     for framework, overview in overviews:
         r += 1
@@ -248,22 +266,36 @@ def write_overview_sheet(sheet: Worksheet, overviews: list[tuple[Framework, pl.D
                 row["n_addressed"],
                 ", ".join(row["municipalities_target"] or []),
                 ", ".join(row["municipalities_addressed"] or []),
-                row["draft_text"],
+                row.get("text") or row["draft_text"],
+                _status(row),
             ]
             for row in overview.iter_rows(named=True)
         ]
+        header = r + 1
         r = (
             _table(
                 sheet,
                 OVERVIEW_COLUMNS,
                 rows,
-                start=r + 1,
-                wrap=("Punkt", "Kommuner med X", "Kommuner med (X)", "Udkast til tekst"),
+                start=header,
+                wrap=("Punkt", "Gruppe", "Kommuner med X", "Kommuner med (X)", "Tekst", "Status"),
                 centre=("Nr.", "Antal X", "Antal (X)"),
             )
             + 1
         )
+        for col in range(1, len(OVERVIEW_COLUMNS) + 1):  # "Antal (X)" wraps at the space
+            sheet.cell(header, col).alignment = styles.WRAP_TOP
+        sheet.row_dimensions[header].height = 2 * styles.POINTS_PER_LINE + 4
     _print_wide(sheet)
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_options.gridLines = False
+    sheet.page_margins.left = sheet.page_margins.right = 0.4  # inches
+
+
+def _status(row: dict[str, Any]) -> str:
+    if row.get("narrative"):
+        return f"Gemt af {row['narrative_by']}"
+    return "Maskinudkast"
 
 
 def write_documents_sheet(

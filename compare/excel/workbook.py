@@ -26,7 +26,7 @@ from typing import Any
 import polars as pl
 from openpyxl import Workbook
 
-from compare.analysis.overview import theme_overview
+from compare.analysis.overview import theme_overview, with_narratives
 from compare.errors import ExportError
 from compare.excel.matrix_sheet import write_matrix_sheet
 from compare.excel.rows import MatrixRow, Scope, build_rows, latest_plan_year, plans_for_year
@@ -43,6 +43,7 @@ from compare.registry.lookup import Registry, load_registry
 from compare.review.matrix import matrix_cells, matrix_remarks, municipality_order
 from compare.schema import FRAMEWORK_GOALS, KIND_PLAN
 from compare.store.documents import load_documents
+from compare.store.narratives import NarrativeStore
 from compare.store.review_db import ReviewStore
 from compare.store.workspace import Workspace, atomic_write
 
@@ -117,6 +118,11 @@ def workspace_workbook(
     if not frameworks:
         frameworks = _default_frameworks(load_frameworks(errors=[]), cells, scope_year)
     scope = Scope(scope_year, councils, tuple(frameworks))
+    narratives = (  # the written overview's saved texts belong to one council and year
+        NarrativeStore.for_workspace(ws).latest(councils[0], scope_year)
+        if len(councils) == 1
+        else None
+    )
     remarks = matrix_remarks(ws, [f.id for f in frameworks], store=store, documents=documents)
     tags = ws.read_tags()
     tagged_at = dict(tags.group_by("doc_id").agg(pl.col("tagged_at").max()).iter_rows())
@@ -130,6 +136,7 @@ def workspace_workbook(
         documents.filter(pl.col("kind") == KIND_PLAN),
         tagged_at,
         today or date.today(),
+        narratives,
     )
 
 
@@ -172,12 +179,14 @@ def build_workbook(
     all_plans: pl.DataFrame,
     tagged_at: dict[str, Any],
     exported: date,
+    narratives: pl.DataFrame | None = None,
 ) -> Workbook:
     """The workbook in memory, from frames: pure, so it can be built and checked without files.
 
     `plans` are the plans shown (`plans_for_year`, in the scope's councils), `cells` their
     effective MATRIX_CELLS, `remarks` the analysts' row remarks, `all_plans` every plan for the
-    Documents sheet, `tagged_at` the last tagging time per doc_id.
+    Documents sheet, `tagged_at` the last tagging time per doc_id, `narratives` the saved
+    narratives of the council's overview (NarrativeStore.latest), shown on the theme sheet.
     """
     workbook = Workbook()
     taken: set[str] = set()
@@ -208,9 +217,13 @@ def build_workbook(
             exported,
             table.links(framework.id, evidence_sheet.title),
         )
-    write_overview_sheet(
-        overview, [(f, theme_overview(cells, shown_evidence, f)) for f in scope.frameworks]
-    )
+    overviews = [(f, theme_overview(cells, shown_evidence, f)) for f in scope.frameworks]
+    if narratives is not None:
+        overviews = [
+            (f, with_narratives(o, narratives.filter(pl.col("framework_id") == f.id)))
+            for f, o in overviews
+        ]
+    write_overview_sheet(overview, overviews)
     write_evidence_sheet(evidence_sheet, table)
     write_documents_sheet(
         documents,
