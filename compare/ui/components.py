@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from compare.analysis.search import mark
+from compare.display import repair_words
 from compare.schema import LEVEL_ADDRESSED, LEVEL_TARGET
 from compare.text import term_key, word_spans
 from compare.ui.tables import RECHECK_MARK, cell_level
@@ -88,10 +89,16 @@ def render_evidence(
     for row in evidence.iter_rows(named=True):
         with st.container(border=True):
             where = location(row["page"], row["line_start"], row["line_end"])
-            heading = escape_markdown(row["heading_path"] or "(før første overskrift)")
+            heading = escape_markdown(
+                repair_words(row["heading_path"]) or "(før første overskrift)"
+            )
             target = " · **målsætning**" if row["is_target"] else ""
             st.markdown(f"**{row['rank']}.** {heading}  \n:gray[{escape_markdown(where)}]{target}")
-            st.markdown(highlight(row["quote"] or "", row["matched_terms"] or []))
+            shown = repair_words(row["quote"])  # OCR misreadings repaired for reading
+            st.markdown(highlight(shown, row["matched_terms"] or []))
+            if shown != (row["quote"] or ""):
+                with st.expander("Som i planen (før OCR-rettelse)"):
+                    st.text(row["quote"])
             if on_open is not None and st.button(
                 "Vis i planen",
                 key=f"{open_key}:{row['rank']}",

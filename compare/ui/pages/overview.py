@@ -245,6 +245,9 @@ def _sources(framework: Framework, row: dict[str, Any]) -> None:
             f":gray[{escape_markdown(where)}]  \n"
             f"»{escape_markdown(passage['quote'])}«"
         )
+        if passage["quote_original"] and passage["quote_original"] != passage["quote"]:
+            with cols[0].expander("Som i planen (før OCR-rettelse)"):
+                st.text(passage["quote_original"])
         button_key = f"{state.OVERVIEW_OPEN}:{framework.id}:{row['item_id']}:{number}"
         if cols[1].button("Åbn", key=button_key, help="Vis passagen i planen"):
             open_plan(passage["doc_id"], passage["seg_no"])

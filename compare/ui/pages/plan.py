@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from compare.display import repair_words
 from compare.errors import CompareError
 from compare.registry.lookup import danish_sort_key
 from compare.schema import KIND_PLAN, KINDS, LEVEL_NONE
@@ -296,5 +297,5 @@ def _tags(cells: pl.DataFrame, evidence: pl.DataFrame) -> None:
                 st.markdown(
                     f"**{escape_markdown(row['framework_id'])} "
                     f"{escape_markdown(row['item_id'])}** — "
-                    + highlight(row["quote"] or "", row["matched_terms"] or [])
+                    + highlight(repair_words(row["quote"]), row["matched_terms"] or [])
                 )
