@@ -221,3 +221,67 @@ def test_narrative_cli_saved_text_reaches_overview_and_word(mixed_ws: Path, tmp_
     )
     pdf = pdf_dir / "rapport.pdf"
     assert pdf.exists() and pdf.stat().st_size > 5000, "LibreOffice could not open the document"
+
+
+def test_per_municipality_rows_are_drafted_kept_and_exported(mixed_ws: Path, tmp_path: Path):
+    ws = Workspace(mixed_ws)
+    from compare.analysis.item_table import item_table
+    from compare.review.matrix import matrix_cells
+
+    cells = matrix_cells(ws, [THEMES])
+    cells = cells.filter(cells["year"] == 2018)
+    members = [m for _, names in load_registry().jobcentre_rows(COUNCIL, 2018) for m in names]
+    addressed = cells.filter((cells["municipality"] == "København") & (cells["level"] != ""))
+    item = addressed["item_id"][0]
+    table = item_table(cells, ws.read_evidence(), THEMES, item, members)
+    assert table["municipality"].to_list() == members
+    kbh = table.row(members.index("København"), named=True)
+    assert kbh["level"] in ("X", "(X)") and kbh["text"] and kbh["is_draft"]
+    assert "Kgbenhavn" not in kbh["text"]  # display form
+    others = table.filter(table["municipality"] != "København")
+    assert set(others["text"].to_list()) == {""}  # no plan, no claim
+
+    text_file = tmp_path / "row.txt"
+    text_file.write_text("København har en særlig indsats.", encoding="utf-8")
+    _run(
+        [
+            "narrative",
+            "set",
+            THEMES,
+            item,
+            "--year",
+            "2018",
+            "--council",
+            COUNCIL,
+            "--municipality",
+            "Kobenhavn",
+            "--text-file",
+            str(text_file),
+            "--reviewer",
+            "Bo",
+        ],
+        mixed_ws,
+    )
+    out = tmp_path / "r.docx"
+    _run(
+        [
+            "report",
+            "--council",
+            COUNCIL,
+            "--year",
+            "2018",
+            "--out",
+            str(out),
+            "--municipality-table",
+            f"{THEMES}:{item}",
+        ],
+        mixed_ws,
+    )
+    rows = {r.cells[0].text: r.cells[2].text for r in Document(str(out)).tables[2].rows}
+    assert rows["København"] == "København har en særlig indsats."
+    book_path = tmp_path / "r.xlsx"
+    _run(["export", "--out", str(book_path), "--council", COUNCIL, "--year", "2018"], mixed_ws)
+    sheet = openpyxl.load_workbook(book_path)["Pr. kommune"]
+    values = {r[0]: r for r in sheet.iter_rows(values_only=True)}
+    assert values["København"][2] == "København har en særlig indsats."
+    assert values["København"][3] == "Gemt af Bo"

@@ -47,3 +47,20 @@ def test_a_narrative_saved_in_the_app_survives_a_restart(private_ws):
         "RAR Hovedstaden", 2018, "rar-hovedstaden-2018", "16"
     )
     assert row is not None and row["reviewer"] == "Anna" and row["draft_text"]
+
+
+def test_a_per_municipality_row_is_saved_from_the_app(private_ws):
+    at = _overview_2018()
+    at.selectbox(key=state.OVERVIEW_TABLE_ITEM).set_value("16")
+    _ok(at.run())
+    key = f"{state.OVERVIEW_TABLE_ITEM}:rar-hovedstaden-2018:16:2018:RAR Hovedstaden:København"
+    area = next(t for t in at.text_area if t.key == key)
+    assert area.value  # a machine draft from København's passages
+    area.input("Indsats for nyankomne flygtninge.")
+    _ok(at.run())
+    _ok(next(b for b in at.button if b.key == f"{key}:save").click().run())
+    assert any(m.value.startswith(":green[Gemt] af Anna") for m in at.markdown)
+    row = NarrativeStore.for_workspace(private_ws).current(
+        "RAR Hovedstaden", 2018, "rar-hovedstaden-2018", "16", "København"
+    )
+    assert row is not None and row["text"] == "Indsats for nyankomne flygtninge."

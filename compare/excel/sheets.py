@@ -298,6 +298,45 @@ def _status(row: dict[str, Any]) -> str:
     return "Maskinudkast"
 
 
+ITEM_TABLE_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Kommune", 18),
+    ("Niveau", 8),
+    ("Tekst", 90),
+    ("Status", 16),
+)
+
+
+def write_item_tables_sheet(sheet: Worksheet, tables: list[tuple[str, pl.DataFrame]]) -> None:
+    """Per-municipality tables (ITEM_TABLE frames under their item's title), printable."""
+    r = 0
+    for title, table in tables:
+        r += 1
+        write_text(sheet.cell(r, 1), title).font = styles.TITLE_FONT
+        rows = [
+            [
+                row["municipality"],
+                row["level"],
+                row["text"],
+                ""
+                if not row["text"]
+                else ("Maskinudkast" if row["is_draft"] else f"Gemt af {row['saved_by']}"),
+            ]
+            for row in table.iter_rows(named=True)
+        ]
+        r = (
+            _table(
+                sheet,
+                ITEM_TABLE_COLUMNS,
+                rows,
+                start=r + 1,
+                wrap=("Tekst", "Status"),
+                centre=("Niveau",),
+            )
+            + 1
+        )
+    _print_wide(sheet)
+
+
 def write_documents_sheet(
     sheet: Worksheet, plans: pl.DataFrame, tagged_at: dict[str, Any], shown: set[str]
 ) -> None:

@@ -26,6 +26,7 @@ from typing import Any
 import polars as pl
 from openpyxl import Workbook
 
+from compare.analysis.item_table import item_table
 from compare.analysis.overview import theme_overview, with_narratives
 from compare.errors import ExportError
 from compare.excel.matrix_sheet import write_matrix_sheet
@@ -36,6 +37,7 @@ from compare.excel.sheets import (
     write_baseline_sheet,
     write_documents_sheet,
     write_evidence_sheet,
+    write_item_tables_sheet,
     write_overview_sheet,
 )
 from compare.frameworks.catalog import Framework, find_frameworks, load_frameworks
@@ -51,6 +53,7 @@ EVIDENCE_SHEET = "Evidens"
 OVERVIEW_SHEET = "Temaoversigt"
 DOCUMENTS_SHEET = "Dokumenter"
 BASELINE_SHEET = "_compare"
+ITEM_TABLES_SHEET = "Pr. kommune"
 
 
 def export_workbook(
@@ -118,11 +121,15 @@ def workspace_workbook(
     if not frameworks:
         frameworks = _default_frameworks(load_frameworks(errors=[]), cells, scope_year)
     scope = Scope(scope_year, councils, tuple(frameworks))
-    narratives = (  # the written overview's saved texts belong to one council and year
-        NarrativeStore.for_workspace(ws).latest(councils[0], scope_year)
-        if len(councils) == 1
-        else None
-    )
+    narratives = None  # the written overview's saved texts belong to one council and year
+    if len(councils) == 1:
+        narrative_store = NarrativeStore.for_workspace(ws)
+        narratives = pl.concat(
+            [
+                narrative_store.latest(councils[0], scope_year),
+                narrative_store.latest(councils[0], scope_year, rows=True),
+            ]
+        )
     remarks = matrix_remarks(ws, [f.id for f in frameworks], store=store, documents=documents)
     tags = ws.read_tags()
     tagged_at = dict(tags.group_by("doc_id").agg(pl.col("tagged_at").max()).iter_rows())
@@ -224,6 +231,8 @@ def build_workbook(
             for f, o in overviews
         ]
     write_overview_sheet(overview, overviews)
+    if narratives is not None:
+        _write_item_tables(workbook, taken, scope, registry, cells, shown_evidence, narratives)
     write_evidence_sheet(evidence_sheet, table)
     write_documents_sheet(
         documents,
@@ -234,6 +243,36 @@ def build_workbook(
     write_baseline_sheet(baseline, scope.frameworks, rows_by_framework)
     workbook.active = 0
     return workbook
+
+
+def _write_item_tables(
+    workbook: Workbook,
+    taken: set[str],
+    scope: Scope,
+    registry: Registry,
+    cells: pl.DataFrame,
+    evidence: pl.DataFrame,
+    narratives: pl.DataFrame,
+) -> None:
+    """A "Pr. kommune" sheet with the per-municipality tables analysts have written rows for."""
+    rows = narratives.filter(pl.col("municipality") != "")
+    if rows.is_empty():
+        return
+    members = [
+        m for _, names in registry.jobcentre_rows(scope.councils[0], scope.year) for m in names
+    ]
+    tables = []
+    for framework in scope.frameworks:
+        for item in framework.items:
+            if rows.filter(
+                (pl.col("framework_id") == framework.id) & (pl.col("item_id") == item.id)
+            ).height:
+                table = item_table(cells, evidence, framework.id, item.id, members, rows)
+                tables.append((f"{item.id}. {item.label}", table))
+    if tables:
+        write_item_tables_sheet(
+            workbook.create_sheet(sheet_title(ITEM_TABLES_SHEET, taken)), tables
+        )
 
 
 def matrix_sheet_name(framework: Framework) -> str:

@@ -12,6 +12,7 @@ from datetime import date
 
 import polars as pl
 
+from compare.analysis.item_table import item_table
 from compare.analysis.overview import theme_overview, with_narratives
 from compare.analysis.scope import (
     Scope,
@@ -20,13 +21,11 @@ from compare.analysis.scope import (
     scope_cells,
     scope_documents,
 )
-from compare.analysis.sentences import split_sentences
-from compare.display import display_text
 from compare.errors import CompareError
 from compare.frameworks.catalog import Framework
 from compare.registry.lookup import Registry, load_registry
 from compare.review.matrix import matrix_cells, matrix_remarks, wide_matrix
-from compare.schema import FRAMEWORK_GOALS, FRAMEWORK_THEMES, KIND_PLAN, LEVEL_NONE
+from compare.schema import FRAMEWORK_GOALS, FRAMEWORK_THEMES, KIND_PLAN
 from compare.store.documents import load_documents
 from compare.store.narratives import NarrativeStore
 from compare.store.versions import current_documents
@@ -46,7 +45,6 @@ OFFICES = {
     "RAR Vestjylland": "Arbejdsmarkedskontor Midt-Nord",
     "RAR Nordjylland": "Arbejdsmarkedskontor Midt-Nord",
 }
-ROW_SENTENCES = 2  # sentences of a municipality's passages in its per-municipality row draft
 ADDRESSED_NOTE = (
     "Note: Hvis kommunen har beskrevet indsats og målsætninger på området, men ikke et "
     "konkret resultatniveau, er det angivet med et (X)."
@@ -110,44 +108,6 @@ def _pick(frameworks: list[Framework], kind: str, council: str, year: int) -> Fr
     else:
         found = [f for f in frameworks if f.kind == kind and f.council == council]
     return found[0] if found else None
-
-
-def municipality_rows(
-    overview_cells: pl.DataFrame,
-    evidence: pl.DataFrame,
-    framework: Framework,
-    item_id: str,
-    members: list[str],
-    saved: dict[str, str],
-) -> list[MunicipalityRow]:
-    """One row per member municipality: its best level on the item and a short text.
-
-    The text is the analyst's saved row text, else a draft of the first sentences of the
-    municipality's best passages (display form); blank where the plan does not address it.
-    """
-    cells = overview_cells.filter(
-        (pl.col("framework_id") == framework.id) & (pl.col("item_id") == item_id)
-    )
-    ev = evidence.filter((pl.col("framework_id") == framework.id) & (pl.col("item_id") == item_id))
-    rows = []
-    for name in members:
-        mine = cells.filter(pl.col("municipality") == name)
-        levels = [lvl for lvl in mine["level"].to_list() if lvl]
-        level = "X" if "X" in levels else ("(X)" if levels else LEVEL_NONE)
-        if name in saved:
-            rows.append(MunicipalityRow(name, level, saved[name], False))
-            continue
-        text = ""
-        if level:
-            quotes = ev.filter(pl.col("doc_id").is_in(mine["doc_id"].implode())).sort("rank")
-            picked: list[str] = []
-            for quote in quotes["quote"].to_list():
-                for sentence in split_sentences(quote or ""):
-                    if sentence not in picked and len(picked) < ROW_SENTENCES:
-                        picked.append(sentence)
-            text = display_text(" ".join(picked))
-        rows.append(MunicipalityRow(name, level, text, bool(text)))
-    return rows
 
 
 def build_report(
@@ -215,12 +175,15 @@ def build_report(
             item = fw.item(item_id)
         except KeyError as err:
             raise CompareError(f"--municipality-table {fw_id}:{item_id}: {err}") from err
-        saved = {
-            r["municipality"]: r["text"]
-            for r in store.latest(name, year, fw.id, rows=True).iter_rows(named=True)
-            if r["item_id"] == item.id
-        }
-        rows = municipality_rows(cells, evidence, fw, item.id, members, saved)
+        table = item_table(
+            cells, evidence, fw.id, item.id, members, store.latest(name, year, fw.id, rows=True)
+        )
+        rows = [
+            MunicipalityRow(
+                r["municipality"], r["level"], r["text"], r["is_draft"] and bool(r["text"])
+            )
+            for r in table.iter_rows(named=True)
+        ]
         report.tables.append(MunicipalityTable(fw.id, item.id, item.label, rows))
     return report
 

@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from compare.analysis.item_table import item_table_with
 from compare.analysis.overview import danish_list, overview_markdown
 from compare.errors import CompareError
 from compare.frameworks.catalog import Framework
@@ -50,6 +51,8 @@ def render() -> None:
             st.subheader(group)
         for row in rows:
             _item(ws, framework, row, year, council)
+    if year is not None and council != analysis.ALL_COUNCILS:
+        _item_table(ws, framework, overview, year, council)
     gaps = overview.filter(pl.col("is_gap"))
     if gaps.height:
         st.subheader(f"Huller: {gaps.height} punkter nævnes ikke i nogen plan")
@@ -128,6 +131,59 @@ def _word_download(ws: Workspace, year: int, council: str) -> None:
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             icon=":material/download:",
         )
+
+
+def _item_table(
+    ws: Workspace, framework: Framework, overview: pl.DataFrame, year: int, council: str
+) -> None:
+    """One item's table per municipality (like seed 003's Handicapindsatsen), saved per row."""
+    st.subheader("Tabel pr. kommune")
+    items = overview["item_id"].to_list()
+    labels = dict(zip(items, overview["label"].to_list(), strict=True))
+    item_id = st.selectbox(
+        "Punkt",
+        [None, *items],
+        key=state.OVERVIEW_TABLE_ITEM,
+        format_func=lambda i: "Vælg et punkt …" if i is None else f"{i}. {labels[i]}",
+    )
+    if item_id is None:
+        return
+    store = NarrativeStore.for_workspace(ws)
+    table = analysis.item_table(ws, framework.id, item_id, year, council)
+    saved = store.latest(council, year, framework.id, rows=True)
+    table = item_table_with(table, saved, framework.id, item_id)
+    reviewer = st.session_state.get(state.REVIEWER, "") or ""
+    for row in table.iter_rows(named=True):
+        name = row["municipality"]
+        level = LEVEL_NAMES.get(row["level"], row["level"]) or "ikke nævnt"
+        if not row["text"] and not row["level"]:
+            st.markdown(f"**{escape_markdown(name)}** · :gray[{escape_markdown(level)}]")
+            continue
+        key = f"{state.OVERVIEW_TABLE_ITEM}:{framework.id}:{item_id}:{year}:{council}:{name}"
+        text = st.text_area(f"{name} · {level}", value=row["text"], key=key, height=90)
+        cols = st.columns([1, 4])
+        if cols[0].button("Gem", key=f"{key}:save", disabled=not reviewer.strip()):
+            try:
+                store.save(
+                    council,
+                    year,
+                    framework.id,
+                    item_id,
+                    text,
+                    reviewer,
+                    municipality=name,
+                    draft_text=row["draft_text"],
+                )
+            except CompareError as err:
+                st.error(str(err))
+            else:
+                row = {**row, "text": text.strip(), "is_draft": False, "saved_by": reviewer}
+        if row["is_draft"]:
+            cols[1].markdown(":orange[Maskinudkast – ikke gemt]")
+        elif (text or "").strip() != row["text"]:
+            cols[1].markdown(":orange[Ændringer ikke gemt]")
+        else:
+            cols[1].markdown(f":green[Gemt] af {escape_markdown(row['saved_by'] or '')}")
 
 
 def _groups(overview: pl.DataFrame) -> list[tuple[str, list[dict[str, Any]]]]:
