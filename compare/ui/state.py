@@ -53,6 +53,7 @@ OVERVIEW_YEAR = "overview_year"
 OVERVIEW_COUNCIL = "overview_council"
 OVERVIEW_DRAFT = "overview_draft"  # prefix: one editable draft text area per item
 OVERVIEW_OPEN = "overview_open"  # prefix: "open the plan" buttons under each passage
+PLAN_SUMMARY_REMARK = "plan_summary_remark"  # prefix: the remarks draft of a plan summary
 OVERVIEW_TABLE_ITEM = "overview_table_item"  # the item of the per-municipality table (+ prefix)
 PLAN_DOC = "plan_doc"  # doc_id shown on the plan page (set by other pages to open a plan)
 PLAN_SEG = "plan_seg"  # (doc_id, seg_no) a link from search or overview points at
