@@ -166,6 +166,10 @@ def test_narrative_cli_saved_text_reaches_overview_and_word(mixed_ws: Path, tmp_
     assert ("16", "Alle planer nævner flygtninge.", "Gemt af Anna") in {
         (r[0], r[7], r[8]) for r in themes_rows
     }
+    summary = [r for r in book["Plansammendrag"].iter_rows(values_only=True)]
+    assert summary[1][0] == "København" and summary[1][1] == "2018"
+    assert any((r[3] or "").startswith("Udkast til bemærkning: Supplerende mål") for r in summary)
+    assert "supplerende" in {r[7] for r in summary}
     evidence = list(book["Evidens"].iter_rows(values_only=True))
     header = list(evidence[0])
     quote, original = header.index("Citat"), header.index("Citat som i planen")

@@ -337,6 +337,53 @@ def write_item_tables_sheet(sheet: Worksheet, tables: list[tuple[str, pl.DataFra
     _print_wide(sheet)
 
 
+SUMMARY_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Kommune", 14),
+    ("Periode", 9),
+    ("Fokusområder", 26),
+    ("Planens mål", 50),
+    ("Afsnit", 26),
+    ("Side", 5),
+    ("Linjer", 8),
+    ("Tjener", 16),
+)
+
+
+def write_summary_sheet(sheet: Worksheet, summaries: list[dict[str, Any]]) -> None:
+    """Plan summaries (`compare.analysis.plan_summary`): one row per target the plan sets
+    itself, with where it stands and what it serves ("supplerende": no goal or theme); the
+    remarks draft of each plan under its targets. Prints one A4 landscape page wide."""
+    rows: list[list[Any]] = []
+    for summary in summaries:
+        focus = "; ".join(summary["focus_areas"])
+        targets = summary["targets"].to_dicts() or [None]
+        for index, target in enumerate(targets):
+            first = index == 0
+            head = [summary["municipality"] or "", summary["period"], focus] if first else [""] * 3
+            if target is None:
+                rows.append([*head, "(ingen mål fundet)", "", None, "", ""])
+                continue
+            lines = f"{target['line_start']}–{target['line_end']}" if target["line_start"] else ""
+            serves = ", ".join(target["serves"]) or "supplerende"
+            rows.append(
+                [*head, target["sentence"], target["heading_path"], target["page"], lines, serves]
+            )
+        if summary["remarks_draft"]:
+            rows.append(
+                ["", "", "", f"Udkast til bemærkning: {summary['remarks_draft']}"] + [""] * 4
+            )
+    _table(
+        sheet,
+        SUMMARY_COLUMNS,
+        rows,
+        wrap=("Fokusområder", "Planens mål", "Afsnit", "Tjener"),
+        centre=("Periode", "Side"),
+    )
+    sheet.freeze_panes = "A2"
+    sheet.print_title_rows = "1:1"
+    _print_wide(sheet)
+
+
 def write_documents_sheet(
     sheet: Worksheet, plans: pl.DataFrame, tagged_at: dict[str, Any], shown: set[str]
 ) -> None:

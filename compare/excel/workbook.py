@@ -28,6 +28,7 @@ from openpyxl import Workbook
 
 from compare.analysis.item_table import item_table
 from compare.analysis.overview import theme_overview, with_narratives
+from compare.analysis.plan_summary import plan_summary
 from compare.errors import ExportError
 from compare.excel.matrix_sheet import write_matrix_sheet
 from compare.excel.rows import MatrixRow, Scope, build_rows, latest_plan_year, plans_for_year
@@ -39,6 +40,7 @@ from compare.excel.sheets import (
     write_evidence_sheet,
     write_item_tables_sheet,
     write_overview_sheet,
+    write_summary_sheet,
 )
 from compare.frameworks.catalog import Framework, find_frameworks, load_frameworks
 from compare.registry.lookup import Registry, load_registry
@@ -54,6 +56,7 @@ OVERVIEW_SHEET = "Temaoversigt"
 DOCUMENTS_SHEET = "Dokumenter"
 BASELINE_SHEET = "_compare"
 ITEM_TABLES_SHEET = "Pr. kommune"
+SUMMARY_SHEET = "Plansammendrag"
 
 
 def export_workbook(
@@ -133,6 +136,7 @@ def workspace_workbook(
     remarks = matrix_remarks(ws, [f.id for f in frameworks], store=store, documents=documents)
     tags = ws.read_tags()
     tagged_at = dict(tags.group_by("doc_id").agg(pl.col("tagged_at").max()).iter_rows())
+    summaries = plan_summaries(ws, plans, cells, tags, load_frameworks(errors=[]))
     return build_workbook(
         scope,
         registry,
@@ -144,6 +148,7 @@ def workspace_workbook(
         tagged_at,
         today or date.today(),
         narratives,
+        summaries,
     )
 
 
@@ -187,13 +192,15 @@ def build_workbook(
     tagged_at: dict[str, Any],
     exported: date,
     narratives: pl.DataFrame | None = None,
+    summaries: list[dict[str, Any]] | None = None,
 ) -> Workbook:
     """The workbook in memory, from frames: pure, so it can be built and checked without files.
 
     `plans` are the plans shown (`plans_for_year`, in the scope's councils), `cells` their
     effective MATRIX_CELLS, `remarks` the analysts' row remarks, `all_plans` every plan for the
     Documents sheet, `tagged_at` the last tagging time per doc_id, `narratives` the saved
-    narratives of the council's overview (NarrativeStore.latest), shown on the theme sheet.
+    narratives of the council's overview (NarrativeStore.latest), shown on the theme sheet,
+    `summaries` the plan summaries (`plan_summaries`) for the Plansammendrag sheet.
     """
     workbook = Workbook()
     taken: set[str] = set()
@@ -232,7 +239,20 @@ def build_workbook(
         ]
     write_overview_sheet(overview, overviews)
     if narratives is not None:
-        _write_item_tables(workbook, taken, scope, registry, cells, shown_evidence, narratives)
+        _write_item_tables(
+            workbook,
+            taken,
+            scope,
+            registry,
+            cells,
+            shown_evidence,
+            narratives,
+            evidence_sheet.title,
+        )
+    if summaries:  # after the theme sheets, before the evidence
+        place = workbook.sheetnames.index(evidence_sheet.title)
+        sheet = workbook.create_sheet(sheet_title(SUMMARY_SHEET, taken), place)
+        write_summary_sheet(sheet, summaries)
     write_evidence_sheet(evidence_sheet, table)
     write_documents_sheet(
         documents,
@@ -245,6 +265,32 @@ def build_workbook(
     return workbook
 
 
+def plan_summaries(
+    ws: Workspace,
+    plans: pl.DataFrame,
+    cells: pl.DataFrame,
+    tags: pl.DataFrame,
+    frameworks: list[Framework],
+) -> list[dict[str, Any]]:
+    """The plan summary of every plan shown, in the plans' order (reads their segments)."""
+    doc_ids = plans["doc_id"].to_list()
+    if not doc_ids:
+        return []
+    segments = ws.read_segments(doc_ids)
+    evidence = ws.read_evidence().filter(pl.col("doc_id").is_in(doc_ids))
+    return [
+        plan_summary(
+            plan,
+            segments.filter(pl.col("doc_id") == plan["doc_id"]),
+            evidence.filter(pl.col("doc_id") == plan["doc_id"]),
+            tags.filter(pl.col("doc_id") == plan["doc_id"]),
+            cells.filter(pl.col("doc_id") == plan["doc_id"]),
+            frameworks,
+        )
+        for plan in plans.iter_rows(named=True)
+    ]
+
+
 def _write_item_tables(
     workbook: Workbook,
     taken: set[str],
@@ -253,6 +299,7 @@ def _write_item_tables(
     cells: pl.DataFrame,
     evidence: pl.DataFrame,
     narratives: pl.DataFrame,
+    before: str,
 ) -> None:
     """A "Pr. kommune" sheet with the per-municipality tables analysts have written rows for."""
     rows = narratives.filter(pl.col("municipality") != "")
