@@ -206,6 +206,8 @@ def test_narrative_cli_saved_text_reaches_overview_and_word(mixed_ws: Path, tmp_
     kbh = next(r for r in matrix if r["municipality"] == "København")
     row = next(r for r in goals.rows if r.cells[0].text == "København")
     assert [c.text for c in row.cells[1:6]] == [kbh[str(i)] for i in range(1, 6)]
+    # No remark accepted yet: the plan summary's draft stands, marked as a draft.
+    assert row.cells[6].text.startswith("[Udkast] Supplerende mål:")
     members = [m for _, names in registry.jobcentre_rows(COUNCIL, 2018) for m in names]
     assert [r.cells[0].text for r in handicap.rows[1:]] == members
     assert "(X)" in " ".join(p.text for p in doc.paragraphs)  # the overview's note on (X)

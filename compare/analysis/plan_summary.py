@@ -221,3 +221,31 @@ def plan_summary(
         "remarks_draft": remarks_draft(targets),
         "goals_framework": next((f.id for f in applying if f.kind == FRAMEWORK_GOALS), None),
     }
+
+
+def plan_summaries(
+    plans: pl.DataFrame,
+    segments: pl.DataFrame | None,
+    evidence: pl.DataFrame,
+    tags: pl.DataFrame,
+    cells: pl.DataFrame,
+    frameworks: Sequence[Framework],
+) -> list[dict[str, Any]]:
+    """The summary of every plan in `plans` (DOCUMENTS rows), in their order; the other frames
+    may hold more documents than these."""
+    if plans.is_empty() or segments is None:
+        return []
+    out = []
+    for plan in plans.iter_rows(named=True):
+        mine = pl.col("doc_id") == plan["doc_id"]
+        out.append(
+            plan_summary(
+                plan,
+                segments.filter(mine),
+                evidence.filter(mine),
+                tags.filter(mine),
+                cells.filter(mine),
+                frameworks,
+            )
+        )
+    return out

@@ -28,7 +28,7 @@ from openpyxl import Workbook
 
 from compare.analysis.item_table import item_table
 from compare.analysis.overview import theme_overview, with_narratives
-from compare.analysis.plan_summary import plan_summary
+from compare.analysis.plan_summary import plan_summaries
 from compare.errors import ExportError
 from compare.excel.matrix_sheet import write_matrix_sheet
 from compare.excel.rows import MatrixRow, Scope, build_rows, latest_plan_year, plans_for_year
@@ -136,7 +136,15 @@ def workspace_workbook(
     remarks = matrix_remarks(ws, [f.id for f in frameworks], store=store, documents=documents)
     tags = ws.read_tags()
     tagged_at = dict(tags.group_by("doc_id").agg(pl.col("tagged_at").max()).iter_rows())
-    summaries = plan_summaries(ws, plans, cells, tags, load_frameworks(errors=[]))
+    shown_ids = plans["doc_id"].to_list()
+    summaries = plan_summaries(
+        plans,
+        ws.read_segments(shown_ids) if shown_ids else None,
+        ws.read_evidence(),
+        tags,
+        cells,
+        load_frameworks(errors=[]),
+    )
     return build_workbook(
         scope,
         registry,
@@ -263,32 +271,6 @@ def build_workbook(
     write_baseline_sheet(baseline, scope.frameworks, rows_by_framework)
     workbook.active = 0
     return workbook
-
-
-def plan_summaries(
-    ws: Workspace,
-    plans: pl.DataFrame,
-    cells: pl.DataFrame,
-    tags: pl.DataFrame,
-    frameworks: list[Framework],
-) -> list[dict[str, Any]]:
-    """The plan summary of every plan shown, in the plans' order (reads their segments)."""
-    doc_ids = plans["doc_id"].to_list()
-    if not doc_ids:
-        return []
-    segments = ws.read_segments(doc_ids)
-    evidence = ws.read_evidence().filter(pl.col("doc_id").is_in(doc_ids))
-    return [
-        plan_summary(
-            plan,
-            segments.filter(pl.col("doc_id") == plan["doc_id"]),
-            evidence.filter(pl.col("doc_id") == plan["doc_id"]),
-            tags.filter(pl.col("doc_id") == plan["doc_id"]),
-            cells.filter(pl.col("doc_id") == plan["doc_id"]),
-            frameworks,
-        )
-        for plan in plans.iter_rows(named=True)
-    ]
 
 
 def _write_item_tables(

@@ -14,6 +14,7 @@ import polars as pl
 
 from compare.analysis.item_table import item_table
 from compare.analysis.overview import theme_overview, with_narratives
+from compare.analysis.plan_summary import plan_summaries
 from compare.analysis.scope import (
     Scope,
     overview_evidence,
@@ -65,6 +66,7 @@ class GoalRow:
     jobcentre: str
     levels: list[str]
     remark: str
+    remark_is_draft: bool = False
 
 
 @dataclass
@@ -165,7 +167,17 @@ def build_report(
     if goals_fw is not None:
         report.goals_title = f"Oversigt over mål i Beskæftigelsesplaner for {year}"
         report.goal_labels = [f"{i.id}. {i.label}" for i in goals_fw.items]
-        report.goals = _goal_rows(cells, goals_fw, jobcentres, ws, documents)
+        plans = docs.filter(pl.col("doc_id").is_in(cells["doc_id"].unique().implode()))
+        summaries = plan_summaries(
+            plans,
+            ws.read_segments(plans["doc_id"].to_list()) if plans.height else None,
+            evidence,
+            ws.read_tags(),
+            cells,
+            frameworks,
+        )
+        drafts = {s["municipality"]: s["remarks_draft"] for s in summaries if s["remarks_draft"]}
+        report.goals = _goal_rows(cells, goals_fw, jobcentres, ws, documents, drafts)
     members = [m for _, names in jobcentres for m in names]
     for fw_id, item_id in tables:
         fw = next((f for f in frameworks if f.id == fw_id), None)
@@ -194,9 +206,11 @@ def _goal_rows(
     jobcentres: list[tuple[str, list[str]]],
     ws: Workspace,
     documents: pl.DataFrame,
+    drafts: dict[str, str],
 ) -> list[GoalRow]:
     """One row per jobcentre in registry order: the best level of its members' plans per goal,
-    and the remarks ("Supplerende mål/bemærkninger") of those plans."""
+    and the remarks ("Supplerende mål/bemærkninger") of those plans; where no analyst has
+    accepted a remark, the plan summary's draft (`drafts` by municipality), marked as one."""
     wide = wide_matrix(cells, goals)
     remarks = matrix_remarks(ws, [goals.id], documents=documents)
     remarks = remarks.filter(pl.col("doc_id").is_in(cells["doc_id"].unique().implode()))
@@ -209,5 +223,10 @@ def _goal_rows(
             values = mine[item_id].to_list() if mine.height else []
             levels.append("X" if "X" in values else ("(X)" if "(X)" in values else ""))
         notes = remarks.filter(pl.col("municipality").is_in(members))["note"].to_list()
-        rows.append(GoalRow(jobcentre, levels, " ".join(n for n in notes if n)))
+        remark = " ".join(n for n in notes if n)
+        draft = " ".join(drafts[m] for m in members if m in drafts)
+        if remark or not draft:
+            rows.append(GoalRow(jobcentre, levels, remark))
+        else:
+            rows.append(GoalRow(jobcentre, levels, draft, remark_is_draft=True))
     return rows

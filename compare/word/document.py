@@ -117,7 +117,7 @@ def _goals(doc, report: Report) -> None:  # type: ignore[no-untyped-def]
         for cell, level in zip(cells[1 : n + 1], row.levels, strict=True):
             cell.text = level
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        cells[n + 1].text = row.remark
+        _text_cell(cells[n + 1], row.remark, row.remark_is_draft)
     goal_width = (25.5 - 3.2 - 5.5) / max(n, 1)
     _widths(table, [3.2, *([goal_width] * n), 5.5])
     for row in table.rows:
