@@ -369,3 +369,68 @@ def test_cli_overview_markdown_and_csv(seeded_ws):
         main, ["overview", "--framework", "no-such-framework", "--workspace", str(seeded_ws.root)]
     )
     assert result.exit_code == 1 and "unknown framework 'no-such-framework'" in result.output
+
+
+def test_drafts_group_municipalities_by_what_their_passages_name():
+    framework = Framework(
+        "groups-test",
+        "Temaer",
+        "themes",
+        None,
+        (
+            Item(
+                "1",
+                "Rekruttering",
+                keywords=("Jobservice Danmark", "langvarigt ledige"),
+                terms=(normalise("Jobservice Danmark"), normalise("langvarigt ledige")),
+            ),
+        ),
+    )
+    quotes = {
+        "Albertslund": "Vi samarbejder med Jobservice Danmark om rekruttering.",
+        "Ballerup": "Jobcentret bruger Jobservice Danmark. Det virker.",
+        "Brøndby": "Indsatsen for de langvarigt ledige og Jobservice Danmark styrkes.",
+        "Gentofte": "De langvarigt ledige får en særlig indsats.",
+        "Tårnby": "Intet om det.",
+    }
+    cells, evidence = [], []
+    for index, (name, quote) in enumerate(quotes.items()):
+        level = "" if name == "Tårnby" else "(X)"
+        cells.append(
+            {
+                "doc_id": f"d{index}",
+                "municipality": name,
+                "year": 2018,
+                "framework_id": framework.id,
+                "item_id": "1",
+                "level": level,
+            }
+        )
+        if level:
+            terms = [t for t in framework.items[0].terms if t.split()[0] in normalise(quote)]
+            evidence.append(
+                {
+                    "doc_id": f"d{index}",
+                    "framework_id": framework.id,
+                    "item_id": "1",
+                    "rank": 1,
+                    "seg_no": index,
+                    "quote": quote,
+                    "matched_terms": terms,
+                    "score": 1.0,
+                    "is_target": False,
+                }
+            )
+    overview = theme_overview(
+        conform(pl.DataFrame(cells), MATRIX_CELLS),
+        conform(pl.DataFrame(evidence), EVIDENCE),
+        framework,
+    )
+    texts = [s["text"] for s in overview.row(0, named=True)["sentences"]]
+    assert texts[0].startswith("De fleste kommuner (4 af 5) nævner temaet „Rekruttering“")
+    assert (
+        "De fleste kommuner (3 af 5) nævner Jobservice Danmark (Albertslund, Ballerup og Brøndby)."
+        in texts
+    )
+    assert "Mange kommuner (2 af 5) nævner langvarigt ledige (Brøndby og Gentofte)." in texts
+    assert not any("Tårnby" in t for t in texts if "nævner ikke" not in t)

@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 
 from compare.analysis.sentences import is_whole_sentence, split_sentences
-from compare.display import display_text
+from compare.display import display_text, is_word
 from compare.frameworks.catalog import Framework, Item
 from compare.registry.lookup import danish_sort_key
 from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET, FrameSchema
@@ -279,9 +279,13 @@ def _surface(quote: str, term: str) -> str | None:
                 break
             end = j = nxt
         else:
-            text = quote[spans[i][0] : spans[end][1]]
-            shown = display_text(text)
-            return shown if shown[:2].isupper() else shown[:1].lower() + shown[1:]
+            start = spans[i][0]
+            shown = display_text(quote[start : spans[end][1]])
+            at_start = not quote[:start].strip() or quote[:start].rstrip()[-1:] in ".!?:"
+            first = shown.split()[0] if shown.split() else ""
+            if at_start and first[1:].islower() and is_word(first.lower()):
+                return first.lower() + shown[len(first) :]  # a sentence's capital, not a name's
+            return shown
     return None
 
 

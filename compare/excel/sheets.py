@@ -24,27 +24,30 @@ from compare.frameworks.catalog import Framework, Item
 from compare.schema import LEVEL_TARGET
 
 EVIDENCE_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("Ramme", 18),
-    ("Jobcenter", 18),
-    ("Kommune", 16),
-    ("År", 7),
-    ("Nr.", 6),
-    ("Punkt", 34),
-    ("Niveau", 8),
+    # The first EVIDENCE_PRINTED columns are the printed list (widths sum to ~150 characters).
+    ("Ramme", 14),
+    ("Jobcenter", 14),
+    ("Kommune", 13),
+    ("År", 6),
+    ("Nr.", 5),
+    ("Punkt", 28),
+    ("Niveau", 7),
+    ("Citat", 60),
+    ("Side", 5),
+    # For the screen: review state, more passages, where exactly, which file.
     ("Programmets forslag", 11),
     ("Gennemgået af", 14),
     ("Gennemgået", 18),
     ("Genvurderes", 11),
     ("Note", 24),
-    ("Citat", 70),
     ("Flere citater", 50),
     ("Overskrift", 30),
-    ("Side", 6),
     ("Linjer", 9),
     ("Fil", 26),
     ("Dokument-id", 18),
     ("Citat som i planen", 50),  # the quote before OCR repair, where it was repaired
 )
+EVIDENCE_PRINTED = 9
 # Widths sum to about 140 characters: one A4 landscape page wide at 90 % or more, so the 10 pt
 # body prints at 9 pt or larger (the legend of the sheet says how to read it).
 OVERVIEW_COLUMNS: tuple[tuple[str, float], ...] = (
@@ -55,8 +58,8 @@ OVERVIEW_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Antal (X)", 7),
     ("Kommuner med X", 18),
     ("Kommuner med (X)", 18),
-    ("Tekst", 50),
-    ("Status", 10),
+    ("Tekst", 47),
+    ("Status", 13),  # "Maskinudkast" on one line
 )
 DOCUMENT_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Kommune", 16),
@@ -241,7 +244,9 @@ def write_evidence_sheet(sheet: Worksheet, table: EvidenceTable) -> None:
     )
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(EVIDENCE_COLUMNS))}{max(last, 2)}"
-    sheet.print_title_rows = "1:1"
+    # Printed, it is a readable list: the first EVIDENCE_PRINTED columns (who, which item,
+    # level, quote, page) fit one A4 landscape page wide at about 95 %; the rest is for the screen.
+    sheet.print_area = f"A1:{get_column_letter(EVIDENCE_PRINTED)}{max(last, 2)}"
     _print_wide(sheet)
 
 
