@@ -136,6 +136,8 @@ def excerpt(quote: str, terms: Sequence[str], limit: int = QUOTE_CHARS) -> str:
     scored = [(n, s) for n, s in scored if n > 0]
     if not scored:
         return ""
+    whole = [(n, s) for n, s in scored if is_whole_sentence(s)]
+    scored = whole or scored  # the tagger's passage may be cut ("…"): prefer whole sentences
     best = max(n for n, _ in scored)
     fitting = [s for n, s in scored if len(s) <= limit]
     top = [s for n, s in scored if n == best]
@@ -296,19 +298,22 @@ def activity_groups(
 
     A group is a matched term the passages of several municipalities hold (the item's
     hand-written keywords first: they name concrete initiatives and target groups, such as
-    "Jobservice Danmark" or "de langvarigt ledige"); each member is backed by a passage that
-    holds the term. Up to MAX_GROUPS groups, largest first, each adding a new municipality.
+    "Jobservice Danmark" or "de langvarigt ledige"; never only the item's own words); each
+    member is backed by a passage that holds the term. Up to MAX_GROUPS groups, largest
+    first, each adding a new municipality.
     """
     if item_evidence.is_empty() or not names:
         return []
     keywords = {normalise(k) for k in item.keywords}
+    label_keys = set(normalise(item.label).split())  # the theme's own words say nothing new
     wanted = set(names)
     by_term: dict[str, dict[str, dict[str, Any]]] = {}
     for row in item_evidence.sort(["score"], descending=True).iter_rows(named=True):
         if row["_name"] not in wanted:
             continue
         for term in row["matched_terms"] or []:
-            if len(term) < 4 or all(is_stopword(k) for k in term.split()):
+            keys = term.split()
+            if len(term) < 4 or all(is_stopword(k) or k in label_keys for k in keys):
                 continue
             members = by_term.setdefault(term, {})
             members.setdefault(row["_name"], row)
