@@ -3,19 +3,25 @@
 OCR'd plans read `Kgbenhavns`, `ngdvendige`, `s@rligt`. For display (the app, drafts, Word and
 Excel) each word that is not Danish is tried with its likely misread letters put back (`g`/`e`/`o`
 → `ø`, `a`/`e` → `æ`, `a` → `å`, `@`/`®`/`&`/`¢`/`4` → `æ`/`ø`/`å`, `rn` → `m`) and replaced
-only when exactly that variant is a Danish word: a word of simplemma's Danish dictionary (about
-790,000 word forms, shipped in its wheel), a municipality of the registry (with genitive `s`), or
-a compound of two such words. Everything else is left as it is. The original text is never
-changed where it is stored: evidence is located with it (`seg_no`, lines), only shown repaired.
+only when exactly that variant is a Danish word: a word of simplemma's Danish dictionary
+(about 780,000 word forms and lemmas, shipped in its wheel; decoded once into a sorted file in
+the user's cache, `$COMPARE_CACHE` or ~/.cache/compare), a municipality of the registry (with
+genitive `s`), or a compound of two such words. Everything else is left as it is. The
+original text is never changed where it is stored: evidence is located with it (`seg_no`,
+lines), only shown repaired.
 """
 
 from __future__ import annotations
 
+import mmap
+import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from functools import lru_cache
 from itertools import combinations, product
+from pathlib import Path
 
+from compare.store.workspace import atomic_write
 from compare.text import clean_display
 
 # Misread letters: which characters OCR produced for which Danish letter. Symbols are always
@@ -31,12 +37,64 @@ _MIN_PART = 3
 _ABBREVIATION = 5  # a word this short followed by "." is left as it is
 
 
-@lru_cache(maxsize=1)
-def _dictionary() -> Mapping[str, str]:
-    """simplemma's Danish word forms (loaded once, ~3 s)."""
-    from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+CACHE_ENV = "COMPARE_CACHE"  # where the decoded word list is kept (default ~/.cache/compare)
 
-    return DefaultDictionaryFactory().get_dictionary("da")
+
+def _cache_file() -> Path:
+    from importlib.metadata import version  # not `import simplemma`: that loads it all
+
+    root = os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "compare"
+    return Path(root) / f"simplemma-{version('simplemma')}-da-words.sorted"
+
+
+class _SortedWords:
+    """Membership in a sorted word file (one UTF-8 word a line), by binary search on a memory
+    map: opening costs nothing, each look-up about twenty line reads."""
+
+    def __init__(self, path: Path) -> None:
+        with open(path, "rb") as handle:
+            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        key, data = word.encode("utf-8"), self._map
+        lo, hi = 0, len(data)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            start = data.rfind(b"\n", 0, mid) + 1
+            end = data.find(b"\n", start)
+            end = len(data) if end < 0 else end
+            line = data[start:end]
+            if line == key:
+                return True
+            if line < key:
+                lo = end + 1
+            else:
+                hi = start
+        return False
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> _SortedWords | frozenset[str]:
+    """simplemma's Danish word forms and lemmas, lower-case.
+
+    Decoding simplemma's compressed data takes seconds, so the words are kept sorted in a
+    plain file in the user's cache (written atomically) and looked up there by binary search
+    after the first time; where the cache cannot be written, the decoded set is used.
+    """
+    cache = _cache_file()
+    if not cache.exists():
+        from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+
+        mapping = DefaultDictionaryFactory().get_dictionary("da")
+        words = {w.lower() for pair in mapping.items() for w in pair if w and "\n" not in w}
+        ordered = b"\n".join(sorted(w.encode("utf-8") for w in words))
+        try:
+            atomic_write(cache, lambda tmp: tmp.write_bytes(ordered))
+        except OSError:
+            return frozenset(words)
+    return _SortedWords(cache)
 
 
 @lru_cache(maxsize=1)

@@ -291,3 +291,21 @@ def test_per_municipality_rows_are_drafted_kept_and_exported(mixed_ws: Path, tmp
     values = {r[0]: r for r in sheet.iter_rows(values_only=True)}
     assert values["København"][2] == "København har en særlig indsats."
     assert values["København"][3] == "Gemt af Bo"
+
+
+def test_the_word_list_is_decoded_once_into_a_sorted_cache(tmp_path, monkeypatch):
+    from compare import display
+
+    monkeypatch.setenv(display.CACHE_ENV, str(tmp_path))
+    display._dictionary.cache_clear()
+    display.repair_word.cache_clear()
+    try:
+        words = display._dictionary()
+        [cache] = list(tmp_path.iterdir())
+        lines = cache.read_bytes().split(b"\n")
+        assert lines == sorted(lines) and len(lines) > 500_000
+        assert "nødvendige" in words and "særligt" in words and "ngdvendige" not in words
+        assert display.repair_word("Kgbenhavns") == "Københavns"
+    finally:
+        display._dictionary.cache_clear()
+        display.repair_word.cache_clear()
