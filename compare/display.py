@@ -14,13 +14,13 @@ lines), only shown repaired.
 from __future__ import annotations
 
 import mmap
-import os
 import re
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import combinations, product
 from pathlib import Path
 
+from compare.config import cache_dir
 from compare.store.workspace import atomic_write
 from compare.text import clean_display
 
@@ -37,14 +37,10 @@ _MIN_PART = 3
 _ABBREVIATION = 5  # a word this short followed by "." is left as it is
 
 
-CACHE_ENV = "COMPARE_CACHE"  # where the decoded word list is kept (default ~/.cache/compare)
-
-
 def _cache_file() -> Path:
     from importlib.metadata import version  # not `import simplemma`: that loads it all
 
-    root = os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "compare"
-    return Path(root) / f"simplemma-{version('simplemma')}-da-words.sorted"
+    return cache_dir() / f"simplemma-{version('simplemma')}-da-words.sorted"
 
 
 class _SortedWords:

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from compare.cli import main
+from compare.config import CACHE_ENV
 from compare.display import display_text
 from compare.errors import CompareError
 from compare.registry.lookup import load_registry
@@ -296,7 +297,7 @@ def test_per_municipality_rows_are_drafted_kept_and_exported(mixed_ws: Path, tmp
 def test_the_word_list_is_decoded_once_into_a_sorted_cache(tmp_path, monkeypatch):
     from compare import display
 
-    monkeypatch.setenv(display.CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     display._dictionary.cache_clear()
     display.repair_word.cache_clear()
     try:

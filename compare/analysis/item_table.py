@@ -15,20 +15,10 @@ import polars as pl
 
 from compare.analysis.overview import excerpt
 from compare.display import display_text
-from compare.schema import LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET, FrameSchema
+from compare.schema import ITEM_TABLE, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
 
 ROW_SENTENCES = 2  # whole sentences in a row's draft
 ROW_CHARS = 400  # a draft stops adding sentences past this length
-
-ITEM_TABLE: FrameSchema = {
-    "municipality": pl.Utf8,
-    "level": pl.Utf8,
-    "draft_text": pl.Utf8,  # the machine draft ("" where the plans do not address the item)
-    "text": pl.Utf8,  # the saved row text, else the draft
-    "is_draft": pl.Boolean,  # no saved text: the draft stands
-    "saved_by": pl.Utf8,
-    "saved_at": pl.Utf8,
-}
 
 
 def _best_level(levels: Sequence[str | None]) -> str:

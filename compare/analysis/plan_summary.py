@@ -20,7 +20,13 @@ import polars as pl
 from compare.analysis.sentences import split_sentences
 from compare.display import display_text
 from compare.frameworks.catalog import Framework
-from compare.schema import FRAMEWORK_GOALS, HEADING_SEPARATOR, LEVEL_ADDRESSED, LEVEL_TARGET
+from compare.schema import (
+    FRAMEWORK_GOALS,
+    HEADING_SEPARATOR,
+    LEVEL_ADDRESSED,
+    LEVEL_TARGET,
+    PLAN_TARGETS,
+)
 from compare.tagging.targets import target_strength
 from compare.text import normalise
 
@@ -35,19 +41,6 @@ _SHALL = re.compile(
     r"\bskal\b|^\s*m[aå3]l\b|\bm[aå]l(?:et|sætningen)? er\b|\bsom m[aå]l\b|\bm[aå]ltal",
     re.IGNORECASE,
 )
-
-PLAN_TARGETS = {
-    "seg_no": pl.Int32,
-    "sentence": pl.Utf8,  # display form
-    "sentence_original": pl.Utf8,  # as in the plan
-    "heading_path": pl.Utf8,  # display form
-    "section": pl.Utf8,  # the innermost heading, without its number
-    "page": pl.Int32,
-    "line_start": pl.Int32,
-    "line_end": pl.Int32,
-    "serves": pl.List(pl.Utf8),  # "ministermaal-2018:1", ...; empty: supplerende
-    "serves_goal": pl.Boolean,  # serves a ministerial goal of the plan's year
-}
 
 
 def section_name(heading_path: str | None) -> str:

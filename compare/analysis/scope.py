@@ -14,7 +14,7 @@ import polars as pl
 from compare.errors import CompareError
 from compare.frameworks.catalog import Framework
 from compare.registry.lookup import Registry, load_registry
-from compare.store.versions import covers
+from compare.schema import covers
 from compare.store.workspace import Workspace
 
 

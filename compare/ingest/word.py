@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from docx import Document
 from docx.table import Table
@@ -19,7 +20,7 @@ _HEADING_STYLE = re.compile(r"^(?:heading|overskrift)\s*(\d)$", re.I)
 _TITLE_STYLES = {"title", "titel"}
 
 
-def _style_level(paragraph: Paragraph, styles: dict[str, int | None]) -> int | None:
+def _style_level(paragraph: Paragraph, styles: dict[str | None, int | None]) -> int | None:
     """The heading level a paragraph's style (or its outline level) gives it, else None."""
     p_pr = paragraph._p.pPr
     style_id = p_pr.pStyle.val if p_pr is not None and p_pr.pStyle is not None else None
@@ -56,7 +57,7 @@ def _row_text(row_cells: list) -> str:
     return " | ".join(cells)
 
 
-def _body_items(parent) -> Iterator:
+def _body_items(parent: Any) -> Iterator[Any]:
     """Paragraphs and tables in document order, including those inside content controls."""
     for child in parent.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
@@ -75,7 +76,7 @@ def read_docx(data: bytes, name: str) -> RawDocument:
     heading style gets headings from numbering and short lines, as plain text does.
     """
     document = Document(io.BytesIO(data))
-    styles: dict[str, int | None] = {}
+    styles: dict[str | None, int | None] = {}
     lines: list[Line] = []
     texts: list[str] = []
     title: str | None = None

@@ -20,25 +20,11 @@ from typing import Any
 import polars as pl
 
 from compare.errors import CompareError
-from compare.schema import FrameSchema
+from compare.schema import NARRATIVES
 from compare.store.review_db import BUSY_TIMEOUT_MS, _now, _require_reviewer, _use_wal
 from compare.store.workspace import Workspace
 
 THEME_ROW = ""  # `municipality` of a narrative on the whole item (not one municipality's row)
-
-NARRATIVES: FrameSchema = {
-    "id": pl.Int64,
-    "council": pl.Utf8,
-    "year": pl.Int32,
-    "framework_id": pl.Utf8,
-    "item_id": pl.Utf8,
-    "municipality": pl.Utf8,  # THEME_ROW for the item's narrative, else the table row's name
-    "text": pl.Utf8,
-    "reviewer": pl.Utf8,
-    "saved_at": pl.Utf8,  # UTC, ISO 8601
-    "previous_text": pl.Utf8,  # null for the first save
-    "draft_text": pl.Utf8,  # the machine draft shown when this was saved (null if none)
-}
 
 _KEY = ("council", "year", "framework_id", "item_id", "municipality")
 _STATEMENTS: tuple[str, ...] = (
