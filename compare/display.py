@@ -140,18 +140,18 @@ def _candidates(lower: str, most: int = _MAX_SUBSTITUTIONS) -> Iterator[str]:
         for m in re.finditer(re.escape(pair), lower):
             spots.append((m.start(), m.end(), repl))
     for i, ch in enumerate(lower):
-        repl = _SYMBOLS.get(ch) if 0 < i < len(lower) - 1 or ch != "4" else None
-        repl = repl or _LETTERS.get(ch)
-        if repl:
-            spots.append((i, i + 1, repl))
+        symbol = _SYMBOLS.get(ch) if 0 < i < len(lower) - 1 or ch != "4" else None
+        letters = symbol or _LETTERS.get(ch)
+        if letters:
+            spots.append((i, i + 1, letters))
     seen = 0
     for n in range(1, most + 1):
         for chosen in combinations(spots, n):
             if any(a[1] > b[0] for a, b in zip(chosen, chosen[1:], strict=False)):
                 continue  # overlapping spots
-            for letters in product(*(spot[2] for spot in chosen)):
+            for picked in product(*(spot[2] for spot in chosen)):
                 out, last = [], 0
-                for (start, end, _), letter in zip(chosen, letters, strict=True):
+                for (start, end, _), letter in zip(chosen, picked, strict=True):
                     out += [lower[last:start], letter]
                     last = end
                 out.append(lower[last:])

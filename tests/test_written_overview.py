@@ -216,19 +216,6 @@ def test_narrative_cli_saved_text_reaches_overview_and_word(mixed_ws: Path, tmp_
     footer = doc.sections[0].footer.paragraphs[0]._p.xml
     assert "PAGE" in footer
 
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed: `make system-deps`")
-    pdf_dir = tmp_path / "pdf"
-    subprocess.run(
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(pdf_dir), str(out)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    pdf = pdf_dir / "rapport.pdf"
-    assert pdf.exists() and pdf.stat().st_size > 5000, "LibreOffice could not open the document"
-
 
 def test_per_municipality_rows_are_drafted_kept_and_exported(mixed_ws: Path, tmp_path: Path):
     ws = Workspace(mixed_ws)
@@ -292,6 +279,37 @@ def test_per_municipality_rows_are_drafted_kept_and_exported(mixed_ws: Path, tmp
     values = {r[0]: r for r in sheet.iter_rows(values_only=True)}
     assert values["København"][2] == "København har en særlig indsats."
     assert values["København"][3] == "Gemt af Bo"
+
+
+@pytest.mark.office
+def test_libreoffice_converts_the_word_document(mixed_ws: Path, tmp_path: Path):
+    out = tmp_path / "rapport.docx"
+    _run(
+        [
+            "report",
+            "--council",
+            COUNCIL,
+            "--year",
+            "2018",
+            "--out",
+            str(out),
+            "--municipality-table",
+            f"{THEMES}:14",
+        ],
+        mixed_ws,
+    )
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: `make system-deps`")
+    pdf_dir = tmp_path / "pdf"
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(pdf_dir), str(out)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = pdf_dir / "rapport.pdf"
+    assert pdf.exists() and pdf.stat().st_size > 5000, "LibreOffice could not open the document"
 
 
 def test_the_word_list_is_decoded_once_into_a_sorted_cache(tmp_path, monkeypatch):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,7 +20,7 @@ from compare.errors import CompareError
 from compare.store.narratives import THEME_ROW, NarrativeStore
 
 
-def _key_options(command):  # type: ignore[no-untyped-def]
+def _key_options(command: Any) -> Any:
     """FRAMEWORK ITEM --year --council [--municipality]: which narrative."""
     command = click.option(
         "--municipality",

@@ -126,7 +126,7 @@ class NarrativeStore:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-        return int(cursor.lastrowid)
+        return int(cursor.lastrowid or 0)
 
     def _query(self, sql: str, params: tuple[Any, ...]) -> pl.DataFrame:
         if not self.path.exists():  # reading never creates the database

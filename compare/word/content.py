@@ -7,6 +7,7 @@ that stands is marked `is_draft`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -117,7 +118,7 @@ def build_report(
     frameworks: list[Framework],
     council: str,
     year: int,
-    tables: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    tables: Sequence[tuple[str, str]] = (),
     *,
     today: date | None = None,
     registry: Registry | None = None,

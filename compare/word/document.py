@@ -10,6 +10,7 @@ Written atomically, like the Excel workbook.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -26,7 +27,7 @@ DRAFT_MARK = "[Udkast] "
 TABLE_STYLE = "Table Grid"
 
 
-def _page_number_footer(section) -> None:  # type: ignore[no-untyped-def]
+def _page_number_footer(section: Any) -> None:
     """ "Side N" in the footer, N a PAGE field Word and LibreOffice fill in."""
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -64,7 +65,7 @@ def _widths(table: Table, cms: list[float]) -> None:
             cell.width = Cm(cm)
 
 
-def _text_cell(cell, text: str, is_draft: bool) -> None:  # type: ignore[no-untyped-def]
+def _text_cell(cell: Any, text: str, is_draft: bool) -> None:
     paragraph = cell.paragraphs[0]
     if is_draft and text:
         mark = paragraph.add_run(DRAFT_MARK)
@@ -74,14 +75,14 @@ def _text_cell(cell, text: str, is_draft: bool) -> None:  # type: ignore[no-unty
     run.italic = is_draft
 
 
-def _title_block(doc, report: Report) -> None:  # type: ignore[no-untyped-def]
+def _title_block(doc: Any, report: Report) -> None:
     for text in (report.office, report.dated):
         doc.add_paragraph(text)
     doc.add_heading(f"Kommunernes beskæftigelsesplaner {report.year}", level=0)
     doc.add_paragraph(report.council).runs[0].bold = True
 
 
-def _themes(doc, report: Report) -> None:  # type: ignore[no-untyped-def]
+def _themes(doc: Any, report: Report) -> None:
     doc.add_heading("Strategiens temaer i planerne", level=1)
     table = doc.add_table(rows=1, cols=2)
     table.style = TABLE_STYLE
@@ -100,7 +101,7 @@ def _themes(doc, report: Report) -> None:  # type: ignore[no-untyped-def]
     _widths(table, [5.5, 11.0])
 
 
-def _goals(doc, report: Report) -> None:  # type: ignore[no-untyped-def]
+def _goals(doc: Any, report: Report) -> None:
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width
@@ -128,7 +129,7 @@ def _goals(doc, report: Report) -> None:  # type: ignore[no-untyped-def]
     doc.add_paragraph(ADDRESSED_NOTE)
 
 
-def _municipality_tables(doc, report: Report) -> None:  # type: ignore[no-untyped-def]
+def _municipality_tables(doc: Any, report: Report) -> None:
     for table_data in report.tables:
         doc.add_heading(f"Beskæftigelsesplaner {report.year} – {table_data.label}", level=1)
         table = doc.add_table(rows=1, cols=3)
@@ -142,7 +143,7 @@ def _municipality_tables(doc, report: Report) -> None:  # type: ignore[no-untype
         _widths(table, [3.5, 1.7, 11.3])
 
 
-def report_document(report: Report):  # type: ignore[no-untyped-def]
+def report_document(report: Report) -> Any:
     """The python-docx Document of a report."""
     doc = Document()
     doc.core_properties.title = f"Kommunernes beskæftigelsesplaner {report.year}"
