@@ -97,6 +97,10 @@ def _summary(framework: Framework, overview: pl.DataFrame) -> None:
     cols[1].metric("Kommuner", first["n_municipalities"])
     cols[2].metric("Punkter nævnt", int((~overview["is_gap"]).sum()))
     cols[3].metric("Huller", int(overview["is_gap"].sum()))
+    st.caption(
+        "Tallene pr. punkt tæller kommuner, ikke planer: en kommune med flere planer i udvalget "
+        "tæller én gang, med sit bedste niveau."
+    )
     if first["n_plans"] == 0:
         st.info("Ingen planer i udvalget er tagget mod denne ramme endnu.")
     st.download_button(
@@ -198,7 +202,7 @@ def _item(
 ) -> None:
     title = (
         f"{row['item_id']}. {row['label']} — X: {row['n_target']} · "
-        f"(X): {row['n_addressed']} af {row['n_municipalities']}"
+        f"(X): {row['n_addressed']} af {row['n_municipalities']} kommuner"
     )
     with st.expander(title):
         lines = []
