@@ -35,6 +35,25 @@ REVIEW_NOTE = "review_note"
 REVIEW_CONFIRM = "review_confirm"
 REVIEW_SAVE = "review_save"
 REVIEW_UNDO = "review_undo"
+REVIEW_REMARK = "review_remark"  # prefix + ":doc_id:framework_id": the row remark's text area
+REVIEW_REMARK_SAVE = "review_remark_save"
+# Matrix page: the review queue beside the matrix.
+QUEUE_NEXT = "queue_next"
+QUEUE_PREVIOUS = "queue_previous"
+QUEUE_CONFIRM_NEXT = "queue_confirm_next"
+QUEUE_LEVEL_NEXT = "queue_level_next"  # prefix + ":" + level: "set this level and go on"
+QUEUE_ONLY_PLAN = "queue_only_plan"  # toggle: the queue of the plan in focus only
+QUEUE_BACK = "queue_back"  # the cells visited through the queue, for *Forrige*
+# Matrix page: analysts' own evidence passages.
+PASSAGE_REMOVE = "passage_remove"  # prefix + ":" + seg_no
+PASSAGE_TARGET = "passage_target"  # prefix + ":" + seg_no
+PASSAGE_QUERY = "passage_query"  # search the plan's text for a passage to add
+PASSAGE_ADD = "passage_add"  # prefix + ":" + seg_no
+PASSAGE_UNDO = "passage_undo"
+# Matrix page: agreement between two analysts.
+AGREEMENT_A = "agreement_a"
+AGREEMENT_B = "agreement_b"
+QUERY_CELL = "celle"  # query parameter: the cell in focus, "doc_id::framework_id::item_id"
 
 # Matrix page: the Excel panel (export for meetings, import of analysts' edits).
 EXCEL_PREPARE = "excel_prepare"  # button: build the workbook for the current filters
@@ -95,6 +114,9 @@ ANALYSIS_PERSISTENT: tuple[str, ...] = (
 # Widget values Streamlit would drop when their page is not shown; kept across page switches.
 PERSISTENT: tuple[str, ...] = (
     REVIEWER,
+    PICK_DOC,  # the cell in focus survives a visit to the plan and back
+    PICK_ITEM,
+    QUEUE_ONLY_PLAN,
     MATRIX_FRAMEWORKS,
     MATRIX_COUNCIL,
     MATRIX_YEAR,
