@@ -14,6 +14,8 @@ import streamlit as st
 AUTHENTICATED = "auth_ok"  # True once the password (if one is configured) was given
 PASSWORD = "auth_password"  # the password input of the gate
 REVIEWER = "reviewer"  # the analyst's name, recorded with every decision
+REVIEWER_LOADED = "reviewer_loaded"  # the browser's remembered name was read this session
+REVIEWER_SAVED = "reviewer_saved"  # the name last written to the browser's cookie
 FLASH = "flash"  # (kind, message) shown once at the top of the next run
 
 # Matrix page: filters.
