@@ -22,7 +22,7 @@ from compare.store.workspace import Workspace
 from compare.ui import data, state
 from compare.ui.components import LEVEL_NAMES
 from compare.ui.review_data import confidence
-from compare.ui.tables import column_name, parse_column
+from compare.ui.tables import column_name, framework_code, parse_column
 
 # One key each: letters a person can press without a modifier (Streamlit ignores them while a
 # text field has the focus; "C" and "R" are Streamlit's own).
@@ -80,21 +80,22 @@ def render_progress(cells: pl.DataFrame, frameworks: list[Framework], doc_ids: l
     progress = review_progress(shown)
     if progress.is_empty():
         return
-    titles = {fw.id: fw.title for fw in frameworks}
+    codes = {fw.id: framework_code(fw).rstrip(".") for fw in frameworks}
     done, total = int(progress["n_reviewed"].sum()), int(progress["n_total"].sum())
-    st.progress(done / total if total else 0.0, text=f"**{done} af {total} vurderet**")
+    text = f"**{done} af {total} vurderet**"
     if progress.height > 1:
-        st.caption(
-            " · ".join(
-                f"{titles.get(r['framework_id'], r['framework_id'])}: {r['text']}"
-                for r in progress.iter_rows(named=True)
-            )
+        text += " · " + " · ".join(
+            f"{codes.get(r['framework_id'], r['framework_id'])}: "
+            f"{r['n_reviewed']} af {r['n_total']}"
+            for r in progress.iter_rows(named=True)
         )
+    st.progress(done / total if total else 0.0, text=text)
 
 
 def render_navigation(queue: Queue) -> None:
     """*Forrige* / *Næste* (the next unreviewed cell, unsure first) and the plan-only toggle."""
-    left, right, toggle = st.columns([1, 1, 2], vertical_alignment="center")
+    row = st.container(horizontal=True, vertical_alignment="center")
+    left = right = toggle = row
     back = st.session_state.get(state.QUEUE_BACK) or []
     left.button(
         "Forrige",
@@ -104,7 +105,6 @@ def render_navigation(queue: Queue) -> None:
         on_click=_previous,
         args=(queue.order,),
         shortcut=SHORTCUTS["previous"],
-        width="stretch",
     )
     upcoming = next_unreviewed(queue.order, set(queue.reviewed), queue.current)
     right.button(
@@ -116,7 +116,6 @@ def render_navigation(queue: Queue) -> None:
         on_click=_go,
         args=(upcoming, queue.current),
         shortcut=SHORTCUTS["next"],
-        width="stretch",
     )
     toggle.toggle("Kun kommunen i fokus", key=state.QUEUE_ONLY_PLAN)
 
@@ -128,7 +127,7 @@ def render_actions(ws: Workspace, queue: Queue, level: str, disabled: bool) -> N
         return
     upcoming = next_unreviewed(queue.order, set(queue.reviewed) | {current}, current)
     args = (str(ws.root), current, upcoming)
-    cols = st.columns([2, 1, 1, 1])
+    cols = st.columns([2.6, 1, 1.1, 1.4], gap="small")
     cols[0].button(
         "Bekræft og næste",
         key=state.QUEUE_CONFIRM_NEXT,

@@ -51,8 +51,8 @@ def render_cell(
     item = framework.item(item_id)
     who = doc["municipality"] or doc["file_name"]
     st.subheader(f"{who} {doc['year'] or ''} — {item.label}")
-    st.caption(" · ".join(x for x in (framework.title, item.group) if x))
     if cell is None:
+        st.caption(" · ".join(x for x in (framework.title, item.group) if x))
         state.show_flash()
         st.info(
             "Dette punkt er ikke tagget for dokumentet (rammen gælder ikke dets år, eller "
@@ -60,7 +60,7 @@ def render_cell(
         )
         return
     reviewer = state.reviewer()
-    _render_summary(ws, doc, framework.id, item_id, cell)
+    tag = _render_summary(ws, doc, framework, item_id, cell)
     if not reviewer:
         st.info("Skriv dit navn i sidepanelet for at gemme vurderinger.")
     render_actions(ws, queue, cell["level"] or LEVEL_NONE, disabled=not reviewer)
@@ -68,6 +68,8 @@ def render_cell(
     evidence = review_data.cell_evidence(ws, doc["doc_id"], framework.id, item_id)
     st.markdown(f"**Tekstpassager** ({evidence.height}, fundne ord fremhævet)")
     with st.container(height=EVIDENCE_HEIGHT):
+        if tag.get("target_sentence"):
+            st.markdown(f"**Målsætning:** {escape_markdown(tag['target_sentence'])}")
         render_evidence(
             evidence,
             open_key=state.MATRIX_OPEN,
@@ -85,14 +87,18 @@ def render_cell(
 
 
 def _render_summary(
-    ws: Workspace, doc: dict[str, Any], framework_id: str, item_id: str, cell: dict[str, Any]
-) -> None:
+    ws: Workspace, doc: dict[str, Any], framework: Framework, item_id: str, cell: dict[str, Any]
+) -> dict[str, Any]:
+    """The tagger's reading and the current decision, in two short lines; returns the tag row."""
     tagger = cell["tagger_level"] or LEVEL_NONE
     score = cell["score"]
-    line = f"Tagger: **{escape_markdown(LEVEL_NAMES.get(tagger, tagger))}**"
+    where = " · ".join(
+        escape_markdown(x) for x in (framework.title, framework.item(item_id).group) if x
+    )
+    line = f":gray[{where}]  \nTagger: **{escape_markdown(LEVEL_NAMES.get(tagger, tagger))}**"
     if score is not None:
         line += f" (score {score:.2f})"
-    tag = data.cell_tag(ws, doc["doc_id"], framework_id, item_id) or {}
+    tag = data.cell_tag(ws, doc["doc_id"], framework.id, item_id) or {}
     if tag.get("confidence") == "unsure":
         reason = tag.get("confidence_reason") or ""
         line += " · :orange[usikker]" + (f": {escape_markdown(reason)}" if reason else "")
@@ -111,8 +117,7 @@ def _render_summary(
             "(bekræft eller ret niveauet).",
             icon=":material/warning:",
         )
-    if tag.get("target_sentence"):
-        st.markdown(f"**Målsætning:** {escape_markdown(tag['target_sentence'])}")
+    return tag
 
 
 def _when(cell: dict[str, Any]) -> str:

@@ -150,11 +150,15 @@ def flash(kind: str, message: str) -> None:
 
 
 def show_flash() -> None:
-    """Show and forget the queued message, if any."""
+    """Show and forget the queued message, if any: a success as a toast (it does not push the
+    page down between two clicks of a review), anything else in place."""
     queued = st.session_state.pop(FLASH, None)
     if queued:
         kind, message = queued
-        getattr(st, kind, st.info)(message)
+        if kind == "success":
+            st.toast(message, icon=":material/check_circle:")
+        else:
+            getattr(st, kind, st.info)(message)
 
 
 def ensure_option(key: str, options: list[Any], default: Any = None) -> None:

@@ -35,11 +35,14 @@ from compare.ui.tables import (
 
 ALL = "Alle"
 KIND_NAMES = {"plan": "Planer", "overview": "Oversigter", "other": "Andet"}
+# Less empty space above the title, so the matrix and the cell panel fit a laptop screen.
+COMPACT_CSS = "<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}</style>"
 TABLE_HEIGHT = 620  # px: at 1600×1000 the matrix and the panel beside it fit on one screen
 
 
 def render() -> None:
     """Show the matrix page."""
+    st.html(COMPACT_CSS)
     st.title("Matrix")
     ws = data.app_workspace()
     try:
@@ -54,7 +57,7 @@ def render() -> None:
         st.page_link(str(page_script("upload")), label="Upload planer", icon=":material/upload:")
         return
 
-    year, council, kinds, chosen = _filters(documents, frameworks)
+    year, council, kinds, chosen, group_slot = _filters(documents, frameworks)
     if not chosen:
         st.warning("Vælg mindst én ramme.")
         return
@@ -62,7 +65,7 @@ def render() -> None:
     councils, council_order = _councils(docs, year)
     if council != ALL:
         docs = docs.filter(pl.col("doc_id").is_in([d for d, c in councils.items() if c == council]))
-    groups = _group_filter(chosen)
+    groups = _group_filter(chosen, group_slot)
     if docs.is_empty():
         st.info("Ingen dokumenter passer til filtrene.")
         return
@@ -106,13 +109,13 @@ def render() -> None:
 
 def _filters(
     documents: pl.DataFrame, frameworks: list[Framework]
-) -> tuple[int | None, str, list[str], list[Framework]]:
+) -> tuple[int | None, str, list[str], list[Framework], Any]:
     years: list[Any] = covered_years(
         documents.filter(pl.col("kind") == KIND_PLAN)
     ) or covered_years(documents)
     year_options = [*years, ALL]
     state.ensure_option(state.MATRIX_YEAR, year_options, year_options[0])
-    cols = st.columns([1, 2, 2, 4])
+    cols = st.columns([1, 2, 2, 4, 3])
     year = cols[0].selectbox("År", year_options, key=state.MATRIX_YEAR)
     year = None if year == ALL else int(year)
 
@@ -144,15 +147,16 @@ def _filters(
         format_func=lambda i: titles.get(i, i),
         placeholder="Vælg mindst én ramme",
     )
-    return year, council, kinds, [fw for fw in applicable if fw.id in picked]
+    return year, council, kinds, [fw for fw in applicable if fw.id in picked], cols[4]
 
 
-def _group_filter(chosen: list[Framework]) -> list[str] | None:
+def _group_filter(chosen: list[Framework], slot: Any) -> list[str] | None:
+    """The theme-group filter, in `slot` (the filter row's last column); None: all groups."""
     groups = list(dict.fromkeys(item.group or "" for fw in chosen for item in fw.items))
     if len(groups) < 2:
         return None
     state.ensure_options(state.MATRIX_GROUPS, groups)
-    picked = st.multiselect(
+    picked = slot.multiselect(
         "Temagrupper",
         groups,
         key=state.MATRIX_GROUPS,
@@ -282,7 +286,10 @@ def _focus(
     queue = build_queue(ws, cells, doc_ids, view.columns)
     render_progress(cells.filter(pl.col("framework_id").is_in(list(frameworks))), chosen, doc_ids)
     render_navigation(queue)
-    left, right = st.columns([1, 2])
+    cell_panel = st.container()  # filled after the pickers, which it shows above
+    pick = st.container()
+    with pick.expander("Vælg en celle direkte", icon=":material/ads_click:"):
+        left, right = st.columns([1, 2])
     doc_id = left.selectbox(
         "Kommune", doc_ids, key=state.PICK_DOC, format_func=lambda d: f"{labels[d]} {years[d]}"
     )
@@ -290,6 +297,7 @@ def _focus(
     fw_id, item_id = view.columns[column]
     st.query_params[state.QUERY_CELL] = f"{doc_id}{SEPARATOR}{column}"
     doc = docs.filter(pl.col("doc_id") == doc_id).row(0, named=True)
-    render_cell(
-        ws, doc, frameworks[fw_id], item_id, current_cell(cells, doc_id, fw_id, item_id), queue
-    )
+    with cell_panel:
+        render_cell(
+            ws, doc, frameworks[fw_id], item_id, current_cell(cells, doc_id, fw_id, item_id), queue
+        )
