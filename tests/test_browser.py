@@ -140,13 +140,13 @@ def test_matrix_and_a_cells_evidence_render_in_chromium(app_url):
             page.keyboard.press("ArrowRight")
         page.wait_for_selector(f"h3:has-text('{label[:30]}')", timeout=WAIT_MS)
         page.wait_for_selector("text=Tekstpassager", timeout=WAIT_MS)
-        page.wait_for_selector("text=Din vurdering", timeout=WAIT_MS)
+        page.wait_for_selector("text=Bekræft og næste", timeout=WAIT_MS)
         heading = page.locator("h3").first.inner_text()
         # Confirm the tagger's level under a name: the cell is marked reviewed.
         name = page.get_by_label("Dit navn", exact=True).and_(page.locator("input"))
         name.fill("Anna Analytiker")
         name.press("Enter")
-        page.get_by_role("button", name="Bekræft").click()
+        page.get_by_role("button", name=re.compile("^Bekræft og næste")).click()
         page.wait_for_selector("text=Bekræftet", timeout=WAIT_MS)
         page.wait_for_selector(
             "[data-testid='stDataFrame'] td:has-text('✓')", state="attached", timeout=WAIT_MS
