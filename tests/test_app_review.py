@@ -29,7 +29,8 @@ def _ok(at: AppTest) -> AppTest:
 
 
 def _progress(at: AppTest) -> str:
-    return at.get("progress")[0].proto.text
+    """The queue's count, "n af N vurderet" (without the per-framework counts after it)."""
+    return at.get("progress")[0].proto.text.split(" · ")[0]
 
 
 def _focus(at: AppTest) -> tuple[Any, Any]:
@@ -68,7 +69,7 @@ def test_a_whole_plan_is_reviewed_through_the_queue(private_ws):
         _ok(at.run())
         assert _progress(at).replace("*", "") == f"{step + 1} af {n_cells} vurderet"
     assert len(set(seen)) == n_cells  # every cell once, none twice
-    assert any("Alle celler er vurderet" in s.value for s in at.success)
+    assert any("Alle celler er vurderet" in t.value for t in at.toast)
     assert at.button(key=state.QUEUE_NEXT).disabled  # nothing left in the queue
 
     latest = ReviewStore.for_workspace(private_ws).latest()
@@ -124,7 +125,7 @@ def test_analysts_passages_survive_retagging_and_reach_the_export(private_ws):
     )
     removed_quote = evidence.filter(pl.col("seg_no") == removed_seg)["quote"][0]
     _ok(removable[0].click().run())
-    assert any("fjernet" in s.value for s in at.success)
+    assert any("fjernet" in t.value for t in at.toast)
 
     # Add a passage the tagger did not pick: search the plan's text for it.
     segments = private_ws.read_segments([doc_id])
@@ -138,7 +139,7 @@ def test_analysts_passages_survive_retagging_and_reach_the_export(private_ws):
     at.text_input(key=state.PASSAGE_QUERY).input(" ".join(words))
     _ok(at.run())
     _ok(at.button(key=f"{state.PASSAGE_ADD}:{candidate['seg_no']}").click().run())
-    assert any("tilføjet" in s.value for s in at.success)
+    assert any("tilføjet" in t.value for t in at.toast)
     # Mark the added passage as the one carrying the target.
     _ok(at.button(key=f"{state.PASSAGE_TARGET}:{candidate['seg_no']}").click().run())
     assert _passage_buttons(at, state.PASSAGE_REMOVE)[0].key.endswith(f":{candidate['seg_no']}")
@@ -163,7 +164,7 @@ def test_the_row_remark_is_kept_apart_from_the_cell_note_and_reaches_excel(priva
     key = f"{state.REVIEW_REMARK}:{doc_id}:{framework_id}"
     at.text_area(key=key).input("Planen har også mål for seniorer")
     _ok(at.button(key=state.REVIEW_REMARK_SAVE).click().run())
-    assert any("Bemærkningen er gemt" in s.value for s in at.success)
+    assert any("Bemærkningen er gemt" in t.value for t in at.toast)
     store = ReviewStore.for_workspace(private_ws)
     assert store.remarks()["note"].to_list() == ["Planen har også mål for seniorer"]
     assert store.latest().is_empty()  # no cell was decided

@@ -230,9 +230,9 @@ def _settled(page: Any) -> None:
 
 def _in_view(page: Any, locator: Any) -> bool:
     box = locator.bounding_box(timeout=WAIT_MS)
-    return box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 40) <= LAPTOP[
-        "height"
-    ]
+    return (
+        box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 40) <= LAPTOP["height"]
+    )
 
 
 def test_three_cells_reviewed_by_keyboard_at_laptop_size(app_url, private_ws):

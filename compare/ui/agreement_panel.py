@@ -6,9 +6,8 @@ import polars as pl
 import streamlit as st
 
 from compare.analysis.agreement import compare_reviewers
-from compare.store.review_db import ReviewStore
 from compare.store.workspace import Workspace
-from compare.ui import state
+from compare.ui import review_data, state
 from compare.ui.tables import MatrixView, column_name
 
 DISAGREEMENT_COLUMNS = {"municipality": "Kommune", "year": "År", "column": "Kolonne"}
@@ -16,7 +15,7 @@ DISAGREEMENT_COLUMNS = {"municipality": "Kommune", "year": "År", "column": "Kol
 
 def render_agreement(ws: Workspace, view: MatrixView) -> None:
     """Pick two analysts; show percent agreement, Cohen's kappa and where they differ."""
-    history = ReviewStore.for_workspace(ws).history()
+    history = review_data.history(ws)
     names = sorted({str(n).strip() for n in history["reviewer"].drop_nulls().to_list()} - {""})
     if len(names) < 2:
         st.caption("Enighed kan måles, når mindst to analytikere har vurderet celler.")

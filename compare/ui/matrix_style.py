@@ -17,7 +17,6 @@ from compare.ui.tables import (
     MUNICIPALITY_COL,
     RECHECK_MARK,
     REVIEWED_MARK,
-    YEAR_COL,
     MatrixView,
 )
 
@@ -49,27 +48,38 @@ _CELL_CSS = {
 def matrix_css(
     view: MatrixView, table: pd.DataFrame, focus: tuple[int, str] | None
 ) -> pd.DataFrame:
-    """The CSS of every cell of the display table (same shape), for `Styler.apply(axis=None)`."""
-    css = pd.DataFrame("", index=table.index, columns=table.columns)
-    bands = pd.Series(view.bands, index=table.index)
-    band_css = bands.map({0: "", 1: _level_css(COUNCIL_BAND)})
-    for column in (COUNCIL_COL, MUNICIPALITY_COL, YEAR_COL):
-        if column in css.columns:
-            css[column] = band_css
-    for name in view.columns:
-        coloured = table[name].map(_CELL_CSS).fillna("")
-        if view.group_bands.get(name):
-            coloured = coloured.where(coloured != "", _level_css(GROUP_BAND))
-        css[name] = coloured
-    if len(css):
-        css.iloc[0, :] = _level_css(TOTALS_COLOUR)  # the totals row
-    if focus is not None and focus[1] in css.columns:
-        css.loc[focus[0], focus[1]] = _level_css(FOCUS_COLOUR)
-    return css
+    """The CSS of every cell of the display table (same shape), for `Styler.apply(axis=None)`.
+
+    Built from plain lists (object columns): assigning into pandas' Arrow-backed string columns
+    cell by cell is what made this slow.
+    """
+    n_rows = len(table)
+    band_css = [_level_css(COUNCIL_BAND) if band else "" for band in view.bands]
+    columns: dict[str, list[str]] = {}
+    for column in table.columns:
+        if column in view.columns:
+            blank = _level_css(GROUP_BAND) if view.group_bands.get(column) else ""
+            columns[column] = [_CELL_CSS.get(text, blank) for text in table[column].tolist()]
+        elif column in (COUNCIL_COL, MUNICIPALITY_COL):
+            columns[column] = list(band_css)
+        else:
+            columns[column] = [""] * n_rows
+    totals = _level_css(TOTALS_COLOUR)
+    for values in columns.values():
+        if values:
+            values[0] = totals  # the totals row
+    if focus is not None and focus[1] in columns and 0 <= focus[0] < n_rows:
+        columns[focus[1]][focus[0]] = _level_css(FOCUS_COLOUR)
+    return pd.DataFrame(columns, index=table.index, columns=table.columns, dtype=object)
 
 
-def render_chart(view: MatrixView) -> None:
-    """Per framework, a stacked bar per item: how many municipalities have X, (X), nothing."""
+def render_chart(view: MatrixView, key: str) -> None:
+    """Per framework, a stacked bar per item: how many municipalities have X, (X), nothing.
+
+    Drawn only while the toggle (`key`) is on: a chart costs a tenth of a second per run.
+    """
+    if not st.toggle("Vis diagram", key=key):
+        return
     if view.chart.is_empty():
         st.caption("Ingen celler at vise.")
         return

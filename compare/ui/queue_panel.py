@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import streamlit as st
 
 from compare.errors import CompareError
 from compare.frameworks.catalog import Framework
-from compare.review.decisions import record_decision
 from compare.review.queue import Cell, cell_keys, next_unreviewed, queue_order, review_progress
 from compare.schema import LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
+from compare.store.review_db import ReviewStore
 from compare.store.workspace import Workspace
-from compare.ui import data, state
+from compare.ui import state
 from compare.ui.components import LEVEL_NAMES
 from compare.ui.review_data import confidence
 from compare.ui.tables import column_name, framework_code, parse_column
@@ -120,13 +121,20 @@ def render_navigation(queue: Queue) -> None:
     toggle.toggle("Kun kommunen i fokus", key=state.QUEUE_ONLY_PLAN)
 
 
-def render_actions(ws: Workspace, queue: Queue, level: str, disabled: bool) -> None:
-    """One click (or key) each: confirm the shown level, or set X / (X) / blank, then go on."""
+def render_actions(
+    ws: Workspace, doc: dict[str, Any], queue: Queue, level: str, disabled: bool
+) -> None:
+    """One click (or key) each: confirm the shown level, or set X / (X) / blank, then go on.
+
+    `doc` is the document row of the cell in focus: its text hash, municipality and year are
+    recorded with the decision (as `record_decision` does, without reading the documents again).
+    """
     current = queue.current
     if current is None:
         return
     upcoming = next_unreviewed(queue.order, set(queue.reviewed) | {current}, current)
-    args = (str(ws.root), current, upcoming)
+    stamp = (doc["text_hash"], doc["municipality"], doc["year"])
+    args = (str(ws.root), current, upcoming, stamp)
     cols = st.columns([2.6, 1, 1.1, 1.4], gap="small")
     cols[0].button(
         "Bekræft og næste",
@@ -177,15 +185,32 @@ def _previous(order: tuple[Cell, ...]) -> None:
 
 
 def _decide_and_go(
-    root: str, cell: Cell, upcoming: Cell | None, level: str, confirmed: bool
+    root: str,
+    cell: Cell,
+    upcoming: Cell | None,
+    stamp: tuple[str | None, str | None, int | None],
+    level: str,
+    confirmed: bool,
 ) -> None:
-    """Button callback: record the level for the cell in focus, then move to the next one."""
+    """Button callback: record the level for the cell in focus, then move to the next one.
+
+    No cache is cleared: the write changes the workspace stamp every loader is keyed on, so only
+    what depends on the decisions is read again (the frameworks stay cached).
+    """
+    text_hash, municipality, year = stamp
     try:
-        record_decision(Workspace(Path(root)), *cell, level, None, state.reviewer())
+        ReviewStore.for_workspace(Workspace(Path(root))).decide(
+            *cell,
+            level,
+            None,
+            state.reviewer(),
+            text_hash,
+            municipality=municipality,
+            year=year,
+        )
     except CompareError as err:
         state.flash("error", f"Vurderingen blev ikke gemt: {err}")
         return
-    data.clear()
     word = "Bekræftet" if confirmed else "Sat til"
     if upcoming is None:
         state.flash("success", f"{word}: {LEVEL_NAMES.get(level, level)}. Alle celler er vurderet.")

@@ -26,10 +26,49 @@ def cell_evidence(ws: Workspace, doc_id: str, framework_id: str, item_id: str) -
     return _cell_evidence(str(ws.root), data.workspace_stamp(ws), doc_id, framework_id, item_id)
 
 
+def history(ws: Workspace) -> pl.DataFrame:
+    """Every decision ever recorded (DECISIONS, oldest first): read once per workspace change."""
+    return _history(str(ws.root), data.workspace_stamp(ws))
+
+
+def cell_history(ws: Workspace, doc_id: str, framework_id: str, item_id: str) -> pl.DataFrame:
+    """The decisions on one cell (or, with item_id REMARK_ITEM, on a row remark), oldest first."""
+    return _only(history(ws), doc_id, framework_id, item_id)
+
+
+def passage_history(ws: Workspace, doc_id: str, framework_id: str, item_id: str) -> pl.DataFrame:
+    """The passage changes of one cell (PASSAGE_CHANGES), oldest first."""
+    frame = _passage_history(str(ws.root), data.workspace_stamp(ws))
+    return _only(frame, doc_id, framework_id, item_id)
+
+
 def confidence(ws: Workspace, framework_ids: tuple[str, ...]) -> pl.DataFrame | None:
     """The tagger's confidence per cell (doc_id, framework_id, item_id, confidence[,
     confidence_reason]) for these frameworks; None while the tags carry no confidence."""
     return _confidence(str(ws.root), data.workspace_stamp(ws), framework_ids)
+
+
+def _only(frame: pl.DataFrame, doc_id: str, framework_id: str, item_id: str) -> pl.DataFrame:
+    return frame.filter(
+        (pl.col("doc_id") == doc_id)
+        & (pl.col("framework_id") == framework_id)
+        & (pl.col("item_id") == item_id)
+    )
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _history(root: str, stamp: data.Stamp) -> pl.DataFrame:
+    return ReviewStore.for_workspace(Workspace(Path(root))).history()
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _passage_history(root: str, stamp: data.Stamp) -> pl.DataFrame:
+    return ReviewStore.for_workspace(Workspace(Path(root))).passage_history()
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _passages(root: str, stamp: data.Stamp) -> pl.DataFrame:
+    return ReviewStore.for_workspace(Workspace(Path(root))).passages()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -38,12 +77,7 @@ def _cell_evidence(
 ) -> pl.DataFrame:
     ws = Workspace(Path(root))
     tagger = data.cell_evidence(ws, doc_id, framework_id, item_id)
-    passages = ReviewStore.for_workspace(ws).passages()
-    mine = passages.filter(
-        (pl.col("doc_id") == doc_id)
-        & (pl.col("framework_id") == framework_id)
-        & (pl.col("item_id") == item_id)
-    )
+    mine = _only(_passages(root, stamp), doc_id, framework_id, item_id)
     return effective_evidence(tagger, mine)
 
 

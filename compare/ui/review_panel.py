@@ -18,9 +18,8 @@ from compare.errors import CompareError
 from compare.frameworks.catalog import Framework
 from compare.review.decisions import record_decision
 from compare.review.evidence import matching_segments
-from compare.review.matrix import matrix_remarks
 from compare.schema import LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET, LEVELS
-from compare.store.review_db import ReviewStore
+from compare.store.review_db import REMARK_ITEM, ReviewStore
 from compare.store.workspace import Workspace
 from compare.ui import data, review_data, state
 from compare.ui.components import LEVEL_NAMES, escape_markdown, render_evidence
@@ -63,7 +62,7 @@ def render_cell(
     tag = _render_summary(ws, doc, framework, item_id, cell)
     if not reviewer:
         st.info("Skriv dit navn i sidepanelet for at gemme vurderinger.")
-    render_actions(ws, queue, cell["level"] or LEVEL_NONE, disabled=not reviewer)
+    render_actions(ws, doc, queue, cell["level"] or LEVEL_NONE, disabled=not reviewer)
     state.show_flash()
     evidence = review_data.cell_evidence(ws, doc["doc_id"], framework.id, item_id)
     st.markdown(f"**Tekstpassager** ({evidence.height}, fundne ord fremhævet)")
@@ -174,7 +173,7 @@ def _render_form(
         args=(*args, cell["level"] or LEVEL_NONE),
         width="stretch",
     )
-    history = ReviewStore.for_workspace(ws).history(*cell_id)
+    history = review_data.cell_history(ws, *cell_id)
     undo.button(
         "Fortryd",
         key=state.REVIEW_UNDO,
@@ -302,7 +301,7 @@ def _render_add_passage(
     )
     query = str(st.session_state.get(state.PASSAGE_QUERY) or "")
     context = (str(ws.root), doc["doc_id"], framework_id, item_id)
-    history = ReviewStore.for_workspace(ws).passage_history(*context[1:])
+    history = review_data.passage_history(ws, *context[1:])
     if history.height:
         st.button(
             "Fortryd seneste passage-ændring",
@@ -335,8 +334,7 @@ def _render_add_passage(
 
 
 def _render_remark(ws: Workspace, doc: dict[str, Any], framework: Framework) -> None:
-    remarks = matrix_remarks(ws, [framework.id], documents=data.documents(ws))
-    current = remarks.filter(pl.col("doc_id") == doc["doc_id"])
+    current = review_data.cell_history(ws, doc["doc_id"], framework.id, REMARK_ITEM).tail(1)
     text = current["note"][0] if current.height else ""
     key = f"{state.REVIEW_REMARK}:{doc['doc_id']}:{framework.id}"
     if key not in st.session_state:
@@ -348,8 +346,9 @@ def _render_remark(ws: Workspace, doc: dict[str, Any], framework: Framework) -> 
         help="Står i Excel-arkets sidste kolonne for kommunens række; gælder hele rækken, "
         "ikke kun cellen.",
     )
-    if current.height:
-        st.caption(f"Senest af {current['reviewer'][0]}, {current['decided_at'][0][:16]} UTC")
+    if text:
+        when = str(current["decided_at"][0])[:16].replace("T", " ")
+        st.caption(f"Senest af {current['reviewer'][0]}, {when} UTC")
     st.button(
         "Gem bemærkning",
         key=state.REVIEW_REMARK_SAVE,

@@ -24,6 +24,7 @@ MATRIX_COUNCIL = "matrix_council"
 MATRIX_YEAR = "matrix_year"
 MATRIX_KINDS = "matrix_kinds"
 MATRIX_GROUPS = "matrix_groups"
+MATRIX_CHART = "matrix_chart"  # toggle: draw the chart of municipalities per level
 # Matrix page: the table and the cell in focus.
 MATRIX_TABLE = "matrix_table"  # st.dataframe selection state
 MATRIX_SEEN_SELECTION = "matrix_seen_selection"  # last table selection acted upon

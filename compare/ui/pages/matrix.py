@@ -92,7 +92,7 @@ def render() -> None:
         with st.expander("Kolonner og dækning"):
             st.dataframe(view.legend, hide_index=True, width="stretch")
         with st.expander("Diagram: kommuner pr. niveau pr. punkt", icon=":material/bar_chart:"):
-            render_chart(view)
+            render_chart(view, state.MATRIX_CHART)
         if year is not None:  # a workbook is the overview of one year
             render_excel(
                 ws,
