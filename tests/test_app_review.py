@@ -187,3 +187,21 @@ def test_the_agreement_panel_compares_two_analysts(private_ws):
     _ok(at.run())
     summary = next(m.value for m in at.markdown if "Cohens kappa" in m.value)
     assert "af 1**" in summary
+
+
+def test_a_search_hit_codes_the_cell_in_focus(private_ws):
+    at = _one_plan()
+    doc_id, column = _focus(at)
+    framework_id, item_id = column.split("::")
+    _ok(at.switch_page("compare/ui/scripts/search.py").run())
+    at.text_input(key=state.SEARCH_QUERY).input("virksomheder")
+    _ok(at.run())
+    offers = [b for b in at.button if str(b.key or "").startswith(f"{state.SEARCH_ADD}:{doc_id}:")]
+    assert offers, "hits in the plan in focus offer to code its cell"
+    seg_no = int(offers[0].key.rsplit(":", 1)[1])
+    _ok(offers[0].click().run())
+    passages = ReviewStore.for_workspace(private_ws).passages()
+    assert passages.select("doc_id", "framework_id", "item_id", "seg_no", "included").rows() == [
+        (doc_id, framework_id, item_id, seg_no, True)
+    ]
+    assert passages["quote"][0]  # the paragraph's text is kept with it

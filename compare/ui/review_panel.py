@@ -25,6 +25,7 @@ from compare.ui import data, review_data, state
 from compare.ui.components import LEVEL_NAMES, escape_markdown, render_evidence
 from compare.ui.pages.plan import open_plan
 from compare.ui.queue_panel import Queue, render_actions
+from compare.ui.tables import parse_column
 
 EVIDENCE_HEIGHT = 380  # px: the passages scroll inside this box, the buttons stay in view
 HISTORY_COLUMNS = {
@@ -391,3 +392,24 @@ def current_cell(
         & (pl.col("item_id") == item_id)
     )
     return rows.row(0, named=True) if rows.height else None
+
+
+def offer_as_passage(ws: Workspace, hit: dict[str, Any], key: str) -> None:
+    """Under a search hit: a button adding the hit's paragraph to the matrix cell in focus, when
+    that cell is in the same document (so a search can code a cell)."""
+    doc_id = st.session_state.get(state.PICK_DOC)
+    parsed = parse_column(str(st.session_state.get(state.PICK_ITEM) or ""))
+    if doc_id != hit["doc_id"] or parsed is None:
+        return
+    segment = data.segments(ws, doc_id).filter(pl.col("seg_no") == hit["seg_no"])
+    if segment.is_empty():
+        return
+    st.button(
+        f"Tilføj som passage til cellen i fokus ({parsed[0]} punkt {parsed[1]})",
+        key=key,
+        icon=":material/add:",
+        disabled=not state.reviewer(),
+        help="Passagen kommer med i begrundelsen i matrixen, Excel og Word.",
+        on_click=_add_passage,
+        args=((str(ws.root), doc_id, *parsed), segment.row(0, named=True)),
+    )

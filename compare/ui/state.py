@@ -53,6 +53,7 @@ PASSAGE_TARGET = "passage_target"  # prefix + ":" + seg_no
 PASSAGE_QUERY = "passage_query"  # search the plan's text for a passage to add
 PASSAGE_ADD = "passage_add"  # prefix + ":" + seg_no
 PASSAGE_UNDO = "passage_undo"
+SEARCH_ADD = "search_add"  # prefix: "add this hit to the cell in focus" per search hit
 # Matrix page: agreement between two analysts.
 AGREEMENT_A = "agreement_a"
 AGREEMENT_B = "agreement_b"
