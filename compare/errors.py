@@ -61,3 +61,7 @@ class UnknownFramework(CompareError):
 
 class ExportError(CompareError):
     """A workbook could not be written or read back (bad folder, locked file, unmappable cell)."""
+
+
+class MissingFolder(CompareError):
+    """A folder named by a flag or an environment variable does not exist."""

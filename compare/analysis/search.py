@@ -21,7 +21,7 @@ from pathlib import Path
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from compare.schema import FrameSchema
+from compare.schema import SEARCH_RESULTS
 from compare.store.documents import load_documents
 from compare.store.versions import SUPERSEDED_BY
 from compare.store.workspace import Workspace, atomic_write
@@ -42,21 +42,6 @@ _ENDINGS = frozenset(
     for e in "e er ere erne ene en et ets es s ing inger ingen ering eringen else elsen "
     "ede te ende hed heden".split()
 )
-
-SEARCH_RESULTS: FrameSchema = {
-    "municipality": pl.Utf8,
-    "year": pl.Int32,
-    "kind": pl.Utf8,
-    "title": pl.Utf8,
-    "doc_id": pl.Utf8,
-    "seg_no": pl.Int32,
-    "heading_path": pl.Utf8,
-    "page": pl.Int32,
-    "score": pl.Float64,
-    "doc_hits": pl.UInt32,  # how many segments of this document match
-    "snippet": pl.Utf8,  # original text around the first match
-    "highlights": pl.List(pl.Struct({"start": pl.Int32, "end": pl.Int32})),  # in `snippet`
-}
 
 
 def query_keys(query: str) -> list[str]:

@@ -20,11 +20,9 @@ import polars as pl
 
 from compare.frameworks.catalog import Framework
 from compare.registry.lookup import Registry
-from compare.schema import KIND_PLAN, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
-from compare.store.versions import covers, current_documents
+from compare.schema import KIND_PLAN, LEVEL_NONE, LEVEL_RANK, covers
+from compare.store.versions import current_documents
 from compare.text import fold_name
-
-LEVEL_RANK = {LEVEL_TARGET: 2, LEVEL_ADDRESSED: 1, LEVEL_NONE: 0}
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ def plans_for_year(documents: pl.DataFrame, year: int) -> pl.DataFrame:
 def latest_plan_year(documents: pl.DataFrame) -> int | None:
     """The latest first year of any plan in the workspace (None when there is none)."""
     years = documents.filter(pl.col("kind") == KIND_PLAN)["year"].drop_nulls()
-    return int(years.max()) if len(years) else None
+    return max(years.to_list()) if len(years) else None
 
 
 def build_rows(

@@ -19,7 +19,7 @@ _HEADING_STYLE = re.compile(r"^(?:heading|overskrift)\s*(\d)$", re.I)
 _TITLE_STYLES = {"title", "titel"}
 
 
-def _style_level(paragraph: Paragraph, styles: dict[str, int | None]) -> int | None:
+def _style_level(paragraph: Paragraph, styles: dict[str | None, int | None]) -> int | None:
     """The heading level a paragraph's style (or its outline level) gives it, else None."""
     p_pr = paragraph._p.pPr
     style_id = p_pr.pStyle.val if p_pr is not None and p_pr.pStyle is not None else None
@@ -75,7 +75,7 @@ def read_docx(data: bytes, name: str) -> RawDocument:
     heading style gets headings from numbering and short lines, as plain text does.
     """
     document = Document(io.BytesIO(data))
-    styles: dict[str, int | None] = {}
+    styles: dict[str | None, int | None] = {}
     lines: list[Line] = []
     texts: list[str] = []
     title: str | None = None

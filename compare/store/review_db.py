@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +21,15 @@ import polars as pl
 
 from compare.errors import CompareError
 from compare.registry.lookup import Registry, load_registry
-from compare.schema import KINDS, LEVELS, FrameSchema
+from compare.schema import (
+    DECISIONS,
+    KINDS,
+    LEVELS,
+    METADATA_CHANGES,
+    PASSAGE_CHANGES,
+    YEAR_RANGE,
+    FrameSchema,
+)
 from compare.store.workspace import Workspace
 
 SCHEMA_VERSION = 2  # 2: analysts' evidence passages (passage_changes)
@@ -40,55 +48,7 @@ METADATA_FIELDS: tuple[str, ...] = (
     "title",
 )
 _INT_FIELDS = frozenset({"year", "year_to"})
-_YEAR_RANGE = (1990, 2100)
 
-DECISIONS: FrameSchema = {
-    "id": pl.Int64,
-    "doc_id": pl.Utf8,
-    "municipality": pl.Utf8,
-    "year": pl.Int32,
-    "framework_id": pl.Utf8,
-    "item_id": pl.Utf8,
-    "level": pl.Utf8,  # null: no decision (an undo back to the tagger's level) or a remark
-    "note": pl.Utf8,
-    "reviewer": pl.Utf8,
-    "decided_at": pl.Utf8,  # UTC, ISO 8601
-    "text_hash": pl.Utf8,  # the document's text when decided: a later change flags re-check
-    "previous_level": pl.Utf8,
-    "previous_note": pl.Utf8,
-    "undone_of": pl.Int64,  # the decision this row undoes
-}
-
-# Analysts' own evidence: a passage added to a cell, a tagger's passage removed from it, a passage
-# marked as the one carrying the target. The latest row per (cell, seg_no) is the passage's state.
-PASSAGE_CHANGES: FrameSchema = {
-    "id": pl.Int64,
-    "doc_id": pl.Utf8,
-    "framework_id": pl.Utf8,
-    "item_id": pl.Utf8,
-    "seg_no": pl.Int32,
-    "included": pl.Boolean,  # True: added/kept, False: removed, null: as the tagger has it
-    "is_target": pl.Boolean,  # True/False: marked by an analyst, null: as the tagger has it
-    "quote": pl.Utf8,  # the passage as shown when it was added (survives re-tagging)
-    "heading_path": pl.Utf8,
-    "page": pl.Int32,
-    "line_start": pl.Int32,
-    "line_end": pl.Int32,
-    "reviewer": pl.Utf8,
-    "changed_at": pl.Utf8,
-    "undone_of": pl.Int64,
-}
-
-METADATA_CHANGES: FrameSchema = {
-    "id": pl.Int64,
-    "doc_id": pl.Utf8,
-    "field": pl.Utf8,
-    "value": pl.Utf8,  # null: the override is cleared (the detected value applies again)
-    "previous_value": pl.Utf8,
-    "reviewer": pl.Utf8,
-    "changed_at": pl.Utf8,
-    "undone_of": pl.Int64,
-}
 
 _FIELD_LIST = ", ".join(f"'{field}'" for field in METADATA_FIELDS)
 _LEVEL_LIST = ", ".join(f"'{level}'" for level in LEVELS)
@@ -168,6 +128,13 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
+def _inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just wrote (sqlite3 types it as optional; it is always set)."""
+    if cursor.lastrowid is None:
+        raise CompareError("the review database did not return the new row's id")
+    return cursor.lastrowid
+
+
 def _require_reviewer(reviewer: str | None) -> str:
     name = (reviewer or "").strip()
     if not name:
@@ -185,10 +152,9 @@ def _check_value(field: str, value: str | int | None) -> str | None:
         return None
     text = str(value).strip()
     if field in _INT_FIELDS:
-        if not text.isdigit() or not _YEAR_RANGE[0] <= int(text) <= _YEAR_RANGE[1]:
+        if not text.isdigit() or not YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]:
             raise CompareError(
-                f"{field} must be a year between {_YEAR_RANGE[0]} and "
-                f"{_YEAR_RANGE[1]}, not {value!r}"
+                f"{field} must be a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}, not {value!r}"
             )
         return str(int(text))
     if field == "kind" and text not in KINDS:
@@ -319,7 +285,7 @@ class ReviewStore:
                     prev_note,
                 ),
             )
-            return int(cursor.lastrowid)
+            return _inserted_id(cursor)
 
     def clear(self, doc_id: str, framework_id: str, item_id: str, reviewer: str) -> int:
         """Withdraw the decision on a cell, so the tagger's level applies again; returns the id.
@@ -336,7 +302,7 @@ class ReviewStore:
                 " previous_level, previous_note) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (doc_id, framework_id, item_id, name, _now(), *previous[1:]),
             )
-            return int(cursor.lastrowid)
+            return _inserted_id(cursor)
 
     def set_remark(
         self,
@@ -379,11 +345,12 @@ class ReviewStore:
                 raise CompareError(f"there is no decision {decision_id} to undo")
             doc_id, municipality, year, framework_id, item_id, level, note, text_hash = row[:8]
             current = _current(conn, doc_id, framework_id, item_id)
-            if current[0] != decision_id:
+            current_id = current[0] if current is not None else None
+            if current_id != decision_id:
                 raise CompareError(
                     f"decision {decision_id} is no longer the current one for "
                     f"{doc_id} {framework_id}/{item_id}: undo decision "
-                    f"{current[0]} first"
+                    f"{current_id} first"
                 )
             # The restored state keeps the text hash it was decided on, so re-check still works.
             before = conn.execute(
@@ -411,7 +378,7 @@ class ReviewStore:
                     decision_id,
                 ),
             )
-            return int(cursor.lastrowid)
+            return _inserted_id(cursor)
 
     def latest(self, include_remarks: bool = False) -> pl.DataFrame:
         """The current decision per (doc_id, framework_id, item_id), in that order.
@@ -564,6 +531,23 @@ class ReviewStore:
             ids = [_insert_change(conn, doc_id, f, v, name) for f, v in changes]
         return ids[0]
 
+    def record_metadata(
+        self, doc_ids: Sequence[str], values: Mapping[str, str | int], reviewer: str
+    ) -> list[str]:
+        """Record the same metadata `values` for each document (as stated at ingest); warnings.
+
+        The documents frame already carries the values, so a store that cannot be written only
+        costs the history, never the document: each failure is a warning, not an error.
+        """
+        warnings = []
+        for doc_id in doc_ids if values else ():
+            try:
+                for field, value in values.items():
+                    self.set_metadata(doc_id, field, value, reviewer)
+            except Exception as err:  # noqa: BLE001 - the document is stored; only history is lost
+                warnings.append(f"{doc_id}: overrides not recorded in the review store ({err})")
+        return warnings
+
     def undo_metadata(self, change_id: int, reviewer: str) -> int:
         """Restore a metadata field to its value before `change_id`, as a new history row."""
         name = _require_reviewer(reviewer)
@@ -695,7 +679,7 @@ def _insert_change(
         " changed_at, undone_of) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (doc_id, field, value, previous[0] if previous else None, reviewer, _now(), undone_of),
     )
-    return int(cursor.lastrowid)
+    return _inserted_id(cursor)
 
 
 def _where(**filters: str | None) -> tuple[str, tuple[str, ...]]:

@@ -15,20 +15,12 @@ from pathlib import Path
 
 import polars as pl
 
+from compare.config import WORKSPACE_ENV as ENV_VAR  # noqa: F401  (the name callers import)
+from compare.config import workspace_dir as default_workspace
 from compare.schema import DOCUMENTS, EVIDENCE, SEGMENTS, TAGS, FrameSchema, conform, empty_frame
 
-ENV_VAR = "COMPARE_WORKSPACE"
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_WORKSPACE = PROJECT_ROOT / "data" / "workspace"
 
-
-def default_workspace() -> Path:
-    """The workspace folder: `$COMPARE_WORKSPACE` if set, else `data/workspace` in the project."""
-    env = os.environ.get(ENV_VAR)
-    return Path(env).expanduser() if env else DEFAULT_WORKSPACE
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Call `write(tmp)` to fill a temporary file beside `path`, then rename it over `path`.
 
     If `write` raises, the temporary file is removed and `path` is untouched.

@@ -78,8 +78,11 @@ def _import(ws: Workspace) -> None:
     reviewer = state.reviewer()
     if not reviewer:
         st.caption("Skriv dit navn i sidepanelet for at indlæse rettelser.")
-    if not st.button(
-        "Indlæs rettelser", key=state.EXCEL_IMPORT, disabled=upload is None or not reviewer
+    if (
+        not st.button(
+            "Indlæs rettelser", key=state.EXCEL_IMPORT, disabled=upload is None or not reviewer
+        )
+        or upload is None
     ):
         return
     try:

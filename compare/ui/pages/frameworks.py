@@ -18,7 +18,7 @@ from compare.frameworks.catalog import (
     load_framework,
     save_framework,
 )
-from compare.schema import FRAMEWORK_GOALS
+from compare.schema import FRAMEWORK_GOALS, YEAR_MAX, YEAR_MIN
 from compare.tagging.run import TagReport, tag_workspace
 from compare.ui import data, state
 
@@ -103,8 +103,8 @@ def _paste_form(frameworks: list[Framework]) -> None:
     )
     year = cols[3].number_input(
         "År",
-        min_value=1990,
-        max_value=2100,
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
         step=1,
         value=None,
         key=state.FW_NEW_YEAR,

@@ -166,6 +166,5 @@ def _documents(ws: Workspace) -> None:
     shown = shown.with_columns(  # Danish words, and no "None" in empty cells
         pl.col("kind").replace_strict(KIND_NAMES, default=pl.col("kind")),
         pl.col("municipality_note").map_elements(danish_note, return_dtype=pl.Utf8),
-        pl.col(pl.Utf8).fill_null(""),
-    )
+    ).with_columns(pl.col(pl.Utf8).fill_null(""))
     st.dataframe(shown.rename(DOCUMENT_COLUMNS), hide_index=True, width="stretch")
