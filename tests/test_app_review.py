@@ -205,3 +205,20 @@ def test_a_search_hit_codes_the_cell_in_focus(private_ws):
         (doc_id, framework_id, item_id, seg_no, True)
     ]
     assert passages["quote"][0]  # the paragraph's text is kept with it
+
+
+def test_clicking_a_cell_again_after_the_queue_moved_on_focuses_it(private_ws):
+    at = _one_plan()
+    table = at.dataframe(key=state.MATRIX_TABLE).value
+    column = next(c for c in table.columns if "::" in c)
+    click = {"selection": {"rows": [], "columns": [], "cells": [[1, column]]}}
+    at.session_state[state.MATRIX_TABLE] = click
+    _ok(at.run())
+    assert _focus(at)[1] == column
+    _ok(at.button(key=state.QUEUE_NEXT).click().run())
+    assert _focus(at)[1] != column  # the grid still shows the old selection: it is not re-applied
+    at.session_state[state.MATRIX_TABLE] = {"selection": {"rows": [], "columns": [], "cells": []}}
+    _ok(at.run())
+    at.session_state[state.MATRIX_TABLE] = click
+    _ok(at.run())
+    assert _focus(at)[1] == column

@@ -255,9 +255,17 @@ def test_three_cells_reviewed_by_keyboard_at_laptop_size(app_url, private_ws):
         assert _in_view(page, page.get_by_role("button", name="Bekræft og næste"))
         assert _in_view(page, page.get_by_text("Tekstpassager").first)
         assert _in_view(page, page.get_by_role("button", name=re.compile("^Næste")))
+        # Click the plan's first item cell (row 0 holds the totals; Kommune -> Råd -> År -> item),
+        # then decide by keyboard only: B ("Bekræft og næste") three times.
+        box = page.locator("[data-testid='stDataFrame']").first.bounding_box()
+        page.mouse.click(box["x"] + 30, box["y"] + 35 + 35 + 17)
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        first_label = next(fw for fw in load_frameworks() if fw.applies_to(YEAR, YEAR)).items[0]
+        page.wait_for_selector(f"h3:has-text('{first_label.label[:30]}')", timeout=WAIT_MS)
+        _settled(page)
         headings = [page.locator("h3").first.inner_text()]
         for step in range(1, 4):
-            page.locator("h1").first.click()  # focus out of the name field: keys go to the app
             page.keyboard.press("b")  # "Bekræft og næste"
             page.wait_for_selector(f"text={step} af {total} vurderet", timeout=WAIT_MS)
             _settled(page)

@@ -243,7 +243,12 @@ def _sync_focus(view: MatrixView, event: Any) -> None:
     selection = _get(event, "selection")
     cells = list(_get(selection, "cells") or [])
     seen = st.session_state.get(state.MATRIX_SEEN_SELECTION)
-    if not cells or cells == seen:
+    if not cells:
+        # A click that unselects: forget it, so clicking the same cell again focuses it even
+        # after the queue has moved the focus elsewhere.
+        st.session_state[state.MATRIX_SEEN_SELECTION] = None
+        return
+    if cells == seen:
         return
     st.session_state[state.MATRIX_SEEN_SELECTION] = cells
     row, column = cells[0]
