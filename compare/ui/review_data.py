@@ -45,7 +45,9 @@ def passage_history(ws: Workspace, doc_id: str, framework_id: str, item_id: str)
 def confidence(ws: Workspace, framework_ids: tuple[str, ...]) -> pl.DataFrame | None:
     """The tagger's confidence per cell (doc_id, framework_id, item_id, confidence[,
     confidence_reason]) for these frameworks; None while the tags carry no confidence."""
-    return _confidence(str(ws.root), data.workspace_stamp(ws), framework_ids)
+    path = ws.tags_path  # keyed on the tags file alone: a decision does not change confidence
+    stamp = path.stat().st_mtime_ns if path.exists() else 0
+    return _confidence(str(ws.root), stamp, framework_ids)
 
 
 def _only(frame: pl.DataFrame, doc_id: str, framework_id: str, item_id: str) -> pl.DataFrame:
@@ -82,9 +84,7 @@ def _cell_evidence(
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _confidence(
-    root: str, stamp: data.Stamp, framework_ids: tuple[str, ...]
-) -> pl.DataFrame | None:
+def _confidence(root: str, stamp: int, framework_ids: tuple[str, ...]) -> pl.DataFrame | None:
     path = Workspace(Path(root)).tags_path
     if not path.exists():
         return None
