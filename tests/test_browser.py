@@ -273,6 +273,12 @@ def test_three_cells_reviewed_by_keyboard_at_laptop_size(app_url, private_ws):
         shot = SCREENSHOT.parent / "review-1600x1000-three-done.png"
         page.screenshot(path=str(shot))
         shots.append(shot)
+        page.get_by_text("Tilføj en passage fra planen").click()
+        page.get_by_text("Supplerende mål/bemærkninger (hele rækken)").click()
+        _settled(page)
+        shot = SCREENSHOT.parent / "review-1600x1000-panel.png"
+        page.screenshot(path=str(shot), full_page=True)
+        shots.append(shot)
         # "Vis i planen" and back to the matrix: the same cell is still in focus.
         page.get_by_role("button", name="Vis i planen").first.click()
         page.wait_for_selector("h1:has-text('Plan')", timeout=WAIT_MS)

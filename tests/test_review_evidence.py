@@ -244,3 +244,25 @@ def test_two_analysts_agreement_uses_each_ones_own_latest_decision(store: Review
         ("Albertslund", "2", "(X)", "X")
     ]
     assert result.kappa == pytest.approx(0.0)  # p_o = 0.5 = p_e
+
+
+def test_evaluate_between_two_analysts_on_the_command_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from compare.cli import main
+    from compare.store.workspace import Workspace
+
+    ws = Workspace.open(tmp_path / "ws")
+    store = ReviewStore.for_workspace(ws)
+    for item, (a, b) in enumerate([("X", "X"), ("(X)", "X"), ("", "")], start=1):
+        store.decide("d1", FW, str(item), a, None, "Anna", municipality="Albertslund", year=2018)
+        store.decide("d1", FW, str(item), b, None, "Bo", municipality="Albertslund", year=2018)
+    run = CliRunner().invoke(
+        main, ["evaluate", "--between", "Anna", "Bo", "--workspace", str(ws.root)]
+    )
+    assert run.exit_code == 0, run.output
+    # p_o = 2/3; p_e = (1·2 + 1·0 + 1·1) / 9 = 1/3; kappa = (1/3) / (2/3) = 0.50.
+    assert "0.67" in run.output and "0.50" in run.output
+    assert "Albertslund 2018 toy item 2: (X) → X" in run.output
+    neither = CliRunner().invoke(main, ["evaluate", "--workspace", str(ws.root)])
+    assert neither.exit_code != 0 and "--between" in neither.output
