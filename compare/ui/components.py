@@ -103,10 +103,13 @@ def render_evidence(
             st.markdown(
                 f"**{row['rank']}.** {heading}  \n:gray[{escape_markdown(where)}]{target}{who}"
             )
-            st.markdown(highlight(row["quote"] or "", row["matched_terms"] or []))
+            quote = highlight(row["quote"] or "", row["matched_terms"] or [])
             if on_open is None and on_remove is None and on_target is None:
+                st.markdown(quote)
                 continue
+            # The buttons above the quote: a long passage does not push them out of sight.
             buttons = st.container(horizontal=True, gap="small")
+            st.markdown(quote)
             if on_open is not None and buttons.button(
                 "Vis i planen",
                 key=f"{open_key}:{row['rank']}",
