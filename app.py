@@ -10,6 +10,9 @@ st.set_page_config(page_title="Beskæftigelsesplaner", page_icon=":material/grid
 state.init()
 if not password_gate():
     st.stop()
+if problem := data.configuration_error():
+    st.error(f"Opsætningen er forkert: {problem}")
+    st.stop()
 
 with st.sidebar:
     reviewer_field()

@@ -136,3 +136,25 @@ def test_ingest_and_tag_with_files_start_a_new_workspace(tmp_path: Path, plans: 
     assert (tmp_path / "b" / "tags.parquet").is_file()
     listed = run("documents", "--workspace", str(tmp_path / "a"))
     assert listed.exit_code == 0 and "plan.txt" in listed.stdout
+
+
+def test_the_app_says_which_configured_folder_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app_support import APP
+
+    wrong = tmp_path / "framworks"
+    monkeypatch.setenv(config.WORKSPACE_ENV, str(tmp_path / "ws"))
+    monkeypatch.setenv(config.FRAMEWORKS_ENV, str(wrong))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        f"Opsætningen er forkert: the frameworks folder {wrong} ($COMPARE_FRAMEWORKS) "
+        "does not exist"
+    ]
+    assert not at.title  # no page ran
+    monkeypatch.setenv(config.FRAMEWORKS_ENV, str(tmp_path))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception and not at.error

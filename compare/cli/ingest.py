@@ -13,7 +13,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from compare.cli.base import main, open_workspace, reports_errors, workspace_option
 from compare.config import env_reviewer
 from compare.errors import CompareError
-from compare.ingest import DEFAULT_MAX_BYTES, DocumentSummary, collect_files, ingest_paths
+from compare.ingest import (
+    DEFAULT_MAX_BYTES,
+    DocumentSummary,
+    IngestReport,
+    collect_files,
+    ingest_paths,
+)
 from compare.ingest.overrides import YEAR_RANGE, Overrides
 from compare.schema import KINDS
 from compare.store.documents import load_documents
@@ -32,7 +38,7 @@ def _summary_line(doc: DocumentSummary) -> str:
 
 def _run_with_progress(
     files: list[Path], ws: Workspace, overrides: dict, max_bytes: int, reviewer: str
-):
+) -> IngestReport:
     console = Console(stderr=True)
     if len(files) < PROGRESS_MIN_FILES or not console.is_terminal:
         return ingest_paths(files, ws, overrides, max_bytes=max_bytes, reviewer=reviewer)

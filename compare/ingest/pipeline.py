@@ -36,7 +36,7 @@ from compare.ingest.readers import check_size, load_bytes, parse_document
 from compare.ingest.segment import segment
 from compare.schema import DOCUMENTS, KIND_OVERVIEW, SEGMENTS, conform
 from compare.store.review_db import ReviewStore
-from compare.store.workspace import Workspace, write_bytes
+from compare.store.workspace import Workspace
 
 Progress = Callable[[int, int, str], None]
 
@@ -209,9 +209,8 @@ def _prepare(
         "ingested_at": datetime.now(UTC).replace(tzinfo=None),
     }
     apply_overrides(row, overrides)
-    stored = Path("originals") / f"{doc_id}{_SUFFIX_BY_FORMAT.get(raw.format, '.bin')}"
-    write_bytes(data, ws.root / stored)
-    row["stored_path"] = stored.as_posix()
+    name = f"{doc_id}{_SUFFIX_BY_FORMAT.get(raw.format, '.bin')}"
+    row["stored_path"] = ws.write_original(name, data)
     summary = DocumentSummary(
         doc_id,
         source.name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from docx import Document
 from docx.table import Table
@@ -56,7 +57,7 @@ def _row_text(row_cells: list) -> str:
     return " | ".join(cells)
 
 
-def _body_items(parent) -> Iterator:
+def _body_items(parent: Any) -> Iterator[Any]:
     """Paragraphs and tables in document order, including those inside content controls."""
     for child in parent.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
