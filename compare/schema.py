@@ -97,6 +97,10 @@ EVIDENCE: FrameSchema = {
     "is_target": pl.Boolean,  # the passage holds the concrete target sentence
 }
 
+# The evidence a cell shows (compare.review.evidence.effective_evidence): EVIDENCE with the
+# analysts' passages merged in, and who put a passage there ("" for the tagger).
+EFFECTIVE_EVIDENCE: FrameSchema = {**EVIDENCE, "added_by": pl.Utf8}
+
 # The effective matrix in long form: tagger level overridden by the latest analyst decision.
 MATRIX_CELLS: FrameSchema = {
     "doc_id": pl.Utf8,

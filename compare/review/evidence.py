@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from compare.schema import EVIDENCE, FrameSchema, conform
+from compare.schema import EFFECTIVE_EVIDENCE, EVIDENCE, conform
 from compare.text import content_keys
 
-# EVIDENCE plus who put the passage there: "" for the tagger, else the analyst's name.
-EFFECTIVE_EVIDENCE: FrameSchema = {**EVIDENCE, "added_by": pl.Utf8}
 _CELL = ["doc_id", "framework_id", "item_id"]
 _PASSAGE = [*_CELL, "seg_no"]
 
@@ -73,15 +71,6 @@ def effective_evidence(evidence: pl.DataFrame, passages: pl.DataFrame) -> pl.Dat
         nulls_last=True,
     ).with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over(_CELL).alias("rank"))
     return conform(ranked, EFFECTIVE_EVIDENCE)
-
-
-def cell_passages(evidence: pl.DataFrame, doc_id: str, framework_id: str, item_id: str):
-    """The rows of one cell in an (effective) evidence frame, best first."""
-    return evidence.filter(
-        (pl.col("doc_id") == doc_id)
-        & (pl.col("framework_id") == framework_id)
-        & (pl.col("item_id") == item_id)
-    ).sort("rank")
 
 
 def matching_segments(segments: pl.DataFrame, query: str, limit: int = 5) -> pl.DataFrame:

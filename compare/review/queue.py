@@ -48,7 +48,7 @@ def queue_order(cells: pl.DataFrame, confidence: pl.DataFrame | None = None) -> 
 
 def cell_keys(frame: pl.DataFrame) -> list[Cell]:
     """The (doc_id, framework_id, item_id) keys of a frame's rows, in order."""
-    return [tuple(row) for row in frame.select(CELL).iter_rows()]  # type: ignore[misc]
+    return [(str(d), str(f), str(i)) for d, f, i in frame.select(CELL).iter_rows()]
 
 
 def next_unreviewed(

@@ -463,19 +463,21 @@ class ReviewStore:
             if row is None:
                 raise CompareError(f"there is no passage change {change_id} to undo")
             current = _current_passage(conn, *row)
-            if current[0] != change_id:
+            if current is None or current[0] != change_id:
+                latest = current[0] if current else "?"
                 raise CompareError(
                     f"passage change {change_id} is no longer the current one: undo "
-                    f"change {current[0]} first"
+                    f"change {latest} first"
                 )
             earlier = conn.execute(
                 "SELECT included, is_target FROM passage_changes WHERE doc_id = ? AND"
                 " framework_id = ? AND item_id = ? AND seg_no = ? AND id < ?"
                 " ORDER BY id DESC LIMIT 1",
                 (*row, change_id),
-            ).fetchone() or (None, None)
+            ).fetchone()
+            included, is_target = earlier if earlier else (None, None)
             shown = dict(zip(_PASSAGE_TEXT, current[3:], strict=True))
-            return _insert_passage(conn, row, *earlier, shown, name, undone_of=change_id)
+            return _insert_passage(conn, row, included, is_target, shown, name, undone_of=change_id)
 
     def passages(self) -> pl.DataFrame:
         """The current analyst state per (cell, seg_no) where it differs from the tagger's."""
@@ -658,7 +660,7 @@ def _insert_passage(
             undone_of,
         ),
     )
-    return int(cursor.lastrowid)
+    return _inserted_id(cursor)
 
 
 def _insert_change(

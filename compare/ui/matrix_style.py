@@ -7,7 +7,7 @@ callback through the pandas Styler), so a rerun with 1,000 plans stays fast.
 
 from __future__ import annotations
 
-import pandas as pd
+import pandas as pd  # type: ignore[import-untyped]  # no stubs installed
 import streamlit as st
 
 from compare.schema import LEVEL_ADDRESSED, LEVEL_TARGET

@@ -85,15 +85,8 @@ def _cell_evidence(
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _confidence(root: str, stamp: int, framework_ids: tuple[str, ...]) -> pl.DataFrame | None:
-    path = Workspace(Path(root)).tags_path
-    if not path.exists():
+    tags = Workspace(Path(root)).read_tags(pl.col("framework_id").is_in(list(framework_ids)))
+    present = [c for c in CONFIDENCE_COLUMNS if c in tags.columns]
+    if "confidence" not in present:  # TAGS has no confidence yet: the queue orders by margin
         return None
-    scan = pl.scan_parquet(path)
-    present = [c for c in CONFIDENCE_COLUMNS if c in scan.collect_schema().names()]
-    if "confidence" not in present:
-        return None
-    return (
-        scan.filter(pl.col("framework_id").is_in(list(framework_ids)))
-        .select(*CELL, *present)
-        .collect()
-    )
+    return tags.select(*CELL, *present)
