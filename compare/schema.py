@@ -97,6 +97,10 @@ EVIDENCE: FrameSchema = {
     "is_target": pl.Boolean,  # the passage holds the concrete target sentence
 }
 
+# The evidence a cell shows (compare.review.evidence.effective_evidence): EVIDENCE with the
+# analysts' passages merged in, and who put a passage there ("" for the tagger).
+EFFECTIVE_EVIDENCE: FrameSchema = {**EVIDENCE, "added_by": pl.Utf8}
+
 # The effective matrix in long form: tagger level overridden by the latest analyst decision.
 MATRIX_CELLS: FrameSchema = {
     "doc_id": pl.Utf8,
@@ -131,6 +135,7 @@ DECISIONS: FrameSchema = {
     "previous_level": pl.Utf8,
     "previous_note": pl.Utf8,
     "undone_of": pl.Int64,  # the decision this row undoes
+    "imported_by": pl.Utf8,  # who imported the workbook the decision came from (else null)
 }
 
 # Analysts' corrections of a document's metadata, one row per change.
@@ -140,6 +145,26 @@ METADATA_CHANGES: FrameSchema = {
     "field": pl.Utf8,
     "value": pl.Utf8,  # null: the override is cleared (the detected value applies again)
     "previous_value": pl.Utf8,
+    "reviewer": pl.Utf8,
+    "changed_at": pl.Utf8,
+    "undone_of": pl.Int64,
+}
+
+# Analysts' own evidence: a passage added to a cell, a tagger's passage removed from it, a passage
+# marked as the one carrying the target. The latest row per (cell, seg_no) is the passage's state.
+PASSAGE_CHANGES: FrameSchema = {
+    "id": pl.Int64,
+    "doc_id": pl.Utf8,
+    "framework_id": pl.Utf8,
+    "item_id": pl.Utf8,
+    "seg_no": pl.Int32,
+    "included": pl.Boolean,  # True: added/kept, False: removed, null: as the tagger has it
+    "is_target": pl.Boolean,  # True/False: marked by an analyst, null: as the tagger has it
+    "quote": pl.Utf8,  # the passage as shown when it was added (survives re-tagging)
+    "heading_path": pl.Utf8,
+    "page": pl.Int32,
+    "line_start": pl.Int32,
+    "line_end": pl.Int32,
     "reviewer": pl.Utf8,
     "changed_at": pl.Utf8,
     "undone_of": pl.Int64,

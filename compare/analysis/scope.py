@@ -14,7 +14,9 @@ import polars as pl
 from compare.errors import CompareError
 from compare.frameworks.catalog import Framework
 from compare.registry.lookup import Registry, load_registry
+from compare.review.evidence import effective_evidence
 from compare.schema import covers
+from compare.store.review_db import ReviewStore
 from compare.store.workspace import Workspace
 
 
@@ -87,9 +89,9 @@ def scope_cells(cells: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
 
 
 def overview_evidence(ws: Workspace) -> pl.DataFrame:
-    """The evidence passages the overview and its drafts rest on (EVIDENCE).
+    """The evidence passages the overview and its drafts rest on (EFFECTIVE_EVIDENCE).
 
-    The one switch for the integrator: today the tagger's passages; once the review store
-    keeps analyst-owned evidence (added/removed passages), return the effective evidence here.
+    The one place that says which: the tagger's passages with the analysts' changes (added,
+    removed, target marks) merged in (`compare.review.evidence.effective_evidence`).
     """
-    return ws.read_evidence()
+    return effective_evidence(ws.read_evidence(), ReviewStore.for_workspace(ws).passages())

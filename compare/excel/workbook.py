@@ -44,6 +44,7 @@ from compare.excel.sheets import (
 )
 from compare.frameworks.catalog import Framework, find_frameworks, load_frameworks
 from compare.registry.lookup import Registry, load_registry
+from compare.review.evidence import effective_evidence
 from compare.review.matrix import matrix_cells, matrix_remarks, municipality_order
 from compare.schema import FRAMEWORK_GOALS, KIND_PLAN
 from compare.store.documents import load_documents
@@ -150,7 +151,7 @@ def workspace_workbook(
         registry,
         plans,
         cells,
-        ws.read_evidence(),
+        effective_evidence(ws.read_evidence(), store.passages()),  # analysts' passages in
         remarks,
         documents.filter(pl.col("kind") == KIND_PLAN),
         tagged_at,

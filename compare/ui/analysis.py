@@ -15,7 +15,7 @@ import streamlit as st
 from compare.analysis import search as search_core
 from compare.analysis.item_table import item_table as build_item_table
 from compare.analysis.overview import theme_overview
-from compare.analysis.scope import resolve_scope, scope_documents
+from compare.analysis.scope import overview_evidence, resolve_scope, scope_documents
 from compare.analysis.years import compare_years
 from compare.frameworks.catalog import Framework, find_framework, frameworks_dir, load_frameworks
 from compare.registry.lookup import load_registry
@@ -78,7 +78,7 @@ def _item_table(
     documents = scope_documents(docs_for_year(data.documents(ws), year, [KIND_PLAN]), scope)
     cells = data.cells(ws, (framework_id,), (KIND_PLAN,))
     cells = cells.filter(pl.col("doc_id").is_in(documents["doc_id"].implode()))
-    evidence = _evidence_rows(ws, pl.col("framework_id") == framework_id)
+    evidence = overview_evidence(ws).filter(pl.col("framework_id") == framework_id)
     rows = load_registry().jobcentre_rows(scope.council or council, year)
     members = [m for _, names in rows for m in names]
     return build_item_table(cells, evidence, framework_id, item_id, members)
@@ -143,7 +143,7 @@ def _overview(
     documents = scope_documents(docs_for_year(data.documents(ws), year, [KIND_PLAN]), scope)
     cells = data.cells(ws, (framework_id,), (KIND_PLAN,))
     cells = cells.filter(pl.col("doc_id").is_in(documents["doc_id"].implode()))
-    evidence = _evidence_rows(ws, pl.col("framework_id") == framework_id)
+    evidence = overview_evidence(ws).filter(pl.col("framework_id") == framework_id)
     return framework, theme_overview(cells, evidence, framework)
 
 
