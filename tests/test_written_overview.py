@@ -87,6 +87,15 @@ def test_narratives_keep_history_and_old_databases_keep_working(tmp_path: Path):
         store.save(COUNCIL, 2018, THEMES, "1", "Tekst", " ")
 
 
+def test_a_database_begun_by_narratives_takes_the_review_tables_too(tmp_path: Path):
+    db = tmp_path / "review.sqlite"
+    NarrativeStore(db).save(COUNCIL, 2018, THEMES, "2", "Tekst.", "Anna")
+    review = ReviewStore(db)
+    review.set_metadata("doc1", "year", 2018, "Anna")
+    assert review.metadata_overrides().height == 1 and review.integrity_check() == "ok"
+    assert NarrativeStore(db).current(COUNCIL, 2018, THEMES, "2")["text"] == "Tekst."
+
+
 def _run(args: list[str], ws: Path) -> str:
     result = CliRunner().invoke(main, [*args, "--workspace", str(ws)])
     assert result.exit_code == 0, result.output
