@@ -6,6 +6,7 @@ from compare.errors import CompareError
 from compare.ui import PAGES, data, page_script, start_page, state
 from compare.ui.auth import password_gate
 from compare.ui.components import escape_markdown
+from compare.ui.reviewer import reviewer_field
 
 st.set_page_config(page_title="Beskæftigelsesplaner", page_icon=":material/grid_on:", layout="wide")
 state.init()
@@ -16,7 +17,7 @@ if problem := data.configuration_error():
     st.stop()
 
 with st.sidebar:
-    st.text_input("Dit navn", key=state.REVIEWER, help="Gemmes med hver vurdering, du laver.")
+    reviewer_field()
     st.caption(f"Workspace: `{data.app_workspace().root}`")
 
 try:  # a damaged file, a read-only folder, a full disk: one clear line, not a traceback
