@@ -64,3 +64,11 @@ def test_a_per_municipality_row_is_saved_from_the_app(private_ws):
         "RAR Hovedstaden", 2018, "rar-hovedstaden-2018", "16", "København"
     )
     assert row is not None and row["text"] == "Indsats for nyankomne flygtninge."
+
+
+def test_the_word_document_is_built_on_the_overview_page(private_ws):
+    at = _overview_2018()
+    _ok(next(b for b in at.button if b.key.endswith(":word")).click().run())
+    downloads = at.get("download_button")
+    labels = [d.proto.label for d in downloads]
+    assert "Hent Word-dokument" in labels, labels

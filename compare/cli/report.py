@@ -43,10 +43,20 @@ def _table_ref(text: str) -> tuple[str, str]:
     metavar="FRAMEWORK:ITEM",
     help="Add a per-municipality table for this item (repeatable), e.g. rar-hovedstaden-2018:14.",
 )
+@click.option(
+    "--plan-summaries",
+    is_flag=True,
+    help="Add an annex with every plan's own targets, where they stand and what they serve.",
+)
 @workspace_option
 @reports_errors
 def report_command(
-    council: str, year: int, out: Path, tables: tuple[str, ...], workspace_dir: Path | None
+    council: str,
+    year: int,
+    out: Path,
+    tables: tuple[str, ...],
+    plan_summaries: bool,
+    workspace_dir: Path | None,
 ) -> None:
     """Write the written overview (seed 003's shape) as a Word document: title block, the
     themes table with the narratives (saved texts; unsaved machine drafts marked [Udkast]),
@@ -56,11 +66,17 @@ def report_command(
 
     refs = [_table_ref(t) for t in tables]
     report = build_report(
-        open_workspace(workspace_dir), load_frameworks(errors=[]), council, year, refs
+        open_workspace(workspace_dir),
+        load_frameworks(errors=[]),
+        council,
+        year,
+        refs,
+        plan_summaries_annex=plan_summaries,
     )
     path = write_report(report, out)
     drafts = sum(r.is_draft for r in report.themes)
     click.echo(
         f"wrote {path}: {len(report.themes)} themes ({drafts} still drafts), "
         f"{len(report.goals)} jobcentres, {len(report.tables)} per-municipality tables"
+        + (f", {len(report.summaries)} plan summaries" if report.summaries else "")
     )

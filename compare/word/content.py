@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import polars as pl
 
@@ -98,6 +99,7 @@ class Report:
     goal_labels: list[str] = field(default_factory=list)
     goals: list[GoalRow] = field(default_factory=list)
     tables: list[MunicipalityTable] = field(default_factory=list)
+    summaries: list[dict[str, Any]] = field(default_factory=list)  # plan summaries (annex)
 
 
 def month_year(day: date) -> str:
@@ -122,11 +124,13 @@ def build_report(
     *,
     today: date | None = None,
     registry: Registry | None = None,
+    plan_summaries_annex: bool = False,
 ) -> Report:
     """The content of a council's written overview of `year` (seed 003's shape).
 
     Themes: the themes framework that names the council; goals: the ministerial goals of the
-    year; `tables`: (framework id, item id) of the per-municipality tables.
+    year; `tables`: (framework id, item id) of the per-municipality tables;
+    `plan_summaries_annex` adds the plans' own targets as an annex.
     """
     registry = registry or load_registry()
     name = registry.find_council(council, year).name
@@ -178,6 +182,8 @@ def build_report(
             frameworks,
         )
         drafts = {s["municipality"]: s["remarks_draft"] for s in summaries if s["remarks_draft"]}
+        if plan_summaries_annex:
+            report.summaries = summaries
         report.goals = _goal_rows(cells, goals_fw, jobcentres, ws, documents, drafts)
     members = [m for _, names in jobcentres for m in names]
     for fw_id, item_id in tables:

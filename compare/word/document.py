@@ -143,6 +143,29 @@ def _municipality_tables(doc: Any, report: Report) -> None:
         _widths(table, [3.5, 1.7, 11.3])
 
 
+def _annex(doc: Any, report: Report) -> None:
+    """Annex: per plan, its period, focus areas and every target it sets itself."""
+    doc.add_heading("Bilag: planernes egne mål", level=1)
+    for summary in report.summaries:
+        doc.add_heading(f"{summary['municipality'] or 'Ukendt kommune'} {summary['period']}", 2)
+        if summary["focus_areas"]:
+            doc.add_paragraph("Fokusområder: " + "; ".join(summary["focus_areas"]))
+        targets = summary["targets"]
+        if targets.is_empty():
+            doc.add_paragraph("Planen sætter ingen egne mål, som programmet har fundet.")
+            continue
+        table = doc.add_table(rows=1, cols=3)
+        table.style = TABLE_STYLE
+        _header_row(table, ["Mål", "Afsnit (side)", "Tjener"])
+        for target in targets.iter_rows(named=True):
+            cells = table.add_row().cells
+            cells[0].text = target["sentence"]
+            page = f" (s. {target['page']})" if target["page"] else ""
+            cells[1].text = (target["section"] or "") + page
+            cells[2].text = ", ".join(target["serves"]) or "supplerende"
+        _widths(table, [9.5, 4.0, 3.0])
+
+
 def report_document(report: Report) -> Any:
     """The python-docx Document of a report."""
     doc = Document()
@@ -162,6 +185,13 @@ def report_document(report: Report) -> Any:
             section.page_width, section.page_height = section.page_height, section.page_width
             section.left_margin = section.right_margin = Cm(2.54)
         _municipality_tables(doc, report)
+    if report.summaries:
+        if report.goals and not report.tables:  # back to portrait after the goals table
+            section = doc.add_section(WD_SECTION.NEW_PAGE)
+            section.orientation = WD_ORIENT.PORTRAIT
+            section.page_width, section.page_height = section.page_height, section.page_width
+            section.left_margin = section.right_margin = Cm(2.54)
+        _annex(doc, report)
     return doc
 
 
