@@ -3,12 +3,13 @@
 import streamlit as st
 
 from compare.errors import CompareError
-from compare.ui import PAGES, data, page_script, start_page, state
+from compare.ui import ICON, PAGES, data, page_script, start_page, state
 from compare.ui.auth import password_gate
 from compare.ui.components import escape_markdown
 from compare.ui.reviewer import reviewer_field
 
-st.set_page_config(page_title="Beskæftigelsesplaner", page_icon=":material/grid_on:", layout="wide")
+# A local icon: a Material icon as page_icon makes the browser fetch it from an outside host.
+st.set_page_config(page_title="Beskæftigelsesplaner", page_icon=str(ICON), layout="wide")
 state.init()
 if not password_gate():
     st.stop()
