@@ -13,7 +13,6 @@ from typing import Any
 import click
 
 from compare.errors import CompareError
-from compare.excel.safe import needs_quote_prefix
 from compare.store.workspace import ENV_VAR, Workspace
 
 REVIEWER_ENV = "COMPARE_REVIEWER"  # the default --reviewer of commands that record a change
@@ -70,6 +69,8 @@ def echo_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
 
 def csv_text(rows: Iterable[Iterable[Any]], header: Sequence[str]) -> str:
     """Rows as CSV, None as an empty cell; text a spreadsheet would run as a formula gets a `'`."""
+    from compare.excel.safe import needs_quote_prefix  # loads openpyxl: only when writing CSV
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)

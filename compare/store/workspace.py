@@ -22,6 +22,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_WORKSPACE = PROJECT_ROOT / "data" / "workspace"
 
 
+_DOCUMENTS_CACHE: dict[str, tuple[tuple[str, int, int, int], pl.DataFrame]] = {}
+
+
 def default_workspace() -> Path:
     """The workspace folder: `$COMPARE_WORKSPACE` if set, else `data/workspace` in the project."""
     env = os.environ.get(ENV_VAR)
@@ -101,8 +104,23 @@ class Workspace:
         return conform(pl.read_parquet(path), schema)
 
     def read_documents(self) -> pl.DataFrame:
-        """All ingested documents (empty frame if none)."""
-        return self._read(self.documents_path, DOCUMENTS)
+        """All ingested documents (empty frame if none).
+
+        Read once per version of the file: every step of a command (ingest, tag, summary) asks
+        for it, and a write always replaces the file (a new inode), which a reader sees.
+        """
+        try:
+            stat = self.documents_path.stat()
+        except FileNotFoundError:
+            return empty_frame(DOCUMENTS)
+        key = (str(self.documents_path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        cached = _DOCUMENTS_CACHE.get(key[0])
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        frame = self._read(self.documents_path, DOCUMENTS)
+        _DOCUMENTS_CACHE.clear()  # one workspace's frame at a time: bounded memory
+        _DOCUMENTS_CACHE[key[0]] = (key, frame)
+        return frame
 
     def read_segments(self, doc_ids: list[str] | None = None) -> pl.DataFrame:
         """Segments of all documents, or of the given ones."""
