@@ -42,6 +42,7 @@ DOMINANCE = 2.0  # the municipality must score at least this times the next one
 OVERVIEW_MIN = 8  # an overview of plans names at least this many municipalities/jobcentres
 
 _CAPITALISED = re.compile(r"\b[A-ZÆØÅÄÖÜÉ][^\W\d_]*")
+_WORD_CHAR_AFTER = re.compile(r"\w")  # a capitalised word followed by this is not a whole word
 _NEXT_WORD = re.compile(r"[ \t]*[-–]?[ \t]*([^\W\d_]+)")
 _PREV_WORD = re.compile(r"([^\W\d_]+)[ \t]*$")
 _NUMBERED = re.compile(r"^\d+(?:\.\d+)*\.?\s")
@@ -202,8 +203,9 @@ def find_mentions(
             hits.add(token)
     if not hits:
         return Mentions(scores, counts, jobcentres)
-    names = "|".join(re.escape(t) for t in sorted(hits, key=len, reverse=True))
-    for m in re.finditer(rf"\b(?:{names})\b", text):
+    for m in _CAPITALISED.finditer(text):
+        if m.group(0) not in hits or _WORD_CHAR_AFTER.match(text, m.end()):
+            continue  # not a name, or a name glued to a digit (`Roskilde2`) — not a mention
         word = fold(m.group(0).lower())
         entries = index.get(word) or index[word[:-1]]
         found = _match_name(text, m.end(), entries)
