@@ -11,10 +11,13 @@ style* (`apply`): one assignment per cell instead of four, and the workbook list
 
 from __future__ import annotations
 
+import weakref
 from copy import copy
 
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 
 from compare.schema import LEVEL_ADDRESSED, LEVEL_TARGET
 
@@ -98,18 +101,30 @@ def _level_style(level: str | None, reviewed: bool, has_plan: bool) -> str:
 _LOOKS = _looks()
 
 
+# Per workbook, the style array each named style gives a cell: copied onto further cells, so a
+# cell costs one small copy instead of openpyxl's name lookups (what `cell.style = name` does).
+_ARRAYS: weakref.WeakKeyDictionary[Workbook, dict[str, StyleArray]] = weakref.WeakKeyDictionary()
+
+
 def apply(cell: Cell, name: str) -> Cell:
     """Give a cell one of the named styles, adding it to the cell's workbook on first use."""
-    workbook = cell.parent.parent
-    if name not in workbook.named_styles:
-        font, fill, border, alignment = _LOOKS[name]
-        style = NamedStyle(name=name, font=copy(font), fill=copy(fill), alignment=copy(alignment))
-        if border is not None:
-            style.border = copy(border)
-        workbook.add_named_style(style)
-    number_format = cell.number_format  # a date's format, set with its value, stays
-    cell.style = name
-    if number_format != "General":
+    arrays = _ARRAYS.setdefault(cell.parent.parent, {})
+    array = arrays.get(name)
+    number_format = cell.number_format if cell.has_style else "General"
+    if array is None:
+        if name not in cell.parent.parent.named_styles:
+            font, fill, border, alignment = _LOOKS[name]
+            style = NamedStyle(
+                name=name, font=copy(font), fill=copy(fill), alignment=copy(alignment)
+            )
+            if border is not None:
+                style.border = copy(border)
+            cell.parent.parent.add_named_style(style)
+        cell.style = name
+        arrays[name] = copy(cell._style)
+    else:
+        cell._style = copy(array)
+    if number_format != "General":  # a date's format, set with its value, stays
         cell.number_format = number_format
     return cell
 
