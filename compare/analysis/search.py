@@ -74,13 +74,16 @@ def _segments_stamp(ws: Workspace) -> str:
 def build_index(ws: Workspace) -> pl.DataFrame:
     """Count every term key in the segments' `norm` column and store the vocabulary atomically."""
     stamp = _segments_stamp(ws)  # taken before reading: a later write makes the index stale
-    norms = pl.scan_parquet(ws.segments_path).select("norm").collect()
+    # Streamed: the segments are read, split and counted a batch at a time, so memory grows
+    # with the vocabulary, not with every word of every plan at once.
     vocabulary = (
-        norms.select(pl.col("norm").fill_null("").str.split(" ").alias("term"))
+        pl.scan_parquet(ws.segments_path)
+        .select(pl.col("norm").fill_null("").str.split(" ").alias("term"))
         .explode("term")
         .filter(pl.col("term").str.len_chars() > 0)
         .group_by("term")
         .len("n")
+        .collect(engine="streaming")
         .sort("term")
     )
     atomic_write(

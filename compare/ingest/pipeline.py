@@ -156,8 +156,19 @@ def collect_files(paths: Iterable[Path | str], exclude: Path | None = None) -> l
                 ),
                 key=lambda f: f.relative_to(path).as_posix().lower(),
             )
+            root = path.resolve()
+            if excluded is not None and root.is_relative_to(excluded):
+                continue  # the folder is inside the workspace
+            # Resolve a file only where it can lead into the workspace: when the workspace is
+            # inside the folder, or the file is a symbolic link (rglob does not enter linked
+            # folders, so any other file resolves to a path under the folder).
+            nested = excluded is not None and excluded.is_relative_to(root)
             for file in files:
-                if excluded is None or not file.resolve().is_relative_to(excluded):
+                if (
+                    excluded is None
+                    or (not nested and not file.is_symlink())
+                    or not file.resolve().is_relative_to(excluded)
+                ):
                     found.setdefault(file, None)
         else:
             found.setdefault(path, None)
