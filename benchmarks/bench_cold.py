@@ -14,8 +14,9 @@ and measures, in this process, over the same files:
 - floor (b): read every file and normalise its text once with the project's normaliser
   (`compare.text.normalise`), in one process, caches cleared first.
 
-Printed per N: medians of `--repeat` runs, peak RSS summed over all the command's processes
-(sampled from /proc every 20 ms), the ratios to both floors, and how time grows with N.
+Printed per N: medians of `--repeat` runs, peak memory summed over all the command's processes
+(sampled from /proc every 20 ms: RSS, which counts the pages forked workers share once per
+process, and PSS, which splits them), the ratios to both floors, and how time grows with N.
 
     .venv/bin/python benchmarks/bench_cold.py [--plans 100 300 1000] [--repeat 3] [--workers N]
 """
@@ -49,8 +50,20 @@ COMPARE = Path(sys.executable).with_name("compare")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of `root` and every process below it, read from /proc."""
+def _pss(pid: int) -> int:
+    """Proportional set size: shared pages (a forked worker's) split among their users."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_memory(root: int) -> tuple[int, int]:
+    """(RSS, PSS) in bytes of `root` and every process below it, read from /proc."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -74,20 +87,21 @@ def _tree_rss(root: int) -> int:
             if ppid in members and pid not in members:
                 members.add(pid)
                 grew = True
-    return sum(rss.get(pid, 0) for pid in members)
+    return sum(rss.get(pid, 0) for pid in members), sum(_pss(pid) for pid in members)
 
 
-def run_command(args: list[str]) -> tuple[float, int, str]:
-    """Run a command; (wall seconds, peak RSS of its whole process tree, its output)."""
+def run_command(args: list[str]) -> tuple[float, tuple[int, int], str]:
+    """Run a command; (wall seconds, peak (RSS, PSS) of its whole process tree, its output)."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    peak = 0
+    peak = (0, 0)
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            rss, pss = _tree_memory(proc.pid)
+            peak = (max(peak[0], rss), max(peak[1], pss))
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -157,7 +171,8 @@ def main() -> None:
             "mb": mb,
             "cold": statistics.median(cold),
             "warm": statistics.median(warm),
-            "peak": max(peaks) / 2**20,
+            "peak": max(p[0] for p in peaks) / 2**20,
+            "pss": max(p[1] for p in peaks) / 2**20,
             "a": statistics.median(fa),
             "b": statistics.median(fb),
         }
@@ -171,7 +186,8 @@ def main() -> None:
         )
         print(
             f"  median cold {row['cold']:.2f} s, warm {row['warm']:.2f} s, "
-            f"peak RSS (all processes) {row['peak']:.0f} MiB\n"
+            f"peak memory of all processes: RSS {row['peak']:.0f} MiB, "
+            f"PSS {row['pss']:.0f} MiB (shared pages counted once)\n"
             f"  floor (a) Polars term pass {row['a']:.3f} s ({len(patterns)} patterns) -> "
             f"cold is {row['cold'] / row['a']:.1f}x\n"
             f"  floor (b) read + normalise {row['b']:.2f} s -> cold is "
