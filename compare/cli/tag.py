@@ -125,7 +125,7 @@ def tag_command(
     framework. Exit code 0 on success, 1 if some files could not be ingested (the others are
     still tagged) or on an error.
     """
-    ws = open_workspace(workspace_dir)
+    ws = open_workspace(workspace_dir, create=bool(paths), must_exist=not paths)
     frameworks = find_frameworks(framework_refs) or None
     with shared_workers():  # one pool, started only if needed, for ingest and tagging
         failed = _ingest(paths, ws, workers) if paths else 0

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -32,12 +33,13 @@ from compare.ingest.model import (
     SUPPORTED_SUFFIXES,
     RawDocument,
 )
-from compare.ingest.overrides import Overrides, apply_overrides, record_overrides
+from compare.ingest.overrides import Overrides, apply_overrides
 from compare.ingest.readers import check_size, load_bytes, parse_document
 from compare.ingest.segment import segment
 from compare.pool import cpu_count, worker_pool
 from compare.schema import DOCUMENTS, KIND_OVERVIEW, SEGMENTS, conform
-from compare.store.workspace import Workspace, write_bytes
+from compare.store.review_db import ReviewStore
+from compare.store.workspace import Workspace
 
 Progress = Callable[[int, int, str], None]
 
@@ -202,15 +204,16 @@ def _parse(
     raw = parse_document(data, name)
     segments = segment(doc_id, raw)
     meta = detect_metadata(raw.text)
-    stored = Path("originals") / f"{doc_id}{_SUFFIX_BY_FORMAT.get(raw.format, '.bin')}"
-    write_bytes(data, root / stored)
+    stored = Workspace(root).write_original(
+        f"{doc_id}{_SUFFIX_BY_FORMAT.get(raw.format, '.bin')}", data
+    )
     row: dict[str, Any] = {
         "doc_id": doc_id,
         "content_hash": content_hash,
         "text_hash": _text_hash(segments),
         "file_name": name,
         "source_path": None,
-        "stored_path": stored.as_posix(),
+        "stored_path": stored,
         "format": raw.format,
         "title": _title(raw, meta.title),
         "municipality": meta.municipality,
@@ -319,7 +322,9 @@ def _ingest(
         added = _commit(ws, pending, report)
         report.added.extend(item.summary for item in added)
         report.warnings.extend(
-            record_overrides(ws, [item.row["doc_id"] for item in added], checked, reviewer)
+            ReviewStore.for_workspace(ws).record_metadata(
+                [item.row["doc_id"] for item in added], checked.given(), reviewer
+            )
         )
         pending.clear()
 
@@ -405,7 +410,7 @@ def ingest_paths(
     """
     files = collect_files(paths, exclude=ws.root)
     sources = [
-        _Source(path.name, str(path.absolute()), lambda p=path: load_bytes(p, max_bytes))
+        _Source(path.name, str(path.absolute()), partial(load_bytes, path, max_bytes))
         for path in files
     ]
     return _ingest(sources, ws, overrides, progress, reviewer, chunk_size, workers)

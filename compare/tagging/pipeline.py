@@ -218,7 +218,7 @@ def _item_evidence(
 
 def _nested_terms(terms: pl.DataFrame) -> pl.DataFrame:
     """(ikey, term, outer): pairs of one item's terms where `term` is part of `outer`."""
-    rows = []
+    rows: list[tuple[int, str, str]] = []
     for ikey, group in terms.group_by("ikey"):
         item_terms = group["term"].unique().to_list()
         rows.extend(
