@@ -53,10 +53,11 @@ def query_keys(query: str) -> list[str]:
 def build_index(ws: Workspace) -> pl.DataFrame:
     """Count every term key in the segments' `norm` column and store the vocabulary atomically."""
     stamp = ws.segments_stamp()  # taken before reading: a later write makes the index stale
-    # Streamed: the segments are read, split and counted a batch at a time, so memory grows
-    # with the vocabulary, not with every word of every plan at once.
+    norms = ws.read_segment_columns(["norm"])
+    # Streamed: the texts are split and counted a batch at a time, so memory grows with the
+    # vocabulary, not with one row per word of every plan at once.
     vocabulary = (
-        pl.scan_parquet(ws.segments_path)
+        norms.lazy()
         .select(pl.col("norm").fill_null("").str.split(" ").alias("term"))
         .explode("term")
         .filter(pl.col("term").str.len_chars() > 0)
