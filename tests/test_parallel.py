@@ -143,3 +143,52 @@ def test_workers_exit_when_the_command_is_killed(seeds_dir: Path, tmp_path: Path
         except ProcessLookupError:
             pass
         proc.wait()
+
+
+def test_a_no_op_tag_reads_each_file_once_and_walks_the_folder_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from compare.cli import main
+
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for i, municipality in enumerate(SWAPS[:3]):
+        (folder / f"plan-{i}.txt").write_text(
+            f"Beskæftigelsesplan 2019 for {municipality} Kommune\n\n"
+            f"Jobcenter {municipality} vil styrke indsatsen for unge ledige i {2019}.\n",
+            encoding="utf-8",
+        )
+    args = ["tag", str(folder), "--workspace", str(tmp_path / "ws")]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+
+    from compare.store import workspace
+
+    workspace._DOCUMENTS_CACHE.clear()  # as in a new process
+    reads: list[str] = []
+    walks: list[str] = []
+    real_read, real_scan, real_rglob = pl.read_parquet, pl.scan_parquet, Path.rglob
+
+    def read_parquet(source, *a, **k):
+        reads.append(Path(source).name)
+        return real_read(source, *a, **k)
+
+    def scan_parquet(source, *a, **k):
+        reads.append(Path(source).name)
+        return real_scan(source, *a, **k)
+
+    def rglob(self, pattern):
+        walks.append(self.name)
+        return real_rglob(self, pattern)
+
+    monkeypatch.setattr(pl, "read_parquet", read_parquet)
+    monkeypatch.setattr(pl, "scan_parquet", scan_parquet)
+    monkeypatch.setattr(Path, "rglob", rglob)
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0, again.output
+    assert "0 tagged" in again.output
+    assert reads.count("documents.parquet") == 1, reads
+    assert walks == ["plans"]
+    assert len(reads) == len(set(reads)), f"a workspace file was read twice: {reads}"
