@@ -4,6 +4,7 @@ import streamlit as st
 
 from compare.ui import PAGES, data, page_script, start_page, state
 from compare.ui.auth import password_gate
+from compare.ui.reviewer import reviewer_field
 
 st.set_page_config(page_title="Beskæftigelsesplaner", page_icon=":material/grid_on:", layout="wide")
 state.init()
@@ -14,7 +15,7 @@ if problem := data.configuration_error():
     st.stop()
 
 with st.sidebar:
-    st.text_input("Dit navn", key=state.REVIEWER, help="Gemmes med hver vurdering, du laver.")
+    reviewer_field()
     st.caption(f"Workspace: `{data.app_workspace().root}`")
 
 default = start_page(data.plan_count(data.app_workspace()))

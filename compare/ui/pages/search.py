@@ -5,9 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from compare.analysis import search as search_core
+from compare.store.workspace import Workspace
 from compare.ui import analysis, data, state
 from compare.ui.components import HIGHLIGHT, escape_markdown
 from compare.ui.pages.plan import open_plan
+from compare.ui.review_panel import offer_as_passage
 
 
 def render() -> None:
@@ -46,10 +48,10 @@ def render() -> None:
         name = group["municipality"][0] or "Ukendt kommune"
         st.subheader(f"{name} ({group.height})")
         for row in group.iter_rows(named=True):
-            _hit(row)
+            _hit(ws, row)
 
 
-def _hit(row: dict) -> None:
+def _hit(ws: Workspace, row: dict) -> None:
     with st.container(border=True):
         where = [str(row["year"] or "?"), row["title"] or ""]
         if row["heading_path"]:
@@ -63,3 +65,4 @@ def _hit(row: dict) -> None:
         key = f"{state.SEARCH_OPEN}:{row['doc_id']}:{row['seg_no']}"
         if st.button("Åbn planen", key=key, icon=":material/description:"):
             open_plan(row["doc_id"], row["seg_no"])
+        offer_as_passage(ws, row, f"{state.SEARCH_ADD}:{row['doc_id']}:{row['seg_no']}")
