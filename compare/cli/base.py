@@ -16,7 +16,6 @@ import click
 from compare.config import REVIEWER_ENV as REVIEWER_ENV  # the name the commands import
 from compare.config import WORKSPACE_ENV, require_folder
 from compare.errors import CompareError
-from compare.excel.safe import needs_quote_prefix
 from compare.store.workspace import Workspace
 
 # Whole escape sequences (CSI like "clear screen", OSC like "set title", DCS/APC/PM strings),
@@ -133,6 +132,8 @@ def echo_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
 
 def csv_text(rows: Iterable[Iterable[Any]], header: Sequence[str]) -> str:
     """Rows as CSV, None as an empty cell; text a spreadsheet would run as a formula gets a `'`."""
+    from compare.excel.safe import needs_quote_prefix  # loads openpyxl: only when writing CSV
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)

@@ -24,6 +24,7 @@ from compare.frameworks.catalog import (
     load_frameworks,
 )
 from compare.ingest.metadata import period_label
+from compare.pool import shared_workers
 from compare.schema import KIND_PLAN, KINDS
 from compare.store.documents import load_documents
 from compare.store.workspace import Workspace
@@ -32,12 +33,12 @@ from compare.tagging.run import TagReport, tag_workspace
 EXIT_SOME_FAILED = 1  # some files could not be ingested; the rest are tagged
 
 
-def _ingest(paths: tuple[Path, ...], ws: Workspace) -> int:
+def _ingest(paths: tuple[Path, ...], ws: Workspace, workers: int | None) -> int:
     """Ingest what is new among the paths; print a line per added or failed file."""
-    from compare.ingest import collect_files, ingest_paths
+    from compare.ingest import ingest_paths
 
-    files = collect_files(paths, exclude=ws.root)
-    if not files:
+    report = ingest_paths(paths, ws, workers=workers)
+    if not report.files:
         # Not an error: on a new machine `make run` tags an empty data/plans/ and opens the app
         # on its upload page; what is already in the workspace is still tagged below.
         click.echo(
@@ -47,7 +48,6 @@ def _ingest(paths: tuple[Path, ...], ws: Workspace) -> int:
             err=True,
         )
         return 0
-    report = ingest_paths(files, ws)
     for doc in report.added:
         click.echo(f"added: {doc.file_name}: {doc.who}, {doc.period}, {doc.kind}")
     for name, message in report.failed:
@@ -102,6 +102,8 @@ def _tag_with_progress(
 
 
 def _print_summary(ws: Workspace, report: TagReport) -> None:
+    if report.summary.is_empty():
+        return
     docs = load_documents(ws).select("doc_id", "file_name", "municipality", "year", "year_to")
     names = {row["doc_id"]: row for row in docs.iter_rows(named=True)}
     order = sorted(
@@ -139,7 +141,7 @@ def _print_summary(ws: Workspace, report: TagReport) -> None:
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes to tag with (default: one per CPU for large batches).",
+    help="Processes to ingest and tag with (default: one per CPU for large batches).",
 )
 @click.option(
     "--replace",
@@ -175,8 +177,9 @@ def tag_command(
     ws = open_workspace(workspace_dir, create=bool(paths), must_exist=not paths)
     frameworks = find_frameworks(framework_refs) or None
     _refuse_shadowing(frameworks or [], replace)
-    failed = _ingest(paths, ws) if paths else 0
-    report = _tag_with_progress(ws, frameworks, workers, kinds or (KIND_PLAN,), rebuild)
+    with shared_workers():  # one pool, started only if needed, for ingest and tagging
+        failed = _ingest(paths, ws, workers) if paths else 0
+        report = _tag_with_progress(ws, frameworks, workers, kinds or (KIND_PLAN,), rebuild)
     _print_summary(ws, report)
     click.echo(
         f"{len(report.tagged)} tagged, {len(report.skipped)} unchanged"

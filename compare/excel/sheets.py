@@ -219,15 +219,14 @@ def _table(
     for values in rows:
         r += 1
         for col, value in enumerate(values, 1):
-            cell = write_value(sheet.cell(r, col), value)
-            cell.font = styles.BODY_FONT
-            cell.alignment = (
-                styles.WRAP_TOP
+            look = (
+                "Brødtekst ombrudt"
                 if col in wrapped
-                else styles.TOP_CENTRED
+                else "Brødtekst centreret"
                 if col in centred
-                else styles.TOP
+                else "Brødtekst"
             )
+            write_value(styles.apply(sheet.cell(r, col), look), value)
         if wrapped:
             texts = [(str(values[c - 1] or ""), columns[c - 1][1]) for c in wrapped]
             height = styles.row_height(texts, maximum=MAX_EVIDENCE_LINES * styles.POINTS_PER_LINE)

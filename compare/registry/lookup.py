@@ -15,7 +15,6 @@ from functools import cache
 from pathlib import Path
 
 import polars as pl
-from rapidfuzz import fuzz, process
 
 from compare.errors import BadRegistry, UnknownMunicipality
 from compare.registry.data import Council, JobcentreSpan, RegistryTables, read_tables
@@ -217,6 +216,8 @@ class Registry:
 
     def _fuzzy(self, key: str) -> list[tuple[tuple[str, str], float]]:
         """Targets scored against a key, best first, one entry per target."""
+        from rapidfuzz import fuzz, process  # only names that are not known exactly get here
+
         scores: dict[tuple[str, str], float] = {}
         full = process.extract(
             key, self._keys, scorer=fuzz.ratio, limit=None, score_cutoff=CANDIDATE_SCORE

@@ -62,6 +62,7 @@ def write_error(err: BaseException, path: Path) -> CompareError | None:
 SEARCH_INDEX_FILE = "search_terms.parquet"
 ORIGINALS_DIR = "originals"  # copies of the ingested files, named by doc_id
 _STAMP_KEY = "compare.segments_stamp"  # Parquet metadata: the segments stamp an index was built on
+_DOCUMENTS_CACHE: dict[str, tuple[tuple[str, int, int, int], pl.DataFrame]] = {}
 
 
 def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
@@ -225,9 +226,22 @@ class Workspace:
         """All ingested documents as detected (empty frame if none).
 
         Without the analysts' corrections: to show or count documents, use
-        `compare.store.documents.load_documents`, which applies them.
+        `compare.store.documents.load_documents`, which applies them. Read once per version of
+        the file: every step of a command (ingest, tag, summary) asks for it, and a write always
+        replaces the file (a new inode), which the next read sees.
         """
-        return self._read(self.documents_path, DOCUMENTS)
+        try:
+            stat = self.documents_path.stat()
+        except FileNotFoundError:
+            return empty_frame(DOCUMENTS)
+        key = (str(self.documents_path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        cached = _DOCUMENTS_CACHE.get(key[0])
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        frame = self._read(self.documents_path, DOCUMENTS)
+        _DOCUMENTS_CACHE.clear()  # one workspace's frame at a time: bounded memory
+        _DOCUMENTS_CACHE[key[0]] = (key, frame)
+        return frame
 
     def read_segments(self, doc_ids: list[str] | None = None) -> pl.DataFrame:
         """Segments of all documents, or of the given ones."""

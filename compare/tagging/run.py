@@ -8,15 +8,13 @@ the tags and evidence frames atomically, keeping every other stored row.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from compare.frameworks.catalog import Framework, load_frameworks
+from compare.pool import cpu_count, worker_pool
 from compare.schema import (
     EVIDENCE,
     KIND_PLAN,
@@ -129,9 +127,8 @@ def _run(
             if progress is not None:
                 progress(done, total)
         return results
-    # "spawn", never "fork": forking a process that runs Polars' thread pool can deadlock.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    # Forked from a preloaded forkserver, never from this process (see `compare.pool`).
+    with worker_pool(workers) as pool:
         futures = [pool.submit(tag_documents, docs, segs, fws) for docs, segs, fws in chunks]
         for future, (docs, _, _) in zip(futures, chunks, strict=True):
             results.append(future.result())
@@ -264,7 +261,7 @@ def _tag_todo(
     doc_ids = sorted(todo)
     segments = ws.read_segments(doc_ids)
     docs = documents.filter(pl.col("doc_id").is_in(doc_ids))
-    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    n_workers = workers if workers is not None else cpu_count()
     if len(doc_ids) < MIN_DOCS_FOR_PROCESSES and workers is None:
         n_workers = 1
     # Documents pending the same frameworks are tagged together, in chunks: a few per worker
