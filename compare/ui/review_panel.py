@@ -98,7 +98,7 @@ def _render_summary(
     line = f":gray[{where}]  \nTagger: **{escape_markdown(LEVEL_NAMES.get(tagger, tagger))}**"
     if score is not None:
         line += f" (score {score:.2f})"
-    tag = data.cell_tag(ws, doc["doc_id"], framework.id, item_id) or {}
+    tag = review_data.cell_tag(ws, doc["doc_id"], framework.id, item_id)
     if tag.get("confidence") == "unsure":
         reason = tag.get("confidence_reason") or ""
         line += " · :orange[usikker]" + (f": {escape_markdown(reason)}" if reason else "")
