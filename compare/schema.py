@@ -135,6 +135,7 @@ DECISIONS: FrameSchema = {
     "previous_level": pl.Utf8,
     "previous_note": pl.Utf8,
     "undone_of": pl.Int64,  # the decision this row undoes
+    "imported_by": pl.Utf8,  # who imported the workbook the decision came from (else null)
 }
 
 # Analysts' corrections of a document's metadata, one row per change.

@@ -132,7 +132,7 @@ def test_a_version_1_database_is_migrated_and_keeps_its_decisions(tmp_path: Path
     store.change_passage("d1", FW, "1", 4, "Anna", included=True, passage={"quote": "q"})
     assert store.passages().height == 1
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
 
 
 def test_matching_segments_finds_inflected_and_ocr_words() -> None:

@@ -42,6 +42,8 @@ class Cell:
     reviewed: bool = False
     doc_id: str | None = None  # the plan whose cell gives the level (None: no cell at all)
     note: str = ""
+    decided_at: str = ""  # the latest decision on the item among the row's plans ("" if none)
+    reviewer: str = ""  # who made that decision
 
 
 @dataclass
@@ -125,10 +127,13 @@ def _row_cell(
     plans: list[dict[str, Any]], item_id: str, by_cell: dict[tuple[str, str], dict[str, Any]]
 ) -> Cell:
     best: Cell = Cell()
+    latest = ("", "")
     for plan in plans:
         found = by_cell.get((plan["doc_id"], item_id))
         if found is None:
             continue
+        if found["decided_at"] and found["decided_at"] > latest[0]:
+            latest = (found["decided_at"], found["reviewer"] or "")
         level = found["level"] or LEVEL_NONE
         if best.doc_id is None or LEVEL_RANK.get(level, 0) > LEVEL_RANK.get(best.level, 0):
             best = Cell(
@@ -137,6 +142,7 @@ def _row_cell(
                 doc_id=plan["doc_id"],
                 note=found["note"] or "",
             )
+    best.decided_at, best.reviewer = latest
     return best
 
 

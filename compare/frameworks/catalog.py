@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -374,10 +375,14 @@ def framework_from_titles(
     return link_frameworks([fw], lenders)[0] if lenders else fw
 
 
-def save_framework(fw: Framework, folder: Path | str | None = None) -> Path:
+def save_framework(
+    fw: Framework, folder: Path | str | None = None, *, overwrite: bool = False
+) -> Path:
     """Write a framework as `<id>.toml` in the folder (omit it for `frameworks_dir()`), atomically.
 
-    Derived terms are not written: they are derived again on loading.
+    An existing file of that name is never replaced unless `overwrite` (it may be a colleague's,
+    holding another id or half-edited): BadFramework says so. Derived terms are not written:
+    they are derived again on loading.
     """
     if not _ID.match(fw.id):
         raise BadFramework(
@@ -397,5 +402,25 @@ def save_framework(fw: Framework, folder: Path | str | None = None) -> Path:
         for i in fw.items
     ]
     text = to_toml(fields, items)
-    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    if overwrite:
+        atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    else:
+        _create(path, text)
     return path
+
+
+def _create(path: Path, text: str) -> None:
+    """Write a new file whole, failing if it exists: a temporary file hard-linked into place
+    (the link fails when the name is taken, even if another process creates it meanwhile)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.link(tmp, path)
+    except FileExistsError:
+        raise BadFramework(
+            path,
+            f"the file already exists in {path.parent} (perhaps a colleague's); choose another id "
+            "(existing frameworks are edited as files)",
+        ) from None
+    finally:
+        tmp.unlink(missing_ok=True)

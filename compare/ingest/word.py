@@ -11,8 +11,10 @@ from docx import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from compare.errors import UnreadableDocument, UnsafeArchive
 from compare.ingest.headings import build_blocks, mark_headings
 from compare.ingest.model import FORMAT_DOCX, Line, RawDocument
+from compare.zipguard import check_archive
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # English and Danish names of Word's built-in heading styles (`Heading 2`, `Overskrift 2`).
@@ -75,6 +77,10 @@ def read_docx(data: bytes, name: str) -> RawDocument:
     Headings come from `Heading N`/`Overskrift N` styles (and `Title`); a document without any
     heading style gets headings from numbering and short lines, as plain text does.
     """
+    try:
+        check_archive(data, name)  # before python-docx inflates any part in memory
+    except UnsafeArchive as err:
+        raise UnreadableDocument(name, str(err).removeprefix(f"{name}: ")) from None
     document = Document(io.BytesIO(data))
     styles: dict[str | None, int | None] = {}
     lines: list[Line] = []

@@ -13,6 +13,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from compare.schema import (
 )
 from compare.store.workspace import Workspace
 
-SCHEMA_VERSION = 2  # 2: analysts' evidence passages (passage_changes)
+SCHEMA_VERSION = 3  # 2: who imported a workbook decision; 3: analysts' evidence passages
 BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another process's transaction
 
 # The row-level remark ("Supplerende mål/bemærkninger") of a plan in a framework is stored as a
@@ -86,8 +87,8 @@ _SCHEMA_STATEMENTS: tuple[str, ...] = (
         for action in ("update", "delete")
     ),
 )
-# Version 2: added to a version-1 database by `_ensure_schema`, so old databases keep working.
-_SCHEMA_V2: tuple[str, ...] = (
+# Version 3: added to an older database by `_ensure_schema`, so old databases keep working.
+_SCHEMA_V3: tuple[str, ...] = (
     """CREATE TABLE passage_changes (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         doc_id TEXT NOT NULL,
@@ -111,7 +112,29 @@ _SCHEMA_V2: tuple[str, ...] = (
         for action in ("update", "delete")
     ),
 )
-_MIGRATIONS: dict[int, tuple[str, ...]] = {1: _SCHEMA_STATEMENTS, 2: _SCHEMA_V2}
+
+
+@dataclass(frozen=True)
+class NewDecision:
+    """One decision to record (see `ReviewStore.decide` for what each field means)."""
+
+    doc_id: str
+    framework_id: str
+    item_id: str
+    level: str
+    note: str | None = None
+    text_hash: str | None = None
+    municipality: str | None = None
+    year: int | None = None
+
+
+# Statements that bring a database from the version before to this version (key), in order.
+# A new database is created at version 1 and then migrated, so both paths give one schema.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # 2: a decision from a workbook keeps who imported it; `reviewer` is who edited it.
+    2: ("ALTER TABLE decisions ADD COLUMN imported_by TEXT",),
+    3: _SCHEMA_V3,
+}
 
 
 def normalise_level(level: str) -> str:
@@ -213,10 +236,14 @@ class ReviewStore:
         conn.execute("BEGIN IMMEDIATE")  # two first users at once: one creates, one waits
         try:
             found = conn.execute("PRAGMA user_version").fetchone()[0]
-            for step in range(found + 1, SCHEMA_VERSION + 1):  # each version's additions
+            if found < 1:
+                for statement in _SCHEMA_STATEMENTS:
+                    conn.execute(statement)
+            for step in range(max(found, 1) + 1, SCHEMA_VERSION + 1):
                 for statement in _MIGRATIONS[step]:
                     conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if found < SCHEMA_VERSION:
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -261,31 +288,46 @@ class ReviewStore:
         `note=None` keeps the cell's current note; `""` clears it. `text_hash` is the
         document's text hash now, so the matrix can flag the cell when the document changes.
         """
-        stored_level = normalise_level(level) if item_id != REMARK_ITEM else None
+        entry = NewDecision(
+            doc_id, framework_id, item_id, level, note, text_hash, municipality, year
+        )
+        return self.decide_all([entry], reviewer)[0]
+
+    def decide_all(
+        self,
+        entries: Sequence[NewDecision],
+        reviewer: str,
+        *,
+        imported_by: str | None = None,
+        unchanged_since: int | None = None,
+    ) -> list[int]:
+        """Record several decisions in one transaction: all of them, or (on any error) none.
+
+        Each entry is its own history row, as if `decide` had been called for it; returns their
+        ids. A workbook import uses this, so a killed import leaves no half-recorded workbook:
+        `reviewer` is then who edited the workbook and `imported_by` who imported it. With
+        `unchanged_since` (a `last_decision_id`), nothing is recorded if any decision was made
+        after it: the caller judged the entries against that state.
+        """
         name = _require_reviewer(reviewer)
+        levels = [normalise_level(e.level) if e.item_id != REMARK_ITEM else None for e in entries]
         with self._transaction() as conn:
-            previous = _current(conn, doc_id, framework_id, item_id)
-            prev_level, prev_note = previous[1:] if previous else (None, None)
-            cursor = conn.execute(
-                "INSERT INTO decisions (doc_id, municipality, year, framework_id, item_id, level,"
-                " note, reviewer, decided_at, text_hash, previous_level, previous_note)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    doc_id,
-                    municipality,
-                    year,
-                    framework_id,
-                    item_id,
-                    stored_level,
-                    prev_note if note is None else note,
-                    name,
-                    _now(),
-                    text_hash,
-                    prev_level,
-                    prev_note,
-                ),
-            )
-            return _inserted_id(cursor)
+            if unchanged_since is not None and _last_id(conn) != unchanged_since:
+                raise CompareError(
+                    "a colleague recorded a decision while the workbook was being read; "
+                    "nothing was recorded: import it again"
+                )
+            return [
+                _insert_decision(conn, entry, level, name, imported_by)
+                for entry, level in zip(entries, levels, strict=True)
+            ]
+
+    def last_decision_id(self) -> int:
+        """The id of the newest decision (0 when there is none): a stamp of the state."""
+        if not self.path.exists():
+            return 0
+        with self._connect() as conn:
+            return _last_id(conn)
 
     def clear(self, doc_id: str, framework_id: str, item_id: str, reviewer: str) -> int:
         """Withdraw the decision on a cell, so the tagger's level applies again; returns the id.
@@ -611,6 +653,43 @@ def _use_wal(conn: sqlite3.Connection) -> None:
             if "locked" not in str(err) or time.monotonic() > deadline:
                 raise
             time.sleep(0.005)
+
+
+def _insert_decision(
+    conn: sqlite3.Connection,
+    entry: NewDecision,
+    level: str | None,
+    reviewer: str,
+    imported_by: str | None = None,
+) -> int:
+    """Insert one decision row inside an open transaction; returns its id."""
+    previous = _current(conn, entry.doc_id, entry.framework_id, entry.item_id)
+    prev_level, prev_note = previous[1:] if previous else (None, None)
+    cursor = conn.execute(
+        "INSERT INTO decisions (doc_id, municipality, year, framework_id, item_id, level,"
+        " note, reviewer, decided_at, text_hash, previous_level, previous_note, imported_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            entry.doc_id,
+            entry.municipality,
+            entry.year,
+            entry.framework_id,
+            entry.item_id,
+            level,
+            prev_note if entry.note is None else entry.note,
+            reviewer,
+            _now(),
+            entry.text_hash,
+            prev_level,
+            prev_note,
+            (imported_by or "").strip() or None,
+        ),
+    )
+    return _inserted_id(cursor)
+
+
+def _last_id(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM decisions").fetchone()[0])
 
 
 def _current(

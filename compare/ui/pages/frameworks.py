@@ -173,8 +173,12 @@ def _check_new_id(fw_id: str, frameworks: list[Framework]) -> None:
 
 
 def _save_and_tag(fw: Framework) -> None:
-    """Save the framework, then tag the workspace against it with a progress bar."""
-    path = save_framework(fw)
+    """Save the framework (never over an existing file), then tag the workspace against it."""
+    try:
+        path = save_framework(fw)
+    except CompareError as err:
+        st.error(f"Rammen er ikke gemt: {err}")
+        return
     data.clear()
     saved = find_framework(fw.id)  # as loaded from the folder: terms linked with the others
     bar = st.progress(0.0, text=f"Tagger planerne mod {fw.id} …")
