@@ -233,3 +233,17 @@ def test_the_chart_draws_one_bar_chart_per_framework_when_asked(private_ws):
         {c.split("::")[0] for c in at.dataframe(key=state.MATRIX_TABLE).value if "::" in c}
     )
     assert len(charts) == n_frameworks >= 1
+
+
+@pytest.mark.parametrize("page", ["overview", "plan", "years"])
+def test_pages_showing_evidence_run_with_analysts_passages(private_ws, page):
+    at = _one_plan()
+    doc_id, column = _focus(at)
+    framework_id, item_id = column.split("::")
+    store = ReviewStore.for_workspace(private_ws)
+    store.change_passage(
+        doc_id, framework_id, item_id, 3, "Anna", included=True, passage={"quote": "Egen passage"}
+    )
+    removed = private_ws.read_evidence()["seg_no"][0]
+    store.change_passage(doc_id, framework_id, item_id, int(removed), "Anna", included=False)
+    _ok(at.switch_page(f"compare/ui/scripts/{page}.py").run())
