@@ -49,14 +49,11 @@ def matrix_cells(
     """
     store = store or ReviewStore.for_workspace(ws)
     docs = documents if documents is not None else load_documents(ws, store)
-    wanted = None if framework_ids is None else list(framework_ids)
-    # Read only the wanted frameworks' tags (pushed down into the Parquet scan).
-    only = None if wanted is None else pl.col("framework_id").is_in(wanted)
     return effective_cells(
-        ws.read_tags(only),
+        ws.read_tags(),
         store.latest(),
         docs,
-        wanted,
+        framework_ids,
         kinds,
         include_superseded=include_superseded,
     )
