@@ -195,7 +195,8 @@ PASSAGE = pl.Struct(
         "doc_id": pl.Utf8,
         "seg_no": pl.Int32,
         "level": pl.Utf8,
-        "quote": pl.Utf8,
+        "quote": pl.Utf8,  # display form (OCR misreadings repaired, `compare.display`)
+        "quote_original": pl.Utf8,  # the sentence as the plan has it: what evidence locates
         "heading_path": pl.Utf8,
         "page": pl.Int32,
         "score": pl.Float64,
@@ -289,3 +290,47 @@ def conform(frame: pl.DataFrame, schema: FrameSchema) -> pl.DataFrame:
         else:
             columns.append(pl.lit(None, dtype=dtype).alias(name))
     return frame.select(columns)
+
+
+# -- the written overview (narratives, per-municipality tables, plan summaries) ---------------
+
+# One save of a narrative (NarrativeStore): the overview's text of one item, or of one
+# municipality's row in a per-municipality table, in one council's overview of one year.
+NARRATIVES: FrameSchema = {
+    "id": pl.Int64,
+    "council": pl.Utf8,
+    "year": pl.Int32,
+    "framework_id": pl.Utf8,
+    "item_id": pl.Utf8,
+    "municipality": pl.Utf8,  # "" for the item's narrative, else the table row's name
+    "text": pl.Utf8,
+    "reviewer": pl.Utf8,
+    "saved_at": pl.Utf8,  # UTC, ISO 8601
+    "previous_text": pl.Utf8,  # null for the first save
+    "draft_text": pl.Utf8,  # the machine draft shown when this was saved (null if none)
+}
+
+# A per-municipality table of one item (seed 003's Handicapindsatsen), one row per municipality.
+ITEM_TABLE: FrameSchema = {
+    "municipality": pl.Utf8,
+    "level": pl.Utf8,
+    "draft_text": pl.Utf8,  # the machine draft ("" where the plans do not address the item)
+    "text": pl.Utf8,  # the saved row text, else the draft
+    "is_draft": pl.Boolean,  # no saved text: the draft stands
+    "saved_by": pl.Utf8,
+    "saved_at": pl.Utf8,
+}
+
+# The targets a plan sets itself (plan summaries), in reading order.
+PLAN_TARGETS: FrameSchema = {
+    "seg_no": pl.Int32,
+    "sentence": pl.Utf8,  # display form
+    "sentence_original": pl.Utf8,  # as in the plan
+    "heading_path": pl.Utf8,  # display form
+    "section": pl.Utf8,  # the innermost telling heading, without its number
+    "page": pl.Int32,
+    "line_start": pl.Int32,
+    "line_end": pl.Int32,
+    "serves": pl.List(pl.Utf8),  # "ministermaal-2018:1", ...; empty: supplerende
+    "serves_goal": pl.Boolean,  # serves a ministerial goal of the plan's year
+}

@@ -18,10 +18,10 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors", "schema", "text", "config", "zipguard"}),
     frozenset({"registry"}),
     frozenset({"store"}),
-    frozenset({"frameworks", "ingest"}),
+    frozenset({"frameworks", "ingest", "display"}),
     frozenset({"tagging", "review"}),
     frozenset({"analysis"}),
-    frozenset({"excel"}),
+    frozenset({"excel", "word"}),
     frozenset({"cli", "ui"}),
 )
 FACTS = LAYERS[0]

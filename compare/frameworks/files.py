@@ -231,7 +231,7 @@ def _toml_string(value: str) -> str:
 def to_toml(fields: dict[str, Any], items: list[dict[str, Any]]) -> str:
     """A framework as TOML text in the documented layout (strings, ints and string lists)."""
     lines = []
-    for key in ("id", "title", "kind", "year"):
+    for key in ("id", "title", "kind", "year", "council"):
         value = fields.get(key)
         if value is None:
             continue

@@ -10,6 +10,7 @@ import polars as pl
 import streamlit as st
 
 from compare.analysis.search import mark
+from compare.display import repair_words
 from compare.schema import LEVEL_ADDRESSED, LEVEL_TARGET
 from compare.text import term_key, word_spans
 from compare.ui import state
@@ -55,6 +56,13 @@ def highlight(text: str, matched_terms: Iterable[str]) -> str:
     return mark(text, spans, *HIGHLIGHT, escape=escape_markdown)
 
 
+def _original(shown: str, quote: str | None) -> None:
+    """The plan's own text of a passage shown repaired, one click away."""
+    if shown != (quote or ""):
+        with st.expander("Som i planen (før OCR-rettelse)"):
+            st.text(quote or "")
+
+
 def location(page: int | None, line_start: int | None, line_end: int | None) -> str:
     """Where a passage is: "s. 4, linje 120–124" (page only where the format has pages)."""
     parts = []
@@ -96,20 +104,25 @@ def render_evidence(
     for row in evidence.iter_rows(named=True):
         with st.container(border=True):
             where = location(row["page"], row["line_start"], row["line_end"])
-            heading = escape_markdown(row["heading_path"] or "(før første overskrift)")
+            heading = escape_markdown(
+                repair_words(row["heading_path"]) or "(før første overskrift)"
+            )
             target = " · **målsætning**" if row["is_target"] else ""
             added = row.get("added_by")
             who = f" · :blue[tilføjet af {escape_markdown(added)}]" if added else ""
             st.markdown(
                 f"**{row['rank']}.** {heading}  \n:gray[{escape_markdown(where)}]{target}{who}"
             )
-            quote = highlight(row["quote"] or "", row["matched_terms"] or [])
+            shown = repair_words(row["quote"])  # OCR misreadings repaired for reading
+            quote = highlight(shown, row["matched_terms"] or [])
             if on_open is None and on_remove is None and on_target is None:
                 st.markdown(quote)
+                _original(shown, row["quote"])
                 continue
             # The buttons above the quote: a long passage does not push them out of sight.
             buttons = st.container(horizontal=True, gap="small")
             st.markdown(quote)
+            _original(shown, row["quote"])
             if on_open is not None and buttons.button(
                 "Vis i planen",
                 key=f"{open_key}:{row['rank']}",

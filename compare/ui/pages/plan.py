@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from compare.display import repair_words
 from compare.errors import CompareError
 from compare.registry.lookup import danish_sort_key
 from compare.schema import KIND_PLAN, KINDS, LEVEL_NONE, YEAR_MAX, YEAR_MIN, period_text
@@ -15,6 +16,7 @@ from compare.store.review_db import ReviewStore
 from compare.store.workspace import Workspace
 from compare.ui import analysis, data, page_script, state
 from compare.ui.components import LEVEL_NAMES, escape_markdown, highlight
+from compare.ui.plan_summary_view import render_summary
 
 WHOLE_PLAN = -1
 KIND_NAMES = {"plan": "Plan", "overview": "Oversigt", "other": "Andet"}
@@ -53,12 +55,16 @@ def render() -> None:
     cells = analysis.plan_cells(ws, doc["doc_id"])
     with st.expander("Metadata", expanded=doc["municipality"] is None or doc["year"] is None):
         _metadata_form(ws, doc)
-    text_tab, tags_tab = st.tabs(["Tekst", f"Tags ({_addressed(cells).height})"])
+    text_tab, tags_tab, summary_tab = st.tabs(
+        ["Tekst", f"Tags ({_addressed(cells).height})", "Sammendrag"]
+    )
     linked = st.session_state.get(state.PLAN_SEG) or (None, None)
     with text_tab:
         _text(segments, evidence, cells, linked[1] if linked[0] == doc["doc_id"] else None)
     with tags_tab:
         _tags(cells, evidence)
+    with summary_tab:
+        render_summary(ws, doc, segments)
 
 
 def _pick_document(documents: pl.DataFrame) -> dict[str, Any]:
@@ -296,5 +302,5 @@ def _tags(cells: pl.DataFrame, evidence: pl.DataFrame) -> None:
                 st.markdown(
                     f"**{escape_markdown(row['framework_id'])} "
                     f"{escape_markdown(row['item_id'])}** — "
-                    + highlight(row["quote"] or "", row["matched_terms"] or [])
+                    + highlight(repair_words(row["quote"]), row["matched_terms"] or [])
                 )
