@@ -222,3 +222,28 @@ def test_clicking_a_cell_again_after_the_queue_moved_on_focuses_it(private_ws):
     at.session_state[state.MATRIX_TABLE] = click
     _ok(at.run())
     assert _focus(at)[1] == column
+
+
+def test_the_chart_draws_one_bar_chart_per_framework_when_asked(private_ws):
+    at = _one_plan()
+    assert not at.get("vega_lite_chart")  # not drawn until asked for: it costs time
+    _ok(at.toggle(key=state.MATRIX_CHART).set_value(True).run())
+    charts = at.get("vega_lite_chart")
+    n_frameworks = len(
+        {c.split("::")[0] for c in at.dataframe(key=state.MATRIX_TABLE).value if "::" in c}
+    )
+    assert len(charts) == n_frameworks >= 1
+
+
+@pytest.mark.parametrize("page", ["overview", "plan", "years"])
+def test_pages_showing_evidence_run_with_analysts_passages(private_ws, page):
+    at = _one_plan()
+    doc_id, column = _focus(at)
+    framework_id, item_id = column.split("::")
+    store = ReviewStore.for_workspace(private_ws)
+    store.change_passage(
+        doc_id, framework_id, item_id, 3, "Anna", included=True, passage={"quote": "Egen passage"}
+    )
+    removed = private_ws.read_evidence()["seg_no"][0]
+    store.change_passage(doc_id, framework_id, item_id, int(removed), "Anna", included=False)
+    _ok(at.switch_page(f"compare/ui/scripts/{page}.py").run())

@@ -250,6 +250,9 @@ def test_three_cells_reviewed_by_keyboard_at_laptop_size(app_url, private_ws):
         shot = SCREENSHOT.parent / "review-1600x1000-start.png"
         page.screenshot(path=str(shot))
         shots.append(shot)
+        # No Deploy button for a public office's users (.streamlit/config.toml: toolbarMode).
+        assert page.locator("[data-testid='stAppDeployButton']").count() == 0
+        assert page.get_by_text("Deploy", exact=True).count() == 0
         # Matrix, the cell's evidence and the decision buttons on one screen, unscrolled.
         assert _in_view(page, page.locator("[data-testid='stDataFrame']").first)
         assert _in_view(page, page.get_by_role("button", name="Bekræft og næste"))

@@ -19,8 +19,10 @@ from compare.analysis.scope import overview_evidence, resolve_scope, scope_docum
 from compare.analysis.years import compare_years
 from compare.frameworks.catalog import Framework, find_framework, frameworks_dir, load_frameworks
 from compare.registry.lookup import load_registry
+from compare.review.evidence import effective_evidence
 from compare.review.matrix import matrix_cells
 from compare.schema import KIND_PLAN
+from compare.store.review_db import ReviewStore
 from compare.store.workspace import Workspace
 from compare.ui import data
 from compare.ui.tables import docs_for_year
@@ -148,7 +150,9 @@ def _overview(
 
 
 def _evidence_rows(ws: Workspace, condition: pl.Expr) -> pl.DataFrame:
-    return ws.read_evidence(condition)
+    # The effective evidence: analysts' added/removed/marked passages merged in (review/evidence).
+    passages = ReviewStore.for_workspace(ws).passages().filter(condition)
+    return effective_evidence(ws.read_evidence(condition), passages)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -7,6 +7,7 @@ review database's log), so an analyst's passage change or a re-tag is read on th
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import streamlit as st
@@ -24,6 +25,13 @@ def cell_evidence(ws: Workspace, doc_id: str, framework_id: str, item_id: str) -
     """The effective evidence of one cell (EFFECTIVE_EVIDENCE): tagger's passages with the
     analysts' additions, removals and target marks merged in, best first."""
     return _cell_evidence(str(ws.root), data.workspace_stamp(ws), doc_id, framework_id, item_id)
+
+
+def cell_tag(ws: Workspace, doc_id: str, framework_id: str, item_id: str) -> dict[str, Any]:
+    """The tagger's row of one cell ({} where there is none): re-read only when the tags file
+    changes, not after every decision."""
+    rows = _tagger_rows(str(ws.root), _mtime(ws.tags_path), "tags", doc_id, framework_id, item_id)
+    return rows.row(0, named=True) if rows.height else {}
 
 
 def history(ws: Workspace) -> pl.DataFrame:
@@ -45,9 +53,12 @@ def passage_history(ws: Workspace, doc_id: str, framework_id: str, item_id: str)
 def confidence(ws: Workspace, framework_ids: tuple[str, ...]) -> pl.DataFrame | None:
     """The tagger's confidence per cell (doc_id, framework_id, item_id, confidence[,
     confidence_reason]) for these frameworks; None while the tags carry no confidence."""
-    path = ws.tags_path  # keyed on the tags file alone: a decision does not change confidence
-    stamp = path.stat().st_mtime_ns if path.exists() else 0
-    return _confidence(str(ws.root), stamp, framework_ids)
+    # Keyed on the tags file alone: a decision does not change the tagger's confidence.
+    return _confidence(str(ws.root), _mtime(ws.tags_path), framework_ids)
+
+
+def _mtime(path: Path) -> int:
+    return path.stat().st_mtime_ns if path.exists() else 0
 
 
 def _only(frame: pl.DataFrame, doc_id: str, framework_id: str, item_id: str) -> pl.DataFrame:
@@ -78,9 +89,23 @@ def _cell_evidence(
     root: str, stamp: data.Stamp, doc_id: str, framework_id: str, item_id: str
 ) -> pl.DataFrame:
     ws = Workspace(Path(root))
-    tagger = data.cell_evidence(ws, doc_id, framework_id, item_id)
+    tagger = _tagger_rows(root, _mtime(ws.evidence_path), "evidence", doc_id, framework_id, item_id)
     mine = _only(_passages(root, stamp), doc_id, framework_id, item_id)
     return effective_evidence(tagger, mine)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _tagger_rows(
+    root: str, stamp: int, table: str, doc_id: str, framework_id: str, item_id: str
+) -> pl.DataFrame:
+    # Only the cell's rows (predicate pushdown), keyed on that one file's modification time.
+    ws = Workspace(Path(root))
+    cell = (
+        (pl.col("doc_id") == doc_id)
+        & (pl.col("framework_id") == framework_id)
+        & (pl.col("item_id") == item_id)
+    )
+    return ws.read_evidence(cell) if table == "evidence" else ws.read_tags(cell)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -17,15 +17,14 @@ import streamlit as st
 from compare.errors import CompareError
 from compare.frameworks.catalog import Framework
 from compare.review.decisions import record_decision
-from compare.review.evidence import matching_segments
 from compare.schema import LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET, LEVELS
 from compare.store.review_db import REMARK_ITEM, ReviewStore
 from compare.store.workspace import Workspace
 from compare.ui import data, review_data, state
 from compare.ui.components import LEVEL_NAMES, escape_markdown, render_evidence
 from compare.ui.pages.plan import open_plan
+from compare.ui.passage_panel import mark_target, remove_passage, render_add_passage
 from compare.ui.queue_panel import Queue, render_actions
-from compare.ui.tables import parse_column
 
 EVIDENCE_HEIGHT = 380  # px: the passages scroll inside this box, the buttons stay in view
 HISTORY_COLUMNS = {
@@ -74,14 +73,14 @@ def render_cell(
             evidence,
             open_key=state.MATRIX_OPEN,
             on_open=open_plan,
-            on_remove=_remove_passage if reviewer else None,
-            on_target=_mark_target if reviewer else None,
+            on_remove=remove_passage if reviewer else None,
+            on_target=mark_target if reviewer else None,
             context=(str(ws.root), doc["doc_id"], framework.id, item_id),
         )
     with st.expander("Niveau, note og historik"):
         _render_form(ws, doc, framework.id, item_id, cell)
     with st.expander("Tilføj en passage fra planen"):
-        _render_add_passage(ws, doc, framework.id, item_id, evidence, bool(reviewer))
+        render_add_passage(ws, doc, framework.id, item_id, evidence, bool(reviewer))
     with st.expander("Supplerende mål/bemærkninger (hele rækken)"):
         _render_remark(ws, doc, framework)
 
@@ -98,7 +97,7 @@ def _render_summary(
     line = f":gray[{where}]  \nTagger: **{escape_markdown(LEVEL_NAMES.get(tagger, tagger))}**"
     if score is not None:
         line += f" (score {score:.2f})"
-    tag = data.cell_tag(ws, doc["doc_id"], framework.id, item_id) or {}
+    tag = review_data.cell_tag(ws, doc["doc_id"], framework.id, item_id)
     if tag.get("confidence") == "unsure":
         reason = tag.get("confidence_reason") or ""
         line += " · :orange[usikker]" + (f": {escape_markdown(reason)}" if reason else "")
@@ -222,115 +221,6 @@ def _undo(root: str, doc_id: str, framework_id: str, item_id: str, decision_id: 
     state.flash("success", "Seneste ændring er fortrudt.")
 
 
-# -- analysts' passages ------------------------------------------------------------------------
-
-
-def _remove_passage(context: tuple[str, str, str, str], passage: dict[str, Any]) -> None:
-    """Button callback: take a wrong passage out of the cell's evidence (kept in the history)."""
-    _change_passage(context, passage, "Passagen er fjernet.", included=False)
-
-
-def _mark_target(context: tuple[str, str, str, str], passage: dict[str, Any]) -> None:
-    """Button callback: mark (or unmark) the passage that carries the cell's target."""
-    on = not passage.get("is_target")
-    word = "markeret som målsætning" if on else "ikke længere markeret som målsætning"
-    _change_passage(context, passage, f"Passagen er {word}.", included=True, is_target=on)
-
-
-def _add_passage(context: tuple[str, str, str, str], segment: dict[str, Any]) -> None:
-    """Button callback: add a passage of the plan to the cell's evidence."""
-    _change_passage(context, segment, "Passagen er tilføjet.", included=True)
-
-
-def _change_passage(
-    context: tuple[str, str, str, str],
-    passage: dict[str, Any],
-    message: str,
-    *,
-    included: bool | None = None,
-    is_target: bool | None = None,
-) -> None:
-    root, doc_id, framework_id, item_id = context
-    shown = {
-        "quote": passage.get("quote") or passage.get("text"),
-        "heading_path": passage.get("heading_path"),
-        "page": passage.get("page"),
-        "line_start": passage.get("line_start"),
-        "line_end": passage.get("line_end"),
-    }
-    try:
-        ReviewStore.for_workspace(Workspace(Path(root))).change_passage(
-            doc_id,
-            framework_id,
-            item_id,
-            int(passage["seg_no"]),
-            state.reviewer(),
-            included=included,
-            is_target=is_target,
-            passage=shown,
-        )
-    except CompareError as err:
-        state.flash("error", f"Passagen blev ikke ændret: {err}")
-        return
-    data.clear()
-    state.flash("success", message)
-
-
-def _undo_passage(root: str, change_id: int) -> None:
-    try:
-        ReviewStore.for_workspace(Workspace(Path(root))).undo_passage(change_id, state.reviewer())
-    except CompareError as err:
-        state.flash("error", f"Kunne ikke fortryde: {err}")
-        return
-    data.clear()
-    state.flash("success", "Seneste passage-ændring er fortrudt.")
-
-
-def _render_add_passage(
-    ws: Workspace,
-    doc: dict[str, Any],
-    framework_id: str,
-    item_id: str,
-    evidence: pl.DataFrame,
-    can_write: bool,
-) -> None:
-    st.text_input(
-        "Søg i planens tekst",
-        key=state.PASSAGE_QUERY,
-        placeholder="fx virksomhedspraktik",
-        help="Ord i enhver bøjning; OCR-fejl som Kgbenhavn findes også.",
-    )
-    query = str(st.session_state.get(state.PASSAGE_QUERY) or "")
-    context = (str(ws.root), doc["doc_id"], framework_id, item_id)
-    history = review_data.passage_history(ws, *context[1:])
-    if history.height:
-        st.button(
-            "Fortryd seneste passage-ændring",
-            key=state.PASSAGE_UNDO,
-            disabled=not can_write,
-            on_click=_undo_passage,
-            args=(context[0], int(history["id"][-1])),
-        )
-    if not query.strip():
-        return
-    shown = set(evidence["seg_no"].to_list())
-    found = matching_segments(data.segments(ws, doc["doc_id"]), query)
-    if found.is_empty():
-        st.caption("Ingen afsnit i planen indeholder alle ordene.")
-    for segment in found.iter_rows(named=True):
-        with st.container(border=True):
-            st.caption(escape_markdown(segment["heading_path"] or "(før første overskrift)"))
-            st.markdown(escape_markdown(segment["text"] or ""))
-            st.button(
-                "Er allerede en passage" if segment["seg_no"] in shown else "Tilføj som passage",
-                key=f"{state.PASSAGE_ADD}:{segment['seg_no']}",
-                icon=":material/add:",
-                disabled=not can_write or segment["seg_no"] in shown,
-                on_click=_add_passage,
-                args=(context, segment),
-            )
-
-
 # -- the row remark ----------------------------------------------------------------------------
 
 
@@ -392,24 +282,3 @@ def current_cell(
         & (pl.col("item_id") == item_id)
     )
     return rows.row(0, named=True) if rows.height else None
-
-
-def offer_as_passage(ws: Workspace, hit: dict[str, Any], key: str) -> None:
-    """Under a search hit: a button adding the hit's paragraph to the matrix cell in focus, when
-    that cell is in the same document (so a search can code a cell)."""
-    doc_id = st.session_state.get(state.PICK_DOC)
-    parsed = parse_column(str(st.session_state.get(state.PICK_ITEM) or ""))
-    if doc_id != hit["doc_id"] or parsed is None:
-        return
-    segment = data.segments(ws, doc_id).filter(pl.col("seg_no") == hit["seg_no"])
-    if segment.is_empty():
-        return
-    st.button(
-        f"Tilføj som passage til cellen i fokus ({parsed[0]} punkt {parsed[1]})",
-        key=key,
-        icon=":material/add:",
-        disabled=not state.reviewer(),
-        help="Passagen kommer med i begrundelsen i matrixen, Excel og Word.",
-        on_click=_add_passage,
-        args=((str(ws.root), doc_id, *parsed), segment.row(0, named=True)),
-    )

@@ -9,7 +9,7 @@ from compare.store.workspace import Workspace
 from compare.ui import analysis, data, state
 from compare.ui.components import HIGHLIGHT, escape_markdown
 from compare.ui.pages.plan import open_plan
-from compare.ui.review_panel import offer_as_passage
+from compare.ui.passage_panel import offer_as_passage
 
 
 def render() -> None:
