@@ -84,17 +84,6 @@ def cells(
     return _cells(str(ws.root), workspace_stamp(ws), framework_ids, kinds)
 
 
-def cell_evidence(ws: Workspace, doc_id: str, framework_id: str, item_id: str) -> pl.DataFrame:
-    """The evidence passages of one matrix cell, best first."""
-    return _cell_rows(str(ws.root), workspace_stamp(ws), "evidence", doc_id, framework_id, item_id)
-
-
-def cell_tag(ws: Workspace, doc_id: str, framework_id: str, item_id: str) -> dict | None:
-    """The tagger's row for one matrix cell (level, score, target sentence), or None."""
-    rows = _cell_rows(str(ws.root), workspace_stamp(ws), "tags", doc_id, framework_id, item_id)
-    return rows.row(0, named=True) if rows.height else None
-
-
 def segments(ws: Workspace, doc_id: str) -> pl.DataFrame:
     """The segments of one document, in order."""
     return _segments(str(ws.root), workspace_stamp(ws), doc_id)
@@ -122,21 +111,6 @@ def _cells(
 ) -> pl.DataFrame:
     ids = list(framework_ids) if framework_ids is not None else None
     return matrix_cells(Workspace(Path(root)), framework_ids=ids, kinds=kinds)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _cell_rows(
-    root: str, stamp: Stamp, table: str, doc_id: str, framework_id: str, item_id: str
-) -> pl.DataFrame:
-    # Read only the cell's rows (predicate pushdown) rather than caching the whole file: the
-    # evidence of 1,000 plans is tens of MB, and st.cache_data copies what it returns.
-    ws = Workspace(Path(root))
-    cell = (
-        (pl.col("doc_id") == doc_id)
-        & (pl.col("framework_id") == framework_id)
-        & (pl.col("item_id") == item_id)
-    )
-    return ws.read_evidence(cell).sort("rank") if table == "evidence" else ws.read_tags(cell)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
