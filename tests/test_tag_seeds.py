@@ -127,6 +127,7 @@ def test_evaluate_command_prints_figures_and_disagreements(seeded: Workspace) ->
         "precision",
         "recall",
         "F1",
+        "blanks",
     ]
     assert any(line.startswith("(all)") for line in lines)
     assert "disagreements (gold → tagger):" in result.output

@@ -41,22 +41,30 @@ def _fmt(value: float | None) -> str:
     help="Only these frameworks' gold rows (repeatable).",
 )
 @click.option("--quiet", is_flag=True, help="Print the figures only, not the disagreements.")
+@click.option(
+    "--labels-only",
+    is_flag=True,
+    help="Tag the gold documents again (in memory) with every framework's keywords and "
+    "descriptions stripped: what a framework of pasted titles gets.",
+)
 @reports_errors
 def evaluate_command(
     gold_files: tuple[Path, ...],
     workspace_dir: Path | None,
     framework_ids: tuple[str, ...],
     quiet: bool,
+    labels_only: bool,
 ) -> None:
     """Compare the tagger's levels in the workspace with gold files.
 
     Prints, per framework and overall: level agreement, and precision / recall / F1 for
     "addressed" (X or (X) versus blank); then each disagreement with the tagger's best evidence.
     Gold rows whose plan is not in the workspace (or not tagged) are counted as missing.
+    With --labels-only nothing is stored; the figures are for the stripped frameworks.
     """
     ws = open_workspace(workspace_dir)
-    result = evaluate(ws, list(gold_files), framework_ids or None)
-    header = ["framework", "n", "missing", "agreement", "precision", "recall", "F1"]
+    result = evaluate(ws, list(gold_files), framework_ids or None, labels_only=labels_only)
+    header = ["framework", "n", "missing", "agreement", "precision", "recall", "F1", "blanks"]
     rows = [
         [
             r["framework"],
@@ -66,6 +74,7 @@ def evaluate_command(
             _fmt(r["precision"]),
             _fmt(r["recall"]),
             _fmt(r["f1"]),
+            _fmt(r["blanks_kept"]),
         ]
         for r in result.metrics.iter_rows(named=True)
     ]

@@ -269,6 +269,23 @@ def link_frameworks(
     return linked
 
 
+def labels_only(frameworks: Sequence[Framework]) -> list[Framework]:
+    """The frameworks as if pasted as bare titles: keywords and descriptions stripped.
+
+    Terms are derived again from the labels alone, and nothing is lent between items (no item
+    has keywords left to lend). `compare evaluate --labels-only` measures the tagger with these,
+    which is what a council or a year nobody here has seen gets.
+    """
+    stripped = []
+    for fw in frameworks:
+        items = tuple(
+            replace(item, description=None, keywords=(), terms=derive_terms(item.label))
+            for item in fw.items
+        )
+        stripped.append(_with_hash(replace(fw, items=items)))
+    return stripped
+
+
 def load_framework(path: Path | str, known: Sequence[Framework] = ()) -> Framework:
     """Read and validate one framework file (raises BadFramework naming file, line, problem).
 
