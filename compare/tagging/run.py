@@ -29,7 +29,8 @@ from compare.schema import (
 )
 from compare.store.documents import load_documents
 from compare.store.workspace import Workspace
-from compare.tagging.pipeline import applicable_pairs, framework_hash, tag_documents
+from compare.tagging.evidence import Corpus
+from compare.tagging.pipeline import applicable_pairs, corpus_for, framework_hash, tag_documents
 
 __all__ = ["TagReport", "tag_documents", "tag_workspace"]
 
@@ -64,12 +65,13 @@ def _run(
     workers: int,
     progress: Progress | None,
     total: int,
+    corpus: Corpus | None = None,
 ) -> list[tuple[pl.DataFrame, pl.DataFrame]]:
     results = []
     done = 0
     if workers <= 1 or len(chunks) <= 1:
         for docs, segs, fws in chunks:
-            results.append(tag_documents(docs, segs, fws))
+            results.append(tag_documents(docs, segs, fws, corpus))
             done += docs.height
             if progress is not None:
                 progress(done, total)
@@ -77,7 +79,9 @@ def _run(
     # "spawn", never "fork": forking a process that runs Polars' thread pool can deadlock.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(tag_documents, docs, segs, fws) for docs, segs, fws in chunks]
+        futures = [
+            pool.submit(tag_documents, docs, segs, fws, corpus) for docs, segs, fws in chunks
+        ]
         for future, (docs, _, _) in zip(futures, chunks, strict=True):
             results.append(future.result())
             done += docs.height
@@ -124,8 +128,9 @@ def tag_workspace(
         report.removed = tags.height - int(keep.sum()) - _retagged_rows(tags, report.tagged)
         new_tags, new_evidence = _tag_todo(ws, documents, todo, workers, progress)
         if report.tagged or report.removed:
-            tags = pl.concat([tags.filter(keep), new_tags])
-            evidence = pl.concat([_keep_evidence(evidence, tags), new_evidence])
+            tags = tags.filter(keep)
+            evidence = pl.concat([_keep_evidence(evidence, tags), new_evidence])  # not re-tagged
+            tags = pl.concat([tags, new_tags])
             ws.write_evidence(conform(evidence, EVIDENCE))  # evidence first: tags mark done
             ws.write_tags(conform(tags, TAGS))
     report.summary = _summary(new_tags)
@@ -209,7 +214,15 @@ def _tag_todo(
                     fws,
                 )
             )
-    results = _run(chunks, n_workers, progress, len(doc_ids))
+    # What terms are worth is learned from all the plans of the run at once (see
+    # `compare.tagging.evidence`), so every chunk gets the same corpus and the tags do not
+    # depend on how the plans were split.
+    # The corpus is all the documents of the kinds being tagged, not only those tagged now.
+    all_fws = list({fw.id: fw for fws in todo.values() for fw in fws}.values())
+    rest = [d for d in documents["doc_id"].to_list() if d not in todo]
+    everything = pl.concat([segments, ws.read_segments(rest)]) if rest else segments
+    corpus = corpus_for(documents, everything, all_fws)
+    results = _run(chunks, n_workers, progress, len(doc_ids), corpus)
     return (
         pl.concat([conform(t, TAGS) for t, _ in results]),
         pl.concat([conform(e, EVIDENCE) for _, e in results]),

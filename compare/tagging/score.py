@@ -27,6 +27,7 @@ ADDRESSED_SCORE = 4.0  # a unit's weighted term score from which an item counts 
 ADDRESSED_TERMS = 2  # ... with at least this many distinct terms in the unit
 CONCRETE_SCORE = 9.0  # a theme unit this strong holds concrete initiatives (level X)
 CONCRETE_TERMS = 2
+TOGETHER_INFO = 1.0  # anchor terms whose relative information adds up to this stand for the core
 HEADING_BONUS = 10.0  # added to the evidence strength of a unit whose heading mirrors the item
 MAX_EVIDENCE = 5
 MAX_QUOTE_CHARS = 600
@@ -46,6 +47,8 @@ class UnitEvidence:
     score: float = 0.0
     terms: set[str] = field(default_factory=set)
     heading: float = 0.0  # heading similarity, 0 if the heading does not mirror the item
+    core: set[str] = field(default_factory=set)  # the item's core terms found here
+    info: dict[str, float] = field(default_factory=dict)  # anchor term -> relative information
 
 
 @dataclass
@@ -92,6 +95,20 @@ class Candidate:
     score: float
     terms: set[str]
     heading: bool
+    core: set[str] = field(default_factory=set)
+    info: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def core_found(self) -> bool:
+        """A core term is here, or separate anchor terms as informative together as the best.
+
+        "Opkvalificeringsinitiativer ift. jobparate kontanthjælpsmodtagere" is addressed where
+        "opkvalificering" and "kontanthjælpsmodtagere" meet, though neither alone is its core.
+        """
+        if self.core:
+            return True
+        kept = distinct_terms(set(self.info))
+        return sum(self.info[t] for t in kept) >= TOGETHER_INFO
 
     @property
     def distinct(self) -> int:
@@ -104,7 +121,14 @@ class Candidate:
         return self.score + (HEADING_BONUS if self.heading else 0.0)
 
     def addressed(self) -> bool:
-        """Two separate terms meet, or one is the unit's clear topic (said again and again)."""
+        """A core term is here, and two separate terms meet or one is said again and again.
+
+        The core (see `compare.tagging.terms.weigh_information`) is what tells the item apart:
+        "Beskæftigelsesindsats for hjemløse" is not addressed by a section on
+        "beskæftigelsesindsatsen" in general, however often it says so.
+        """
+        if not self.core_found:
+            return False
         return (self.score >= ADDRESSED_SCORE and self.distinct >= ADDRESSED_TERMS) or (
             self.score >= CONCRETE_SCORE and self.distinct >= 1
         )
@@ -120,7 +144,10 @@ def candidates(units: dict[int, UnitEvidence], parent: dict[int, int]) -> list[C
     A plan may spread one topic over several short subsections (`3.1 ... > Bedre jobmatch`,
     `3.1 ... > Afklaringspuljen`); together they are one place.
     """
-    found = [Candidate((u,), ev.score, set(ev.terms), bool(ev.heading)) for u, ev in units.items()]
+    found = [
+        Candidate((u,), ev.score, set(ev.terms), bool(ev.heading), set(ev.core), dict(ev.info))
+        for u, ev in units.items()
+    ]
     children: dict[int, list[int]] = {}
     for unit_no in units:
         if unit_no in parent:
@@ -136,6 +163,8 @@ def candidates(units: dict[int, UnitEvidence], parent: dict[int, int]) -> list[C
                 sum(ev.score for ev in evs),
                 set().union(*(ev.terms for ev in evs)),
                 any(ev.heading for ev in evs),
+                set().union(*(ev.core for ev in evs)),
+                {t: i for ev in evs for t, i in ev.info.items()},
             )
         )
     return sorted(found, key=lambda c: (-c.strength, c.units))
