@@ -25,6 +25,14 @@ from compare.tagging.terms import (
 )
 
 NON_ANCHOR = 0.3  # a word too common to anchor an item still adds a little evidence
+RESTATE_SHARE = 0.7  # a passage with this share of a label's words restates the label ...
+RESTATE_MIN_WORDS = 3  # ... if the label has this many words (a one-word theme is not restated)
+RESTATE_LENGTH = 2.5  # ... and the passage is at most this many times the label's words long
+RESTATE_EXTRA_WORDS = 8  # ... plus this many (a number, "Mål 3:", a short lead-in)
+# "Afsnit 5.5 er et nyt afsnit, som omhandler ... socialt bedrageri": a short passage about the
+# document's own sections points to where a goal is addressed; it addresses nothing itself.
+POINTER = r"(?i)\bafsnit(?:tet|tene)?\s+\d"
+POINTER_MAX_WORDS = 40
 
 
 @dataclass
@@ -57,6 +65,7 @@ class _Query:
     allowed: pl.DataFrame  # dkey, ikey
     units_of: pl.DataFrame  # dkey, seg_no, unit_no
     n_units: pl.DataFrame  # dkey, n_units
+    pointers: pl.DataFrame  # dkey, seg_no: short passages that point to a section by number
 
 
 def _query(
@@ -88,7 +97,12 @@ def _query(
     n_units = keyed.group_by(pl.col("doc_id").alias("dkey")).agg(
         pl.col("unit_no").n_unique().alias("n_units")
     )
-    return _Query(doc_ids, item_of, items, terms, keyed, allowed, units_of, n_units)
+    pointers = segs.filter(
+        pl.col("doc_id").is_in(doc_ids)
+        & pl.col("text").str.contains(POINTER)
+        & (pl.col("text").str.count_matches(r"\S+") <= POINTER_MAX_WORDS)
+    ).select(pl.col("doc_id").replace_strict(dkey, return_dtype=pl.Int32).alias("dkey"), "seg_no")
+    return _Query(doc_ids, item_of, items, terms, keyed, allowed, units_of, n_units, pointers)
 
 
 def corpus_of(
@@ -105,6 +119,8 @@ def corpus_of(
     found = find_terms(q.keyed, q.terms["pattern"].to_list()).rename({"doc_id": "dkey"})
     hits = _hits(found, q)
     corpus = Corpus(_unit_df(hits), total)
+    restating = restatements(_hits(found, q, nested=True), q)
+    hits = hits.join(restating, on=["dkey", "seg_no", "ikey"], how="anti")
     weighted = _weigh(hits, q, corpus)
     # Only items described by their label alone learn: hand-written keywords already say in
     # the plans' words what the item is about, and learning on top of them blurs X and (X).
@@ -138,16 +154,19 @@ def item_evidence(
 ) -> tuple[dict, dict]:
     """Weighted term hits summed per (doc, item, unit) and per (doc, item, segment).
 
-    Returns two dicts keyed by (doc_id, framework_id, item_id): unit -> a list of (unit_no,
-    score, anchor terms, core terms, {anchor term: relative information}), and seg_no ->
-    (score, anchor terms) for segments with anchor terms. Omit `corpus` to take it from these
+    Returns three dicts keyed by (doc_id, framework_id, item_id): unit -> a list of (unit_no,
+    score, anchor terms, core terms, {anchor term: relative information}); seg_no -> (score,
+    anchor terms) for segments with anchor terms; and the seg_nos that only restate the
+    item's label (`restatements`), which count for nothing. Omit `corpus` to take it from these
     segments alone (`corpus_of`).
     """
     if corpus is None:
         corpus = corpus_of(segs, frameworks, pairs)
     q = _query(segs, frameworks, pairs, corpus.extra_terms())
     found = find_terms(q.keyed, q.terms["pattern"].to_list()).rename({"doc_id": "dkey"})
-    weighted = _weigh(_hits(found, q), q, corpus)
+    restating = restatements(_hits(found, q, nested=True), q)
+    hits = _hits(found, q).join(restating, on=["dkey", "seg_no", "ikey"], how="anti")
+    weighted = _weigh(hits, q, corpus)
     anchors = pl.col("term").filter(pl.col("anchor")).unique().sort()
     cores = pl.col("term").filter(pl.col("core")).unique().sort()
     units_frame = weighted.group_by("dkey", "ikey", "unit_no").agg(
@@ -174,7 +193,61 @@ def item_evidence(
     seg_scores: dict[tuple[str, str, str], dict[int, tuple]] = {}
     for d, k, seg_no, score, found_t in segs_frame.iter_rows():
         seg_scores.setdefault((q.doc_ids[d], *q.item_of[k]), {})[seg_no] = (score, found_t)
-    return unit_ev, seg_scores
+    restated: dict[tuple[str, str, str], set[int]] = {}
+    for d, seg_no, k in restating.iter_rows():
+        restated.setdefault((q.doc_ids[d], *q.item_of[k]), set()).add(seg_no)
+    return unit_ev, seg_scores, restated
+
+
+def restatements(hits: pl.DataFrame, q: _Query) -> pl.DataFrame:
+    """(dkey, seg_no, ikey): passages that only restate an item's label. Listing is not addressing.
+
+    Nearly every plan lists the year's goals near its start ("Ministermålene for 2018 er: 1.
+    Flere personer skal i beskæftigelse ..."), and a council's themes likewise. A passage
+    restates an item when it holds `RESTATE_SHARE` of the label's words (at least
+    `RESTATE_MIN_WORDS` of them) and either is little more than the label (a bullet, a line)
+    or restates two or more items of the framework at once (an enumeration). A short passage
+    that points to a section by number (`POINTER`) is treated alike. Such passages are never
+    evidence for the item, and their numbers are the goal's, not the plan's target.
+    """
+    pointing = hits.join(q.pointers, on=["dkey", "seg_no"], how="semi").select(
+        "dkey", "seg_no", "ikey"
+    )
+    label_terms = q.terms.filter(pl.col("in_label"))
+    n_label = label_terms.group_by("ikey").agg(pl.len().alias("n_label"))
+    label_hits = hits.join(label_terms.select("ikey", "term"), on=["ikey", "term"], how="semi")
+    covered = (
+        label_hits.group_by("dkey", "seg_no", "ikey")
+        .agg(pl.col("term").n_unique().alias("n_hit"))
+        .join(n_label, on="ikey")
+        .filter(
+            (pl.col("n_label") >= RESTATE_MIN_WORDS)
+            & (pl.col("n_hit") >= RESTATE_SHARE * pl.col("n_label"))
+        )
+    )
+    if covered.is_empty():
+        return pointing.unique()
+    fw_of = pl.DataFrame(
+        {"ikey": list(range(len(q.item_of))), "fw": [fw for fw, _ in q.item_of]},
+        schema={"ikey": pl.Int32, "fw": pl.Utf8},
+    )
+    lengths = q.keyed.select(
+        pl.col("doc_id").alias("dkey"),
+        "seg_no",
+        pl.col("norm").str.count_matches(r"\S+").alias("n_words"),
+    )
+    return (
+        covered.join(fw_of, on="ikey")
+        .join(lengths, on=["dkey", "seg_no"])
+        .with_columns(pl.len().over("dkey", "seg_no", "fw").alias("n_items"))
+        .filter(
+            (pl.col("n_items") >= 2)
+            | (pl.col("n_words") <= RESTATE_LENGTH * pl.col("n_label") + RESTATE_EXTRA_WORDS)
+        )
+        .select("dkey", "seg_no", "ikey")
+        .vstack(pointing)
+        .unique()
+    )
 
 
 def _unit_df(hits: pl.DataFrame) -> pl.DataFrame:
@@ -186,13 +259,18 @@ def _unit_df(hits: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _hits(found: pl.DataFrame, q: _Query) -> pl.DataFrame:
-    """Each (dkey, seg_no, ikey, term) hit with its unit and count; nested mentions dropped."""
+def _hits(found: pl.DataFrame, q: _Query, nested: bool = False) -> pl.DataFrame:
+    """Each (dkey, seg_no, ikey, term) hit with its unit and count; nested mentions dropped.
+
+    With `nested`, a term found inside a longer found term is kept.
+    """
     hits = (
         found.join(q.units_of, on=["dkey", "seg_no"])
         .join(q.terms.select("ikey", "term", "pattern"), on="pattern")
         .join(q.allowed, on=["dkey", "ikey"])
     )
+    if nested:
+        return hits
     # A term found inside a longer found term ("a kas" in "samarbejde med a kas") is the same
     # mention: only the longer one counts. Which terms contain which is known from the
     # framework alone, so the check is a join with that small table.

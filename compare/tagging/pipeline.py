@@ -75,7 +75,7 @@ def tag_documents(
     segs = segments.filter(pl.col("doc_id").is_in(doc_ids))
     units = build_units(segs)
     segs = unit_column(segs, units)
-    unit_ev, seg_scores = item_evidence(segs, list(used.values()), pairs, corpus)
+    unit_ev, seg_scores, restated = item_evidence(segs, list(used.values()), pairs, corpus)
     text_hash = dict(documents.select("doc_id", "text_hash").iter_rows())
     stamp = datetime.now(UTC).replace(tzinfo=None)
     tags: dict[str, list] = {name: [] for name in TAGS}
@@ -108,12 +108,22 @@ def tag_documents(
             }
             for unit_no, score in headed.get(item.id, {}).items():
                 item_units.setdefault(unit_no, UnitEvidence(unit_no)).heading = score
-            passages_of = Passages(doc_id, by_unit, seg_rows, seg_scores.get(key, {}))
+            passages_of = Passages(
+                doc_id, by_unit, seg_rows, seg_scores.get(key, {}), restated.get(key, set())
+            )
+            for unit_no in list(headed.get(item.id, {})):
+                if not _has_body(passages_of.get(unit_no)):  # a heading in a list of goals
+                    del item_units[unit_no]
+                    del headed[item.id][unit_no]
+            if not headed.get(item.id):
+                headed.pop(item.id, None)
             referenced: set[int] = set()
             if item.id in headed:
                 texts = [p.text for u in headed[item.id] for p in passages_of.get(u)]
                 referenced = referenced_units(doc_units, texts) - set(headed[item.id])
-            decision = decide(fw.kind, item_units, referenced, passages_of, doc_units.parent)
+            decision = decide(
+                fw.kind, item_units, referenced, passages_of, doc_units.parent, item.label
+            )
             _add_tag(tags, doc_id, fw, item.id, decision, text_hash.get(doc_id), stamp)
             _add_evidence(evidence, doc_id, fw.id, item.id, decision, seg_rows)
     return _frame(tags, TAGS), _frame(evidence, EVIDENCE)
@@ -141,8 +151,10 @@ class Passages:
         by_unit: dict[tuple[str, int], list[int]],  # (doc_id, unit_no) -> its seg_nos
         seg_rows: dict[tuple[str, int], list],  # (doc_id, seg_no) -> the segment's columns
         scores: dict[int, tuple],  # seg_no -> (score, anchor terms) for this item
+        restated: set[int] | None = None,  # seg_nos that only restate the item's label
     ) -> None:
         self.doc_id, self.by_unit, self.seg_rows, self.scores = doc_id, by_unit, seg_rows, scores
+        self.restated = restated or set()
         self.cache: dict[int, list[Passage]] = {}
 
     def get(self, unit_no: int) -> list[Passage]:
@@ -152,9 +164,34 @@ class Passages:
             for seg_no in self.by_unit.get((self.doc_id, unit_no), []):
                 score, terms = self.scores.get(seg_no, (0.0, []))
                 row = self.seg_rows[(self.doc_id, seg_no)]
-                passages.append(Passage(seg_no, unit_no, row[1], score, list(terms), bool(row[6])))
+                passages.append(
+                    Passage(
+                        seg_no,
+                        unit_no,
+                        row[1],
+                        score,
+                        list(terms),
+                        bool(row[6]),
+                        seg_no in self.restated,
+                    )
+                )
             self.cache[unit_no] = passages
         return self.cache[unit_no]
+
+
+MIN_BODY_WORDS = 12  # a section under a mirrored heading needs this much text of its own
+
+
+def _has_body(passages: list[Passage]) -> bool:
+    """True if a unit says something beyond headings and restatements of the item's label.
+
+    A plan that lists the year's goals as headings with nothing under them ("Mål 2: ...")
+    has not addressed them.
+    """
+    return (
+        sum(len(p.text.split()) for p in passages if not p.is_heading and not p.restates)
+        >= MIN_BODY_WORDS
+    )
 
 
 def framework_hash(fw: Framework) -> str:

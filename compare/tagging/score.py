@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
-from compare.tagging.targets import find_targets
+from compare.tagging.targets import find_targets, label_numbers, measure_numbers
 
 ADDRESSED_SCORE = 4.0  # a unit's weighted term score from which an item counts as addressed
 ADDRESSED_TERMS = 2  # ... with at least this many distinct terms in the unit
@@ -61,6 +61,7 @@ class Passage:
     score: float
     terms: list[str]  # the item's anchor terms found in it
     is_heading: bool = False
+    restates: bool = False  # only restates the item's label (see `evidence.restatements`)
 
 
 @dataclass
@@ -176,8 +177,13 @@ def decide(
     referenced: set[int],
     passages_of: PassageSource,
     parent: dict[int, int] | None = None,
+    label: str = "",
 ) -> Decision:
-    """Level, score, terms, target sentence and ranked passages for one (document, item)."""
+    """Level, score, terms, target sentence and ranked passages for one (document, item).
+
+    `label` is the item's label: a target sentence whose numbers are all the label's own
+    ("... skal øges med 5.000 personer frem til 2025") restates the goal, it is not the plan's.
+    """
     headed = {u for u, ev in units.items() if ev.heading}
     ranked = candidates(units, parent or {})
     strong = [c for c in ranked if c.addressed()]
@@ -191,7 +197,9 @@ def decide(
         focus = sorted({u for c in strong[:3] for u in c.units})
     target, target_seg = None, None
     if kind == FRAMEWORK_GOALS:
-        target, target_seg = _find_target(focus, passages_of, require_terms=not headed)
+        target, target_seg = _find_target(
+            focus, passages_of, require_terms=not headed, label_numbers=label_numbers(label)
+        )
         level = LEVEL_TARGET if target else LEVEL_ADDRESSED
     else:
         concrete = bool(headed) or any(c.concrete() for c in strong)
@@ -208,15 +216,25 @@ def _confidence(strength: float) -> float:
 
 
 def _find_target(
-    focus: list[int], passages_of: PassageSource, require_terms: bool
+    focus: list[int],
+    passages_of: PassageSource,
+    require_terms: bool,
+    label_numbers: frozenset[str] = frozenset(),
 ) -> tuple[str | None, int | None]:
-    """The strongest target sentence in the focus units (in passages with item terms, if told)."""
+    """The strongest target sentence in the focus units (in passages with item terms, if told).
+
+    Passages that restate the label, and sentences whose measures are all the label's own
+    numbers, are skipped.
+    """
     best: tuple[float, str, int] | None = None
     for unit_no in focus:
         for passage in passages_of.get(unit_no):
-            if passage.is_heading or (require_terms and not passage.terms):
+            if passage.is_heading or passage.restates or (require_terms and not passage.terms):
                 continue
             for target in find_targets(passage.text):
+                numbers = measure_numbers(target.sentence)
+                if label_numbers and numbers and numbers <= label_numbers:
+                    continue
                 if best is None or target.strength > best[0]:
                     best = (target.strength, target.sentence, passage.seg_no)
     return (best[1], best[2]) if best else (None, None)
@@ -229,7 +247,7 @@ def _rank_passages(
         p
         for u in focus
         for p in passages_of.get(u)
-        if not p.is_heading and (p.terms or p.seg_no == target_seg)
+        if not p.is_heading and not p.restates and (p.terms or p.seg_no == target_seg)
     ]
     candidates.sort(
         key=lambda p: (-(p.score + (100.0 if p.seg_no == target_seg else 0.0)), p.seg_no)

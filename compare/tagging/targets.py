@@ -145,7 +145,11 @@ _LEADING_NUMBER = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[a-z]\)|\d{1,2}\)
 
 def _measures(sentence: str) -> int:
     """Count the numbers in a sentence that could measure a result."""
-    count = 0
+    return len(_measure_values(sentence))
+
+
+def _measure_values(sentence: str) -> list[str]:
+    found = []
     for match in _NUMBER.finditer(sentence):
         value = match.group(1)
         if _YEAR.match(value):
@@ -154,8 +158,19 @@ def _measures(sentence: str) -> int:
             continue
         if _NOT_A_MEASURE_BEFORE.search(sentence[: match.start()]):
             continue
-        count += 1
-    return count
+        found.append(value.replace(".", ""))
+    return found
+
+
+def measure_numbers(sentence: str) -> frozenset[str]:
+    """The numbers a sentence could measure a result with ("5.000" as "5000")."""
+    return frozenset(_measure_values(_LEADING_NUMBER.sub("", sentence)))
+
+
+@lru_cache(maxsize=4096)
+def label_numbers(label: str) -> frozenset[str]:
+    """The numbers in an item's label: a sentence measured only by them restates the goal."""
+    return frozenset(v.replace(".", "") for v in _NUMBER.findall(label) if not _YEAR.match(v))
 
 
 def target_strength(sentence: str) -> float:

@@ -26,6 +26,7 @@ from compare.frameworks.catalog import Framework
 from compare.tagging.labels import (
     ORIGIN_DESCRIPTION,
     ORIGIN_KEYWORD,
+    ORIGIN_LABEL,
     ORIGIN_LEARNED,
     ORIGIN_LENT,
     ORIGIN_PART,
@@ -159,6 +160,7 @@ TERM_TABLE_SCHEMA = {
     "rarity": pl.Float64,  # general-Danish rarity, 1 for keywords (see `specificity`)
     "spread": pl.Float64,  # 1 if one item of the framework uses the term, less if several
     "origin": pl.Utf8,  # see `compare.tagging.labels`
+    "in_label": pl.Boolean,  # one of the label's own words (whatever else made it a term)
 }
 
 
@@ -212,6 +214,7 @@ def term_table(
                 rows["rarity"].append(found.rarity if found is not None else 1.0)
                 rows["spread"].append(framework_spread(users.get(term, 1)))
                 rows["origin"].append(origin)
+                rows["in_label"].append(found is not None and found.origin == ORIGIN_LABEL)
     return pl.DataFrame(rows, schema=TERM_TABLE_SCHEMA)
 
 
