@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
+from rapidfuzz import fuzz
 
 from compare.frameworks.catalog import Framework
 from compare.tagging.expand import LEARNED_SCHEMA, learn_terms
@@ -23,12 +24,14 @@ from compare.tagging.terms import (
     weigh_information,
     with_elisions,
 )
+from compare.text import normalise, words
 
 NON_ANCHOR = 0.3  # a word too common to anchor an item still adds a little evidence
 RESTATE_SHARE = 0.7  # a passage with this share of a label's words restates the label ...
 RESTATE_MIN_WORDS = 3  # ... if the label has this many words (a one-word theme is not restated)
-RESTATE_LENGTH = 2.5  # ... and the passage is at most this many times the label's words long
-RESTATE_EXTRA_WORDS = 8  # ... plus this many (a number, "Mål 3:", a short lead-in)
+RESTATE_LENGTH = 1.2  # ... and the passage is at most this many times as long as the label
+RESTATE_EXTRA_WORDS = 4  # ... plus this many words (a number, "Mål 3:", a short lead-in)
+RESTATE_SIMILARITY = 75  # ... and reads like it (rapidfuzz ratio of the normalised texts)
 # "Afsnit 5.5 er et nyt afsnit, som omhandler ... socialt bedrageri": a short passage about the
 # document's own sections points to where a goal is addressed; it addresses nothing itself.
 POINTER = r"(?i)\bafsnit(?:tet|tene)?\s+\d"
@@ -66,6 +69,8 @@ class _Query:
     units_of: pl.DataFrame  # dkey, seg_no, unit_no
     n_units: pl.DataFrame  # dkey, n_units
     pointers: pl.DataFrame  # dkey, seg_no: short passages that point to a section by number
+    label_words: list[int]  # per ikey: how many words the item's label has
+    label_norms: list[str]  # per ikey: the label's normalised text
 
 
 def _query(
@@ -102,7 +107,21 @@ def _query(
         & pl.col("text").str.contains(POINTER)
         & (pl.col("text").str.count_matches(r"\S+") <= POINTER_MAX_WORDS)
     ).select(pl.col("doc_id").replace_strict(dkey, return_dtype=pl.Int32).alias("dkey"), "seg_no")
-    return _Query(doc_ids, item_of, items, terms, keyed, allowed, units_of, n_units, pointers)
+    label_of = {(fw.id, item.id): item.label for fw in frameworks for item in fw.items}
+    labels = [label_of.get(key, "") for key in item_of]
+    return _Query(
+        doc_ids,
+        item_of,
+        items,
+        terms,
+        keyed,
+        allowed,
+        units_of,
+        n_units,
+        pointers,
+        [len(words(label)) for label in labels],
+        [normalise(label) for label in labels],
+    )
 
 
 def corpus_of(
@@ -204,10 +223,11 @@ def restatements(hits: pl.DataFrame, q: _Query) -> pl.DataFrame:
 
     Nearly every plan lists the year's goals near its start ("Ministermålene for 2018 er: 1.
     Flere personer skal i beskæftigelse ..."), and a council's themes likewise. A passage
-    restates an item when it holds `RESTATE_SHARE` of the label's words (at least
-    `RESTATE_MIN_WORDS` of them) and either is little more than the label (a bullet, a line)
-    or restates two or more items of the framework at once (an enumeration). A short passage
-    that points to a section by number (`POINTER`) is treated alike. Such passages are never
+    restates an item when it holds `RESTATE_SHARE` of the label's topic words (at least
+    `RESTATE_MIN_WORDS` of them) and either reads like the label and is hardly longer (a
+    bullet, a line) or restates two or more items of the framework at once (an enumeration).
+    A short passage that points to a section by number (`POINTER`) is treated alike. Such
+    passages are never
     evidence for the item, and their numbers are the goal's, not the plan's target.
     """
     pointing = hits.join(q.pointers, on=["dkey", "seg_no"], how="semi").select(
@@ -228,22 +248,36 @@ def restatements(hits: pl.DataFrame, q: _Query) -> pl.DataFrame:
     if covered.is_empty():
         return pointing.unique()
     fw_of = pl.DataFrame(
-        {"ikey": list(range(len(q.item_of))), "fw": [fw for fw, _ in q.item_of]},
-        schema={"ikey": pl.Int32, "fw": pl.Utf8},
+        {
+            "ikey": list(range(len(q.item_of))),
+            "fw": [fw for fw, _ in q.item_of],
+            "label_words": q.label_words,
+        },
+        schema={"ikey": pl.Int32, "fw": pl.Utf8, "label_words": pl.Int64},
     )
     lengths = q.keyed.select(
         pl.col("doc_id").alias("dkey"),
         "seg_no",
+        "norm",
         pl.col("norm").str.count_matches(r"\S+").alias("n_words"),
     )
-    return (
+    found = (
         covered.join(fw_of, on="ikey")
         .join(lengths, on=["dkey", "seg_no"])
         .with_columns(pl.len().over("dkey", "seg_no", "fw").alias("n_items"))
         .filter(
             (pl.col("n_items") >= 2)
-            | (pl.col("n_words") <= RESTATE_LENGTH * pl.col("n_label") + RESTATE_EXTRA_WORDS)
+            | (pl.col("n_words") <= RESTATE_LENGTH * pl.col("label_words") + RESTATE_EXTRA_WORDS)
         )
+    )
+    # A short passage is the label said again only if it reads like the label: "Kontrol-
+    # indsatsen skal forebygge socialt bedrageri ..." uses the goal's words to say something.
+    keep = [
+        n_items >= 2 or fuzz.ratio(norm, q.label_norms[ikey]) >= RESTATE_SIMILARITY
+        for ikey, norm, n_items in found.select("ikey", "norm", "n_items").iter_rows()
+    ]
+    return (
+        found.filter(pl.Series(keep, dtype=pl.Boolean))
         .select("dkey", "seg_no", "ikey")
         .vstack(pointing)
         .unique()

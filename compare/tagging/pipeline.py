@@ -179,7 +179,7 @@ class Passages:
         return self.cache[unit_no]
 
 
-MIN_BODY_WORDS = 12  # a section under a mirrored heading needs this much text of its own
+MIN_BODY_WORDS = 5  # a section under a mirrored heading needs a sentence of its own
 
 
 def _has_body(passages: list[Passage]) -> bool:
