@@ -9,7 +9,8 @@ The signals, as a careful reader uses them:
   structural subsections), or a section with its subsections: at least two separate terms,
   weighted by how rare each is in the document, or one term said again and again. A word in
   passing (`a-kasser` in a statistic) does not make the item addressed;
-- for goals, `X` needs a target sentence (see `targets`) in the item's sections; for themes, `X`
+- for goals, `X` needs a result level (see `targets`: not an activity target, not the goal's
+  own numbers) in the item's sections; for themes, `X`
   needs a unit that is clearly about the theme (a mirrored heading, or strong, varied term
   evidence), which is where plans describe concrete initiatives.
 """
@@ -21,7 +22,12 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
-from compare.tagging.targets import find_targets, label_numbers, measure_numbers
+from compare.tagging.targets import (
+    find_targets,
+    is_activity_target,
+    label_numbers,
+    measure_numbers,
+)
 
 ADDRESSED_SCORE = 4.0  # a unit's weighted term score from which an item counts as addressed
 ADDRESSED_TERMS = 2  # ... with at least this many distinct terms in the unit
@@ -197,9 +203,7 @@ def decide(
         focus = sorted({u for c in strong[:3] for u in c.units})
     target, target_seg = None, None
     if kind == FRAMEWORK_GOALS:
-        target, target_seg = _find_target(
-            focus, passages_of, require_terms=not headed, label_numbers=label_numbers(label)
-        )
+        target, target_seg = _find_target(focus, passages_of, require_terms=not headed, label=label)
         level = LEVEL_TARGET if target else LEVEL_ADDRESSED
     else:
         concrete = bool(headed) or any(c.concrete() for c in strong)
@@ -219,13 +223,14 @@ def _find_target(
     focus: list[int],
     passages_of: PassageSource,
     require_terms: bool,
-    label_numbers: frozenset[str] = frozenset(),
+    label: str = "",
 ) -> tuple[str | None, int | None]:
-    """The strongest target sentence in the focus units (in passages with item terms, if told).
+    """The strongest result level in the focus units (in passages with item terms, if told).
 
-    Passages that restate the label, and sentences whose measures are all the label's own
-    numbers, are skipped.
+    Passages that restate the label, sentences whose measures are all the label's own numbers,
+    and activity targets (`targets.is_activity_target`) are skipped.
     """
+    own_numbers = label_numbers(label)
     best: tuple[float, str, int] | None = None
     for unit_no in focus:
         for passage in passages_of.get(unit_no):
@@ -233,7 +238,9 @@ def _find_target(
                 continue
             for target in find_targets(passage.text):
                 numbers = measure_numbers(target.sentence)
-                if label_numbers and numbers and numbers <= label_numbers:
+                if own_numbers and numbers and numbers <= own_numbers:
+                    continue
+                if is_activity_target(target.sentence, label):
                     continue
                 if best is None or target.strength > best[0]:
                     best = (target.strength, target.sentence, passage.seg_no)
