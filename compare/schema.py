@@ -68,6 +68,8 @@ TAGS: FrameSchema = {
     "score": pl.Float64,
     "matched_terms": pl.List(pl.Utf8),
     "target_sentence": pl.Utf8,
+    "confidence": pl.Utf8,  # "sure" or "unsure" (compare.tagging.score.judge)
+    "confidence_reason": pl.Utf8,  # one line: why
     "framework_hash": pl.Utf8,
     "text_hash": pl.Utf8,
     "tagged_at": pl.Datetime("us"),

@@ -128,6 +128,8 @@ def test_evaluate_command_prints_figures_and_disagreements(seeded: Workspace) ->
         "recall",
         "F1",
         "blanks",
+        "sure",
+        "unsure",
     ]
     assert any(line.startswith("(all)") for line in lines)
     assert "disagreements (gold → tagger):" in result.output

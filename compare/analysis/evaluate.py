@@ -6,7 +6,10 @@ workspace document of that municipality and year — a plan first, the period's 
 and compared with the tagger's level (not the analysts' decisions: this measures the tagger).
 
 "Addressed" means X or (X); precision, recall and F1 are for addressed versus blank, and
-"blanks kept" is the share of the gold's blanks that the tagger leaves blank.
+"blanks kept" is the share of the gold's blanks that the tagger leaves blank; "sure agreement"
+is the level agreement on the cells the tagger marks `sure`, and "unsure share" the share of
+cells it marks `unsure` (its confidence is calibrated when the first is high and the second
+low).
 """
 
 from __future__ import annotations
@@ -187,7 +190,16 @@ def evaluate(
     keyed = gold.join(matched, on=["municipality", "year"], how="left", maintain_order="left")
     rows = (
         keyed.join(
-            tags.select("doc_id", "framework_id", "item_id", "level", "score", "target_sentence"),
+            tags.select(
+                "doc_id",
+                "framework_id",
+                "item_id",
+                "level",
+                "score",
+                "target_sentence",
+                "confidence",
+                "confidence_reason",
+            ),
             left_on=["doc_id", "framework", "item"],
             right_on=["doc_id", "framework_id", "item_id"],
             how="left",
@@ -216,6 +228,8 @@ def evaluate(
         "gold",
         "tagger",
         "score",
+        "confidence",
+        "confidence_reason",
         "doc_id",
         "target_sentence",
         "heading_path",
@@ -247,6 +261,9 @@ def _metrics(rows: pl.DataFrame) -> pl.DataFrame:
             else None
         )
         agreement = float((part["gold"] == part["tagger"]).mean()) if part.height else None
+        sure = part.filter(pl.col("confidence") == "sure")
+        sure_agreement = float((sure["gold"] == sure["tagger"]).mean()) if sure.height else None
+        unsure = float((part["confidence"] == "unsure").mean()) if part.height else None
         out.append(
             {
                 "framework": name,
@@ -257,6 +274,8 @@ def _metrics(rows: pl.DataFrame) -> pl.DataFrame:
                 "recall": recall,
                 "f1": f1,
                 "blanks_kept": tn / (tn + fp) if tn + fp else None,
+                "sure_agreement": sure_agreement,
+                "unsure_share": unsure,
                 "tp": tp,
                 "fp": fp,
                 "fn": fn,
@@ -273,6 +292,8 @@ def _metrics(rows: pl.DataFrame) -> pl.DataFrame:
             "recall": pl.Float64,
             "f1": pl.Float64,
             "blanks_kept": pl.Float64,
+            "sure_agreement": pl.Float64,
+            "unsure_share": pl.Float64,
             "tp": pl.Int64,
             "fp": pl.Int64,
             "fn": pl.Int64,

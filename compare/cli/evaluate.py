@@ -57,14 +57,27 @@ def evaluate_command(
 ) -> None:
     """Compare the tagger's levels in the workspace with gold files.
 
-    Prints, per framework and overall: level agreement, and precision / recall / F1 for
-    "addressed" (X or (X) versus blank); then each disagreement with the tagger's best evidence.
+    Prints, per framework and overall: level agreement, precision / recall / F1 for
+    "addressed" (X or (X) versus blank), the share of gold blanks kept blank, the agreement on
+    cells the tagger is sure of and the share it is unsure of; then each disagreement with the
+    tagger's best evidence.
     Gold rows whose plan is not in the workspace (or not tagged) are counted as missing.
     With --labels-only nothing is stored; the figures are for the stripped frameworks.
     """
     ws = open_workspace(workspace_dir)
     result = evaluate(ws, list(gold_files), framework_ids or None, labels_only=labels_only)
-    header = ["framework", "n", "missing", "agreement", "precision", "recall", "F1", "blanks"]
+    header = [
+        "framework",
+        "n",
+        "missing",
+        "agreement",
+        "precision",
+        "recall",
+        "F1",
+        "blanks",
+        "sure",
+        "unsure",
+    ]
     rows = [
         [
             r["framework"],
@@ -75,6 +88,8 @@ def evaluate_command(
             _fmt(r["recall"]),
             _fmt(r["f1"]),
             _fmt(r["blanks_kept"]),
+            _fmt(r["sure_agreement"]),
+            _fmt(r["unsure_share"]),
         ]
         for r in result.metrics.iter_rows(named=True)
     ]
@@ -85,7 +100,8 @@ def evaluate_command(
             click.echo(
                 f"- {row['municipality']} {row['year']} {row['framework']} item "
                 f"{row['item']}: {row['gold'] or 'blank'} → {row['tagger'] or 'blank'} "
-                f"(score {row['score']:.2f}; {row['source']} line {row['line']})"
+                f"(score {row['score']:.2f}, {row['confidence']}: {row['confidence_reason']}; "
+                f"{row['source']} line {row['line']})"
             )
             if row["target_sentence"]:
                 click.echo(f"    target: {_short(row['target_sentence'])}")

@@ -216,6 +216,8 @@ def _add_tag(
         "score": decision.score,
         "matched_terms": decision.terms,
         "target_sentence": decision.target,
+        "confidence": decision.confidence,
+        "confidence_reason": decision.reason,
         "framework_hash": framework_hash(fw),
         "text_hash": text_hash,
         "tagged_at": stamp,

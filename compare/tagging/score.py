@@ -35,6 +35,9 @@ CONCRETE_SCORE = 9.0  # a theme unit this strong holds concrete initiatives (lev
 CONCRETE_TERMS = 2
 TOGETHER_INFO = 1.0  # anchor terms whose relative information adds up to this stand for the core
 HEADING_BONUS = 10.0  # added to the evidence strength of a unit whose heading mirrors the item
+CONFIDENCE_SURE = "sure"
+CONFIDENCE_UNSURE = "unsure"
+SURE_STRENGTH = 1.5  # a theme's evidence this many times the concreteness threshold is sure
 MAX_EVIDENCE = 5
 MAX_QUOTE_CHARS = 600
 
@@ -79,6 +82,8 @@ class Decision:
     terms: list[str]
     target: str | None
     passages: list[tuple[Passage, bool]]  # (passage, holds the target), best first
+    confidence: str = CONFIDENCE_SURE  # "sure" or "unsure" (see `judge`)
+    reason: str = ""  # one line for the analyst: why the tagger is sure or not
 
 
 def distinct_terms(terms: set[str] | list[str]) -> list[str]:
@@ -196,7 +201,10 @@ def decide(
     if not headed and not strong:
         best = ranked[0] if ranked else None
         terms = sorted(best.terms) if best else []
-        return Decision(LEVEL_NONE, _confidence(best.score if best else 0.0), terms, None, [])
+        sure, reason = judge_blank(ranked)
+        return Decision(
+            LEVEL_NONE, _confidence(best.score if best else 0.0), terms, None, [], sure, reason
+        )
     if headed:
         focus = sorted(headed | referenced)
     else:
@@ -211,7 +219,43 @@ def decide(
     top = max([c.strength for c in strong] + [HEADING_BONUS if headed else 0.0])
     terms = sorted({t for u in focus if u in units for t in units[u].terms})
     passages = _rank_passages(focus, passages_of, target_seg)
-    return Decision(level, _confidence(top), terms, target, passages)
+    sure, reason = judge(kind, level, bool(headed), strong)
+    return Decision(level, _confidence(top), terms, target, passages, sure, reason)
+
+
+def judge_blank(ranked: list[Candidate]) -> tuple[str, str]:
+    """Sure of a blank only when none of the item's telling words is found anywhere."""
+    if any(c.core_found for c in ranked):
+        return CONFIDENCE_UNSURE, "its distinctive words occur, but too little of it in one place"
+    if any(c.terms for c in ranked):
+        return CONFIDENCE_UNSURE, "only some of its less distinctive words occur"
+    return CONFIDENCE_SURE, "none of the item's telling words is in the plan"
+
+
+def judge(kind: str, level: str, headed: bool, strong: list[Candidate]) -> tuple[str, str]:
+    """Whether the tagger is sure of an X or (X), and why, in one line.
+
+    Sure: a heading mirrors the item (a section on it, where the plan puts its targets), or,
+    for a theme, many separate terms in one place (`SURE_STRENGTH` times what makes X).
+    Unsure: everything read from scattered terms alone, and the line between X and (X) for a
+    goal without a section of its own.
+    """
+    goal = kind == FRAMEWORK_GOALS
+    if headed:
+        if goal and level == LEVEL_TARGET:
+            return CONFIDENCE_SURE, "a heading mirrors the goal; a result level in its section"
+        if goal:  # an overview that records only result levels leaves such a goal blank
+            return CONFIDENCE_UNSURE, "a heading mirrors the goal, but no result level: (X)?"
+        return CONFIDENCE_SURE, "a heading mirrors the theme"
+    best = strong[0]
+    if goal:
+        what = "a result level found" if level == LEVEL_TARGET else "no result level"
+        return CONFIDENCE_UNSURE, f"no section on the goal; its terms meet in one place, {what}"
+    if best.score >= SURE_STRENGTH * CONCRETE_SCORE and best.distinct >= CONCRETE_TERMS + 1:
+        return CONFIDENCE_SURE, f"{best.distinct} of its terms, often, in one section"
+    if level == LEVEL_TARGET:
+        return CONFIDENCE_UNSURE, "its terms meet in one section; concrete initiatives?"
+    return CONFIDENCE_UNSURE, "a few of its terms in one place; is it addressed?"
 
 
 def _confidence(strength: float) -> float:
