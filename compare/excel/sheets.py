@@ -31,6 +31,8 @@ EVIDENCE_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Punkt", 34),
     ("Niveau", 8),
     ("Programmets forslag", 11),
+    ("Sikkerhed", 10),
+    ("Begrundelse", 30),
     ("Gennemgået af", 14),
     ("Gennemgået", 18),
     ("Genvurderes", 11),
@@ -43,6 +45,7 @@ EVIDENCE_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Fil", 26),
     ("Dokument-id", 18),
 )
+CONFIDENCE_DA = {"sure": "sikker", "unsure": "usikker"}  # the tagger's confidence, in Danish
 OVERVIEW_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Nr.", 6),
     ("Punkt", 40),
@@ -139,6 +142,8 @@ def _evidence_values(
         "Punkt": item.label,
         "Niveau": cell.get("level") or "",
         "Programmets forslag": cell.get("tagger_level") or "",
+        "Sikkerhed": CONFIDENCE_DA.get(cell.get("confidence") or "", ""),
+        "Begrundelse": cell.get("confidence_reason") or "",
         "Gennemgået af": cell.get("reviewer") or "",
         "Gennemgået": short_time(cell.get("decided_at")),
         "Genvurderes": "ja" if cell.get("recheck") else "",

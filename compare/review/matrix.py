@@ -55,7 +55,13 @@ def matrix_cells(
     docs = all_docs if include_superseded else current_documents(all_docs)
     docs = docs if kinds is None else docs.filter(pl.col("kind").is_in(list(kinds)))
     wanted = None if framework_ids is None else list(framework_ids)
-    tags = ws.read_tags().select(*_CELL_KEY, pl.col("level").alias("tagger_level"), "score")
+    tags = ws.read_tags().select(
+        *_CELL_KEY,
+        pl.col("level").alias("tagger_level"),
+        "score",
+        "confidence",  # the tagger's "sure" / "unsure" (compare.tagging.score.judge)
+        "confidence_reason",
+    )
     decisions = store.latest()
     if wanted is not None:
         tags = tags.filter(pl.col("framework_id").is_in(wanted))
