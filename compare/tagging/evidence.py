@@ -169,18 +169,15 @@ def item_evidence(
     segs: pl.DataFrame,
     frameworks: Sequence[Framework],
     pairs: list[tuple[str, Framework]],
-    corpus: Corpus | None = None,
-) -> tuple[dict, dict]:
+    corpus: Corpus,
+) -> tuple[dict, dict, dict]:
     """Weighted term hits summed per (doc, item, unit) and per (doc, item, segment).
 
     Returns three dicts keyed by (doc_id, framework_id, item_id): unit -> a list of (unit_no,
     score, anchor terms, core terms, {anchor term: relative information}); seg_no -> (score,
     anchor terms) for segments with anchor terms; and the seg_nos that only restate the
-    item's label (`restatements`), which count for nothing. Omit `corpus` to take it from these
-    segments alone (`corpus_of`).
+    item's label (`restatements`), which count for nothing.
     """
-    if corpus is None:
-        corpus = corpus_of(segs, frameworks, pairs)
     q = _query(segs, frameworks, pairs, corpus.extra_terms())
     found = find_terms(q.keyed, q.terms["pattern"].to_list()).rename({"doc_id": "dkey"})
     restating = restatements(_hits(found, q, nested=True), q)
@@ -216,6 +213,18 @@ def item_evidence(
     for d, seg_no, k in restating.iter_rows():
         restated.setdefault((q.doc_ids[d], *q.item_of[k]), set()).add(seg_no)
     return unit_ev, seg_scores, restated
+
+
+def core_terms(
+    frameworks: Sequence[Framework], pairs: list[tuple[str, Framework]], corpus: Corpus
+) -> dict[tuple[str, str], list[str]]:
+    """The core terms of each (framework_id, item_id), as the corpus weighs them."""
+    terms = term_table(frameworks, corpus.extra_terms())
+    weighed = weigh_information(terms, corpus.unit_df, corpus.n_units).filter(pl.col("core"))
+    found: dict[tuple[str, str], list[str]] = {}
+    for fw_id, item_id, term in weighed.select("framework_id", "item_id", "term").iter_rows():
+        found.setdefault((fw_id, item_id), []).append(term)
+    return found
 
 
 def restatements(hits: pl.DataFrame, q: _Query) -> pl.DataFrame:

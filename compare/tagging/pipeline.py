@@ -15,8 +15,9 @@ import pyarrow as pa
 
 from compare.frameworks.catalog import Framework
 from compare.schema import EVIDENCE, TAGS, FrameSchema, conform, empty_frame
-from compare.tagging.evidence import Corpus, corpus_of, item_evidence
+from compare.tagging.evidence import Corpus, core_terms, corpus_of, item_evidence
 from compare.tagging.score import Decision, Passage, UnitEvidence, decide, quote
+from compare.tagging.terms import term_pattern
 from compare.tagging.units import (
     DocUnits,
     build_units,
@@ -25,6 +26,7 @@ from compare.tagging.units import (
     unit_column,
 )
 from compare.tagging.version import TAGGER_VERSION
+from compare.text import normalise
 
 
 def applicable_pairs(
@@ -75,7 +77,10 @@ def tag_documents(
     segs = segments.filter(pl.col("doc_id").is_in(doc_ids))
     units = build_units(segs)
     segs = unit_column(segs, units)
-    unit_ev, seg_scores, restated = item_evidence(segs, list(used.values()), pairs, corpus)
+    fws = list(used.values())
+    corpus = corpus if corpus is not None else corpus_of(segs, fws, pairs)
+    unit_ev, seg_scores, restated = item_evidence(segs, fws, pairs, corpus)
+    cores = core_terms(fws, pairs, corpus)
     text_hash = dict(documents.select("doc_id", "text_hash").iter_rows())
     stamp = datetime.now(UTC).replace(tzinfo=None)
     tags: dict[str, list] = {name: [] for name in TAGS}
@@ -100,6 +105,7 @@ def tag_documents(
     for doc_id, fw in pairs:
         doc_units = units.get(doc_id) or DocUnits(doc_id, {0: 0}, {0: []})
         headed = heading_matches(doc_units, {item.id: item.label for item in fw.items})
+        _keep_telling_headings(headed, doc_units, fw.id, cores)
         for item in fw.items:
             key = (doc_id, fw.id, item.id)
             item_units = {
@@ -177,6 +183,27 @@ class Passages:
                 )
             self.cache[unit_no] = passages
         return self.cache[unit_no]
+
+
+def _keep_telling_headings(
+    headed: dict[str, dict[int, float]],
+    doc_units: DocUnits,
+    fw_id: str,
+    cores: dict[tuple[str, str], list[str]],
+) -> None:
+    """Drop heading matches whose headings hold none of the item's core terms.
+
+    "6 Resultater af beskæftigelsesindsatsen" looks like "Beskæftigelsesindsats for hjemløse"
+    to a fuzzy match, but the telling word, `hjemløse`, is not in it.
+    """
+    for item_id in list(headed):
+        patterns = [term_pattern(t) for t in cores.get((fw_id, item_id), [])]
+        for unit_no in list(headed[item_id]):
+            keys = [f" {normalise(h)} " for h in doc_units.path_headings.get(unit_no, [])]
+            if not any(p in k for p in patterns for k in keys):
+                del headed[item_id][unit_no]
+        if not headed[item_id]:
+            del headed[item_id]
 
 
 MIN_BODY_WORDS = 5  # a section under a mirrored heading needs a sentence of its own

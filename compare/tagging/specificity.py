@@ -28,7 +28,7 @@ COMPOUND_PENALTY = 1.0  # a compound is this much (in Zipf units) rarer than its
 MIN_PART = 3  # shortest part of a compound
 MIN_GUESSED_PART = 5  # shortest part that may be absent from the word list
 LINKS = ("s", "e")  # Danish links between compound parts: beskæftigelse-s-indsats
-PRIOR_UNITS = 200  # sections of plans that weigh as much as the general-Danish figure
+PRIOR_UNITS = 50  # sections of plans that weigh as much as the general-Danish figure
 
 
 @lru_cache(maxsize=1)
