@@ -37,6 +37,7 @@ class LabelTerm:
     term: str  # space-separated term keys
     origin: str
     rarity: float  # 0-1, see `compare.tagging.specificity.general_rarity`
+    parts: tuple[str, ...] = ()  # a compound's parts' keys ("" for a stop word part)
 
 
 @lru_cache(maxsize=4096)
@@ -44,9 +45,9 @@ def label_terms(label: str) -> tuple[LabelTerm, ...]:
     """The label's terms (phrases first, then words, parts and stems), without duplicates."""
     found: dict[str, LabelTerm] = {}
 
-    def add(term: str, origin: str, rarity: float) -> None:
+    def add(term: str, origin: str, rarity: float, parts: tuple[str, ...] = ()) -> None:
         if len(term) >= 3 and term not in found:
-            found[term] = LabelTerm(term, origin, round(rarity, 3))
+            found[term] = LabelTerm(term, origin, round(rarity, 3), parts)
 
     label_words = words(label)
     rarity = {w: general_rarity(w) for w in label_words}
@@ -63,8 +64,12 @@ def label_terms(label: str) -> tuple[LabelTerm, ...]:
         keys = content_keys(word)
         if not keys:
             continue
-        add(keys[0], ORIGIN_LABEL, rarity[word])
         parts = split_compound(word)
+        part_keys_of = tuple(
+            (content_keys(part, MIN_PART_KEY) or [""])[0] if is_topic_word(part) else ""
+            for part in parts or ()
+        )
+        add(keys[0], ORIGIN_LABEL, rarity[word], part_keys_of)
         for part in parts or ():
             part_keys = content_keys(part, MIN_PART_KEY)
             if is_topic_word(part) and part_keys:

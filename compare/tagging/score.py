@@ -119,6 +119,8 @@ class Candidate:
         """
         if self.core:
             return True
+        if len(self.units) > 1:  # a chapter's far-apart subsections are not one place
+            return False
         kept = distinct_terms(set(self.info))
         return sum(self.info[t] for t in kept) >= TOGETHER_INFO
 

@@ -161,6 +161,7 @@ TERM_TABLE_SCHEMA = {
     "spread": pl.Float64,  # 1 if one item of the framework uses the term, less if several
     "origin": pl.Utf8,  # see `compare.tagging.labels`
     "in_label": pl.Boolean,  # one of the label's own words (whatever else made it a term)
+    "parts": pl.List(pl.Utf8),  # a compound's parts' keys ("" for a stop word part)
 }
 
 
@@ -215,6 +216,7 @@ def term_table(
                 rows["spread"].append(framework_spread(users.get(term, 1)))
                 rows["origin"].append(origin)
                 rows["in_label"].append(found is not None and found.origin == ORIGIN_LABEL)
+                rows["parts"].append(list(found.parts) if found is not None else [])
     return pl.DataFrame(rows, schema=TERM_TABLE_SCHEMA)
 
 
@@ -248,6 +250,27 @@ def weigh_information(terms: pl.DataFrame, unit_df: pl.DataFrame, n_units: int) 
         terms.join(unit_df, on="term", how="left")
         .with_columns(pl.col("units_with").fill_null(0))
         .with_columns(info.alias("info"))
+    )
+    # A compound is no more telling than its most telling part: "beskæftigelsesindsats" is
+    # rare as a word, but both "beskæftigelse" and "indsats" are everywhere in plans.
+    parts = (
+        weighed.select("framework_id", "item_id", "term", pl.col("parts").alias("part"))
+        .explode("part")
+        .drop_nulls("part")
+        .join(
+            weighed.select(
+                "framework_id", "item_id", pl.col("term").alias("part"), pl.col("info").alias("p")
+            ),
+            on=["framework_id", "item_id", "part"],
+            how="left",
+        )
+        .group_by("framework_id", "item_id", "term")
+        .agg(pl.col("p").fill_null(0.0).max().alias("part_info"))
+    )
+    weighed = (
+        weighed.join(parts, on=["framework_id", "item_id", "term"], how="left")
+        .with_columns(pl.min_horizontal("info", pl.col("part_info").fill_null(1.0)).alias("info"))
+        .drop("part_info")
     )
     best = (
         weighed.filter(pl.col("core_ok") & ~pl.col("term").str.contains(" "))
