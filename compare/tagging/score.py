@@ -29,7 +29,7 @@ from compare.tagging.targets import (
     measure_numbers,
 )
 
-ADDRESSED_SCORE = 4.0  # a unit's weighted term score from which an item counts as addressed
+ADDRESSED_SCORE = 3.5  # a unit's weighted term score from which an item counts as addressed
 ADDRESSED_TERMS = 2  # ... with at least this many distinct terms in the unit
 CONCRETE_SCORE = 9.0  # a theme unit this strong holds concrete initiatives (level X)
 CONCRETE_TERMS = 2

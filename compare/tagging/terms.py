@@ -49,7 +49,7 @@ WEIGHT_LEARNED = 0.5  # learned from the plans (see `compare.tagging.expand`)
 MIN_SECTIONS_FOR_IDF = 12  # short documents are weighted as if they had this many sections
 # Of an item's terms, those with this share of its best term's information anchor a match, and
 # those with CORE_SHARE are its core: an item is addressed only where a core term is found.
-ANCHOR_SHARE = 0.4
+ANCHOR_SHARE = 0.3
 CORE_SHARE = 0.7
 MIN_INFO = 0.2  # a term below this is never an anchor, whatever the item's other terms
 
