@@ -235,7 +235,8 @@ def restatements(hits: pl.DataFrame, q: _Query) -> pl.DataFrame:
     restates an item when it holds `RESTATE_SHARE` of the label's topic words (at least
     `RESTATE_MIN_WORDS` of them) and either reads like the label and is hardly longer (a
     bullet, a line) or restates two or more items of the framework at once (an enumeration).
-    A short passage that points to a section by number (`POINTER`) is treated alike. Such
+    A passage restating one item is no evidence for the framework's other items either, and a
+    short passage that points to a section by number (`POINTER`) is treated alike. Such
     passages are never
     evidence for the item, and their numbers are the goal's, not the plan's target.
     """
@@ -285,12 +286,17 @@ def restatements(hits: pl.DataFrame, q: _Query) -> pl.DataFrame:
         n_items >= 2 or fuzz.ratio(norm, q.label_norms[ikey]) >= RESTATE_SIMILARITY
         for ikey, norm, n_items in found.select("ikey", "norm", "n_items").iter_rows()
     ]
-    return (
-        found.filter(pl.Series(keep, dtype=pl.Boolean))
-        .select("dkey", "seg_no", "ikey")
-        .vstack(pointing)
+    restating = found.filter(pl.Series(keep, dtype=pl.Boolean)).select("dkey", "seg_no", "fw")
+    # A goal's bullet is no evidence for the other goals either ("Flere flygtninge ... skal
+    # være selvforsørgende" is not about goal 1's "offentlig forsørgelse").
+    others = (
+        hits.select("dkey", "seg_no", "ikey")
         .unique()
+        .join(fw_of.select("ikey", "fw"), on="ikey")
+        .join(restating.unique(), on=["dkey", "seg_no", "fw"], how="semi")
+        .select("dkey", "seg_no", "ikey")
     )
+    return others.vstack(pointing).unique()
 
 
 def _unit_df(hits: pl.DataFrame) -> pl.DataFrame:
