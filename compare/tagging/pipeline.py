@@ -17,7 +17,7 @@ from compare.frameworks.catalog import Framework
 from compare.schema import EVIDENCE, TAGS, FrameSchema, conform, empty_frame
 from compare.tagging.evidence import Corpus, core_terms, corpus_of, item_evidence
 from compare.tagging.score import Decision, Passage, UnitEvidence, decide, quote
-from compare.tagging.terms import term_pattern
+from compare.tagging.terms import term_pattern, term_table, weigh_information
 from compare.tagging.units import (
     DocUnits,
     build_units,
@@ -280,3 +280,33 @@ def _add_evidence(
         }
         for name, value in row.items():
             evidence[name].append(value)
+
+
+def item_terms(corpus: Corpus, framework: Framework) -> pl.DataFrame:
+    """Every term of the framework's items as the tagger weighs it: where it came from, how
+    informative it is, whether it anchors a match or is the item's core, and for a learned
+    term where it was learned (`compare frameworks --terms`; the frameworks page can show it).
+
+    Columns: item_id, term, origin, info, anchor, core, passages, documents.
+    """
+    terms = term_table([framework], corpus.extra_terms())
+    weighed = weigh_information(terms, corpus.unit_df, corpus.n_units)
+    learned = corpus.learned.filter(pl.col("framework_id") == framework.id).select(
+        "item_id", "term", "passages", "documents"
+    )
+    order = {item.id: n for n, item in enumerate(framework.items)}
+    return (
+        weighed.join(learned, on=["item_id", "term"], how="left")
+        .with_columns(pl.col("item_id").replace_strict(order, return_dtype=pl.Int32).alias("n"))
+        .sort("n", "info", descending=[False, True], maintain_order=True)
+        .select(
+            "item_id",
+            "term",
+            "origin",
+            pl.col("info").round(2),
+            "anchor",
+            "core",
+            "passages",
+            "documents",
+        )
+    )
