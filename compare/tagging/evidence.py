@@ -127,11 +127,19 @@ def _query(
 def corpus_of(
     segs: pl.DataFrame, frameworks: Sequence[Framework], pairs: list[tuple[str, Framework]]
 ) -> Corpus:
+    """The corpus statistics of the plans in `pairs` (see `corpus_found`)."""
+    return corpus_found(segs, frameworks, pairs)[0]
+
+
+def corpus_found(
+    segs: pl.DataFrame, frameworks: Sequence[Framework], pairs: list[tuple[str, Framework]]
+) -> tuple[Corpus, tuple[_Query, pl.DataFrame]]:
     """The corpus statistics of the plans in `pairs` (segments with `unit_no`).
 
     First the items' own terms are found and weighed with the plans' section counts; then each
     item described by its label alone learns from its core passages (`expand.learn_terms`); the
-    learned terms are found too, so that their section counts are known.
+    learned terms are found too, so that their section counts are known. Also returns the
+    query and the hits found, which `item_evidence` reuses for the same segments.
     """
     q = _query(segs, frameworks, pairs)
     total = int(q.n_units["n_units"].sum()) if not q.n_units.is_empty() else 0
@@ -156,13 +164,14 @@ def corpus_of(
         find_terms,
     )
     if learned.is_empty():
-        return corpus
+        return corpus, (q, found)
     corpus.learned = learned
     q2 = _query(segs, frameworks, pairs, corpus.extra_terms())
     new = sorted(set(q2.terms["pattern"].to_list()) - set(q.terms["pattern"].to_list()))
     more = find_terms(q2.keyed, new).rename({"doc_id": "dkey"})
-    corpus.unit_df = _unit_df(_hits(pl.concat([found, more]), q2))
-    return corpus
+    found = pl.concat([found, more])
+    corpus.unit_df = _unit_df(_hits(found, q2))
+    return corpus, (q2, found)
 
 
 def item_evidence(
@@ -170,16 +179,21 @@ def item_evidence(
     frameworks: Sequence[Framework],
     pairs: list[tuple[str, Framework]],
     corpus: Corpus,
+    found_in: tuple[_Query, pl.DataFrame] | None = None,
 ) -> tuple[dict, dict, dict]:
     """Weighted term hits summed per (doc, item, unit) and per (doc, item, segment).
 
     Returns three dicts keyed by (doc_id, framework_id, item_id): unit -> a list of (unit_no,
     score, anchor terms, core terms, {anchor term: relative information}); seg_no -> (score,
     anchor terms) for segments with anchor terms; and the seg_nos that only restate the
-    item's label (`restatements`), which count for nothing.
+    item's label (`restatements`), which count for nothing. `found_in` is what `corpus_found`
+    returned for these same segments, to save finding the terms again.
     """
-    q = _query(segs, frameworks, pairs, corpus.extra_terms())
-    found = find_terms(q.keyed, q.terms["pattern"].to_list()).rename({"doc_id": "dkey"})
+    if found_in is not None:
+        q, found = found_in
+    else:
+        q = _query(segs, frameworks, pairs, corpus.extra_terms())
+        found = find_terms(q.keyed, q.terms["pattern"].to_list()).rename({"doc_id": "dkey"})
     restating = restatements(_hits(found, q, nested=True), q)
     hits = _hits(found, q).join(restating, on=["dkey", "seg_no", "ikey"], how="anti")
     weighted = _weigh(hits, q, corpus)

@@ -15,7 +15,13 @@ import pyarrow as pa
 
 from compare.frameworks.catalog import Framework
 from compare.schema import EVIDENCE, TAGS, FrameSchema, conform, empty_frame
-from compare.tagging.evidence import Corpus, core_terms, corpus_of, item_evidence
+from compare.tagging.evidence import (
+    Corpus,
+    core_terms,
+    corpus_found,
+    corpus_of,
+    item_evidence,
+)
 from compare.tagging.score import Decision, Passage, UnitEvidence, decide, quote
 from compare.tagging.terms import term_pattern, term_table, weigh_information
 from compare.tagging.units import (
@@ -78,8 +84,10 @@ def tag_documents(
     units = build_units(segs)
     segs = unit_column(segs, units)
     fws = list(used.values())
-    corpus = corpus if corpus is not None else corpus_of(segs, fws, pairs)
-    unit_ev, seg_scores, restated = item_evidence(segs, fws, pairs, corpus)
+    found_in = None
+    if corpus is None:
+        corpus, found_in = corpus_found(segs, fws, pairs)
+    unit_ev, seg_scores, restated = item_evidence(segs, fws, pairs, corpus, found_in)
     cores = core_terms(fws, pairs, corpus)
     text_hash = dict(documents.select("doc_id", "text_hash").iter_rows())
     stamp = datetime.now(UTC).replace(tzinfo=None)

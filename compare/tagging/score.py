@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
@@ -110,7 +111,7 @@ class Candidate:
     core: set[str] = field(default_factory=set)
     info: dict[str, float] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def core_found(self) -> bool:
         """A core term is here, or separate anchor terms as informative together as the best.
 
@@ -124,7 +125,7 @@ class Candidate:
         kept = distinct_terms(set(self.info))
         return sum(self.info[t] for t in kept) >= TOGETHER_INFO
 
-    @property
+    @cached_property
     def distinct(self) -> int:
         """How many separate terms were found (see `distinct_terms`)."""
         return len(distinct_terms(self.terms))
