@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import polars as pl
@@ -146,3 +147,32 @@ def test_evaluate_command_prints_figures_and_disagreements(seeded: Workspace) ->
     assert any(line.startswith("(all)") for line in lines)
     assert "disagreements (gold → tagger):" in result.output
     assert "ministermaal-2018 item 2: blank → " in result.output  # the expert's blank, see README
+
+
+def test_labels_only_evaluation_strips_keywords(seeded: Workspace) -> None:
+    """--labels-only tags again in memory: other figures than the stored tags, nothing stored."""
+    gold = GOLD_DIR / "koebenhavn-2022.csv"
+    before = seeded.read_tags()
+    with_keywords = evaluate(seeded, [gold]).rows
+    labels_only = evaluate(seeded, [gold], labels_only=True).rows
+    assert with_keywords["tagger"].to_list() != labels_only["tagger"].to_list()
+    assert seeded.read_tags().equals(before)
+    result = CliRunner().invoke(
+        main, ["evaluate", "--workspace", str(seeded.root), "--gold", str(gold), "--labels-only"]
+    )
+    assert result.exit_code == 0, result.output
+    assert any(line.startswith("(all)") for line in result.output.splitlines())
+
+
+def test_every_cell_has_a_confidence_in_the_matrix_json(seeded: Workspace) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["matrix", "--framework", "rar-hovedstaden-2018", "--workspace", str(seeded.root)]
+        + ["--format", "json"],
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["rows"]
+    for row in rows:
+        assert set(row["confidence"]) == set(row["cells"])
+        for cell in row["confidence"].values():
+            assert cell["confidence"] in ("sure", "unsure") and cell["reason"]
