@@ -6,7 +6,7 @@ PLANS   ?= data/plans
 PORT    ?= 8501
 PYTHON3 ?= python3
 
-.PHONY: install run tag app test lint bench system-deps clean
+.PHONY: install run tag app test test-fast lint format-check types check bench system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON3) -m venv $(VENV)
@@ -27,12 +27,28 @@ tag: $(STAMP)
 app: $(STAMP)
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
-lint: $(STAMP)
-	$(VENV)/bin/ruff check compare tests benchmarks app.py
+SOURCES := compare tests benchmarks app.py
 
-## Lint, then the whole test suite (pytest's exit 5, "no tests collected", is an error here).
-test: lint
+lint: $(STAMP)
+	$(VENV)/bin/ruff check $(SOURCES)
+
+format-check: $(STAMP)
+	$(VENV)/bin/ruff format --check $(SOURCES)
+
+## Types: mypy with check_untyped_defs (configured in pyproject.toml).
+types: $(STAMP)
+	$(PY) -m mypy compare
+
+check: lint format-check types
+
+## Lint, format and type checks, then the whole test suite (pytest's exit 5, "no tests
+## collected", is an error here).
+test: check
 	$(PY) -m pytest
+
+## The same checks and tests without the real-browser and LibreOffice tests.
+test-fast: check
+	$(PY) -m pytest -q -m "not browser and not office"
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py

@@ -9,6 +9,9 @@ st.set_page_config(page_title="Beskæftigelsesplaner", page_icon=":material/grid
 state.init()
 if not password_gate():
     st.stop()
+if problem := data.configuration_error():
+    st.error(f"Opsætningen er forkert: {problem}")
+    st.stop()
 
 with st.sidebar:
     st.text_input("Dit navn", key=state.REVIEWER, help="Gemmes med hver vurdering, du laver.")

@@ -41,6 +41,7 @@ _API: dict[str, str] = {
     "load_documents": "compare.store.documents",
     "record_decision": "compare.review.decisions",
     "matrix_cells": "compare.review.matrix",
+    "effective_cells": "compare.review.matrix",
     "wide_matrix": "compare.review.matrix",
     # analysis and export
     "theme_overview": "compare.analysis.overview",

@@ -61,3 +61,11 @@ class UnknownFramework(CompareError):
 
 class ExportError(CompareError):
     """A workbook could not be written or read back (bad folder, locked file, unmappable cell)."""
+
+
+class UnsafeArchive(CompareError):
+    """A zip-based file (DOCX, XLSX) that would inflate beyond the size or entry limits."""
+
+
+class MissingFolder(CompareError):
+    """A folder named by a flag or an environment variable does not exist."""

@@ -1,4 +1,5 @@
-"""The columns of every frame the pipeline passes around: the one place that says what they are."""
+"""The facts every stage shares: the columns of every frame, the levels and their rank, the years
+a plan may name, and what a plan period is (its text, the years it covers)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,13 @@ LEVEL_TARGET = "X"  # a concrete target / concrete initiative
 LEVEL_ADDRESSED = "(X)"  # described, but without a concrete result level
 LEVEL_NONE = ""  # not addressed
 LEVELS: tuple[str, ...] = (LEVEL_TARGET, LEVEL_ADDRESSED, LEVEL_NONE)
+# How strong a level is: "the best level" of several plans or passages is the highest rank.
+LEVEL_RANK: dict[str, int] = {LEVEL_TARGET: 2, LEVEL_ADDRESSED: 1, LEVEL_NONE: 0}
+
+# The years a plan period, a framework or an analyst's correction may name.
+YEAR_MIN = 1990
+YEAR_MAX = 2100
+YEAR_RANGE = (YEAR_MIN, YEAR_MAX)
 
 # Document kinds.
 KIND_PLAN = "plan"  # a municipality's employment plan (beskæftigelsesplan)
@@ -107,6 +115,139 @@ MATRIX_CELLS: FrameSchema = {
     "decided_at": pl.Utf8,
     "recheck": pl.Boolean,  # the document changed since the decision was made
 }
+
+
+# Analysts' decisions on matrix cells, one row per change (the review database's history).
+DECISIONS: FrameSchema = {
+    "id": pl.Int64,
+    "doc_id": pl.Utf8,
+    "municipality": pl.Utf8,
+    "year": pl.Int32,
+    "framework_id": pl.Utf8,
+    "item_id": pl.Utf8,
+    "level": pl.Utf8,  # null: no decision (an undo back to the tagger's level) or a remark
+    "note": pl.Utf8,
+    "reviewer": pl.Utf8,
+    "decided_at": pl.Utf8,  # UTC, ISO 8601
+    "text_hash": pl.Utf8,  # the document's text when decided: a later change flags re-check
+    "previous_level": pl.Utf8,
+    "previous_note": pl.Utf8,
+    "undone_of": pl.Int64,  # the decision this row undoes
+    "imported_by": pl.Utf8,  # who imported the workbook the decision came from (else null)
+}
+
+# Analysts' corrections of a document's metadata, one row per change.
+METADATA_CHANGES: FrameSchema = {
+    "id": pl.Int64,
+    "doc_id": pl.Utf8,
+    "field": pl.Utf8,
+    "value": pl.Utf8,  # null: the override is cleared (the detected value applies again)
+    "previous_value": pl.Utf8,
+    "reviewer": pl.Utf8,
+    "changed_at": pl.Utf8,
+    "undone_of": pl.Int64,
+}
+
+# One full-text search hit per row, best first.
+SEARCH_RESULTS: FrameSchema = {
+    "municipality": pl.Utf8,
+    "year": pl.Int32,
+    "kind": pl.Utf8,
+    "title": pl.Utf8,
+    "doc_id": pl.Utf8,
+    "seg_no": pl.Int32,
+    "heading_path": pl.Utf8,
+    "page": pl.Int32,
+    "score": pl.Float64,
+    "doc_hits": pl.UInt32,  # how many segments of this document match
+    "snippet": pl.Utf8,  # original text around the first match
+    "highlights": pl.List(pl.Struct({"start": pl.Int32, "end": pl.Int32})),  # in `snippet`
+}
+
+# The theme overview: per framework item, counts, names, passages and a draft text.
+REF = pl.Struct({"doc_id": pl.Utf8, "seg_no": pl.Int32})
+SENTENCE = pl.Struct({"text": pl.Utf8, "basis": pl.Utf8, "refs": pl.List(REF)})
+PASSAGE = pl.Struct(
+    {
+        "municipality": pl.Utf8,
+        "doc_id": pl.Utf8,
+        "seg_no": pl.Int32,
+        "level": pl.Utf8,
+        "quote": pl.Utf8,
+        "heading_path": pl.Utf8,
+        "page": pl.Int32,
+        "score": pl.Float64,
+        "is_target": pl.Boolean,
+    }
+)
+OVERVIEW: FrameSchema = {
+    "item_id": pl.Utf8,
+    "label": pl.Utf8,
+    "group": pl.Utf8,
+    "n_target": pl.Int32,  # municipalities whose best level is X
+    "n_addressed": pl.Int32,  # municipalities whose best level is (X)
+    "n_municipalities": pl.Int32,  # municipalities with an assessed plan (the share's base)
+    "n_plans": pl.Int32,  # plans assessed against the framework
+    "municipalities_target": pl.List(pl.Utf8),
+    "municipalities_addressed": pl.List(pl.Utf8),
+    "is_gap": pl.Boolean,  # no plan addresses the item
+    "draft_text": pl.Utf8,
+    "sentences": pl.List(SENTENCE),  # the draft text sentence by sentence, with their passages
+    "passages": pl.List(PASSAGE),  # the best passage per addressing municipality
+}
+
+# One municipality's assessed items of two years, aligned.
+YEAR_COMPARISON: FrameSchema = {
+    "kind": pl.Utf8,  # framework kind: goals | themes
+    "framework_a": pl.Utf8,
+    "item_a": pl.Utf8,
+    "label_a": pl.Utf8,
+    "level_a": pl.Utf8,  # null where the item is not in year A or the plan was not assessed
+    "framework_b": pl.Utf8,
+    "item_b": pl.Utf8,
+    "label_b": pl.Utf8,
+    "level_b": pl.Utf8,
+    "similarity": pl.Float64,  # of the aligned labels, 0–100; null for added/dropped
+    "status": pl.Utf8,  # one of STATUS_LABELS
+    "quote_a": pl.Utf8,  # best evidence passage in year A's plan
+    "quote_b": pl.Utf8,
+}
+
+# Gold rows: an expert's level for a municipality, year and framework item.
+GOLD: FrameSchema = {
+    "municipality": pl.Utf8,
+    "year": pl.Int32,
+    "framework": pl.Utf8,
+    "item": pl.Utf8,
+    "level": pl.Utf8,
+    "source": pl.Utf8,
+    "line": pl.Int32,
+}
+
+
+def period_text(year: int | None, year_to: int | None, dash: str = "-", unknown: str = "") -> str:
+    """A plan period as people write it: `2018`, `2016-2020`; `unknown` when the year is unknown.
+
+    The command line writes `-`; the app and the workbook set `dash="–"`.
+    """
+    if year is None:
+        return unknown
+    return str(year) if year_to in (None, year) else f"{year}{dash}{year_to}"
+
+
+def period_covers(year: int | None, year_to: int | None, wanted: int) -> bool:
+    """True if the period `year`..`year_to` (or `year` alone) contains the year `wanted`."""
+    if year is None:
+        return False
+    return year <= wanted <= (year_to if year_to is not None else year)
+
+
+def covers(wanted: int | pl.Expr, year: str = "year", year_to: str = "year_to") -> pl.Expr:
+    """`period_covers` over a frame: its period columns (`year`, `year_to`) contain `wanted`.
+
+    `wanted` is a year or an expression (another frame's year column after a join).
+    """
+    return (pl.col(year) <= wanted) & (pl.coalesce(year_to, year) >= wanted)
 
 
 def empty_frame(schema: FrameSchema) -> pl.DataFrame:

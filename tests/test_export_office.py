@@ -16,11 +16,14 @@ from tests.excel_workspace import INJECTION_QUOTES, standard_plans, write_plans
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
-pytestmark = pytest.mark.skipif(
-    SOFFICE is None,
-    reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui, "
-    "or `make system-deps`)",
-)
+pytestmark = [
+    pytest.mark.office,
+    pytest.mark.skipif(
+        SOFFICE is None,
+        reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui, "
+        "or `make system-deps`)",
+    ),
+]
 
 
 def to_pdf(workbook: Path, out_dir: Path) -> Path:

@@ -24,7 +24,8 @@ import polars as pl
 
 from compare.errors import BadGold, CompareError
 from compare.frameworks.catalog import Framework, labels_only, load_frameworks
-from compare.schema import KIND_PLAN, LEVEL_NONE
+from compare.schema import GOLD as GOLD_SCHEMA
+from compare.schema import KIND_PLAN, LEVEL_NONE, period_covers
 from compare.store.documents import load_documents
 from compare.store.review_db import normalise_level
 from compare.store.versions import SUPERSEDED_BY
@@ -34,15 +35,6 @@ from compare.text import fold_name
 
 GOLD_COLUMNS = ("municipality", "year", "framework", "item", "level")
 OVERALL = "(all)"
-GOLD_SCHEMA = {
-    "municipality": pl.Utf8,
-    "year": pl.Int32,
-    "framework": pl.Utf8,
-    "item": pl.Utf8,
-    "level": pl.Utf8,
-    "source": pl.Utf8,
-    "line": pl.Int32,
-}
 
 
 @dataclass
@@ -125,7 +117,7 @@ def _match_documents(gold: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFram
             row
             for row in docs
             if fold_name(row["municipality"]) == wanted
-            and row["year"] <= year <= (row["year_to"] or row["year"])
+            and period_covers(row["year"], row["year_to"], year)
         ]
         if candidates:
             best = min(
@@ -260,10 +252,12 @@ def _metrics(rows: pl.DataFrame) -> pl.DataFrame:
             if precision is not None and recall is not None and precision + recall
             else None
         )
-        agreement = float((part["gold"] == part["tagger"]).mean()) if part.height else None
+        agreement = (part["gold"] == part["tagger"]).sum() / part.height if part.height else None
         sure = part.filter(pl.col("confidence") == "sure")
-        sure_agreement = float((sure["gold"] == sure["tagger"]).mean()) if sure.height else None
-        unsure = float((part["confidence"] == "unsure").mean()) if part.height else None
+        sure_agreement = (
+            (sure["gold"] == sure["tagger"]).sum() / sure.height if sure.height else None
+        )
+        unsure = (part["confidence"] == "unsure").sum() / part.height if part.height else None
         out.append(
             {
                 "framework": name,

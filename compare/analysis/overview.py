@@ -18,7 +18,12 @@ import polars as pl
 
 from compare.frameworks.catalog import Framework
 from compare.registry.lookup import danish_sort_key
-from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET, FrameSchema
+from compare.schema import (
+    FRAMEWORK_GOALS,
+    LEVEL_NONE,
+    LEVEL_RANK,
+    OVERVIEW,
+)
 from compare.text import term_key, word_spans
 
 MAX_NAMED = 3  # municipalities named as examples ("fx A, B og C") when more address an item
@@ -36,38 +41,7 @@ SHARE_WORDS: tuple[tuple[float, str], ...] = (
     (0.0, "Enkelte"),
 )
 
-REF = pl.Struct({"doc_id": pl.Utf8, "seg_no": pl.Int32})
-SENTENCE = pl.Struct({"text": pl.Utf8, "basis": pl.Utf8, "refs": pl.List(REF)})
-PASSAGE = pl.Struct(
-    {
-        "municipality": pl.Utf8,
-        "doc_id": pl.Utf8,
-        "seg_no": pl.Int32,
-        "level": pl.Utf8,
-        "quote": pl.Utf8,
-        "heading_path": pl.Utf8,
-        "page": pl.Int32,
-        "score": pl.Float64,
-        "is_target": pl.Boolean,
-    }
-)
-OVERVIEW: FrameSchema = {
-    "item_id": pl.Utf8,
-    "label": pl.Utf8,
-    "group": pl.Utf8,
-    "n_target": pl.Int32,  # municipalities whose best level is X
-    "n_addressed": pl.Int32,  # municipalities whose best level is (X)
-    "n_municipalities": pl.Int32,  # municipalities with an assessed plan (the share's base)
-    "n_plans": pl.Int32,  # plans assessed against the framework
-    "municipalities_target": pl.List(pl.Utf8),
-    "municipalities_addressed": pl.List(pl.Utf8),
-    "is_gap": pl.Boolean,  # no plan addresses the item
-    "draft_text": pl.Utf8,
-    "sentences": pl.List(SENTENCE),  # the draft text sentence by sentence, with their passages
-    "passages": pl.List(PASSAGE),  # the best passage per addressing municipality
-}
 
-_RANK = {LEVEL_TARGET: 2, LEVEL_ADDRESSED: 1, LEVEL_NONE: 0}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -138,7 +112,7 @@ def _best_passages(cells: pl.DataFrame, evidence: pl.DataFrame) -> pl.DataFrame:
         how="inner",
     )
     return (
-        joined.with_columns(pl.col("level").replace_strict(_RANK, default=0).alias("_rank"))
+        joined.with_columns(pl.col("level").replace_strict(LEVEL_RANK, default=0).alias("_rank"))
         .sort(
             ["_rank", "is_target", "score", "rank"],
             descending=[True, True, True, False],
@@ -169,7 +143,7 @@ def theme_overview(
     n_total = cells["_name"].n_unique()
     best_level = (
         cells.with_columns(
-            pl.col("level").fill_null("").replace_strict(_RANK, default=0).alias("_rank")
+            pl.col("level").fill_null("").replace_strict(LEVEL_RANK, default=0).alias("_rank")
         )
         .group_by(["item_id", "_name"])
         .agg(pl.col("_rank").max())

@@ -21,14 +21,13 @@ from pathlib import Path
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from compare.schema import FrameSchema
+from compare.schema import SEARCH_RESULTS
 from compare.store.documents import load_documents
 from compare.store.versions import SUPERSEDED_BY
-from compare.store.workspace import Workspace, atomic_write
+from compare.store.workspace import SEARCH_INDEX_FILE, Workspace
 from compare.text import fold, is_stopword, term_key, word_spans, words
 
-INDEX_FILE = "search_terms.parquet"
-_STAMP_KEY = "compare.segments_stamp"
+INDEX_FILE = SEARCH_INDEX_FILE  # the file name tests and the app look for
 
 FUZZY_CUTOFF = 88.0  # rapidfuzz ratio (0–100): one wrong letter in eight still matches
 FUZZY_MIN_LENGTH = 6  # shorter keys match exactly or as a prefix only: too many near neighbours
@@ -43,21 +42,6 @@ _ENDINGS = frozenset(
     "ede te ende hed heden".split()
 )
 
-SEARCH_RESULTS: FrameSchema = {
-    "municipality": pl.Utf8,
-    "year": pl.Int32,
-    "kind": pl.Utf8,
-    "title": pl.Utf8,
-    "doc_id": pl.Utf8,
-    "seg_no": pl.Int32,
-    "heading_path": pl.Utf8,
-    "page": pl.Int32,
-    "score": pl.Float64,
-    "doc_hits": pl.UInt32,  # how many segments of this document match
-    "snippet": pl.Utf8,  # original text around the first match
-    "highlights": pl.List(pl.Struct({"start": pl.Int32, "end": pl.Int32})),  # in `snippet`
-}
-
 
 def query_keys(query: str) -> list[str]:
     """The term keys a query searches for: its topic words, or all words if it has no topic word."""
@@ -66,15 +50,10 @@ def query_keys(query: str) -> list[str]:
     return list(dict.fromkeys(term_key(w) for w in topical))
 
 
-def _segments_stamp(ws: Workspace) -> str:
-    stat = ws.segments_path.stat()
-    return f"{stat.st_mtime_ns}:{stat.st_size}"
-
-
 def build_index(ws: Workspace) -> pl.DataFrame:
     """Count every term key in the segments' `norm` column and store the vocabulary atomically."""
-    stamp = _segments_stamp(ws)  # taken before reading: a later write makes the index stale
-    norms = pl.scan_parquet(ws.segments_path).select("norm").collect()
+    stamp = ws.segments_stamp()  # taken before reading: a later write makes the index stale
+    norms = ws.read_segment_columns(["norm"])
     vocabulary = (
         norms.select(pl.col("norm").fill_null("").str.split(" ").alias("term"))
         .explode("term")
@@ -83,34 +62,28 @@ def build_index(ws: Workspace) -> pl.DataFrame:
         .len("n")
         .sort("term")
     )
-    atomic_write(
-        ws.root / INDEX_FILE,
-        lambda tmp: vocabulary.write_parquet(tmp, metadata={_STAMP_KEY: stamp}),
-    )
+    ws.write_search_index(vocabulary, stamp)
     return vocabulary
 
 
 @lru_cache(maxsize=4)
-def _read_index(path: Path, stamp: str) -> pl.DataFrame | None:
-    if not path.exists() or pl.read_parquet_metadata(path).get(_STAMP_KEY) != stamp:
-        return None
-    return pl.read_parquet(path)
+def _read_index(root: Path, stamp: str) -> pl.DataFrame | None:
+    return Workspace(root).read_search_index(stamp)
 
 
 def load_index(ws: Workspace) -> pl.DataFrame:
     """The vocabulary (term, n) of the workspace's segments, rebuilt first if it is stale."""
     if not ws.segments_path.exists():
         return pl.DataFrame(schema={"term": pl.Utf8, "n": pl.UInt32})
-    stamp = _segments_stamp(ws)
-    vocabulary = _read_index(ws.root / INDEX_FILE, stamp)
+    stamp = ws.segments_stamp()
+    vocabulary = _read_index(ws.root, stamp)
     return vocabulary if vocabulary is not None else build_index(ws)
 
 
 @lru_cache(maxsize=2)
-def _read_norms(path: Path, stamp: str) -> pl.DataFrame:
-    return pl.read_parquet(path, columns=["doc_id", "seg_no", "norm"]).with_columns(
-        pl.col("norm").fill_null("")
-    )
+def _read_norms(root: Path, stamp: str) -> pl.DataFrame:
+    segments = Workspace(root).read_segment_columns(["doc_id", "seg_no", "norm"])
+    return segments.with_columns(pl.col("norm").fill_null(""))
 
 
 def expand_key(key: str, vocabulary: pl.DataFrame) -> list[str]:
@@ -217,7 +190,7 @@ def search(
     if not all(term_sets):
         return pl.DataFrame(schema=SEARCH_RESULTS)
 
-    norms = _read_norms(ws.segments_path, _segments_stamp(ws))
+    norms = _read_norms(ws.root, ws.segments_stamp())
     counts = vocabulary.filter(pl.col("term").is_in([t for ts in term_sets for t in ts]))
     weight = dict(zip(counts["term"], counts["n"], strict=True))
     total = max(1, int(vocabulary["n"].sum()))

@@ -18,7 +18,12 @@ from rapidfuzz import fuzz
 
 from compare.errors import CompareError
 from compare.frameworks.catalog import Framework, Item, clean_title
-from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET, FrameSchema
+from compare.schema import (
+    FRAMEWORK_GOALS,
+    LEVEL_NONE,
+    LEVEL_RANK,
+    YEAR_COMPARISON,
+)
 from compare.text import fold_name
 
 # Measured on the ministerial goals 2016–2024: recurring goals score 100 after
@@ -35,24 +40,6 @@ STATUS_LABELS: dict[str, str] = {
     "dropped": "udgået",
     "not_assessed": "ikke vurderet",
 }
-
-YEAR_COMPARISON: FrameSchema = {
-    "kind": pl.Utf8,  # framework kind: goals | themes
-    "framework_a": pl.Utf8,
-    "item_a": pl.Utf8,
-    "label_a": pl.Utf8,
-    "level_a": pl.Utf8,  # null where the item is not in year A or the plan was not assessed
-    "framework_b": pl.Utf8,
-    "item_b": pl.Utf8,
-    "label_b": pl.Utf8,
-    "level_b": pl.Utf8,
-    "similarity": pl.Float64,  # of the aligned labels, 0–100; null for added/dropped
-    "status": pl.Utf8,  # one of STATUS_LABELS
-    "quote_a": pl.Utf8,  # best evidence passage in year A's plan
-    "quote_b": pl.Utf8,
-}
-
-_RANK = {LEVEL_NONE: 0, LEVEL_ADDRESSED: 1, LEVEL_TARGET: 2}
 
 
 def label_key(label: str) -> str:
@@ -122,7 +109,7 @@ def _levels(cells: pl.DataFrame, municipality: str, year: int) -> dict[tuple[str
     best: dict[tuple[str, str], str] = {}
     for fw, item, level in rows.select("framework_id", "item_id", "level").iter_rows():
         key, level = (fw, item), level or LEVEL_NONE
-        if key not in best or _RANK.get(level, 0) > _RANK.get(best[key], 0):
+        if key not in best or LEVEL_RANK.get(level, 0) > LEVEL_RANK.get(best[key], 0):
             best[key] = level
     return best
 
@@ -185,8 +172,8 @@ def compare_years(
     def row(a: int | None, b: int | None, similarity: float | None) -> dict[str, Any]:
         fw_a, item_a = side_a[a] if a is not None else (None, None)
         fw_b, item_b = side_b[b] if b is not None else (None, None)
-        key_a = (fw_a.id, item_a.id) if fw_a else None
-        key_b = (fw_b.id, item_b.id) if fw_b else None
+        key_a = (fw_a.id, item_a.id) if fw_a and item_a else None
+        key_b = (fw_b.id, item_b.id) if fw_b and item_b else None
         level_a = levels_a.get(key_a) if key_a else None
         level_b = levels_b.get(key_b) if key_b else None
         if key_a is None:
@@ -197,8 +184,9 @@ def compare_years(
             status = "not_assessed"
         else:
             status = "unchanged" if level_a == level_b else "changed"
+        owner = fw_b or fw_a
         return {
-            "kind": (fw_b or fw_a).kind,
+            "kind": owner.kind if owner else None,
             "framework_a": fw_a.id if fw_a else None,
             "item_a": item_a.id if item_a else None,
             "label_a": item_a.label if item_a else None,
@@ -214,8 +202,8 @@ def compare_years(
         }
 
     for j in range(len(side_b)):
-        a, score = pairs.get(j, (None, None))
-        rows.append(row(a, j, score))
+        a, similarity = pairs[j] if j in pairs else (None, None)
+        rows.append(row(a, j, similarity))
     paired_a = {a for a, _ in pairs.values()}
     rows.extend(row(i, None, None) for i in range(len(side_a)) if i not in paired_a)
     frame = pl.DataFrame(rows, schema=YEAR_COMPARISON)

@@ -12,11 +12,11 @@ from typing import Any
 
 import click
 
+from compare.config import REVIEWER_ENV as REVIEWER_ENV  # the name the commands import
+from compare.config import WORKSPACE_ENV, require_folder
 from compare.errors import CompareError
 from compare.excel.safe import needs_quote_prefix
-from compare.store.workspace import ENV_VAR, Workspace
-
-REVIEWER_ENV = "COMPARE_REVIEWER"  # the default --reviewer of commands that record a change
+from compare.store.workspace import Workspace
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,13 +31,29 @@ workspace_option = click.option(
     "workspace_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    envvar=ENV_VAR,
-    help=f"Workspace folder (default: ${ENV_VAR} or data/workspace).",
+    envvar=WORKSPACE_ENV,
+    help=f"Workspace folder (default: ${WORKSPACE_ENV} or data/workspace).",
 )
 
 
-def open_workspace(workspace_dir: Path | None) -> Workspace:
-    """The workspace named on the command line, or the default one."""
+def open_workspace(
+    workspace_dir: Path | None, create: bool = False, must_exist: bool = False
+) -> Workspace:
+    """The workspace named by --workspace or $COMPARE_WORKSPACE, or the default one.
+
+    A named folder that does not exist is never passed over in silence: with `must_exist`
+    (nothing to do in an empty workspace), or where its parent folder is missing too (a typo),
+    it is an error naming it; otherwise it is made, with a note on stderr unless `create` says
+    that starting a workspace is what the command is for (ingest). The default `data/workspace`
+    is made on first use. Raises MissingFolder.
+    """
+    if workspace_dir is not None and not workspace_dir.is_dir():
+        source = f"--workspace or ${WORKSPACE_ENV}"
+        if must_exist or workspace_dir.exists():
+            require_folder(workspace_dir, "workspace", source)
+        require_folder(workspace_dir.expanduser().absolute().parent, "workspace's folder", source)
+        if not create:
+            click.echo(f"note: the workspace {workspace_dir} ({source}) is new and empty", err=True)
     return Workspace.open(workspace_dir)
 
 

@@ -110,9 +110,11 @@ def evaluate_command(
                     f"    evidence [{row['heading_path'] or 'no heading'}]: {_short(row['quote'])}"
                 )
     if not result.missing.is_empty():
-        for row in result.missing.select("municipality", "year").unique().iter_rows():
+        for municipality, year in (
+            result.missing.select("municipality", "year").unique().iter_rows()
+        ):
             click.echo(
-                f"warning: no tagged document for {row[0]} {row[1]}; tag it with "
+                f"warning: no tagged document for {municipality} {year}; tag it with "
                 "`compare tag PATH`",
                 err=True,
             )

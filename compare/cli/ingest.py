@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -11,15 +10,16 @@ import polars as pl
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from compare.cli.base import (
-    REVIEWER_ENV,
-    main,
-    open_workspace,
-    reports_errors,
-    workspace_option,
-)
+from compare.cli.base import main, open_workspace, reports_errors, workspace_option
+from compare.config import env_reviewer
 from compare.errors import CompareError
-from compare.ingest import DEFAULT_MAX_BYTES, DocumentSummary, collect_files, ingest_paths
+from compare.ingest import (
+    DEFAULT_MAX_BYTES,
+    DocumentSummary,
+    IngestReport,
+    collect_files,
+    ingest_paths,
+)
 from compare.ingest.overrides import YEAR_RANGE, Overrides
 from compare.schema import KINDS
 from compare.store.documents import load_documents
@@ -38,7 +38,7 @@ def _summary_line(doc: DocumentSummary) -> str:
 
 def _run_with_progress(
     files: list[Path], ws: Workspace, overrides: dict, max_bytes: int, reviewer: str
-):
+) -> IngestReport:
     console = Console(stderr=True)
     if len(files) < PROGRESS_MIN_FILES or not console.is_terminal:
         return ingest_paths(files, ws, overrides, max_bytes=max_bytes, reviewer=reviewer)
@@ -117,14 +117,14 @@ def ingest_command(
         Overrides.from_dict(overrides)
     except CompareError as err:
         raise click.UsageError(str(err)) from None
-    ws = open_workspace(workspace_dir)
+    ws = open_workspace(workspace_dir, create=True)
     files = collect_files(paths, exclude=ws.root)
     if not files:
         raise click.UsageError(
             "no supported files (PDF, DOCX, HTML, Markdown, text) found in "
             + ", ".join(str(p) for p in paths)
         )
-    reviewer = os.environ.get(REVIEWER_ENV) or "ingest"
+    reviewer = env_reviewer() or "ingest"
     report = _run_with_progress(files, ws, overrides, int(max_mb * 1024 * 1024), reviewer)
     replaced = replaced_versions(ws) if report.added else {}
     for doc in report.added:

@@ -18,6 +18,7 @@ from compare.cli.base import (
     reports_errors,
     workspace_option,
 )
+from compare.excel.safe import needs_quote_prefix
 from compare.frameworks.catalog import Framework, find_framework
 from compare.review.matrix import item_totals, matrix_cells, matrix_remarks, wide_matrix
 from compare.schema import KIND_PLAN, KINDS
@@ -65,7 +66,10 @@ def matrix_command(
     cells = matrix_cells(ws, [framework.id], kinds=kinds or (KIND_PLAN,))
     if fmt == "csv":
         wide = wide_matrix(cells, framework)
-        click.echo(csv_text(wide.iter_rows(), wide.columns), nl=False)
+        # Item ids are staff data: one starting with = + - @ would run as a formula in a
+        # spreadsheet, so the header gets the body's protection (a leading ').
+        header = ["'" + c if needs_quote_prefix(c) else c for c in wide.columns]
+        click.echo(csv_text(wide.iter_rows(), header), nl=False)
     elif fmt == "json":
         click.echo(json.dumps(_json(ws, cells, framework), ensure_ascii=False, indent=2))
     else:

@@ -21,9 +21,11 @@ from compare.cli.base import (
 )
 from compare.cli.matrix import FORMATS
 from compare.errors import CompareError
-from compare.frameworks.catalog import find_framework
+from compare.frameworks.catalog import Framework, find_framework
+from compare.ingest.metadata import period_label
 from compare.registry.lookup import load_registry
 from compare.review.decisions import record_decision
+from compare.schema import KIND_PLAN
 from compare.store.documents import document_row, find_plan, load_documents
 from compare.store.review_db import METADATA_FIELDS, REMARK_ITEM, ReviewStore, normalise_level
 
@@ -102,6 +104,7 @@ def review_set(
     level = normalise_level(level)
     store = ReviewStore.for_workspace(ws)
     row = _pick_document(load_documents(ws, store), doc_id, municipality, year)
+    _check_applies(framework, row)
     new_id = record_decision(
         ws, row["doc_id"], framework.id, item_id, level, note, reviewer, store=store
     )
@@ -167,6 +170,7 @@ def review_remark(
     framework = find_framework(framework_ref)
     store = ReviewStore.for_workspace(ws)
     row = _pick_document(load_documents(ws, store), doc_id, municipality, year)
+    _check_applies(framework, row)
     new_id = store.set_remark(
         row["doc_id"],
         framework.id,
@@ -292,6 +296,24 @@ def review_undo(decision_id: int, reviewer: str, workspace_dir: Path | None) -> 
 
 def _show(level: str) -> str:
     return level if level else "blank"
+
+
+def _check_applies(framework: Framework, row: dict[str, Any]) -> None:
+    """Refuse a decision the matrix could never show: on a document that is not a plan, or
+    in a framework that does not apply to the plan's period (goals of another year)."""
+    if row["kind"] != KIND_PLAN:
+        raise CompareError(
+            f"{_who(row)} ({row['doc_id']}) is a document of kind {row['kind']!r}, not a plan: "
+            "decisions are made on plans only (correct its kind with `compare review "
+            "set-metadata --field kind` if it is a plan)"
+        )
+    if not framework.applies_to(row["year"], row["year_to"]):
+        period = period_label(row["year"], row["year_to"]) or "an unknown year"
+        raise CompareError(
+            f"{framework.id} (the goals of {framework.year}) does not apply to {_who(row)}, "
+            f"a plan for {period}: choose the goals of a year the plan covers "
+            "(`compare frameworks` lists them)"
+        )
 
 
 def _who(row: dict[str, Any]) -> str:

@@ -123,7 +123,7 @@ def tag_command(
     framework. Exit code 0 on success, 1 if some files could not be ingested (the others are
     still tagged) or on an error.
     """
-    ws = open_workspace(workspace_dir)
+    ws = open_workspace(workspace_dir, create=bool(paths), must_exist=not paths)
     frameworks = find_frameworks(framework_refs) or None
     failed = _ingest(paths, ws) if paths else 0
     report = _tag_with_progress(ws, frameworks, workers, kinds or (KIND_PLAN,))

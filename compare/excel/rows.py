@@ -20,11 +20,9 @@ import polars as pl
 
 from compare.frameworks.catalog import Framework
 from compare.registry.lookup import Registry
-from compare.schema import KIND_PLAN, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
-from compare.store.versions import covers, current_documents
+from compare.schema import KIND_PLAN, LEVEL_NONE, LEVEL_RANK, covers
+from compare.store.versions import current_documents
 from compare.text import fold_name
-
-LEVEL_RANK = {LEVEL_TARGET: 2, LEVEL_ADDRESSED: 1, LEVEL_NONE: 0}
 
 
 @dataclass(frozen=True)
@@ -44,6 +42,8 @@ class Cell:
     reviewed: bool = False
     doc_id: str | None = None  # the plan whose cell gives the level (None: no cell at all)
     note: str = ""
+    decided_at: str = ""  # the latest decision on the item among the row's plans ("" if none)
+    reviewer: str = ""  # who made that decision
 
 
 @dataclass
@@ -83,7 +83,7 @@ def plans_for_year(documents: pl.DataFrame, year: int) -> pl.DataFrame:
 def latest_plan_year(documents: pl.DataFrame) -> int | None:
     """The latest first year of any plan in the workspace (None when there is none)."""
     years = documents.filter(pl.col("kind") == KIND_PLAN)["year"].drop_nulls()
-    return int(years.max()) if len(years) else None
+    return max(years.to_list()) if len(years) else None
 
 
 def build_rows(
@@ -127,10 +127,13 @@ def _row_cell(
     plans: list[dict[str, Any]], item_id: str, by_cell: dict[tuple[str, str], dict[str, Any]]
 ) -> Cell:
     best: Cell = Cell()
+    latest = ("", "")
     for plan in plans:
         found = by_cell.get((plan["doc_id"], item_id))
         if found is None:
             continue
+        if found["decided_at"] and found["decided_at"] > latest[0]:
+            latest = (found["decided_at"], found["reviewer"] or "")
         level = found["level"] or LEVEL_NONE
         if best.doc_id is None or LEVEL_RANK.get(level, 0) > LEVEL_RANK.get(best.level, 0):
             best = Cell(
@@ -139,6 +142,7 @@ def _row_cell(
                 doc_id=plan["doc_id"],
                 note=found["note"] or "",
             )
+    best.decided_at, best.reviewer = latest
     return best
 
 

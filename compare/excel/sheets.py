@@ -71,7 +71,9 @@ DOCUMENT_COLUMNS: tuple[tuple[str, float], ...] = (
     ("I matrixen", 10),
     ("Dokument-id", 18),
 )
-BASELINE_COLUMNS = ("framework_id", "row", "item_id", "value")
+# "decided_at": the latest decision behind a level at export, so an import can tell a
+# colleague's later decision (a conflict) from the state the analyst edited.
+BASELINE_COLUMNS = ("framework_id", "row", "item_id", "value", "decided_at")
 MAX_EVIDENCE_LINES = 8  # an Evidence row shows this many lines of its quote; the rest on click
 
 
@@ -315,19 +317,35 @@ def write_baseline_sheet(
         for row in rows_by_framework[framework.id]:
             if row.is_section:
                 continue
-            values = [(str(item.id), row.cells[item.id].level) for item in framework.items]
-            for item_id, value in [*values, (REMARKS_KEY, remark_text(row))]:
+            values = [
+                (str(item.id), row.cells[item.id].level, row.cells[item.id].decided_at)
+                for item in framework.items
+            ]
+            for item_id, value, decided in [*values, (REMARKS_KEY, remark_text(row), "")]:
                 r += 1
-                for col, text in enumerate((framework.id, row.name, item_id, value), 1):
+                for col, text in enumerate((framework.id, row.name, item_id, value, decided), 1):
                     write_text(sheet.cell(r, col), text)
     sheet.sheet_state = "hidden"
 
 
-def read_baseline(sheet: Worksheet) -> dict[tuple[str, str, str], str]:
-    """The baseline sheet back as {(framework_id, row name, item_id): value}."""
-    baseline: dict[tuple[str, str, str], str] = {}
-    for values in sheet.iter_rows(min_row=2, max_col=4, values_only=True):
-        framework_id, row, item_id, value = (str(v) if v is not None else "" for v in values)
+@dataclass(frozen=True)
+class Exported:
+    """What a cell held at export: its value, and the time of the decision behind it (None
+    when the workbook predates that column)."""
+
+    value: str
+    decided_at: str | None
+
+
+def read_baseline(sheet: Any) -> dict[tuple[str, str, str], Exported]:
+    """The baseline sheet back as {(framework_id, row name, item_id): Exported}."""
+    baseline: dict[tuple[str, str, str], Exported] = {}
+    rows = sheet.iter_rows(max_col=len(BASELINE_COLUMNS), values_only=True)
+    header = [str(v) for v in next(rows, ()) if v is not None]
+    stamped = "decided_at" in header  # workbooks exported before it have four columns
+    for values in rows:
+        cells = ["" if v is None else str(v) for v in values] + [""] * len(BASELINE_COLUMNS)
+        framework_id, row, item_id, value, decided = cells[: len(BASELINE_COLUMNS)]
         if framework_id:
-            baseline[(framework_id, row, item_id)] = value
+            baseline[(framework_id, row, item_id)] = Exported(value, decided if stamped else None)
     return baseline

@@ -21,15 +21,14 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from compare.config import FRAMEWORKS_DIR, FRAMEWORKS_ENV, frameworks_dir  # noqa: F401
 from compare.errors import BadFramework, UnknownFramework
 from compare.frameworks.files import SUFFIXES, RawFramework, read_raw, to_toml
-from compare.schema import FRAMEWORK_GOALS, FRAMEWORK_THEMES
-from compare.store.workspace import PROJECT_ROOT, atomic_write
+from compare.schema import FRAMEWORK_GOALS, FRAMEWORK_THEMES, YEAR_MAX, YEAR_MIN, period_covers
+from compare.store.workspace import atomic_write
 from compare.tagging.labels import label_terms
 from compare.text import content_keys, fold_name, normalise
 
-FRAMEWORKS_DIR = PROJECT_ROOT / "data" / "frameworks"
-FRAMEWORKS_ENV = "COMPARE_FRAMEWORKS"  # overrides FRAMEWORKS_DIR (tests, other setups)
 FRAMEWORK_KINDS = (FRAMEWORK_GOALS, FRAMEWORK_THEMES)
 TERMS_VERSION = "2"  # bump when term derivation changes, so stored tags are redone
 LINK_THRESHOLD = 90.0  # rapidfuzz score (0-100) at which two items' labels count as the same goal
@@ -73,9 +72,7 @@ class Framework:
         """
         if self.kind == FRAMEWORK_THEMES or self.year is None:
             return True
-        if year is None:
-            return False
-        return year <= self.year <= (year_to if year_to is not None else year)
+        return period_covers(year, year_to, self.year)
 
     def item(self, item_id: str) -> Item:
         """The item with this id (raises KeyError naming the framework)."""
@@ -83,12 +80,6 @@ class Framework:
             if item.id == str(item_id):
                 return item
         raise KeyError(f"{self.id} has no item {item_id!r}")
-
-
-def frameworks_dir() -> Path:
-    """The frameworks folder: `$COMPARE_FRAMEWORKS` if set, else `data/frameworks`."""
-    env = os.environ.get(FRAMEWORKS_ENV)
-    return Path(env).expanduser() if env else FRAMEWORKS_DIR
 
 
 def derive_terms(
@@ -160,7 +151,7 @@ def _validate(raw: RawFramework) -> Framework:
         )
     year = fields.get("year")
     if year is not None and (
-        isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100
+        isinstance(year, bool) or not isinstance(year, int) or not YEAR_MIN <= year <= YEAR_MAX
     ):
         raise BadFramework(
             path, f"bad year {year!r}: give a four-digit year such as 2018, or leave it out"
@@ -399,10 +390,14 @@ def framework_from_titles(
     return link_frameworks([fw], lenders)[0] if lenders else fw
 
 
-def save_framework(fw: Framework, folder: Path | str | None = None) -> Path:
+def save_framework(
+    fw: Framework, folder: Path | str | None = None, *, overwrite: bool = False
+) -> Path:
     """Write a framework as `<id>.toml` in the folder (omit it for `frameworks_dir()`), atomically.
 
-    Derived terms are not written: they are derived again on loading.
+    An existing file of that name is never replaced unless `overwrite` (it may be a colleague's,
+    holding another id or half-edited): BadFramework says so. Derived terms are not written:
+    they are derived again on loading.
     """
     if not _ID.match(fw.id):
         raise BadFramework(
@@ -422,5 +417,25 @@ def save_framework(fw: Framework, folder: Path | str | None = None) -> Path:
         for i in fw.items
     ]
     text = to_toml(fields, items)
-    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    if overwrite:
+        atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    else:
+        _create(path, text)
     return path
+
+
+def _create(path: Path, text: str) -> None:
+    """Write a new file whole, failing if it exists: a temporary file hard-linked into place
+    (the link fails when the name is taken, even if another process creates it meanwhile)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.link(tmp, path)
+    except FileExistsError:
+        raise BadFramework(
+            path,
+            f"the file already exists in {path.parent} (perhaps a colleague's); choose another id "
+            "(existing frameworks are edited as files)",
+        ) from None
+    finally:
+        tmp.unlink(missing_ok=True)

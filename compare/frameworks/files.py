@@ -19,11 +19,13 @@ import csv
 import io
 import re
 import tomllib
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compare.errors import BadFramework
+from compare.errors import BadFramework, UnsafeArchive
+from compare.zipguard import check_archive
 
 SUFFIXES = (".toml", ".csv", ".xlsx")
 SHEET_COLUMNS = (
@@ -131,6 +133,12 @@ def _decode_sheet_text(path: Path, data: bytes) -> str:
 def _read_xlsx(path: Path, data: bytes) -> RawFramework:
     from openpyxl import load_workbook  # imported here: only needed for spreadsheets
 
+    try:
+        check_archive(data, path.name)  # before openpyxl inflates any part
+    except UnsafeArchive as err:
+        raise BadFramework(path, str(err).removeprefix(f"{path.name}: ")) from None
+    except zipfile.BadZipFile as err:
+        raise BadFramework(path, f"not a readable .xlsx workbook ({type(err).__name__})") from err
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many types for a corrupt file

@@ -240,12 +240,14 @@ def _mark_by_size(lines: list[Line]) -> bool:
     ranks = {
         s: r
         for r, s in enumerate(
-            sorted({round(c.size * 2) / 2 for c in candidates}, reverse=True), start=1
+            sorted({round((c.size or 0) * 2) / 2 for c in candidates}, reverse=True), start=1
         )
     }
     for line in candidates:
         numbered = _number(line.text)
-        line.heading_level = len(numbered[0]) if numbered else ranks[round(line.size * 2) / 2]
+        line.heading_level = (
+            len(numbered[0]) if numbered else ranks[round((line.size or 0) * 2) / 2]
+        )
     return True
 
 

@@ -27,6 +27,7 @@ from compare.ingest.period import (
 )
 from compare.registry.lookup import Registry, load_registry
 from compare.schema import KIND_OTHER, KIND_OVERVIEW, KIND_PLAN
+from compare.schema import period_text as period_label
 from compare.text import fold, repair_hyphenation
 
 TITLE_LINES = 60  # a title is looked for among the first non-empty lines
@@ -113,13 +114,6 @@ _KIND_LABELS = {
     KIND_PLAN: "Beskæftigelsesplan",
     KIND_OVERVIEW: "Oversigt over beskæftigelsesplaner",
 }
-
-
-def period_label(year: int | None, year_to: int | None) -> str:
-    """A plan period as people write it: `2018`, `2016-2020`; "" when the year is unknown."""
-    if year is None:
-        return ""
-    return str(year) if year_to in (None, year) else f"{year}-{year_to}"
 
 
 @dataclass(frozen=True)
@@ -226,7 +220,7 @@ def find_mentions(
         code = value if kind == "m" else registry.host(value).code
         if kind == "j":
             jobcentres[value] += 1
-        scores[code] += weight
+        scores[code] += weight  # type: ignore[assignment]  # a Counter sums floats too
         counts[code] += 1
     return Mentions(scores, counts, jobcentres)
 

@@ -1,4 +1,7 @@
-"""Metadata stated at ingest (`--municipality`, `--year`, ...): checked, applied, recorded."""
+"""Metadata stated at ingest (`--municipality`, `--year`, ...): checked and applied to a row.
+
+Pure: the caller records the values it applied (`Overrides.given`) in the review store.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,9 @@ from typing import Any
 
 from compare.errors import CompareError
 from compare.registry.lookup import Municipality, load_registry
-from compare.schema import KINDS
-from compare.store.review_db import ReviewStore
-from compare.store.workspace import Workspace
+from compare.schema import KINDS, YEAR_RANGE
 
 FIELDS = ("municipality", "year", "year_to", "kind")
-YEAR_RANGE = (1990, 2100)
 
 
 def _year(name: str, value: Any) -> int | None:
@@ -88,25 +88,3 @@ def apply_overrides(row: dict[str, Any], overrides: Overrides) -> None:
             row["year"] = overrides.year if overrides.year is not None else overrides.year_to
     if row["year"] is not None and (row["year_to"] is None or row["year_to"] < row["year"]):
         row["year_to"] = row["year"]
-
-
-def record_overrides(
-    ws: Workspace, doc_ids: list[str], overrides: Overrides, reviewer: str
-) -> list[str]:
-    """Record the overrides of stored documents in the review store; returns warnings.
-
-    The documents frame already carries the values, so a store that cannot be written only
-    costs the history, never the document.
-    """
-    given = overrides.given()
-    if not given or not doc_ids:
-        return []
-    store = ReviewStore.for_workspace(ws)
-    warnings = []
-    for doc_id in doc_ids:
-        try:
-            for name, value in given.items():
-                store.set_metadata(doc_id, name, value, reviewer)
-        except Exception as err:  # noqa: BLE001 - the document is stored; only history is lost
-            warnings.append(f"{doc_id}: overrides not recorded in the review store ({err})")
-    return warnings

@@ -71,7 +71,7 @@ def _gaps(page: list[tuple[str, float | None, float | None]]) -> list[bool]:
             gaps.append(True)
             continue
         gap = blank or prev_y is None or y is None or usual is None
-        if not gap:
+        if not gap and prev_y is not None and y is not None and usual is not None:
             pitch = prev_y - y
             gap = pitch <= 0 or pitch > GAP_RATIO * usual
         if not gap and size and prev_size and abs(size - prev_size) > 0.1 * prev_size:

@@ -11,7 +11,7 @@ and `ministermalene for 2018` match like the clean spellings.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 
 from compare.text import fold
 
@@ -110,7 +110,7 @@ def detect_period(title: str, opening: str, body: str) -> tuple[int | None, int 
 
     Takes the folded title (empty if none) and the folded opening and body from `fold_parts`.
     """
-    votes: Counter[tuple[int, int]] = Counter()
+    votes: defaultdict[tuple[int, int], float] = defaultdict(float)
 
     def vote(pattern: re.Pattern[str], folded: str, weight: float, ranged: bool = True) -> None:
         for m in pattern.finditer(folded):

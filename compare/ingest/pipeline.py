@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -30,11 +31,12 @@ from compare.ingest.model import (
     SUPPORTED_SUFFIXES,
     RawDocument,
 )
-from compare.ingest.overrides import Overrides, apply_overrides, record_overrides
+from compare.ingest.overrides import Overrides, apply_overrides
 from compare.ingest.readers import check_size, load_bytes, parse_document
 from compare.ingest.segment import segment
 from compare.schema import DOCUMENTS, KIND_OVERVIEW, SEGMENTS, conform
-from compare.store.workspace import Workspace, write_bytes
+from compare.store.review_db import ReviewStore
+from compare.store.workspace import Workspace
 
 Progress = Callable[[int, int, str], None]
 
@@ -207,9 +209,8 @@ def _prepare(
         "ingested_at": datetime.now(UTC).replace(tzinfo=None),
     }
     apply_overrides(row, overrides)
-    stored = Path("originals") / f"{doc_id}{_SUFFIX_BY_FORMAT.get(raw.format, '.bin')}"
-    write_bytes(data, ws.root / stored)
-    row["stored_path"] = stored.as_posix()
+    name = f"{doc_id}{_SUFFIX_BY_FORMAT.get(raw.format, '.bin')}"
+    row["stored_path"] = ws.write_original(name, data)
     summary = DocumentSummary(
         doc_id,
         source.name,
@@ -283,7 +284,9 @@ def _ingest(
         added = _commit(ws, pending, report)
         report.added.extend(item.summary for item in added)
         report.warnings.extend(
-            record_overrides(ws, [item.row["doc_id"] for item in added], checked, reviewer)
+            ReviewStore.for_workspace(ws).record_metadata(
+                [item.row["doc_id"] for item in added], checked.given(), reviewer
+            )
         )
         pending.clear()
 
@@ -326,7 +329,7 @@ def ingest_paths(
     """
     files = collect_files(paths, exclude=ws.root)
     sources = [
-        _Source(path.name, str(path.absolute()), lambda p=path: load_bytes(p, max_bytes))
+        _Source(path.name, str(path.absolute()), partial(load_bytes, path, max_bytes))
         for path in files
     ]
     return _ingest(sources, ws, overrides, progress, reviewer, chunk_size)

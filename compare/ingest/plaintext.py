@@ -108,8 +108,8 @@ def read_markdown(text: str) -> RawDocument:
         atx = _ATX.match(content)
         if atx and atx.group(2).strip("#*_ "):
             level = len(atx.group(1))
-            title = strip_inline_markdown(atx.group(2)).strip(" *_")
-            lines.append(Line(title, line_no, page=page, gap_before=True, heading_level=level))
+            heading = strip_inline_markdown(atx.group(2)).strip(" *_")
+            lines.append(Line(heading, line_no, page=page, gap_before=True, heading_level=level))
             gap = True
             continue
         if _EMPTY_ITEM.match(content):

@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from docx import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from compare.errors import UnreadableDocument, UnsafeArchive
 from compare.ingest.headings import build_blocks, mark_headings
 from compare.ingest.model import FORMAT_DOCX, Line, RawDocument
+from compare.zipguard import check_archive
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # English and Danish names of Word's built-in heading styles (`Heading 2`, `Overskrift 2`).
@@ -19,7 +22,7 @@ _HEADING_STYLE = re.compile(r"^(?:heading|overskrift)\s*(\d)$", re.I)
 _TITLE_STYLES = {"title", "titel"}
 
 
-def _style_level(paragraph: Paragraph, styles: dict[str, int | None]) -> int | None:
+def _style_level(paragraph: Paragraph, styles: dict[str | None, int | None]) -> int | None:
     """The heading level a paragraph's style (or its outline level) gives it, else None."""
     p_pr = paragraph._p.pPr
     style_id = p_pr.pStyle.val if p_pr is not None and p_pr.pStyle is not None else None
@@ -56,7 +59,7 @@ def _row_text(row_cells: list) -> str:
     return " | ".join(cells)
 
 
-def _body_items(parent) -> Iterator:
+def _body_items(parent: Any) -> Iterator[Any]:
     """Paragraphs and tables in document order, including those inside content controls."""
     for child in parent.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
@@ -74,8 +77,12 @@ def read_docx(data: bytes, name: str) -> RawDocument:
     Headings come from `Heading N`/`Overskrift N` styles (and `Title`); a document without any
     heading style gets headings from numbering and short lines, as plain text does.
     """
+    try:
+        check_archive(data, name)  # before python-docx inflates any part in memory
+    except UnsafeArchive as err:
+        raise UnreadableDocument(name, str(err).removeprefix(f"{name}: ")) from None
     document = Document(io.BytesIO(data))
-    styles: dict[str, int | None] = {}
+    styles: dict[str | None, int | None] = {}
     lines: list[Line] = []
     texts: list[str] = []
     title: str | None = None

@@ -24,9 +24,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from compare.config import REGISTRY_DIR as DATA_DIR
 from compare.errors import BadRegistry
-
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 _CODE = re.compile(r"\d{3}")
 _ROLES = ("host", "served")
@@ -189,17 +188,17 @@ def _read_members(
     # Each municipality must belong to exactly one council in every year some council covers.
     for year in sorted({c.from_year for c in councils}):
         seen: dict[str, str] = {}
-        for council in councils:
-            if not council.covers(year):
+        for covering in councils:
+            if not covering.covers(year):
                 continue
-            for code in members[council.name]:
+            for code in members[covering.name]:
                 if code in seen:
                     raise BadRegistry(
                         path,
                         f"{municipalities[code]} is in both {seen[code]} and "
-                        f"{council.name} in {year}",
+                        f"{covering.name} in {year}",
                     )
-                seen[code] = council.name
+                seen[code] = covering.name
         missing = sorted(set(municipalities) - set(seen))
         if missing:
             names = ", ".join(municipalities[c] for c in missing[:5])

@@ -1,8 +1,9 @@
 """The effective coverage matrix: the tagger's levels overridden by the analysts' latest decisions.
 
-`matrix_cells` gives the long form (one row per plan × framework item, schema MATRIX_CELLS) that
-the app, the export and the analysis pages share; `wide_matrix` gives the table people read (one
-row per plan, one column per item) and is the contract of `compare matrix --format csv`.
+`effective_cells` computes the long form (one row per plan × framework item, schema MATRIX_CELLS)
+from frames and `matrix_cells` from a workspace's stored ones: the form that the app, the export
+and the analysis pages share. `wide_matrix` gives the table people read (one row per plan, one
+column per item) and is the contract of `compare matrix --format csv`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from compare.schema import (
     LEVEL_TARGET,
     MATRIX_CELLS,
     conform,
+    covers,
     empty_frame,
 )
 from compare.store.documents import load_documents
@@ -39,34 +41,60 @@ def matrix_cells(
     include_superseded: bool = False,
     documents: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """The effective matrix in long form: tagger level, overridden by the latest decision.
+    """The workspace's effective matrix in long form: `effective_cells` over its stored frames.
 
+    Reads the tags and the latest decisions once. Pass `documents` (as `load_documents` gives
+    them) when the caller has them already, to save reading them again; the other arguments are
+    those of `effective_cells`.
+    """
+    store = store or ReviewStore.for_workspace(ws)
+    docs = documents if documents is not None else load_documents(ws, store)
+    return effective_cells(
+        ws.read_tags(),
+        store.latest(),
+        docs,
+        framework_ids,
+        kinds,
+        include_superseded=include_superseded,
+    )
+
+
+def effective_cells(
+    tags: pl.DataFrame,
+    decisions: pl.DataFrame,
+    documents: pl.DataFrame,
+    framework_ids: Iterable[str] | None = None,
+    kinds: Iterable[str] | None = (KIND_PLAN,),
+    *,
+    include_superseded: bool = False,
+    registry: Registry | None = None,
+) -> pl.DataFrame:
+    """The effective matrix in long form (MATRIX_CELLS): tagger level, overridden by a decision.
+
+    Pure: `tags` (TAGS), the latest `decisions` (DECISIONS, as `ReviewStore.latest` gives them)
+    and `documents` (DOCUMENTS with the analysts' corrections, as `load_documents` gives them).
     Only plans by default (`kinds=None` for every kind); all frameworks unless `framework_ids`;
     only the current version of a revised plan unless `include_superseded`
     (`compare.store.versions`).
     A decided cell is `reviewed`; it is flagged `recheck` when the document's text changed since.
     A decision on a document that was replaced by a new version (superseded, or removed from
     the workspace) carries over to the new one, flagged `recheck`. Order: municipality
-    (registry order), year, document, framework, item. Pass `documents` (as `load_documents`
-    gives them) when the caller has them already, to save reading them again.
+    (the order of `registry`, omit it for the default one), year, document, framework, item.
     """
-    store = store or ReviewStore.for_workspace(ws)
-    all_docs = documents if documents is not None else load_documents(ws, store)
-    docs = all_docs if include_superseded else current_documents(all_docs)
+    docs = documents if include_superseded else current_documents(documents)
     docs = docs if kinds is None else docs.filter(pl.col("kind").is_in(list(kinds)))
     wanted = None if framework_ids is None else list(framework_ids)
-    tags = ws.read_tags().select(
+    tags = tags.select(
         *_CELL_KEY,
         pl.col("level").alias("tagger_level"),
         "score",
         "confidence",  # the tagger's "sure" / "unsure" (compare.tagging.score.judge)
         "confidence_reason",
     )
-    decisions = store.latest()
     if wanted is not None:
         tags = tags.filter(pl.col("framework_id").is_in(wanted))
         decisions = decisions.filter(pl.col("framework_id").is_in(wanted))
-    decisions = _carry_over(decisions, all_docs, docs)
+    decisions = _carry_over(decisions, documents, docs)
     decided = decisions.select(
         *_CELL_KEY,
         pl.col("level").alias("decided_level"),
@@ -86,7 +114,7 @@ def matrix_cells(
         .fill_null(False)
         .alias("recheck"),
     )
-    return conform(_in_matrix_order(cells), MATRIX_CELLS)
+    return conform(_in_matrix_order(cells, registry), MATRIX_CELLS)
 
 
 def matrix_remarks(
@@ -198,11 +226,11 @@ def _carry_over(
                 "doc_id",
                 "municipality",
                 pl.col("year").alias("_from"),
-                pl.coalesce("year_to", "year").alias("_to"),
+                pl.col("year_to").alias("_to"),
             ),
             on="municipality",
         )
-        .filter(pl.col("year").is_between(pl.col("_from"), pl.col("_to")))
+        .filter(covers(pl.col("year"), "_from", "_to"))
         .drop("_from", "_to")
     )
     by_version = replaced.with_columns(pl.col("doc_id").replace_strict(newer, return_dtype=pl.Utf8))
@@ -225,9 +253,9 @@ def municipality_order(registry: Registry | None = None) -> dict[str, int]:
     return {m.name: i for i, m in enumerate((registry or load_registry()).municipalities())}
 
 
-def _in_matrix_order(cells: pl.DataFrame) -> pl.DataFrame:
+def _in_matrix_order(cells: pl.DataFrame, registry: Registry | None = None) -> pl.DataFrame:
     """Sort: municipality in the registry's (Danish) order, year, document, framework, item."""
-    rank = municipality_order()
+    rank = municipality_order(registry)
     return (
         cells.with_columns(
             pl.col("municipality")

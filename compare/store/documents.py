@@ -11,9 +11,9 @@ from typing import Any
 import polars as pl
 
 from compare.errors import CompareError
-from compare.schema import KIND_PLAN
+from compare.schema import KIND_PLAN, covers
 from compare.store.review_db import METADATA_FIELDS, ReviewStore
-from compare.store.versions import covers, current_documents, mark_superseded
+from compare.store.versions import current_documents, mark_superseded
 from compare.store.workspace import Workspace
 from compare.text import fold_name
 

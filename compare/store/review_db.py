@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,10 @@ import polars as pl
 
 from compare.errors import CompareError
 from compare.registry.lookup import Registry, load_registry
-from compare.schema import KINDS, LEVELS, FrameSchema
+from compare.schema import DECISIONS, KINDS, LEVELS, METADATA_CHANGES, YEAR_RANGE, FrameSchema
 from compare.store.workspace import Workspace
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another process's transaction
 
 # The row-level remark ("Supplerende mål/bemærkninger") of a plan in a framework is stored as a
@@ -40,35 +41,7 @@ METADATA_FIELDS: tuple[str, ...] = (
     "title",
 )
 _INT_FIELDS = frozenset({"year", "year_to"})
-_YEAR_RANGE = (1990, 2100)
 
-DECISIONS: FrameSchema = {
-    "id": pl.Int64,
-    "doc_id": pl.Utf8,
-    "municipality": pl.Utf8,
-    "year": pl.Int32,
-    "framework_id": pl.Utf8,
-    "item_id": pl.Utf8,
-    "level": pl.Utf8,  # null: no decision (an undo back to the tagger's level) or a remark
-    "note": pl.Utf8,
-    "reviewer": pl.Utf8,
-    "decided_at": pl.Utf8,  # UTC, ISO 8601
-    "text_hash": pl.Utf8,  # the document's text when decided: a later change flags re-check
-    "previous_level": pl.Utf8,
-    "previous_note": pl.Utf8,
-    "undone_of": pl.Int64,  # the decision this row undoes
-}
-
-METADATA_CHANGES: FrameSchema = {
-    "id": pl.Int64,
-    "doc_id": pl.Utf8,
-    "field": pl.Utf8,
-    "value": pl.Utf8,  # null: the override is cleared (the detected value applies again)
-    "previous_value": pl.Utf8,
-    "reviewer": pl.Utf8,
-    "changed_at": pl.Utf8,
-    "undone_of": pl.Int64,
-}
 
 _FIELD_LIST = ", ".join(f"'{field}'" for field in METADATA_FIELDS)
 _LEVEL_LIST = ", ".join(f"'{level}'" for level in LEVELS)
@@ -108,6 +81,28 @@ _SCHEMA_STATEMENTS: tuple[str, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class NewDecision:
+    """One decision to record (see `ReviewStore.decide` for what each field means)."""
+
+    doc_id: str
+    framework_id: str
+    item_id: str
+    level: str
+    note: str | None = None
+    text_hash: str | None = None
+    municipality: str | None = None
+    year: int | None = None
+
+
+# Statements that bring a database from the version before to this version (key), in order.
+# A new database is created at version 1 and then migrated, so both paths give one schema.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # 2: a decision from a workbook keeps who imported it; `reviewer` is who edited it.
+    2: ("ALTER TABLE decisions ADD COLUMN imported_by TEXT",),
+}
+
+
 def normalise_level(level: str) -> str:
     """The canonical level for user input ("x", " (x) ", "blank"), or a CompareError."""
     text = (level or "").strip().upper()
@@ -120,6 +115,13 @@ def normalise_level(level: str) -> str:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just wrote (sqlite3 types it as optional; it is always set)."""
+    if cursor.lastrowid is None:
+        raise CompareError("the review database did not return the new row's id")
+    return cursor.lastrowid
 
 
 def _require_reviewer(reviewer: str | None) -> str:
@@ -139,10 +141,9 @@ def _check_value(field: str, value: str | int | None) -> str | None:
         return None
     text = str(value).strip()
     if field in _INT_FIELDS:
-        if not text.isdigit() or not _YEAR_RANGE[0] <= int(text) <= _YEAR_RANGE[1]:
+        if not text.isdigit() or not YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]:
             raise CompareError(
-                f"{field} must be a year between {_YEAR_RANGE[0]} and "
-                f"{_YEAR_RANGE[1]}, not {value!r}"
+                f"{field} must be a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}, not {value!r}"
             )
         return str(int(text))
     if field == "kind" and text not in KINDS:
@@ -200,9 +201,14 @@ class ReviewStore:
             )
         conn.execute("BEGIN IMMEDIATE")  # two first users at once: one creates, one waits
         try:
-            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            found = conn.execute("PRAGMA user_version").fetchone()[0]
+            if found < 1:
                 for statement in _SCHEMA_STATEMENTS:
                     conn.execute(statement)
+            for step in range(max(found, 1) + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[step]:
+                    conn.execute(statement)
+            if found < SCHEMA_VERSION:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
@@ -248,31 +254,46 @@ class ReviewStore:
         `note=None` keeps the cell's current note; `""` clears it. `text_hash` is the
         document's text hash now, so the matrix can flag the cell when the document changes.
         """
-        stored_level = normalise_level(level) if item_id != REMARK_ITEM else None
+        entry = NewDecision(
+            doc_id, framework_id, item_id, level, note, text_hash, municipality, year
+        )
+        return self.decide_all([entry], reviewer)[0]
+
+    def decide_all(
+        self,
+        entries: Sequence[NewDecision],
+        reviewer: str,
+        *,
+        imported_by: str | None = None,
+        unchanged_since: int | None = None,
+    ) -> list[int]:
+        """Record several decisions in one transaction: all of them, or (on any error) none.
+
+        Each entry is its own history row, as if `decide` had been called for it; returns their
+        ids. A workbook import uses this, so a killed import leaves no half-recorded workbook:
+        `reviewer` is then who edited the workbook and `imported_by` who imported it. With
+        `unchanged_since` (a `last_decision_id`), nothing is recorded if any decision was made
+        after it: the caller judged the entries against that state.
+        """
         name = _require_reviewer(reviewer)
+        levels = [normalise_level(e.level) if e.item_id != REMARK_ITEM else None for e in entries]
         with self._transaction() as conn:
-            previous = _current(conn, doc_id, framework_id, item_id)
-            prev_level, prev_note = previous[1:] if previous else (None, None)
-            cursor = conn.execute(
-                "INSERT INTO decisions (doc_id, municipality, year, framework_id, item_id, level,"
-                " note, reviewer, decided_at, text_hash, previous_level, previous_note)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    doc_id,
-                    municipality,
-                    year,
-                    framework_id,
-                    item_id,
-                    stored_level,
-                    prev_note if note is None else note,
-                    name,
-                    _now(),
-                    text_hash,
-                    prev_level,
-                    prev_note,
-                ),
-            )
-            return int(cursor.lastrowid)
+            if unchanged_since is not None and _last_id(conn) != unchanged_since:
+                raise CompareError(
+                    "a colleague recorded a decision while the workbook was being read; "
+                    "nothing was recorded: import it again"
+                )
+            return [
+                _insert_decision(conn, entry, level, name, imported_by)
+                for entry, level in zip(entries, levels, strict=True)
+            ]
+
+    def last_decision_id(self) -> int:
+        """The id of the newest decision (0 when there is none): a stamp of the state."""
+        if not self.path.exists():
+            return 0
+        with self._connect() as conn:
+            return _last_id(conn)
 
     def clear(self, doc_id: str, framework_id: str, item_id: str, reviewer: str) -> int:
         """Withdraw the decision on a cell, so the tagger's level applies again; returns the id.
@@ -289,7 +310,7 @@ class ReviewStore:
                 " previous_level, previous_note) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (doc_id, framework_id, item_id, name, _now(), *previous[1:]),
             )
-            return int(cursor.lastrowid)
+            return _inserted_id(cursor)
 
     def set_remark(
         self,
@@ -332,11 +353,12 @@ class ReviewStore:
                 raise CompareError(f"there is no decision {decision_id} to undo")
             doc_id, municipality, year, framework_id, item_id, level, note, text_hash = row[:8]
             current = _current(conn, doc_id, framework_id, item_id)
-            if current[0] != decision_id:
+            current_id = current[0] if current is not None else None
+            if current_id != decision_id:
                 raise CompareError(
                     f"decision {decision_id} is no longer the current one for "
                     f"{doc_id} {framework_id}/{item_id}: undo decision "
-                    f"{current[0]} first"
+                    f"{current_id} first"
                 )
             # The restored state keeps the text hash it was decided on, so re-check still works.
             before = conn.execute(
@@ -364,7 +386,7 @@ class ReviewStore:
                     decision_id,
                 ),
             )
-            return int(cursor.lastrowid)
+            return _inserted_id(cursor)
 
     def latest(self, include_remarks: bool = False) -> pl.DataFrame:
         """The current decision per (doc_id, framework_id, item_id), in that order.
@@ -426,6 +448,23 @@ class ReviewStore:
         with self._transaction() as conn:
             ids = [_insert_change(conn, doc_id, f, v, name) for f, v in changes]
         return ids[0]
+
+    def record_metadata(
+        self, doc_ids: Sequence[str], values: Mapping[str, str | int], reviewer: str
+    ) -> list[str]:
+        """Record the same metadata `values` for each document (as stated at ingest); warnings.
+
+        The documents frame already carries the values, so a store that cannot be written only
+        costs the history, never the document: each failure is a warning, not an error.
+        """
+        warnings = []
+        for doc_id in doc_ids if values else ():
+            try:
+                for field, value in values.items():
+                    self.set_metadata(doc_id, field, value, reviewer)
+            except Exception as err:  # noqa: BLE001 - the document is stored; only history is lost
+                warnings.append(f"{doc_id}: overrides not recorded in the review store ({err})")
+        return warnings
 
     def undo_metadata(self, change_id: int, reviewer: str) -> int:
         """Restore a metadata field to its value before `change_id`, as a new history row."""
@@ -490,6 +529,43 @@ def _use_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.005)
 
 
+def _insert_decision(
+    conn: sqlite3.Connection,
+    entry: NewDecision,
+    level: str | None,
+    reviewer: str,
+    imported_by: str | None = None,
+) -> int:
+    """Insert one decision row inside an open transaction; returns its id."""
+    previous = _current(conn, entry.doc_id, entry.framework_id, entry.item_id)
+    prev_level, prev_note = previous[1:] if previous else (None, None)
+    cursor = conn.execute(
+        "INSERT INTO decisions (doc_id, municipality, year, framework_id, item_id, level,"
+        " note, reviewer, decided_at, text_hash, previous_level, previous_note, imported_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            entry.doc_id,
+            entry.municipality,
+            entry.year,
+            entry.framework_id,
+            entry.item_id,
+            level,
+            prev_note if entry.note is None else entry.note,
+            reviewer,
+            _now(),
+            entry.text_hash,
+            prev_level,
+            prev_note,
+            (imported_by or "").strip() or None,
+        ),
+    )
+    return _inserted_id(cursor)
+
+
+def _last_id(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM decisions").fetchone()[0])
+
+
 def _current(
     conn: sqlite3.Connection, doc_id: str, framework_id: str, item_id: str
 ) -> tuple[int, str | None, str | None] | None:
@@ -518,7 +594,7 @@ def _insert_change(
         " changed_at, undone_of) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (doc_id, field, value, previous[0] if previous else None, reviewer, _now(), undone_of),
     )
-    return int(cursor.lastrowid)
+    return _inserted_id(cursor)
 
 
 def _where(**filters: str | None) -> tuple[str, tuple[str, ...]]:

@@ -62,11 +62,6 @@ def superseded_pairs(documents: pl.DataFrame) -> dict[str, str]:
     return dict(zip(rows["doc_id"], rows[SUPERSEDED_BY], strict=True))
 
 
-def covers(year: int) -> pl.Expr:
-    """True for documents whose period (`year` to `year_to`, or `year` alone) contains `year`."""
-    return (pl.col("year") <= year) & (pl.coalesce("year_to", "year") >= year)
-
-
 def _marked(documents: pl.DataFrame) -> pl.DataFrame:
     """The documents with `superseded_by`, computed only where the frame does not have it."""
     return documents if SUPERSEDED_BY in documents.columns else mark_superseded(documents)

@@ -15,20 +15,16 @@ from pathlib import Path
 
 import polars as pl
 
+from compare.config import WORKSPACE_ENV as ENV_VAR  # noqa: F401  (the name callers import)
+from compare.config import workspace_dir as default_workspace
 from compare.schema import DOCUMENTS, EVIDENCE, SEGMENTS, TAGS, FrameSchema, conform, empty_frame
 
-ENV_VAR = "COMPARE_WORKSPACE"
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_WORKSPACE = PROJECT_ROOT / "data" / "workspace"
+SEARCH_INDEX_FILE = "search_terms.parquet"
+ORIGINALS_DIR = "originals"  # copies of the ingested files, named by doc_id
+_STAMP_KEY = "compare.segments_stamp"  # Parquet metadata: the segments stamp an index was built on
 
 
-def default_workspace() -> Path:
-    """The workspace folder: `$COMPARE_WORKSPACE` if set, else `data/workspace` in the project."""
-    env = os.environ.get(ENV_VAR)
-    return Path(env).expanduser() if env else DEFAULT_WORKSPACE
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Call `write(tmp)` to fill a temporary file beside `path`, then rename it over `path`.
 
     If `write` raises, the temporary file is removed and `path` is untouched.
@@ -92,16 +88,37 @@ class Workspace:
         return self.root / "review.sqlite"
 
     @property
-    def originals_dir(self) -> Path:
-        return self.root / "originals"
+    def review_wal_path(self) -> Path:
+        """The review database's write-ahead log, where a decision lands first."""
+        return self.review_db_path.with_name(self.review_db_path.name + "-wal")
 
-    def _read(self, path: Path, schema: FrameSchema) -> pl.DataFrame:
+    @property
+    def originals_dir(self) -> Path:
+        return self.root / ORIGINALS_DIR
+
+    def write_original(self, name: str, data: bytes) -> str:
+        """Keep a copy of an ingested file's bytes; returns its `stored_path` (relative, POSIX)."""
+        write_bytes(data, self.originals_dir / name)
+        return f"{ORIGINALS_DIR}/{name}"
+
+    @property
+    def search_index_path(self) -> Path:
+        """The search vocabulary (term, n), derived from the segments and rebuilt when stale."""
+        return self.root / SEARCH_INDEX_FILE
+
+    def _read(self, path: Path, schema: FrameSchema, where: pl.Expr | None = None) -> pl.DataFrame:
         if not path.exists():
             return empty_frame(schema)
-        return conform(pl.read_parquet(path), schema)
+        if where is None:
+            return conform(pl.read_parquet(path), schema)
+        return conform(pl.scan_parquet(path).filter(where).collect(), schema)
 
     def read_documents(self) -> pl.DataFrame:
-        """All ingested documents (empty frame if none)."""
+        """All ingested documents as detected (empty frame if none).
+
+        Without the analysts' corrections: to show or count documents, use
+        `compare.store.documents.load_documents`, which applies them.
+        """
         return self._read(self.documents_path, DOCUMENTS)
 
     def read_segments(self, doc_ids: list[str] | None = None) -> pl.DataFrame:
@@ -113,13 +130,44 @@ class Workspace:
             lazy = lazy.filter(pl.col("doc_id").is_in(doc_ids))
         return conform(lazy.collect(), SEGMENTS)
 
-    def read_tags(self) -> pl.DataFrame:
-        """All tagger results (empty frame if nothing is tagged)."""
-        return self._read(self.tags_path, TAGS)
+    def read_segment_columns(self, columns: list[str]) -> pl.DataFrame:
+        """Only these columns of every segment (the search reads `norm` without the text)."""
+        if not self.segments_path.exists():
+            return empty_frame({name: SEGMENTS[name] for name in columns})
+        return conform(pl.read_parquet(self.segments_path, columns=columns), SEGMENTS).select(
+            columns
+        )
 
-    def read_evidence(self) -> pl.DataFrame:
-        """All evidence passages (empty frame if nothing is tagged)."""
-        return self._read(self.evidence_path, EVIDENCE)
+    def segments_stamp(self) -> str:
+        """The segments file's modification time and size: what a derived index was built from."""
+        stat = self.segments_path.stat()
+        return f"{stat.st_mtime_ns}:{stat.st_size}"
+
+    def read_tags(self, where: pl.Expr | None = None) -> pl.DataFrame:
+        """All tagger results, or those matching `where` (empty frame if nothing is tagged).
+
+        A `where` filter is applied while reading (predicate pushdown): one cell's rows of a
+        large workspace are read without loading the whole file.
+        """
+        return self._read(self.tags_path, TAGS, where)
+
+    def read_evidence(self, where: pl.Expr | None = None) -> pl.DataFrame:
+        """All evidence passages, or those matching `where` (read as `read_tags` reads them)."""
+        return self._read(self.evidence_path, EVIDENCE, where)
+
+    def read_search_index(self, stamp: str) -> pl.DataFrame | None:
+        """The stored search vocabulary if it was built from segments with this stamp, else None."""
+        path = self.search_index_path
+        if not path.exists() or pl.read_parquet_metadata(path).get(_STAMP_KEY) != stamp:
+            return None
+        return pl.read_parquet(path)
+
+    def write_search_index(self, vocabulary: pl.DataFrame, stamp: str) -> None:
+        """Store the search vocabulary with the stamp of the segments it was built from."""
+        atomic_write(
+            self.search_index_path,
+            lambda tmp: vocabulary.write_parquet(tmp, metadata={_STAMP_KEY: stamp}),
+        )
 
     def write_documents(self, frame: pl.DataFrame) -> None:
         """Replace the documents frame: conformed to its schema, sorted, written atomically."""
@@ -161,7 +209,7 @@ class Workspace:
     def mtimes(self) -> tuple[float, ...]:
         """Modification times of the stored frames and review DB: a cheap cache key for the UI."""
         # SQLite writes land in the -wal file first; the DB file's mtime lags behind them.
-        wal = self.review_db_path.with_name(self.review_db_path.name + "-wal")
+        wal = self.review_wal_path
         paths = (
             self.documents_path,
             self.segments_path,

@@ -376,7 +376,7 @@ def _weigh(hits: pl.DataFrame, q: _Query, corpus: Corpus) -> pl.DataFrame:
 
 def _nested_terms(terms: pl.DataFrame) -> pl.DataFrame:
     """(ikey, term, outer): pairs of one item's terms where `term` is part of `outer`."""
-    rows = []
+    rows: list[tuple[int, str, str]] = []
     for ikey, group in terms.group_by("ikey"):
         item_terms = group["term"].unique().to_list()
         rows.extend(

@@ -1,7 +1,8 @@
 """Cached, read-only loaders for the analysis pages (overview, plan, years, search, frameworks).
 
 Same rules as `compare.ui.data`: keyed on the workspace folder and its file stamps (and the
-frameworks folder's), nothing here writes a file or shows a message.
+frameworks folder's), nothing here writes a file or shows a message. Documents and matrix cells
+come from `compare.ui.data`'s caches, so every page shares one read of them per workspace state.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from compare.analysis.years import compare_years
 from compare.frameworks.catalog import Framework, find_framework, frameworks_dir, load_frameworks
 from compare.registry.lookup import load_registry
 from compare.review.matrix import matrix_cells
-from compare.schema import EVIDENCE, KIND_PLAN, conform, empty_frame
-from compare.store.documents import load_documents
+from compare.schema import KIND_PLAN
 from compare.store.workspace import Workspace
 from compare.ui import data
 from compare.ui.tables import docs_for_year, document_councils
@@ -80,7 +80,7 @@ def search(ws: Workspace, query: str, limit: int, plans_only: bool) -> pl.DataFr
 
 
 def _index_stamp(ws: Workspace) -> int:
-    path = ws.root / search_core.INDEX_FILE
+    path = ws.search_index_path
     return path.stat().st_mtime_ns if path.exists() else 0
 
 
@@ -96,7 +96,7 @@ def _overview(
 ) -> tuple[Framework, pl.DataFrame]:
     ws = Workspace(Path(root))
     framework = find_framework(framework_id, Path(folder))
-    documents = docs_for_year(load_documents(ws), year, [KIND_PLAN])
+    documents = docs_for_year(data.documents(ws), year, [KIND_PLAN])
     if council != ALL_COUNCILS:
         documents = documents.filter(
             pl.col("doc_id").is_in(
@@ -107,16 +107,14 @@ def _overview(
                 ]
             )
         )
-    cells = matrix_cells(ws, [framework_id], kinds=(KIND_PLAN,))
+    cells = data.cells(ws, (framework_id,), (KIND_PLAN,))
     cells = cells.filter(pl.col("doc_id").is_in(documents["doc_id"].implode()))
     evidence = _evidence_rows(ws, pl.col("framework_id") == framework_id)
     return framework, theme_overview(cells, evidence, framework)
 
 
 def _evidence_rows(ws: Workspace, condition: pl.Expr) -> pl.DataFrame:
-    if not ws.evidence_path.exists():
-        return empty_frame(EVIDENCE)
-    return conform(pl.scan_parquet(ws.evidence_path).filter(condition).collect(), EVIDENCE)
+    return ws.read_evidence(condition)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -127,7 +125,9 @@ def _plan_evidence(root: str, stamp: tuple, doc_id: str) -> pl.DataFrame:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _plan_cells(root: str, stamp: tuple, doc_id: str) -> pl.DataFrame:
-    cells = matrix_cells(Workspace(Path(root)), None, kinds=None, include_superseded=True)
+    ws = Workspace(Path(root))
+    documents = data.documents(ws)  # shared with the other pages' cache
+    cells = matrix_cells(ws, None, kinds=None, include_superseded=True, documents=documents)
     return cells.filter(pl.col("doc_id") == doc_id)
 
 
@@ -142,7 +142,7 @@ def _years(
     year_b: int,
 ) -> pl.DataFrame:
     ws = Workspace(Path(root))
-    cells = matrix_cells(ws, None, kinds=(KIND_PLAN,))
+    cells = data.cells(ws, None, (KIND_PLAN,))
     docs = cells.filter(pl.col("municipality") == municipality)["doc_id"].unique()
     evidence = _evidence_rows(ws, pl.col("doc_id").is_in(docs.implode()))
     frameworks = load_frameworks(Path(folder), errors=[])

@@ -13,15 +13,25 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+from compare.errors import CompareError
 from compare.frameworks.catalog import Framework, frameworks_dir, load_frameworks
 from compare.frameworks.files import SUFFIXES
 from compare.registry.lookup import Registry, load_registry
 from compare.review.matrix import matrix_cells
-from compare.schema import EVIDENCE, KIND_PLAN, SEGMENTS, TAGS, conform, empty_frame
+from compare.schema import KIND_PLAN, SEGMENTS, conform
 from compare.store.documents import load_documents
 from compare.store.workspace import Workspace, default_workspace
 
 Stamp = tuple[float | int, ...]
+
+
+def configuration_error() -> str | None:
+    """What is wrong with the configured folders (a `$COMPARE_FRAMEWORKS` naming none), or None."""
+    try:
+        frameworks_dir()
+    except CompareError as err:
+        return str(err)
+    return None
 
 
 def app_workspace() -> Workspace:
@@ -35,7 +45,7 @@ def workspace_stamp(ws: Workspace) -> Stamp:
     A decision is written to `review.sqlite-wal`; two decisions within one tick of the file
     system's clock leave the log's modification time as it was, but not its size.
     """
-    wal = ws.review_db_path.with_name(ws.review_db_path.name + "-wal")
+    wal = ws.review_wal_path
     return (*ws.mtimes(), wal.stat().st_size if wal.exists() else 0)
 
 
@@ -121,20 +131,12 @@ def _cell_rows(
     # Read only the cell's rows (predicate pushdown) rather than caching the whole file: the
     # evidence of 1,000 plans is tens of MB, and st.cache_data copies what it returns.
     ws = Workspace(Path(root))
-    path, schema = (ws.evidence_path, EVIDENCE) if table == "evidence" else (ws.tags_path, TAGS)
-    if not path.exists():
-        return empty_frame(schema)
-    rows = (
-        pl.scan_parquet(path)
-        .filter(
-            (pl.col("doc_id") == doc_id)
-            & (pl.col("framework_id") == framework_id)
-            & (pl.col("item_id") == item_id)
-        )
-        .collect()
+    cell = (
+        (pl.col("doc_id") == doc_id)
+        & (pl.col("framework_id") == framework_id)
+        & (pl.col("item_id") == item_id)
     )
-    rows = conform(rows, schema)
-    return rows.sort("rank") if table == "evidence" else rows
+    return ws.read_evidence(cell).sort("rank") if table == "evidence" else ws.read_tags(cell)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -69,27 +69,60 @@ def _export(ws: Workspace, framework_ids: tuple[str, ...], council: str | None, 
         st.caption("Filtrene eller vurderingerne er ændret: lav filen igen.")
 
 
+CONFLICT_CHOICES = {
+    "keep": "Behold den nyere vurdering i programmet",
+    "take": "Brug regnearkets værdi",
+}
+
+
 def _import(ws: Workspace) -> None:
     st.caption(
         "Har en kollega rettet X / (X) / tomt eller bemærkningerne i en eksporteret fil? "
-        "Indlæs den her: hver ændret celle gemmes som en vurdering i dit navn."
+        "Indlæs den her: hver ændret celle gemmes som en vurdering i kollegaens navn, "
+        "indlæst af dig. En celle, der er vurderet i programmet efter eksporten, er en "
+        "konflikt: den vises og gemmes kun, hvis du vælger regnearkets værdi."
     )
     upload = st.file_uploader("Rettet Excel-fil", type=["xlsx"], key=state.EXCEL_UPLOAD)
     reviewer = state.reviewer()
+    if state.EXCEL_EDITOR not in st.session_state:  # remembered for the session
+        st.session_state[state.EXCEL_EDITOR] = reviewer
+    editor = st.text_input(
+        "Rettet af", key=state.EXCEL_EDITOR, help="Navnet på den, der har rettet filen."
+    ).strip()
+    on_conflict = st.radio(
+        "Ved konflikt",
+        list(CONFLICT_CHOICES),
+        format_func=CONFLICT_CHOICES.__getitem__,
+        key=state.EXCEL_ON_CONFLICT,
+        horizontal=True,
+    )
     if not reviewer:
         st.caption("Skriv dit navn i sidepanelet for at indlæse rettelser.")
-    if not st.button(
-        "Indlæs rettelser", key=state.EXCEL_IMPORT, disabled=upload is None or not reviewer
+    if (
+        not st.button(
+            "Indlæs rettelser", key=state.EXCEL_IMPORT, disabled=upload is None or not reviewer
+        )
+        or upload is None
     ):
         return
     try:
-        report = import_review_bytes(ws, upload.name, upload.getvalue(), reviewer)
+        report = import_review_bytes(
+            ws,
+            upload.name,
+            upload.getvalue(),
+            reviewer,
+            editor=editor or reviewer,
+            on_conflict=on_conflict,
+        )
     except CompareError as err:
         st.error(
             f"**{escape_markdown(upload.name)}** kunne ikke indlæses: {escape_markdown(str(err))}"
         )
         return
     data.clear()
-    kind = "warning" if report.refused else "success"
-    getattr(st, kind)(f"{len(report.changes)} ændring(er) gemt, {len(report.refused)} afvist.")
+    kind = "warning" if report.refused or report.kept else "success"
+    getattr(st, kind)(
+        f"{len(report.changes)} ændring(er) gemt, {len(report.refused)} afvist, "
+        f"{len(report.kept)} konflikt(er) ikke gemt."
+    )
     st.code(report.summary(), language=None)

@@ -41,6 +41,8 @@ EXCEL_PREPARE = "excel_prepare"  # button: build the workbook for the current fi
 EXCEL_FILE = "excel_file"  # (filters + workspace stamp, bytes) of the last built workbook
 EXCEL_UPLOAD = "excel_upload"  # an edited workbook to read back
 EXCEL_IMPORT = "excel_import"  # button: record its edits as decisions
+EXCEL_EDITOR = "excel_editor"  # who edited the workbook (the decisions carry this name)
+EXCEL_ON_CONFLICT = "excel_on_conflict"  # "keep" or "take" for cells decided since the export
 
 # Upload page.
 UPLOAD_FILES = "upload_files"

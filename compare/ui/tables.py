@@ -12,11 +12,17 @@ from dataclasses import dataclass
 import polars as pl
 
 from compare.errors import CompareError
-from compare.frameworks.catalog import Framework
+from compare.frameworks.catalog import Framework, Item
 from compare.registry.lookup import Registry
 from compare.review.matrix import item_totals
-from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
-from compare.store.versions import covers
+from compare.schema import (
+    FRAMEWORK_GOALS,
+    LEVEL_ADDRESSED,
+    LEVEL_NONE,
+    LEVEL_TARGET,
+    covers,
+    period_text,
+)
 
 REVIEWED_MARK = "✓"
 RECHECK_MARK = "⚠"
@@ -69,12 +75,14 @@ def cell_level(text: str) -> str | None:
     return bare if bare in (LEVEL_TARGET, LEVEL_ADDRESSED) else LEVEL_NONE
 
 
-def ordered_items(frameworks: Sequence[Framework], groups: Sequence[str] | None = None):
+def ordered_items(
+    frameworks: Sequence[Framework], groups: Sequence[str] | None = None
+) -> list[tuple[Framework, Item]]:
     """(framework, item) pairs in column order: by framework, then by theme group as first met.
 
     Omit `groups` to keep every group; otherwise only items of those groups are returned.
     """
-    pairs = []
+    pairs: list[tuple[Framework, Item]] = []
     for fw in frameworks:
         group_order: dict[str, int] = {}
         for item in fw.items:
@@ -221,9 +229,7 @@ def build_matrix_view(
 
 
 def _period(year: int | None, year_to: int | None) -> str:
-    if year is None:
-        return "?"
-    return str(year) if year_to in (None, year) else f"{year}–{year_to}"
+    return period_text(year, year_to, dash="–", unknown="?")
 
 
 def document_councils(

@@ -18,7 +18,7 @@ from compare.frameworks.catalog import (
     load_framework,
     save_framework,
 )
-from compare.schema import FRAMEWORK_GOALS
+from compare.schema import FRAMEWORK_GOALS, YEAR_MAX, YEAR_MIN
 from compare.tagging.run import TagReport, tag_workspace
 from compare.ui import data, state
 
@@ -103,8 +103,8 @@ def _paste_form(frameworks: list[Framework]) -> None:
     )
     year = cols[3].number_input(
         "År",
-        min_value=1990,
-        max_value=2100,
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
         step=1,
         value=None,
         key=state.FW_NEW_YEAR,
@@ -173,8 +173,12 @@ def _check_new_id(fw_id: str, frameworks: list[Framework]) -> None:
 
 
 def _save_and_tag(fw: Framework) -> None:
-    """Save the framework, then tag the workspace against it with a progress bar."""
-    path = save_framework(fw)
+    """Save the framework (never over an existing file), then tag the workspace against it."""
+    try:
+        path = save_framework(fw)
+    except CompareError as err:
+        st.error(f"Rammen er ikke gemt: {err}")
+        return
     data.clear()
     saved = find_framework(fw.id)  # as loaded from the folder: terms linked with the others
     bar = st.progress(0.0, text=f"Tagger planerne mod {fw.id} …")

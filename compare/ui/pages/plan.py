@@ -10,7 +10,7 @@ import streamlit as st
 
 from compare.errors import CompareError
 from compare.registry.lookup import danish_sort_key
-from compare.schema import KIND_PLAN, KINDS, LEVEL_NONE
+from compare.schema import KIND_PLAN, KINDS, LEVEL_NONE, YEAR_MAX, YEAR_MIN, period_text
 from compare.store.review_db import ReviewStore
 from compare.store.workspace import Workspace
 from compare.ui import analysis, data, page_script, state
@@ -75,14 +75,14 @@ def _pick_document(documents: pl.DataFrame) -> dict[str, Any]:
     plans = [r for r in rows if r["kind"] == KIND_PLAN]
     newest = max(plans, key=lambda r: r["year"] or 0)["doc_id"] if plans else options[0]
     state.ensure_option(state.PLAN_DOC, options, newest)
-    doc_id = st.selectbox("Dokument", options, key=state.PLAN_DOC, format_func=labels.get)
+    doc_id = st.selectbox(
+        "Dokument", options, key=state.PLAN_DOC, format_func=lambda doc: labels[doc]
+    )
     return next(r for r in rows if r["doc_id"] == doc_id)
 
 
 def _label(doc: dict[str, Any]) -> str:
-    period = str(doc["year"] or "?")
-    if doc["year_to"] and doc["year_to"] != doc["year"]:
-        period += f"–{doc['year_to']}"
+    period = period_text(doc["year"], doc["year_to"], dash="–", unknown="?")
     who = doc["municipality"] or "Ukendt kommune"
     kind = KIND_NAMES.get(doc["kind"], "?")
     old = " · erstattet af nyere version" if doc.get("superseded_by") else ""
@@ -111,16 +111,16 @@ def _metadata_form(ws: Workspace, doc: dict[str, Any]) -> None:
     )
     cols[1].number_input(
         "Fra år",
-        min_value=1990,
-        max_value=2100,
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
         step=1,
         key=state.PLAN_META_YEAR + suffix,
         value=doc["year"],
     )
     cols[2].number_input(
         "Til år",
-        min_value=1990,
-        max_value=2100,
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
         step=1,
         key=state.PLAN_META_YEAR_TO + suffix,
         value=doc["year_to"],

@@ -1,0 +1,57 @@
+"""Where things are: every default path and every environment variable, in one place.
+
+A folder that the user names (a flag or an environment variable) must exist: a mistyped
+`$COMPARE_FRAMEWORKS` is an error naming the folder, not "0 tagged". Only the defaults in the
+project (`data/workspace`, made on first use) are created silently.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from compare.errors import MissingFolder
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = PROJECT_ROOT / "data"
+REGISTRY_DIR = DATA_DIR  # municipalities.csv, councils.csv, council_members.csv, ...
+FRAMEWORKS_DIR = DATA_DIR / "frameworks"
+WORKSPACE_DIR = DATA_DIR / "workspace"
+
+WORKSPACE_ENV = "COMPARE_WORKSPACE"  # the workspace folder (the CLI's --workspace default)
+FRAMEWORKS_ENV = "COMPARE_FRAMEWORKS"  # the frameworks folder (tests, other setups)
+REVIEWER_ENV = "COMPARE_REVIEWER"  # the default --reviewer of commands that record a change
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value).expanduser() if value else None
+
+
+def workspace_dir() -> Path:
+    """The workspace folder: `$COMPARE_WORKSPACE` if set, else `data/workspace` in the project."""
+    return _env_path(WORKSPACE_ENV) or WORKSPACE_DIR
+
+
+def frameworks_dir() -> Path:
+    """The frameworks folder: `$COMPARE_FRAMEWORKS` if set (it must exist), else `data/frameworks`.
+
+    Raises MissingFolder naming the folder and the variable when the variable names no folder.
+    """
+    given = _env_path(FRAMEWORKS_ENV)
+    if given is None:
+        return FRAMEWORKS_DIR
+    return require_folder(given, "frameworks folder", f"${FRAMEWORKS_ENV}")
+
+
+def env_reviewer() -> str | None:
+    """The reviewer named by `$COMPARE_REVIEWER`, or None when it is unset or empty."""
+    return os.environ.get(REVIEWER_ENV) or None
+
+
+def require_folder(path: Path, what: str, source: str) -> Path:
+    """Return `path` if it is a folder; else raise MissingFolder saying what and who named it."""
+    if path.is_dir():
+        return path
+    problem = "is not a folder" if path.exists() else "does not exist"
+    raise MissingFolder(f"the {what} {path} ({source}) {problem}")
