@@ -24,9 +24,9 @@ from rapidfuzz import fuzz, process
 from compare.config import FRAMEWORKS_DIR, FRAMEWORKS_ENV, frameworks_dir  # noqa: F401
 from compare.errors import BadFramework, UnknownFramework
 from compare.frameworks.files import SUFFIXES, RawFramework, read_raw, to_toml
+from compare.frameworks.labels import label_terms
 from compare.schema import FRAMEWORK_GOALS, FRAMEWORK_THEMES, YEAR_MAX, YEAR_MIN, period_covers
 from compare.store.workspace import atomic_write
-from compare.tagging.labels import label_terms
 from compare.text import content_keys, fold_name, normalise
 
 FRAMEWORK_KINDS = (FRAMEWORK_GOALS, FRAMEWORK_THEMES)
@@ -89,7 +89,7 @@ def derive_terms(
 
     Hand-written keywords are kept as phrases ("mangel på arbejdskraft"); the label gives its
     topic words, pairs of adjacent topic words ("kvalificerede arbejdskraft"), the parts of its
-    compounds and the completions of its elided compounds (`compare.tagging.labels`); the
+    compounds and the completions of its elided compounds (`compare.frameworks.labels`); the
     description its topic words. Duplicates are dropped, first source first.
     """
     terms: dict[str, None] = {}

@@ -1,8 +1,8 @@
 """Term evidence per (document, item, unit): found in one vectorised pass, weighed by information.
 
 What a term is worth depends on all the plans tagged together (how many of their sections use
-it, what the items learn from them; see `specificity` and `expand`). That is a `Corpus`: built
-once over all the plans of a run (`corpus_of`) and handed to every chunk, so that the tags do not
+it, what the items learn from them; see `compare.frameworks.specificity` and `expand`). That is
+a `Corpus`: built once over all the plans of a run (`corpus_of`) and handed to every chunk, so that the tags do not
 depend on how the plans were split between worker processes.
 """
 
@@ -15,8 +15,8 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from compare.frameworks.catalog import Framework
+from compare.frameworks.labels import ORIGIN_KEYWORD, ORIGIN_LENT
 from compare.tagging.expand import LEARNED_SCHEMA, learn_terms
-from compare.tagging.labels import ORIGIN_KEYWORD, ORIGIN_LENT
 from compare.tagging.terms import (
     find_terms,
     idf_weights,

@@ -23,7 +23,7 @@ from typing import TypeVar
 import polars as pl
 
 from compare.frameworks.catalog import Framework
-from compare.tagging.labels import (
+from compare.frameworks.labels import (
     ORIGIN_DESCRIPTION,
     ORIGIN_KEYWORD,
     ORIGIN_LABEL,
@@ -33,7 +33,7 @@ from compare.tagging.labels import (
     ORIGIN_PHRASE,
     label_terms,
 )
-from compare.tagging.specificity import PRIOR_UNITS, framework_spread
+from compare.frameworks.specificity import PRIOR_UNITS, framework_spread
 from compare.text import STOPWORDS, content_keys, normalise, term_key
 
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
@@ -157,9 +157,9 @@ TERM_TABLE_SCHEMA = {
     "source_weight": pl.Float64,
     "anchor": pl.Boolean,  # may anchor a match (before information is weighed)
     "core_ok": pl.Boolean,  # may be the item's core: label terms and hand-written keywords
-    "rarity": pl.Float64,  # general-Danish rarity, 1 for keywords (see `specificity`)
+    "rarity": pl.Float64,  # general-Danish rarity, 1 for keywords (`frameworks.specificity`)
     "spread": pl.Float64,  # 1 if one item of the framework uses the term, less if several
-    "origin": pl.Utf8,  # see `compare.tagging.labels`
+    "origin": pl.Utf8,  # see `compare.frameworks.labels`
     "in_label": pl.Boolean,  # one of the label's own words (whatever else made it a term)
     "parts": pl.List(pl.Utf8),  # a compound's parts' keys ("" for a stop word part)
 }

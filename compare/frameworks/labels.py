@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from compare.tagging.specificity import general_rarity, split_compound
+from compare.frameworks.specificity import general_rarity, split_compound
 from compare.text import content_keys, is_topic_word, normalise, term_key, words
 
 ORIGIN_LABEL = "label"
@@ -36,7 +36,7 @@ class LabelTerm:
 
     term: str  # space-separated term keys
     origin: str
-    rarity: float  # 0-1, see `compare.tagging.specificity.general_rarity`
+    rarity: float  # 0-1, see `compare.frameworks.specificity.general_rarity`
     parts: tuple[str, ...] = ()  # a compound's parts' keys ("" for a stop word part)
 
 
