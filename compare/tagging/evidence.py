@@ -2,8 +2,8 @@
 
 What a term is worth depends on all the plans tagged together (how many of their sections use
 it, what the items learn from them; see `compare.frameworks.specificity` and `expand`). That is
-a `Corpus`: built once over all the plans of a run (`corpus_of`) and handed to every chunk, so that the tags do not
-depend on how the plans were split between worker processes.
+a `Corpus`: built once over all the plans of a run (`corpus_of`) and handed to every chunk, so
+that the tags do not depend on how the plans were split between worker processes.
 """
 
 from __future__ import annotations
