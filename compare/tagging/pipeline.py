@@ -28,6 +28,7 @@ from compare.tagging.units import (
     DocUnits,
     build_units,
     heading_matches,
+    promote_inline_headings,
     referenced_units,
     unit_column,
 )
@@ -57,7 +58,7 @@ def corpus_for(
     """
     pairs = applicable_pairs(documents.select("doc_id", "year", "year_to"), frameworks)
     doc_ids = sorted({d for d, _ in pairs})
-    segs = segments.filter(pl.col("doc_id").is_in(doc_ids))
+    segs = promote_inline_headings(segments.filter(pl.col("doc_id").is_in(doc_ids)))
     segs = unit_column(segs, build_units(segs))
     return corpus_of(segs, list({fw.id: fw for _, fw in pairs}.values()), pairs)
 
@@ -80,7 +81,7 @@ def tag_documents(
         return empty_frame(TAGS), empty_frame(EVIDENCE)
     used = {fw.id: fw for _, fw in pairs}
     doc_ids = sorted({d for d, _ in pairs})
-    segs = segments.filter(pl.col("doc_id").is_in(doc_ids))
+    segs = promote_inline_headings(segments.filter(pl.col("doc_id").is_in(doc_ids)))
     units = build_units(segs)
     segs = unit_column(segs, units)
     fws = list(used.values())
