@@ -10,6 +10,7 @@ shares (`opkvalificering` → `opkvalific…`, which also matches "opkvalificere
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -85,6 +86,6 @@ def label_terms(label: str) -> tuple[LabelTerm, ...]:
     return tuple(found.values())
 
 
-def _add_verb_stem(key: str, rarity: float, add) -> None:
+def _add_verb_stem(key: str, rarity: float, add: Callable[[str, str, float], None]) -> None:
     if key.endswith(VERB_SUFFIX) and len(key) - len(VERB_SUFFIX) >= MIN_VERB_STEM:
         add(key[: -len(VERB_SUFFIX)], ORIGIN_PART, rarity)

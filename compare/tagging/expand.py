@@ -14,9 +14,11 @@ which term, from how many passages of which documents) for the frameworks page a
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import polars as pl
 
+from compare.schema import FrameSchema
 from compare.text import STOPWORDS, term_key
 
 MAX_LEARNED = 6  # terms learned per item
@@ -24,7 +26,7 @@ MIN_PASSAGES = 3  # a word must recur in this many of the item's passages ...
 MIN_SHARE = 0.15  # ... and in this share of them
 MIN_CONCENTRATION = 0.3  # of all passages using the word, this share must be the item's
 MIN_KEY_CHARS = 5
-LEARNED_SCHEMA = {
+LEARNED_SCHEMA: FrameSchema = {
     "framework_id": pl.Utf8,
     "item_id": pl.Utf8,
     "term": pl.Utf8,
@@ -60,7 +62,7 @@ def learn_terms(
     known: pl.DataFrame,
     item_of: list[tuple[str, str]],
     doc_ids: list[str],
-    find,
+    find: Callable[[pl.DataFrame, list[str]], pl.DataFrame],
 ) -> pl.DataFrame:
     """The terms each item learns (LEARNED_SCHEMA), best first.
 

@@ -34,6 +34,7 @@ from compare.frameworks.labels import (
     label_terms,
 )
 from compare.frameworks.specificity import PRIOR_UNITS, framework_spread
+from compare.schema import FrameSchema
 from compare.text import STOPWORDS, content_keys, normalise, term_key
 
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
@@ -149,7 +150,7 @@ def is_generic(term: str) -> bool:
     return all(key in generic or key.isdigit() or len(key) < 3 for key in term.split())
 
 
-TERM_TABLE_SCHEMA = {
+TERM_TABLE_SCHEMA: FrameSchema = {
     "framework_id": pl.Utf8,
     "item_id": pl.Utf8,
     "term": pl.Utf8,

@@ -207,7 +207,7 @@ def _promote(doc: pl.DataFrame) -> pl.DataFrame:
             and len((row["text"] or "").split()) <= MAX_INLINE_HEADING_WORDS
         )
         if row["is_heading"] or is_next:
-            if is_next:
+            if is_next and number is not None:
                 promoted_any = True
                 row["is_heading"] = True
                 row["level"] = number.group(1).count(".") + 1
