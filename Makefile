@@ -58,7 +58,7 @@ bench: $(STAMP)
 system-deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		chromium libreoffice-calc-nogui poppler-utils fonts-dejavu-core >/dev/null
+		chromium libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-dejavu-core >/dev/null
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -4,8 +4,8 @@ Builds synthetic workspaces (documents, tags and evidence frames written with `w
 the real frameworks in data/frameworks/ and the real municipality registry), then runs the app
 through Streamlit's AppTest — the same script run a browser triggers, without the network — and
 times: the first run (cold caches: frames read from disk), a re-run with nothing changed, a filter
-change (year), and a click on a matrix cell (evidence drill-down). Each warm figure is the median
-of several runs.
+change (year), a click on a matrix cell (evidence drill-down) and a review action ("Bekræft og
+næste": a decision recorded, the next cell shown). Each warm figure is the median of several runs.
 
     .venv/bin/python benchmarks/bench_app.py [--plans 100 1000] [--repeat 5]
 """
@@ -173,6 +173,13 @@ def bench(plans: int, repeat: int, quiet: bool = False) -> None:
                 "selection": {"rows": [], "columns": [], "cells": [cell]}
             }
             clicks.append(_timed(at))
+        # A review action: "Bekræft og næste" records a decision and brings the next cell.
+        at.text_input(key=state.REVIEWER).input("bench")
+        _timed(at)
+        actions = []
+        for _ in range(repeat):
+            at.button(key=state.QUEUE_CONFIRM_NEXT).click()
+            actions.append(_timed(at))
         print(
             f"{plans:>5} plans  (workspace built in {built:.1f} s; "
             f"{len(rows) - 1} rows × {len(item_columns)} items in the default view)"
@@ -182,6 +189,7 @@ def bench(plans: int, repeat: int, quiet: bool = False) -> None:
         print(f"       filter change (year), new {filter_runs[0] * 1000:7.0f} ms")
         print(f"       filter change, median    {statistics.median(filter_runs) * 1000:8.0f} ms")
         print(f"       click on a cell          {statistics.median(clicks) * 1000:8.0f} ms")
+        print(f"       review: confirm + next   {statistics.median(actions) * 1000:8.0f} ms")
         print(f"       all years: {plans:>4} rows     {all_years_time * 1000:8.0f} ms")
 
 

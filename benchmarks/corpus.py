@@ -16,6 +16,7 @@ import argparse
 import io
 import json
 import random
+import re
 import sys
 import textwrap
 from dataclasses import asdict, dataclass
@@ -345,6 +346,7 @@ def corpus_frames(n: int, seed: int = 0, id_width: int = 5):
 
     from compare.ingest import parse_document, segment
     from compare.schema import DOCUMENTS, SEGMENTS, conform
+    from compare.text import NORMALISER_VERSION
 
     goals = goals_by_year()
     docs, segs = [], []
@@ -365,9 +367,43 @@ def corpus_frames(n: int, seed: int = 0, id_width: int = 5):
                 "year_to": spec.year_to,
                 "kind": "plan",
                 "n_chars": len(text),
+                "normaliser_version": NORMALISER_VERSION,  # segmented as ingest does: current
             }
         )
     return conform(pl.DataFrame(docs), DOCUMENTS), conform(pl.concat(segs), SEGMENTS)
+
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+SEED_PLANS = {2018: "000_010c7ad56dba5589.txt", 2022: "001_40bbc7606dbfb722.txt"}
+# København in the seeds' OCR spellings (Kgbenhavn, Kebenhavns, Kesbenhavn, KØBENHAVN ...).
+COPENHAGEN = re.compile(r"\b(?:K|k)(?:[gøeoa]|ge|es|ø)benhavn(?=s?\b)", re.IGNORECASE)
+
+
+def seed_plans(folder: Path, n: int, seed: int = 0) -> list[tuple[Path, str, int]]:
+    """Write n distinct plans made from the seed plans; returns (file, municipality, year).
+
+    Each is the 2018 or 2022 København plan (OCR'd) with København, in all its spellings,
+    replaced by another municipality, and a journal-number line of its own at the end, so no
+    two files are alike. A folder already holding the same n plans is reused.
+    """
+    if not SEEDS.is_dir():
+        raise SystemExit(f"seed documents not found at {SEEDS}")
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = {y: (SEEDS / f).read_text(encoding="utf-8") for y, f in SEED_PLANS.items()}
+    names = [m.name for m in load_registry().municipalities()]
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        year = 2018 if i % 2 == 0 else 2022
+        name = rng.choice(names)
+        path = folder / f"bilag-{i:04d}.txt"
+        if not path.exists():
+            text = COPENHAGEN.sub(name, texts[year])
+            path.write_text(f"{text}\n\nJournalnummer: {2026}-{seed:02d}-{i:06d}\n", "utf-8")
+        out.append((path, name, year))
+    for extra in sorted(folder.glob("bilag-*.txt"))[n:]:
+        extra.unlink()
+    return out
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ BENCHMARKS = [
     "bench_ingest.py",
     "bench_metadata.py",
     "bench_tag.py",
+    "bench_cold.py",
     "bench_search.py",
     "bench_export.py",
     "bench_app.py",

@@ -21,6 +21,8 @@ WORKSPACE_DIR = DATA_DIR / "workspace"
 WORKSPACE_ENV = "COMPARE_WORKSPACE"  # the workspace folder (the CLI's --workspace default)
 FRAMEWORKS_ENV = "COMPARE_FRAMEWORKS"  # the frameworks folder (tests, other setups)
 REVIEWER_ENV = "COMPARE_REVIEWER"  # the default --reviewer of commands that record a change
+CRASH_ENV = "COMPARE_CRASH_AT"  # tests only: kill the process at this point of a tag commit
+CACHE_ENV = "COMPARE_CACHE"  # derived data kept between runs (the display text's word list)
 
 
 def _env_path(name: str) -> Path | None:
@@ -42,6 +44,19 @@ def frameworks_dir() -> Path:
     if given is None:
         return FRAMEWORKS_DIR
     return require_folder(given, "frameworks folder", f"${FRAMEWORKS_ENV}")
+
+
+def env_crash_point() -> str | None:
+    """The commit point `$COMPARE_CRASH_AT` names (the crash tests set it), or None."""
+    return os.environ.get(CRASH_ENV) or None
+
+
+def cache_dir() -> Path:
+    """Where derived data is kept between runs: `$COMPARE_CACHE`, else ~/.cache/compare.
+
+    Made on first use; nothing there is needed (it is derived again when missing).
+    """
+    return _env_path(CACHE_ENV) or Path.home() / ".cache" / "compare"
 
 
 def env_reviewer() -> str | None:

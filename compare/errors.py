@@ -63,6 +63,22 @@ class ExportError(CompareError):
     """A workbook could not be written or read back (bad folder, locked file, unmappable cell)."""
 
 
+class DuplicateFramework(CompareError):
+    """A framework file whose id is already taken by another framework file."""
+
+
+class DiskFull(CompareError):
+    """The disk (or quota) is full: a file could not be written; what was stored is unchanged."""
+
+
+class ReadOnlyWorkspace(CompareError):
+    """The workspace folder cannot be written to; viewing it still works."""
+
+
+class DamagedFile(CompareError):
+    """A stored file (a frame, the review database) cannot be read; the message says what to do."""
+
+
 class UnsafeArchive(CompareError):
     """A zip-based file (DOCX, XLSX) that would inflate beyond the size or entry limits."""
 

@@ -52,6 +52,7 @@ DOCUMENTS: FrameSchema = {
     "n_sections": pl.Int32,
     "n_chars": pl.Int64,
     "ingested_at": pl.Datetime("us"),
+    "normaliser_version": pl.Int32,  # text.NORMALISER_VERSION that made the segments' `norm`
 }
 
 SEGMENTS: FrameSchema = {
@@ -81,6 +82,8 @@ TAGS: FrameSchema = {
     "framework_hash": pl.Utf8,
     "text_hash": pl.Utf8,
     "tagged_at": pl.Datetime("us"),
+    "tagger_version": pl.Int32,  # tagging.version.TAGGER_VERSION that made the row
+    "normaliser_version": pl.Int32,  # text.NORMALISER_VERSION of the segments it read
 }
 
 EVIDENCE: FrameSchema = {
@@ -98,6 +101,10 @@ EVIDENCE: FrameSchema = {
     "score": pl.Float64,
     "is_target": pl.Boolean,  # the passage holds the concrete target sentence
 }
+
+# The evidence a cell shows (compare.review.evidence.effective_evidence): EVIDENCE with the
+# analysts' passages merged in, and who put a passage there ("" for the tagger).
+EFFECTIVE_EVIDENCE: FrameSchema = {**EVIDENCE, "added_by": pl.Utf8}
 
 # The effective matrix in long form: tagger level overridden by the latest analyst decision.
 MATRIX_CELLS: FrameSchema = {
@@ -148,6 +155,26 @@ METADATA_CHANGES: FrameSchema = {
     "undone_of": pl.Int64,
 }
 
+# Analysts' own evidence: a passage added to a cell, a tagger's passage removed from it, a passage
+# marked as the one carrying the target. The latest row per (cell, seg_no) is the passage's state.
+PASSAGE_CHANGES: FrameSchema = {
+    "id": pl.Int64,
+    "doc_id": pl.Utf8,
+    "framework_id": pl.Utf8,
+    "item_id": pl.Utf8,
+    "seg_no": pl.Int32,
+    "included": pl.Boolean,  # True: added/kept, False: removed, null: as the tagger has it
+    "is_target": pl.Boolean,  # True/False: marked by an analyst, null: as the tagger has it
+    "quote": pl.Utf8,  # the passage as shown when it was added (survives re-tagging)
+    "heading_path": pl.Utf8,
+    "page": pl.Int32,
+    "line_start": pl.Int32,
+    "line_end": pl.Int32,
+    "reviewer": pl.Utf8,
+    "changed_at": pl.Utf8,
+    "undone_of": pl.Int64,
+}
+
 # One full-text search hit per row, best first.
 SEARCH_RESULTS: FrameSchema = {
     "municipality": pl.Utf8,
@@ -173,7 +200,8 @@ PASSAGE = pl.Struct(
         "doc_id": pl.Utf8,
         "seg_no": pl.Int32,
         "level": pl.Utf8,
-        "quote": pl.Utf8,
+        "quote": pl.Utf8,  # display form (OCR misreadings repaired, `compare.display`)
+        "quote_original": pl.Utf8,  # the sentence as the plan has it: what evidence locates
         "heading_path": pl.Utf8,
         "page": pl.Int32,
         "score": pl.Float64,
@@ -267,3 +295,47 @@ def conform(frame: pl.DataFrame, schema: FrameSchema) -> pl.DataFrame:
         else:
             columns.append(pl.lit(None, dtype=dtype).alias(name))
     return frame.select(columns)
+
+
+# -- the written overview (narratives, per-municipality tables, plan summaries) ---------------
+
+# One save of a narrative (NarrativeStore): the overview's text of one item, or of one
+# municipality's row in a per-municipality table, in one council's overview of one year.
+NARRATIVES: FrameSchema = {
+    "id": pl.Int64,
+    "council": pl.Utf8,
+    "year": pl.Int32,
+    "framework_id": pl.Utf8,
+    "item_id": pl.Utf8,
+    "municipality": pl.Utf8,  # "" for the item's narrative, else the table row's name
+    "text": pl.Utf8,
+    "reviewer": pl.Utf8,
+    "saved_at": pl.Utf8,  # UTC, ISO 8601
+    "previous_text": pl.Utf8,  # null for the first save
+    "draft_text": pl.Utf8,  # the machine draft shown when this was saved (null if none)
+}
+
+# A per-municipality table of one item (seed 003's Handicapindsatsen), one row per municipality.
+ITEM_TABLE: FrameSchema = {
+    "municipality": pl.Utf8,
+    "level": pl.Utf8,
+    "draft_text": pl.Utf8,  # the machine draft ("" where the plans do not address the item)
+    "text": pl.Utf8,  # the saved row text, else the draft
+    "is_draft": pl.Boolean,  # no saved text: the draft stands
+    "saved_by": pl.Utf8,
+    "saved_at": pl.Utf8,
+}
+
+# The targets a plan sets itself (plan summaries), in reading order.
+PLAN_TARGETS: FrameSchema = {
+    "seg_no": pl.Int32,
+    "sentence": pl.Utf8,  # display form
+    "sentence_original": pl.Utf8,  # as in the plan
+    "heading_path": pl.Utf8,  # display form
+    "section": pl.Utf8,  # the innermost telling heading, without its number
+    "page": pl.Int32,
+    "line_start": pl.Int32,
+    "line_end": pl.Int32,
+    "serves": pl.List(pl.Utf8),  # "ministermaal-2018:1", ...; empty: supplerende
+    "serves_goal": pl.Boolean,  # serves a ministerial goal of the plan's year
+}

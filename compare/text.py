@@ -15,12 +15,18 @@ from functools import lru_cache
 
 import snowballstemmer
 
+# Bump when `normalise` gives other keys for some text: stored segments are then re-derived.
+NORMALISER_VERSION = 1
+
 _STEMMER = snowballstemmer.stemmer("danish")
 
 # A word: letters (incl. æøå and accented), digits, and the symbols OCR puts in place of æ/ø/å
 # inside a word (besk®ftigelse, bek&mpe, oml@gning).
 _LETTER = "0-9a-zæøåéèüöäA-ZÆØÅÉÈÜÖÄ"
-_WORD = re.compile(rf"[{_LETTER}](?:[{_LETTER}]|[®&@¢](?=[a-zæøå]))*")
+# Runs of letters joined by an OCR symbol: the same words as `[L](?:[L]|[®&@¢](?=[a-zæøå]))*`,
+# written so the regex engine scans letter runs in one step instead of trying an alternation at
+# every character.
+_WORD = re.compile(rf"[{_LETTER}]+(?:[®&@¢](?=[a-zæøå])[{_LETTER}]+)*")
 _HAS_LETTER = re.compile(r"[a-zæøåéèüöä]")
 _HYPHEN_BREAK = re.compile(r"([a-zæøåé])-[ \t]*\r?\n[ \t]*([a-zæøåé])")
 _SOFT_HYPHEN = "\u00ad"
@@ -70,14 +76,34 @@ def repair_hyphenation(text: str) -> str:
     Only a lower-case letter, a hyphen, a line break and a lower-case letter are joined, so
     `Beskæftigelses- og Integrationsudvalget` and `2016-\\n2017` keep their hyphens.
     """
-    text = text.replace(_SOFT_HYPHEN, "")
+    if _SOFT_HYPHEN in text:
+        text = text.replace(_SOFT_HYPHEN, "")
+    if "-" not in text or "\n" not in text:  # most paragraphs: nothing to join, no regex pass
+        return text
     return _HYPHEN_BREAK.sub(r"\1\2", text)
+
+
+def _fold_space(text: str) -> str:
+    # The same as re.sub(r"\s+", " ", text).strip(): both split on str.isspace() characters.
+    return " ".join(text.split())
 
 
 def clean_display(text: str) -> str:
     """Text for display: NFC, hyphenation repaired, line breaks and runs of spaces folded."""
-    text = repair_hyphenation(unicodedata.normalize("NFC", text))
-    return re.sub(r"\s+", " ", text).strip()
+    return _fold_space(repair_hyphenation(unicodedata.normalize("NFC", text)))
+
+
+def clean_and_normalise(text: str) -> tuple[str, str]:
+    """`(clean_display(text), normalise(text))`, repairing hyphenation and NFC only once.
+
+    For NFC text without soft hyphens (nearly all text) both orders of the two steps give the
+    same string — joining two Latin letters never creates a composition — so one repair serves
+    both; other text takes the two functions as they are.
+    """
+    if _SOFT_HYPHEN not in text and unicodedata.is_normalized("NFC", text):
+        repaired = repair_hyphenation(text)
+        return _fold_space(repaired), _keys_of(_WORD.findall(repaired.lower()))
+    return clean_display(text), normalise(text)
 
 
 def words(text: str) -> list[str]:
@@ -150,13 +176,31 @@ def is_stopword(word: str) -> bool:
     return word.lower() in STOPWORDS or term_key(word) in _stop_keys()
 
 
+# Every distinct (lower-case) word's term key, computed once per process: texts repeat the same
+# words, so normalising a text is mostly dictionary lookups. Cleared when it grows past the bound.
+_KEYS: dict[str, str] = {}
+MAX_CACHED_KEYS = 1_000_000
+
+
+def _keys_of(lowered_words: list[str]) -> str:
+    """The term keys of lower-case words, joined by single spaces; new words are keyed once."""
+    try:
+        return " ".join(map(_KEYS.__getitem__, lowered_words))
+    except KeyError:
+        if len(_KEYS) > MAX_CACHED_KEYS:
+            _KEYS.clear()
+        for word in set(lowered_words).difference(_KEYS):
+            _KEYS[word] = term_key(word)
+        return " ".join(map(_KEYS.__getitem__, lowered_words))
+
+
 def normalise(text: str) -> str:
     """The matching form of a text: its words' term keys separated by single spaces.
 
     Hyphenation across line breaks is repaired first. Stop words are kept, so a phrase's keys
     stay adjacent; callers that want topic words use `content_keys`.
     """
-    return " ".join(term_key(w) for w in words(repair_hyphenation(text)))
+    return _keys_of(words(repair_hyphenation(text)))
 
 
 def is_topic_word(word: str, min_length: int = 3) -> bool:

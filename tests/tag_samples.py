@@ -9,7 +9,7 @@ import polars as pl
 from compare.frameworks.catalog import FRAMEWORKS_DIR, Framework, find_framework
 from compare.schema import DOCUMENTS, HEADING_SEPARATOR, SEGMENTS, conform
 from compare.tagging.pipeline import tag_documents
-from compare.text import clean_display, normalise
+from compare.text import NORMALISER_VERSION, clean_display, normalise
 
 # An outline entry: (heading text or None for text before any heading, heading level, paragraphs)
 Outline = list[tuple[str | None, int, list[str]]]
@@ -111,6 +111,7 @@ def plan_documents(
                     "kind": kind,
                     "municipality": "København",
                     "file_name": f"{d}.txt",
+                    "normaliser_version": NORMALISER_VERSION,  # segmented as ingest does
                 }
                 for d, y, yt in rows
             ]

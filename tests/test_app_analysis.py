@@ -84,7 +84,7 @@ def test_plan_metadata_edit_persists_with_history(private_ws):
     at.selectbox(key=state.PLAN_META_MUNICIPALITY + suffix).set_value("Frederiksberg")
     at.selectbox(key=state.PLAN_META_KIND + suffix).set_value("plan")
     _ok(at.button(key=state.PLAN_META_SAVE + suffix).click().run())
-    assert any("Gemt" in s.value for s in at.success)
+    assert any("Gemt" in t.value for t in at.toast)  # successes are toasts (state.show_flash)
     overrides = ReviewStore.for_workspace(private_ws).metadata_overrides()
     stored = {(r["field"], r["value"], r["reviewer"]) for r in overrides.iter_rows(named=True)}
     assert {

@@ -15,13 +15,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "compare"
 
 # From the ground up. A unit may import units of lower layers; the facts may import each other.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"errors", "schema", "text", "config", "zipguard"}),
+    frozenset({"errors", "schema", "text", "config", "zipguard", "pool"}),
     frozenset({"registry"}),
     frozenset({"store"}),
-    frozenset({"frameworks", "ingest"}),
+    frozenset({"frameworks", "ingest", "display"}),
     frozenset({"tagging", "review"}),
     frozenset({"analysis"}),
-    frozenset({"excel"}),
+    frozenset({"excel", "word"}),
     frozenset({"cli", "ui"}),
 )
 FACTS = LAYERS[0]

@@ -7,6 +7,7 @@ it is absent. Playwright drives it; no browser is ever downloaded.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -102,14 +103,14 @@ def app_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @contextmanager
-def matrix_page(app_url: str, height: int) -> Iterator[Any]:
+def matrix_page(app_url: str, height: int, width: int = 1500) -> Iterator[Any]:
     """A headless Chromium page opened on the app's matrix (its start page when it has plans)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": height})
+            page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(app_url)
             page.wait_for_selector("h1:has-text('Matrix')", timeout=WAIT_MS)
             yield page
@@ -139,13 +140,13 @@ def test_matrix_and_a_cells_evidence_render_in_chromium(app_url):
             page.keyboard.press("ArrowRight")
         page.wait_for_selector(f"h3:has-text('{label[:30]}')", timeout=WAIT_MS)
         page.wait_for_selector("text=Tekstpassager", timeout=WAIT_MS)
-        page.wait_for_selector("text=Din vurdering", timeout=WAIT_MS)
+        page.wait_for_selector("text=Bekræft og næste", timeout=WAIT_MS)
         heading = page.locator("h3").first.inner_text()
         # Confirm the tagger's level under a name: the cell is marked reviewed.
         name = page.get_by_label("Dit navn", exact=True).and_(page.locator("input"))
         name.fill("Anna Analytiker")
         name.press("Enter")
-        page.get_by_role("button", name="Bekræft").click()
+        page.get_by_role("button", name=re.compile("^Bekræft og næste")).click()
         page.wait_for_selector("text=Bekræftet", timeout=WAIT_MS)
         page.wait_for_selector(
             "[data-testid='stDataFrame'] td:has-text('✓')", state="attached", timeout=WAIT_MS
@@ -215,3 +216,86 @@ def test_an_edited_workbook_comes_back_through_the_app(app_url, private_ws, tmp_
     assert history.select("framework_id", "item_id", "level", "reviewer").rows() == [
         ("ministermaal-2022", "1", new, "Bente")
     ]
+
+
+LAPTOP = {"width": 1600, "height": 1000}  # the screen the review layout is made for
+
+
+def _settled(page: Any) -> None:
+    """Wait until the app's script run has finished (Streamlit marks its root while running)."""
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=WAIT_MS
+    )
+
+
+def _in_view(page: Any, locator: Any) -> bool:
+    box = locator.bounding_box(timeout=WAIT_MS)
+    return (
+        box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 40) <= LAPTOP["height"]
+    )
+
+
+def test_three_cells_reviewed_by_keyboard_at_laptop_size(app_url, private_ws):
+    from compare.store.review_db import ReviewStore
+
+    shots = []
+    with matrix_page(app_url, height=LAPTOP["height"], width=LAPTOP["width"]) as page:
+        page.wait_for_selector("text=Bekræft og næste", timeout=WAIT_MS)
+        progress = page.locator("[data-testid='stProgress']")
+        total = int(progress.inner_text().split(" af ")[1].split()[0])
+        name = page.get_by_label("Dit navn", exact=True).and_(page.locator("input"))
+        name.fill("Anna Analytiker")
+        name.press("Enter")
+        _settled(page)
+        shot = SCREENSHOT.parent / "review-1600x1000-start.png"
+        page.screenshot(path=str(shot))
+        shots.append(shot)
+        # No Deploy button for a public office's users (.streamlit/config.toml: toolbarMode).
+        assert page.locator("[data-testid='stAppDeployButton']").count() == 0
+        assert page.get_by_text("Deploy", exact=True).count() == 0
+        # Matrix, the cell's evidence and the decision buttons on one screen, unscrolled.
+        assert _in_view(page, page.locator("[data-testid='stDataFrame']").first)
+        assert _in_view(page, page.get_by_role("button", name="Bekræft og næste"))
+        assert _in_view(page, page.get_by_text("Tekstpassager").first)
+        assert _in_view(page, page.get_by_role("button", name=re.compile("^Næste")))
+        # Click the plan's first item cell (row 0 holds the totals; Kommune -> Råd -> År -> item),
+        # then decide by keyboard only: B ("Bekræft og næste") three times.
+        box = page.locator("[data-testid='stDataFrame']").first.bounding_box()
+        page.mouse.click(box["x"] + 30, box["y"] + 35 + 35 + 17)
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        first_label = next(fw for fw in load_frameworks() if fw.applies_to(YEAR, YEAR)).items[0]
+        page.wait_for_selector(f"h3:has-text('{first_label.label[:30]}')", timeout=WAIT_MS)
+        _settled(page)
+        headings = [page.locator("h3").first.inner_text()]
+        for step in range(1, 4):
+            page.keyboard.press("b")  # "Bekræft og næste"
+            page.wait_for_selector(f"text={step} af {total} vurderet", timeout=WAIT_MS)
+            _settled(page)
+            headings.append(page.locator("h3").first.inner_text())
+        shot = SCREENSHOT.parent / "review-1600x1000-three-done.png"
+        page.screenshot(path=str(shot))
+        shots.append(shot)
+        page.get_by_text("Tilføj en passage fra planen").click()
+        page.get_by_text("Supplerende mål/bemærkninger (hele rækken)").click()
+        _settled(page)
+        shot = SCREENSHOT.parent / "review-1600x1000-panel.png"
+        page.screenshot(path=str(shot), full_page=True)
+        shots.append(shot)
+        # "Vis i planen" and back to the matrix: the same cell is still in focus.
+        page.get_by_role("button", name="Vis i planen").first.click()
+        page.wait_for_selector("h1:has-text('Plan')", timeout=WAIT_MS)
+        page.locator("[data-testid='stSidebarNav'] a", has_text="Matrix").first.click()
+        page.wait_for_selector("text=Bekræft og næste", timeout=WAIT_MS)
+        _settled(page)
+        assert page.locator("h3").first.inner_text() == headings[-1]
+        # A new visit from the same browser: the name is remembered, the cell comes from the URL.
+        page.reload()
+        page.wait_for_selector("text=Bekræft og næste", timeout=WAIT_MS)
+        _settled(page)
+        assert name.input_value(timeout=WAIT_MS) == "Anna Analytiker"
+        assert page.locator("h3").first.inner_text() == headings[-1]
+    assert len(set(headings)) == 4  # three cells decided, each followed by a new one
+    latest = ReviewStore.for_workspace(private_ws).latest()
+    assert latest.height == 3 and set(latest["reviewer"]) == {"Anna Analytiker"}
+    assert all(shot.stat().st_size > 10_000 for shot in shots)

@@ -93,7 +93,13 @@ def expected_rows(ws: Workspace, framework_id: str) -> dict[str, dict[str, str]]
 
 def test_sheets_in_order_and_baseline_hidden(book: Any) -> None:
     goals, themes = find_framework(GOALS), find_framework(THEMES)
-    assert book.sheetnames[2:] == ["Temaoversigt", "Evidens", "Dokumenter", "_compare"]
+    assert book.sheetnames[2:] == [
+        "Temaoversigt",
+        "Plansammendrag",
+        "Evidens",
+        "Dokumenter",
+        "_compare",
+    ]
     assert {matrix_sheet(book, GOALS).title, matrix_sheet(book, THEMES).title} == set(
         book.sheetnames[:2]
     )

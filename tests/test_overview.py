@@ -63,13 +63,39 @@ def test_number_words():
     assert number_word(5, capital=True) == "Fem"
 
 
-def test_excerpt_takes_the_sentence_with_the_matched_terms_and_cuts_it():
+def test_excerpt_takes_the_whole_sentence_with_the_matched_terms():
     quote = "Indledning om alt muligt. Københavnermodellen sikrer job til flygtninge. Slut."
     terms = [normalise("Københavnermodellen")]  # matched terms are stored as term keys
     assert excerpt(quote, terms) == "Københavnermodellen sikrer job til flygtninge."
-    long = "Københavnermodellen " + "og mere tekst " * 30
-    cut = excerpt(long, terms, limit=60)
-    assert cut.endswith(" …") and len(cut) <= 62 and cut.startswith("Københavnermodellen")
+    long = "Københavnermodellen " + "og mere tekst " * 30 + "slut."
+    assert excerpt(long, terms, limit=60) == " ".join(long.split())  # never cut mid-sentence
+    assert excerpt("Intet om temaet her. Heller ikke her.", terms) == ""
+
+
+@pytest.mark.parametrize(
+    "passage,expected",
+    [
+        (
+            "Ledigheden for flygtninge falder til 4 pct. (ekskl. SU-modtagere). Andet.",
+            "Ledigheden for flygtninge falder til 4 pct. (ekskl. SU-modtagere).",
+        ),
+        (
+            "Aftalen blev indgået den 12. januar med flygtninge i fokus. Andet.",
+            "Aftalen blev indgået den 12. januar med flygtninge i fokus.",
+        ),
+        (
+            "Antallet af flygtninge i job var status pr. 1. marts 300. Andet.",
+            "Antallet af flygtninge i job var status pr. 1. marts 300.",
+        ),
+        (
+            "Indsatsen for flygtninge omfatter bl.a. mentorer og f.eks. IGU. Andet.",
+            "Indsatsen for flygtninge omfatter bl.a. mentorer og f.eks. IGU.",
+        ),
+    ],
+)
+def test_quotes_are_never_cut_at_an_abbreviation(passage, expected):
+    terms = [normalise("flygtninge")]
+    assert excerpt(passage, terms) == expected
 
 
 THEMES = Framework(
@@ -188,9 +214,9 @@ def test_gaps(frames):
 def test_draft_text_in_the_overview_style(frames):
     unge = _row(theme_overview(*frames, THEMES), "1")
     assert unge["draft_text"].startswith(
-        "De fleste kommuner (4 af 5) nævner temaet „Unge og uddannelse“: "
-        "Albertslund, Ballerup, Brøndby og Gentofte. "
-        "To af dem har konkrete initiativer: Albertslund og Gentofte. "
+        "De fleste kommuner (4 af 5) nævner temaet „Unge og uddannelse“ "
+        "(Albertslund, Ballerup, Brøndby og Gentofte). "
+        "To af dem har konkrete initiativer (Albertslund og Gentofte). "
         "Fx skriver Gentofte: „Gentofte har en *særlig* indsats for 1.“"
     )
     assert unge["draft_text"].endswith("Planen fra Tårnby nævner ikke temaet.")
@@ -214,7 +240,7 @@ def test_every_named_municipality_has_a_passage_behind_the_sentence(frames):
     flygtninge = _row(overview, "2")
     first = flygtninge["sentences"][0]
     # Tårnby is counted (an analyst said X) but not named: no passage of its plan says so.
-    assert first["text"] == "Mange kommuner (2 af 5) nævner temaet „Flygtninge“; fx Albertslund."
+    assert first["text"] == "Mange kommuner (2 af 5) nævner temaet „Flygtninge“ (fx Albertslund)."
     assert {"doc_id": _doc("Tårnby"), "seg_no": None} in first["refs"]
 
 
@@ -343,3 +369,68 @@ def test_cli_overview_markdown_and_csv(seeded_ws):
         main, ["overview", "--framework", "no-such-framework", "--workspace", str(seeded_ws.root)]
     )
     assert result.exit_code == 1 and "unknown framework 'no-such-framework'" in result.output
+
+
+def test_drafts_group_municipalities_by_what_their_passages_name():
+    framework = Framework(
+        "groups-test",
+        "Temaer",
+        "themes",
+        None,
+        (
+            Item(
+                "1",
+                "Rekruttering",
+                keywords=("Jobservice Danmark", "langvarigt ledige"),
+                terms=(normalise("Jobservice Danmark"), normalise("langvarigt ledige")),
+            ),
+        ),
+    )
+    quotes = {
+        "Albertslund": "Vi samarbejder med Jobservice Danmark om rekruttering.",
+        "Ballerup": "Jobcentret bruger Jobservice Danmark. Det virker.",
+        "Brøndby": "Indsatsen for de langvarigt ledige og Jobservice Danmark styrkes.",
+        "Gentofte": "De langvarigt ledige får en særlig indsats.",
+        "Tårnby": "Intet om det.",
+    }
+    cells, evidence = [], []
+    for index, (name, quote) in enumerate(quotes.items()):
+        level = "" if name == "Tårnby" else "(X)"
+        cells.append(
+            {
+                "doc_id": f"d{index}",
+                "municipality": name,
+                "year": 2018,
+                "framework_id": framework.id,
+                "item_id": "1",
+                "level": level,
+            }
+        )
+        if level:
+            terms = [t for t in framework.items[0].terms if t.split()[0] in normalise(quote)]
+            evidence.append(
+                {
+                    "doc_id": f"d{index}",
+                    "framework_id": framework.id,
+                    "item_id": "1",
+                    "rank": 1,
+                    "seg_no": index,
+                    "quote": quote,
+                    "matched_terms": terms,
+                    "score": 1.0,
+                    "is_target": False,
+                }
+            )
+    overview = theme_overview(
+        conform(pl.DataFrame(cells), MATRIX_CELLS),
+        conform(pl.DataFrame(evidence), EVIDENCE),
+        framework,
+    )
+    texts = [s["text"] for s in overview.row(0, named=True)["sentences"]]
+    assert texts[0].startswith("De fleste kommuner (4 af 5) nævner temaet „Rekruttering“")
+    assert (
+        "De fleste kommuner (3 af 5) nævner Jobservice Danmark (Albertslund, Ballerup og Brøndby)."
+        in texts
+    )
+    assert "Mange kommuner (2 af 5) nævner langvarigt ledige (Brøndby og Gentofte)." in texts
+    assert not any("Tårnby" in t for t in texts if "nævner ikke" not in t)

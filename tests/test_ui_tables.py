@@ -158,7 +158,7 @@ def test_side_by_side_frameworks_get_distinct_short_labels():
     cells = _cells([("a", "themes", "1", "X", False, False), ("a", "goals", "1", "", False, False)])
     view = build_matrix_view(cells, docs, [THEMES, GOALS], {}, [])
     labels = [view.labels[c] for c in view.columns]
-    assert labels == ["T1", "T3", "T2", "M1", "M2"]
+    assert labels == ["T1", "T3", "T2", "M18.1", "M18.2"]
     assert len(set(labels)) == len(labels)
     assert view.helps[column_name("themes", "2")] == "Temaer — Opkvalificering — Unge"
 
@@ -248,7 +248,7 @@ def test_location_names_page_and_lines():
     assert location(None, None, None) == "ukendt placering"
 
 
-def test_two_goal_frameworks_side_by_side_fall_back_to_letters():
+def test_column_codes_are_stable_when_a_framework_is_added():
     other = Framework(
         id="goals-2022",
         title="Mål 2022",
@@ -256,8 +256,13 @@ def test_two_goal_frameworks_side_by_side_fall_back_to_letters():
         year=2022,
         items=(Item("1", "Værdig sagsbehandling"),),
     )
-    assert framework_prefixes([GOALS, other]) == {"goals": "A", "goals-2022": "B"}
-    assert framework_prefixes([GOALS]) == {"goals": ""}
+    assert framework_prefixes([GOALS, other]) == {"goals": "M18.", "goals-2022": "M22."}
+    assert framework_prefixes([GOALS]) == {"goals": "M18."}  # the same code alone
+    assert framework_prefixes([THEMES, GOALS]) == {"themes": "T", "goals": "M18."}
+    docs = _docs([("a", "Albertslund", 2018, 2018, "plan")])
+    alone = build_matrix_view(_cells([]), docs, [GOALS], {}, [])
+    beside = build_matrix_view(_cells([]), docs, [THEMES, GOALS, other], {}, [])
+    assert set(alone.labels.items()) <= set(beside.labels.items())
 
 
 def test_workspace_stamp_changes_with_every_decision(workspace):
@@ -270,3 +275,73 @@ def test_workspace_stamp_changes_with_every_decision(workspace):
         store.decide("d", "fw", "1", level, None, "anna")
         stamps.append(workspace_stamp(workspace))
     assert len(set(stamps)) == len(stamps)
+
+
+def test_bands_alternate_per_council_and_theme_group():
+    docs = _docs(
+        [
+            ("a", "Albertslund", 2018, 2018, "plan"),
+            ("b", "Ballerup", 2018, 2018, "plan"),
+            ("c", "Aabenraa", 2018, 2018, "plan"),
+        ]
+    )
+    councils = {"a": "RAR Hovedstaden", "b": "RAR Hovedstaden", "c": "RAR Sydjylland"}
+    view = build_matrix_view(
+        _cells([]), docs, [THEMES], councils, ["RAR Hovedstaden", "RAR Sydjylland"]
+    )
+    assert view.bands == (0, 0, 0, 1)  # totals, two rows of one council, then the next
+    # Themes in column order: Rekruttering (1, 3), then Opkvalificering (2).
+    assert [view.group_bands[c] for c in view.columns] == [0, 0, 1]
+
+
+def test_chart_counts_municipalities_per_level_per_item():
+    docs = _docs([("a", "Albertslund", 2018, 2018, "plan"), ("b", "Ballerup", 2018, 2018, "plan")])
+    cells = _cells(
+        [
+            ("a", "goals", "1", "X", False, False),
+            ("b", "goals", "1", "(X)", False, False),
+            ("a", "goals", "2", "", False, False),
+            ("b", "goals", "2", "X", False, False),
+        ]
+    )
+    view = build_matrix_view(cells, docs, [GOALS], {}, [])
+    assert view.chart.filter(pl.col("Kolonne") == "M18.2").select("Niveau", "Kommuner").rows() == [
+        ("X", 1),
+        ("(X)", 0),
+        ("Ikke behandlet", 1),
+    ]
+
+
+def test_the_remembered_reviewer_name_cannot_break_out_of_its_script():
+    from compare.ui.reviewer import COOKIE, cookie_script, saved_name
+
+    script = cookie_script("</script><img src=x onerror=alert(1)> Ånne")
+    assert script.count("</script>") == 1 and script.endswith("</script>")
+    assert "<img" not in script and "\\u003c/script\\u003e" in script
+    assert saved_name({COOKIE: "Anna%20Analytiker"}) == "Anna Analytiker"
+    assert saved_name({}) == ""
+
+
+@pytest.mark.parametrize(
+    "note,danish",
+    [
+        (
+            "names København (3 mentions) and Frederiksberg (1 mention) about equally; "
+            "set the municipality by hand",
+            "nævner København (3 gange) og Frederiksberg (1 gang) lige meget; "
+            "angiv kommunen manuelt",
+        ),
+        (
+            "regional overview for RAR Hovedstaden: names 29 municipalities; "
+            "it is about many plans, not one",
+            "regional oversigt for RAR Hovedstaden: nævner 29 kommuner; "
+            "den handler om mange planer, ikke én",
+        ),
+        ("written by joint jobcentre Jobcenter X", "skrevet af det fælles jobcenter Jobcenter X"),
+        (None, ""),
+    ],
+)
+def test_metadata_notes_are_shown_in_danish(note, danish):
+    from compare.ui.labels import danish_note
+
+    assert danish_note(note) == danish

@@ -16,19 +16,17 @@ from typing import Any
 
 import polars as pl
 
-from compare.frameworks.catalog import Framework
+from compare.analysis.sentences import is_whole_sentence, split_sentences
+from compare.display import display_text, is_word
+from compare.frameworks.catalog import Framework, Item
 from compare.registry.lookup import danish_sort_key
-from compare.schema import (
-    FRAMEWORK_GOALS,
-    LEVEL_NONE,
-    LEVEL_RANK,
-    OVERVIEW,
-)
-from compare.text import term_key, word_spans
+from compare.schema import FRAMEWORK_GOALS, LEVEL_NONE, LEVEL_RANK, OVERVIEW
+from compare.text import is_stopword, normalise, term_key, word_spans
 
 MAX_NAMED = 3  # municipalities named as examples ("fx A, B og C") when more address an item
 NAME_ALL_UP_TO = 4  # up to this many addressing municipalities are all named
-QUOTE_CHARS = 180  # length of the example quote in the draft text
+QUOTE_CHARS = 220  # the longest whole sentence quoted in a draft (longer ones are not quoted)
+MAX_GROUPS = 3  # "what they do" sentences per item
 UNKNOWN = "Ukendt kommune"
 
 # Count words by share of the municipalities whose plans were assessed (at least two address it).
@@ -88,19 +86,31 @@ def _topic(label: str, framework_kind: str) -> str:
     return f"{noun} „{label.strip().rstrip('.')}“"
 
 
+def _hits(sentence: str, wanted: set[str]) -> int:
+    words = [sentence[a:b].lower() for a, b in word_spans(sentence)]
+    return sum(word in wanted or term_key(word) in wanted for word in words)
+
+
 def excerpt(quote: str, terms: Sequence[str], limit: int = QUOTE_CHARS) -> str:
-    """The sentence of a passage that holds most of its matched terms, cut to `limit` characters."""
+    """The whole sentence of a passage that holds most of its matched terms.
+
+    Sentences are split by `compare.analysis.sentences`, so never at "(ekskl.", "den 12." or
+    "status pr."; a sentence is never cut. Of equally good ones the first not longer than
+    `limit` wins; "" if the passage has no sentence with a matched term (with no terms given,
+    the first sentence).
+    """
     wanted = {key for term in terms for key in term.split()}  # a term may be a phrase
-    sentences = [s for s in _SENTENCE_END.split(" ".join(quote.split())) if s] or [""]
-
-    def hits(sentence: str) -> int:
-        return sum(term_key(sentence[a:b].lower()) in wanted for a, b in word_spans(sentence))
-
-    best = max(sentences, key=hits)
-    if len(best) <= limit:
-        return best
-    cut = best.rfind(" ", 0, limit)
-    return best[: cut if cut > 0 else limit].rstrip(",;:") + " …"
+    scored = [(_hits(s, wanted) if wanted else 1, s) for s in split_sentences(quote)]
+    scored = [(n, s) for n, s in scored if n > 0]
+    if not scored:
+        return ""
+    whole = [(n, s) for n, s in scored if is_whole_sentence(s)]
+    scored = whole or scored  # the tagger's passage may be cut ("…"): prefer whole sentences
+    best = max(n for n, _ in scored)
+    fitting = [s for n, s in scored if len(s) <= limit]
+    top = [s for n, s in scored if n == best]
+    short = [s for s in top if len(s) <= limit]
+    return (short or fitting or top)[0]
 
 
 def _best_passages(cells: pl.DataFrame, evidence: pl.DataFrame) -> pl.DataFrame:
@@ -128,9 +138,10 @@ def theme_overview(
 ) -> pl.DataFrame:
     """One row per framework item: counts, municipalities by level, passages and a draft text.
 
-    `cells` is the effective matrix (MATRIX_CELLS, e.g. from `matrix_cells`), `evidence` the
-    tagger's passages (EVIDENCE); rows of other frameworks are ignored. A municipality's level for
-    an item is the best over its plans. Items no municipality addresses are gaps.
+    `cells` is the effective matrix (MATRIX_CELLS, e.g. from `matrix_cells`, already cut to the
+    overview's scope: `compare.analysis.scope`), `evidence` the passages (EVIDENCE); rows of
+    other frameworks are ignored. A municipality's level for an item is the best over its plans.
+    Items no municipality addresses are gaps.
     """
     cells = cells.filter(pl.col("framework_id") == framework.id).with_columns(
         pl.coalesce(
@@ -149,6 +160,11 @@ def theme_overview(
         .agg(pl.col("_rank").max())
     )
     passages = _best_passages(cells, evidence)
+    addressed_evidence = evidence.join(
+        cells.filter(pl.col("level") != LEVEL_NONE).select("doc_id", "item_id", "level", "_name"),
+        on=["doc_id", "item_id"],
+        how="inner",
+    )
     rows = []
     for item in framework.items:
         levels = best_level.filter(pl.col("item_id") == item.id)
@@ -158,6 +174,15 @@ def theme_overview(
             _passage(row)
             for row in passages.filter(pl.col("item_id") == item.id).iter_rows(named=True)
         ]
+        groups = activity_groups(
+            item, addressed_evidence.filter(pl.col("item_id") == item.id), [*target, *addressed]
+        )
+        known = {(p["doc_id"], p["seg_no"]) for p in item_passages}
+        for _, members in groups:
+            for member in members:
+                if (member["doc_id"], member["seg_no"]) not in known:
+                    known.add((member["doc_id"], member["seg_no"]))
+                    item_passages.append(member)
         sentences = draft_sentences(
             item.label,
             framework.kind,
@@ -166,6 +191,7 @@ def theme_overview(
             n_total,
             item_passages,
             cells.filter(pl.col("item_id") == item.id),
+            groups,
         )
         rows.append(
             {
@@ -191,19 +217,98 @@ def _sorted(names: pl.Series) -> list[str]:
     return sorted(names.to_list(), key=danish_sort_key)
 
 
-def _passage(row: dict[str, Any]) -> dict[str, Any]:
-    quote = row["quote"] or ""
+def _passage(row: dict[str, Any], terms: Sequence[str] | None = None) -> dict[str, Any]:
+    wanted = terms if terms is not None else row["matched_terms"] or []
+    original = excerpt(row["quote"] or "", wanted)
     return {
         "municipality": row["_name"],
         "doc_id": row["doc_id"],
         "seg_no": row["seg_no"],
         "level": row["level"],
-        "quote": excerpt(quote, row["matched_terms"] or []),
-        "heading_path": row["heading_path"],
+        "quote": display_text(original),
+        "quote_original": original,
+        "heading_path": display_text(row["heading_path"]) or None,
         "page": row["page"],
         "score": row["score"],
         "is_target": bool(row["is_target"]),
     }
+
+
+def _surface(quote: str, term: str) -> str | None:
+    """How the plan writes a matching term (a key or a phrase of keys), in display form."""
+    keys = term.split()
+    spans = word_spans(quote)
+    found = [term_key(quote[a:b].lower()) for a, b in spans]
+    for i, key in enumerate(found):
+        if key != keys[0]:
+            continue
+        end, j = i, i
+        for want in keys[1:]:
+            nxt = next((k for k in range(j + 1, min(j + 4, len(found))) if found[k] == want), None)
+            if nxt is None:
+                break
+            end = j = nxt
+        else:
+            start = spans[i][0]
+            shown = display_text(quote[start : spans[end][1]])
+            at_start = not quote[:start].strip() or quote[:start].rstrip()[-1:] in ".!?:"
+            first = shown.split()[0] if shown.split() else ""
+            if at_start and first[1:].islower() and is_word(first.lower()):
+                return first.lower() + shown[len(first) :]  # a sentence's capital, not a name's
+            return shown
+    return None
+
+
+def activity_groups(
+    item: Item, item_evidence: pl.DataFrame, names: Sequence[str]
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """What municipalities do under an item, from their passages: (phrase, backing passages).
+
+    A group is a matched term the passages of several municipalities hold (the item's
+    hand-written keywords first: they name concrete initiatives and target groups, such as
+    "Jobservice Danmark" or "de langvarigt ledige"; never only the item's own words); each
+    member is backed by a passage that holds the term. Up to MAX_GROUPS groups, largest
+    first, each adding a new municipality.
+    """
+    if item_evidence.is_empty() or not names:
+        return []
+    keywords = {normalise(k) for k in item.keywords}
+    label_keys = set(normalise(item.label).split())  # the theme's own words say nothing new
+    wanted = set(names)
+    by_term: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in item_evidence.sort(["score"], descending=True).iter_rows(named=True):
+        if row["_name"] not in wanted:
+            continue
+        for term in row["matched_terms"] or []:
+            keys = term.split()
+            if len(term) < 4 or all(is_stopword(k) or k in label_keys for k in keys):
+                continue
+            members = by_term.setdefault(term, {})
+            members.setdefault(row["_name"], row)
+    ranked = sorted(
+        by_term.items(),
+        key=lambda kv: (-(len(kv[1]) * (2 if kv[0] in keywords else 1)), kv[0]),
+    )
+    groups: list[tuple[str, list[dict[str, Any]]]] = []
+    covered: set[str] = set()
+    for term, members in ranked:
+        if len(groups) >= MAX_GROUPS:
+            break
+        if set(members) <= covered:
+            continue
+        backed = []
+        phrase = None
+        for row in members.values():
+            surface = _surface(row["quote"] or "", term)
+            if surface is None:
+                continue  # the passage does not show the term as written: do not claim it
+            phrase = phrase or surface
+            backed.append(_passage(row, [term]))
+        if not backed or phrase is None or len(phrase) < 4:
+            continue
+        covered.update(p["municipality"] for p in backed)
+        groups.append((phrase, sorted(backed, key=lambda p: danish_sort_key(p["municipality"]))))
+    return groups
 
 
 def _refs(
@@ -211,7 +316,9 @@ def _refs(
 ) -> list[dict[str, Any]]:
     """The passages behind a claim about `names`; an analyst's decision without a passage is
     referenced by its plan (seg_no null)."""
-    by_name = {p["municipality"]: p for p in passages}
+    by_name: dict[str, dict[str, Any]] = {}
+    for p in passages:
+        by_name.setdefault(p["municipality"], p)
     refs = []
     for name in names:
         if name in by_name:
@@ -225,21 +332,41 @@ def _refs(
 def _examples(names: Sequence[str], passages: list[dict[str, Any]]) -> list[str]:
     """The municipalities to name for a claim: only those with a passage; the strongest first,
     then in alphabetical order."""
-    backed = [p for p in passages if p["municipality"] in set(names)]
-    strongest = sorted(backed, key=lambda p: (-(p["score"] or 0.0), p["municipality"]))
-    chosen = [p["municipality"] for p in strongest]
+    best: dict[str, float] = {}
+    for p in passages:
+        if p["municipality"] in set(names):
+            best[p["municipality"]] = max(best.get(p["municipality"], 0.0), p["score"] or 0.0)
+    chosen = sorted(best, key=lambda name: (-best[name], name))
     if len(names) > NAME_ALL_UP_TO:
         chosen = chosen[:MAX_NAMED]
     return sorted(chosen, key=danish_sort_key)
 
 
 def _named(prefix: str, names: Sequence[str], shown: Sequence[str]) -> str:
-    """`prefix`, then `: A, B og C.` when all are shown, `; fx A og B.` for a selection."""
+    """`prefix`, then ` (A, B og C).` when all are shown, ` (fx A og B).` for a selection."""
     if not shown:
         return prefix + "."
     if list(shown) == list(names):
-        return f"{prefix}: {danish_list(shown)}."
-    return f"{prefix}; fx {danish_list(shown)}."
+        return f"{prefix} ({danish_list(shown)})."
+    return f"{prefix} (fx {danish_list(shown)})."
+
+
+def quantified(count: int, total: int) -> str:
+    """ "Alle kommuner", "De fleste kommuner (12 af 20)", …, "Enkelte kommuner (2 af 29)"."""
+    if count == total:
+        return "Begge kommuner" if count == 2 else f"Alle {number_word(count)} kommuner"
+    return f"{count_word(count, total)} kommuner ({count} af {total})"
+
+
+def _group_sentence(phrase: str, members: list[dict[str, Any]], n_total: int) -> dict[str, Any]:
+    names = sorted({p["municipality"] for p in members}, key=danish_sort_key)
+    if len(names) == 1:
+        text = f"{names[0]} nævner {phrase}."
+    else:
+        shown = _examples(names, members)
+        text = _named(f"{quantified(len(names), n_total)} nævner {phrase}", names, shown)
+    refs = [{"doc_id": p["doc_id"], "seg_no": p["seg_no"]} for p in members]
+    return {"text": text, "basis": "evidence", "refs": refs}
 
 
 def draft_sentences(
@@ -250,8 +377,15 @@ def draft_sentences(
     n_total: int,
     passages: list[dict[str, Any]],
     item_cells: pl.DataFrame,
+    groups: Sequence[tuple[str, list[dict[str, Any]]]] = (),
 ) -> list[dict[str, Any]]:
-    """The draft text of one item as sentences, each with its basis and the passages behind it."""
+    """The draft text of one item as sentences, each with its basis and the passages behind it.
+
+    In the overview's manner: how many municipalities address the item (with the overview's
+    quantifiers and the count), what groups of them do (`groups`, from `activity_groups`, with
+    examples in parentheses), how many set concrete targets, one short whole-sentence quote,
+    and who is silent. A municipality is named only where a passage backs the sentence.
+    """
     topic = _topic(label, framework_kind)
     everyone = sorted([*target, *addressed], key=danish_sort_key)
     k = len(everyone)
@@ -282,18 +416,12 @@ def draft_sentences(
             else f"Kun én kommune (af {n_total}) nævner {topic}."
         )
     else:
-        if k == n_total:
-            prefix = (
-                f"Begge kommuner nævner {topic}"
-                if k == 2
-                else f"Alle {number_word(k)} kommuner nævner {topic}"
-            )
-        else:
-            prefix = f"{count_word(k, n_total)} kommuner ({k} af {n_total}) nævner {topic}"
-        text = _named(prefix, everyone, shown)
+        text = _named(f"{quantified(k, n_total)} nævner {topic}", everyone, shown)
     sentences.append(
         {"text": text, "basis": "evidence", "refs": _refs(passages, item_cells, everyone)}
     )
+    for phrase, members in groups:
+        sentences.append(_group_sentence(phrase, members, n_total))
 
     concrete = (
         "konkrete mål (resultatniveauer)"
@@ -320,7 +448,14 @@ def draft_sentences(
             {"text": text, "basis": "evidence", "refs": _refs(passages, item_cells, everyone)}
         )
 
-    quoted = [p for p in passages if p["municipality"] in set(everyone) and p["quote"]]
+    quoted = [
+        p
+        for p in passages
+        if p["municipality"] in set(everyone)
+        and p["quote"]
+        and len(p["quote"]) <= QUOTE_CHARS
+        and is_whole_sentence(p["quote"])
+    ]
     if quoted:
         best = max(quoted, key=lambda p: (p["is_target"], p["score"] or 0.0))
         sentences.append(
@@ -340,6 +475,25 @@ def draft_sentences(
             {"text": f"{who} nævner ikke {topic.split()[0]}.", "basis": "counts", "refs": []}
         )
     return sentences
+
+
+def with_narratives(overview: pl.DataFrame, latest: pl.DataFrame) -> pl.DataFrame:
+    """The overview with the analysts' saved narratives (NarrativeStore.latest) joined in.
+
+    Adds `narrative` (the saved text, or null), `narrative_by`, `narrative_at`, `is_draft`
+    (no saved text: the machine draft stands) and `text` (the narrative, else the draft).
+    """
+    saved = latest.filter(pl.col("municipality") == "").select(
+        "item_id",
+        pl.col("text").alias("narrative"),
+        pl.col("reviewer").alias("narrative_by"),
+        pl.col("saved_at").alias("narrative_at"),
+    )
+    joined = overview.join(saved, on="item_id", how="left", maintain_order="left")
+    return joined.with_columns(
+        pl.col("narrative").is_null().alias("is_draft"),
+        pl.coalesce("narrative", "draft_text").alias("text"),
+    )
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
@@ -371,7 +525,8 @@ def overview_markdown(overview: pl.DataFrame, framework: Framework, references: 
         plans, towns = first["n_plans"], first["n_municipalities"]
         lines += [
             f"{plans} {'plan' if plans == 1 else 'planer'} fra {towns} "
-            f"{'kommune' if towns == 1 else 'kommuner'} er vurderet. X: konkret mål eller "
+            f"{'kommune' if towns == 1 else 'kommuner'} er vurderet. Tallene tæller kommuner, "
+            "ikke planer (en kommune med flere planer tæller én gang). X: konkret mål eller "
             "initiativ; (X): nævnt uden konkret mål.",
             "",
         ]
@@ -399,7 +554,17 @@ def overview_markdown(overview: pl.DataFrame, framework: Framework, references: 
                 numbers.append(str(sources.index(key) + 1))
             marker = f" [{', '.join(numbers)}]" if references and numbers else ""
             text.append(_md(sentence["text"]) + marker)
-        lines += [" ".join(text), ""]
+        if row.get("narrative"):
+            lines += [
+                _md(row["narrative"]),
+                "",
+                f"*Gemt tekst ({_md(row['narrative_by'])}, {row['narrative_at'][:10]}). "
+                f"Maskinudkastet:* {' '.join(text)}",
+                "",
+            ]
+        else:
+            draft = "*Maskinudkast (ikke gemt):* " if "is_draft" in row else ""
+            lines += [draft + " ".join(text), ""]
         if references and sources:
             by_key = {(p["doc_id"], p["seg_no"]): p for p in row["passages"]}
             lines.append("Kilder:")

@@ -54,12 +54,16 @@ def build_index(ws: Workspace) -> pl.DataFrame:
     """Count every term key in the segments' `norm` column and store the vocabulary atomically."""
     stamp = ws.segments_stamp()  # taken before reading: a later write makes the index stale
     norms = ws.read_segment_columns(["norm"])
+    # Streamed: the texts are split and counted a batch at a time, so memory grows with the
+    # vocabulary, not with one row per word of every plan at once.
     vocabulary = (
-        norms.select(pl.col("norm").fill_null("").str.split(" ").alias("term"))
+        norms.lazy()
+        .select(pl.col("norm").fill_null("").str.split(" ").alias("term"))
         .explode("term")
         .filter(pl.col("term").str.len_chars() > 0)
         .group_by("term")
         .len("n")
+        .collect(engine="streaming")
         .sort("term")
     )
     ws.write_search_index(vocabulary, stamp)

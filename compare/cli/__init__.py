@@ -1,7 +1,7 @@
 """Command line: one module per command (group), named after it; each adds itself to `main`.
 
 Commands: ingest, documents, tag, matrix, review, evaluate, export, import-review, search,
-overview, frameworks.
+overview, narrative, report, frameworks.
 """
 
 from compare.cli import (  # noqa: F401  (registers commands)
@@ -12,7 +12,9 @@ from compare.cli import (  # noqa: F401  (registers commands)
     import_review,
     ingest,
     matrix,
+    narrative,
     overview,
+    report,
     review,
     search,
     tag,

@@ -5,18 +5,63 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
 from compare.config import REVIEWER_ENV as REVIEWER_ENV  # the name the commands import
 from compare.config import WORKSPACE_ENV, require_folder
 from compare.errors import CompareError
-from compare.excel.safe import needs_quote_prefix
 from compare.store.workspace import Workspace
+
+# Whole escape sequences (CSI like "clear screen", OSC like "set title", DCS/APC/PM strings),
+# then every remaining control character but tab and newline, and the bidi overrides that make
+# a file name read backwards.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[PX^_][^\x1b]*(?:\x1b\\)?|[ -~]?)"
+    r"|\x9b[0-?]*[ -/]*[@-~]?"
+)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_controls(text: str) -> str:
+    """Text without terminal escape sequences and control characters (tab and newline stay).
+
+    Document text and file names are other people's: printed raw, `\\x1b[2J` clears the screen.
+    """
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
+class _ControlStripping:
+    """A text stream that writes through `strip_controls`; everything else is the stream's."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.raw = stream
+
+    def write(self, text: Any) -> int:
+        return self.raw.write(strip_controls(text) if isinstance(text, str) else text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
+def strip_output_controls() -> None:
+    """Make every later write to stdout and stderr go through `strip_controls`: the one place
+    the CLI's output (click.echo, rich tables, error lines) is made safe for a terminal."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, _ControlStripping):
+            setattr(sys, name, _ControlStripping(stream))
+
+
+def raw_stderr() -> TextIO:
+    """stderr itself, for a progress bar's own cursor movements (its text must be clean)."""
+    stream = sys.stderr
+    return stream.raw if isinstance(stream, _ControlStripping) else stream
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,6 +69,7 @@ from compare.store.workspace import Workspace
 def main() -> None:
     """Compare Danish municipalities' employment plans (beskæftigelsesplaner) against
     ministerial goals and regional strategy themes."""
+    strip_output_controls()
 
 
 workspace_option = click.option(
@@ -86,6 +132,8 @@ def echo_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
 
 def csv_text(rows: Iterable[Iterable[Any]], header: Sequence[str]) -> str:
     """Rows as CSV, None as an empty cell; text a spreadsheet would run as a formula gets a `'`."""
+    from compare.excel.safe import needs_quote_prefix  # loads openpyxl: only when writing CSV
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)

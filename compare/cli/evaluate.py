@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 import polars as pl
 
+from compare.analysis.agreement import compare_reviewers
 from compare.analysis.evaluate import OVERALL, evaluate
 from compare.cli.base import (
     echo_table,
@@ -15,6 +16,8 @@ from compare.cli.base import (
     reports_errors,
     workspace_option,
 )
+from compare.store.review_db import ReviewStore
+from compare.store.workspace import Workspace
 
 MAX_QUOTE = 200
 
@@ -27,7 +30,6 @@ def _fmt(value: float | None) -> str:
 @click.option(
     "--gold",
     "gold_files",
-    required=True,
     multiple=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Gold CSV (municipality,year,framework,item,level); repeatable.",
@@ -47,6 +49,14 @@ def _fmt(value: float | None) -> str:
     help="Tag the gold documents again (in memory) with every framework's keywords and "
     "descriptions stripped: what a framework of pasted titles gets.",
 )
+@click.option(
+    "--between",
+    nargs=2,
+    metavar="NAME_A NAME_B",
+    default=None,
+    help="Instead of a gold file: agreement between two analysts' decisions (percent and "
+    "Cohen's kappa on the cells both decided), with the disagreements.",
+)
 @reports_errors
 def evaluate_command(
     gold_files: tuple[Path, ...],
@@ -54,6 +64,7 @@ def evaluate_command(
     framework_ids: tuple[str, ...],
     quiet: bool,
     labels_only: bool,
+    between: tuple[str, str] | None,
 ) -> None:
     """Compare the tagger's levels in the workspace with gold files.
 
@@ -65,6 +76,11 @@ def evaluate_command(
     With --labels-only nothing is stored; the figures are for the stripped frameworks.
     """
     ws = open_workspace(workspace_dir)
+    if between:
+        _echo_agreement(ws, between, framework_ids, quiet)
+        return
+    if not gold_files:
+        raise click.UsageError("give --gold FILE.csv, or --between NAME_A NAME_B")
     result = evaluate(ws, list(gold_files), framework_ids or None, labels_only=labels_only)
     header = [
         "framework",
@@ -126,3 +142,29 @@ def evaluate_command(
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= MAX_QUOTE else text[:MAX_QUOTE].rsplit(" ", 1)[0] + " …"
+
+
+def _echo_agreement(
+    ws: Workspace, names: tuple[str, str], framework_ids: tuple[str, ...], quiet: bool
+) -> None:
+    """Print two analysts' agreement (`--between`); a warning when they share no cell."""
+    history = ReviewStore.for_workspace(ws).history()
+    if framework_ids:
+        history = history.filter(pl.col("framework_id").is_in(list(framework_ids)))
+    result = compare_reviewers(history, *names)
+    percent = "-" if result.percent is None else f"{result.percent:.2f}"
+    kappa = "-" if result.kappa is None else f"{result.kappa:.2f}"
+    echo_table(
+        ["analyst A", "analyst B", "cells both decided", "agreed", "agreement", "kappa"],
+        [[result.reviewer_a, result.reviewer_b, str(result.n), str(result.agreed), percent, kappa]],
+    )
+    if result.n == 0:
+        click.echo(f"warning: {names[0]} and {names[1]} have decided no cell in common", err=True)
+    if not quiet and result.disagreements.height:
+        click.echo(f"\ndisagreements ({result.reviewer_a} → {result.reviewer_b}):")
+        for row in result.disagreements.iter_rows(named=True):
+            click.echo(
+                f"- {row['municipality'] or row['doc_id']} {row['year'] or ''} "
+                f"{row['framework_id']} item {row['item_id']}: "
+                f"{row['level_a'] or 'blank'} → {row['level_b'] or 'blank'}"
+            )

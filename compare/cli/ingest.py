@@ -10,7 +10,14 @@ import polars as pl
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from compare.cli.base import main, open_workspace, reports_errors, workspace_option
+from compare.cli.base import (
+    main,
+    open_workspace,
+    raw_stderr,
+    reports_errors,
+    strip_controls,
+    workspace_option,
+)
 from compare.config import env_reviewer
 from compare.errors import CompareError
 from compare.ingest import (
@@ -39,7 +46,7 @@ def _summary_line(doc: DocumentSummary) -> str:
 def _run_with_progress(
     files: list[Path], ws: Workspace, overrides: dict, max_bytes: int, reviewer: str
 ) -> IngestReport:
-    console = Console(stderr=True)
+    console = Console(file=raw_stderr())  # its own cursor movements; the names are cleaned
     if len(files) < PROGRESS_MIN_FILES or not console.is_terminal:
         return ingest_paths(files, ws, overrides, max_bytes=max_bytes, reviewer=reviewer)
     columns = (
@@ -53,7 +60,7 @@ def _run_with_progress(
         task = bar.add_task("Ingesting", total=len(files), name="")
 
         def progress(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, name=name)
+            bar.update(task, completed=done, name=strip_controls(name))
 
         return ingest_paths(files, ws, overrides, progress, max_bytes=max_bytes, reviewer=reviewer)
 

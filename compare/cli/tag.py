@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -12,14 +13,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from compare.cli.base import (
     main,
     open_workspace,
+    raw_stderr,
     reports_errors,
     workspace_option,
 )
+from compare.errors import DuplicateFramework
 from compare.frameworks.catalog import (
     Framework,
     find_frameworks,
+    load_frameworks,
 )
 from compare.ingest.metadata import period_label
+from compare.pool import shared_workers
 from compare.schema import KIND_PLAN, KINDS
 from compare.store.documents import load_documents
 from compare.store.workspace import Workspace
@@ -28,12 +33,12 @@ from compare.tagging.run import TagReport, tag_workspace
 EXIT_SOME_FAILED = 1  # some files could not be ingested; the rest are tagged
 
 
-def _ingest(paths: tuple[Path, ...], ws: Workspace) -> int:
+def _ingest(paths: tuple[Path, ...], ws: Workspace, workers: int | None) -> int:
     """Ingest what is new among the paths; print a line per added or failed file."""
-    from compare.ingest import collect_files, ingest_paths
+    from compare.ingest import ingest_paths
 
-    files = collect_files(paths, exclude=ws.root)
-    if not files:
+    report = ingest_paths(paths, ws, workers=workers)
+    if not report.files:
         # Not an error: on a new machine `make run` tags an empty data/plans/ and opens the app
         # on its upload page; what is already in the workspace is still tagged below.
         click.echo(
@@ -43,7 +48,6 @@ def _ingest(paths: tuple[Path, ...], ws: Workspace) -> int:
             err=True,
         )
         return 0
-    report = ingest_paths(files, ws)
     for doc in report.added:
         click.echo(f"added: {doc.file_name}: {doc.who}, {doc.period}, {doc.kind}")
     for name, message in report.failed:
@@ -51,12 +55,42 @@ def _ingest(paths: tuple[Path, ...], ws: Workspace) -> int:
     return len(report.failed)
 
 
+def _refuse_shadowing(frameworks: list[Framework], replace: bool) -> None:
+    """Refuse a framework file whose id is that of another file in the frameworks folder.
+
+    Its levels would silently take the place of that framework's in the matrix and the export.
+    """
+    if replace:
+        return
+    folder = {fw.id: fw for fw in load_frameworks(errors=[])}
+    for fw in frameworks:
+        known = folder.get(fw.id)
+        if known is not None and fw.path is not None and known.path is not None:
+            if fw.path.resolve() != known.path.resolve():
+                raise DuplicateFramework(
+                    f"{fw.path.name} has the id {fw.id!r} of {known.path.name} in the frameworks "
+                    "folder: tagging with it would replace that framework's levels. Give the "
+                    "file its own id, or pass --replace to replace them"
+                )
+
+
 def _tag_with_progress(
-    ws: Workspace, frameworks: list[Framework] | None, workers: int | None, kinds: tuple[str, ...]
+    ws: Workspace,
+    frameworks: list[Framework] | None,
+    workers: int | None,
+    kinds: tuple[str, ...],
+    rebuild: bool,
 ) -> TagReport:
-    console = Console(stderr=True)
+    console = Console(file=raw_stderr())
+
+    def notify(line: str) -> None:
+        click.echo(f"note: {line}", err=True)
+
+    run = functools.partial(
+        tag_workspace, ws, frameworks, workers=workers, kinds=kinds, rebuild=rebuild, notify=notify
+    )
     if not console.is_terminal:
-        return tag_workspace(ws, frameworks, workers=workers, kinds=kinds)
+        return run()
     columns = (TextColumn("Tagging"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("tag", total=None)
@@ -64,10 +98,12 @@ def _tag_with_progress(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return tag_workspace(ws, frameworks, progress=progress, workers=workers, kinds=kinds)
+        return run(progress=progress)
 
 
 def _print_summary(ws: Workspace, report: TagReport) -> None:
+    if report.summary.is_empty():
+        return
     docs = load_documents(ws).select("doc_id", "file_name", "municipality", "year", "year_to")
     names = {row["doc_id"]: row for row in docs.iter_rows(named=True)}
     order = sorted(
@@ -105,7 +141,19 @@ def _print_summary(ws: Workspace, report: TagReport) -> None:
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes to tag with (default: one per CPU for large batches).",
+    help="Processes to ingest and tag with (default: one per CPU for large batches).",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Allow a --framework file whose id is that of a framework in data/frameworks: its "
+    "levels replace that framework's.",
+)
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Re-derive every document's matching text and re-tag every pair, changed or not "
+    "(done by itself for what an older tagger or normaliser made).",
 )
 @reports_errors
 def tag_command(
@@ -114,19 +162,24 @@ def tag_command(
     framework_refs: tuple[str, ...],
     kinds: tuple[str, ...],
     workers: int | None,
+    replace: bool,
+    rebuild: bool,
 ) -> None:
     """Ingest what is new among PATH (files or folders) and tag the workspace's plans.
 
     With no PATH, re-tags the workspace. Only (document, framework) pairs whose text or
-    framework changed since the last run are tagged again. Goals apply to plans whose period
+    framework changed since the last run, or whose tags an older tagger made, are tagged
+    again (--rebuild: all of them). Goals apply to plans whose period
     holds the goals' year; themes apply to every plan. Prints one line per tagged document and
     framework. Exit code 0 on success, 1 if some files could not be ingested (the others are
     still tagged) or on an error.
     """
     ws = open_workspace(workspace_dir, create=bool(paths), must_exist=not paths)
     frameworks = find_frameworks(framework_refs) or None
-    failed = _ingest(paths, ws) if paths else 0
-    report = _tag_with_progress(ws, frameworks, workers, kinds or (KIND_PLAN,))
+    _refuse_shadowing(frameworks or [], replace)
+    with shared_workers():  # one pool, started only if needed, for ingest and tagging
+        failed = _ingest(paths, ws, workers) if paths else 0
+        report = _tag_with_progress(ws, frameworks, workers, kinds or (KIND_PLAN,), rebuild)
     _print_summary(ws, report)
     click.echo(
         f"{len(report.tagged)} tagged, {len(report.skipped)} unchanged"

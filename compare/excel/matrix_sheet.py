@@ -290,9 +290,7 @@ def _write_row(sheet: Worksheet, r: int, row: MatrixRow, items: list[Item], link
         cell = sheet.cell(r, col)
         level = shown.level if shown else LEVEL_NONE
         write_text(cell, level)
-        styles.style_level(cell, level, bool(shown and shown.reviewed))
-        if not row.has_plan:
-            cell.fill = styles.NO_PLAN_FILL
+        styles.style_level(cell, level, bool(shown and shown.reviewed), row.has_plan)
         if level == LEVEL_NONE or shown is None or shown.doc_id is None:
             continue
         key = (shown.doc_id, item.id)
@@ -373,9 +371,7 @@ def _write_legend(
         r += 1
         if level is not None:
             sample = write_text(sheet.cell(r, 1), level)
-            styles.style_level(sample, level, reviewed)
-            if no_plan:
-                sample.fill = styles.NO_PLAN_FILL
+            styles.style_level(sample, level, reviewed, not no_plan)
         cell = write_text(sheet.cell(r, 2), text)
         cell.font, cell.alignment = styles.BODY_FONT, styles.WRAP_TOP
         sheet.merge_cells(start_row=r, start_column=2, end_row=r, end_column=last_col)

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+if TYPE_CHECKING:  # the command line's CSV writer uses this module without loading openpyxl
+    from openpyxl.cell.cell import Cell
 
 MAX_CELL_CHARS = 32_767  # Excel's limit on the characters in one cell
 MAX_SHEET_NAME = 31  # Excel's limit on a sheet name
@@ -27,6 +29,13 @@ _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _RESERVED_SHEET_NAMES = frozenset({"history"})  # Excel reserves this name
 
 
+@cache
+def _illegal_characters() -> re.Pattern[str]:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE
+
+
 def clean_text(value: Any) -> str:
     """The text of a value without the control characters an xlsx file cannot hold, cut to fit.
 
@@ -35,7 +44,7 @@ def clean_text(value: Any) -> str:
     """
     if value is None:
         return ""
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    text = _illegal_characters().sub("", str(value))
     if len(text) <= MAX_CELL_CHARS:
         return text
     # n (the characters left out) has at most as many digits as len(text): a safe upper bound.

@@ -15,6 +15,7 @@ import polars as pl
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from compare.display import repair_words
 from compare.excel import styles
 from compare.excel.matrix_sheet import REMARKS_KEY, Links, Quote, remark_text, short_time
 from compare.excel.rows import MatrixRow
@@ -23,13 +24,17 @@ from compare.frameworks.catalog import Framework, Item
 from compare.schema import LEVEL_TARGET
 
 EVIDENCE_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("Ramme", 18),
-    ("Jobcenter", 18),
-    ("Kommune", 16),
-    ("År", 7),
-    ("Nr.", 6),
-    ("Punkt", 34),
-    ("Niveau", 8),
+    # The first EVIDENCE_PRINTED columns are the printed list (widths sum to ~150 characters).
+    ("Ramme", 14),
+    ("Jobcenter", 14),
+    ("Kommune", 13),
+    ("År", 6),
+    ("Nr.", 5),
+    ("Punkt", 28),
+    ("Niveau", 7),
+    ("Citat", 60),
+    ("Side", 5),
+    # For the screen: review state, more passages, where exactly, which file.
     ("Programmets forslag", 11),
     ("Sikkerhed", 10),
     ("Begrundelse", 30),
@@ -37,24 +42,27 @@ EVIDENCE_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Gennemgået", 18),
     ("Genvurderes", 11),
     ("Note", 24),
-    ("Citat", 70),
     ("Flere citater", 50),
     ("Overskrift", 30),
-    ("Side", 6),
     ("Linjer", 9),
     ("Fil", 26),
     ("Dokument-id", 18),
+    ("Citat som i planen", 50),  # the quote before OCR repair, where it was repaired
 )
 CONFIDENCE_DA = {"sure": "sikker", "unsure": "usikker"}  # the tagger's confidence, in Danish
+EVIDENCE_PRINTED = 9
+# Widths sum to about 140 characters: one A4 landscape page wide at 90 % or more, so the 10 pt
+# body prints at 9 pt or larger (the legend of the sheet says how to read it).
 OVERVIEW_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("Nr.", 6),
-    ("Punkt", 40),
-    ("Gruppe", 16),
-    ("Antal X", 8),
-    ("Antal (X)", 9),
-    ("Kommuner med X", 30),
-    ("Kommuner med (X)", 30),
-    ("Udkast til tekst", 90),
+    ("Nr.", 5),
+    ("Punkt", 26),
+    ("Gruppe", 12),
+    ("Antal X", 7),
+    ("Antal (X)", 7),
+    ("Kommuner med X", 18),
+    ("Kommuner med (X)", 18),
+    ("Tekst", 47),
+    ("Status", 13),  # "Maskinudkast" on one line
 )
 DOCUMENT_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Kommune", 16),
@@ -118,7 +126,9 @@ def evidence_table(
                 if found:
                     best = found[0]
                     table.quotes[key] = Quote(
-                        best["quote"] or "", best["heading_path"] or "", best["page"]
+                        repair_words(best["quote"]),
+                        repair_words(best["heading_path"]),
+                        best["page"],
                     )
                 values = _evidence_values(framework, row, plan, item, cell, found)
                 table.rows.append([values[name] for name, _ in EVIDENCE_COLUMNS])
@@ -150,14 +160,20 @@ def _evidence_values(
         "Gennemgået": short_time(cell.get("decided_at")),
         "Genvurderes": "ja" if cell.get("recheck") else "",
         "Note": cell.get("note") or "",
-        "Citat": best.get("quote") or "",
+        "Citat": repair_words(best.get("quote")),
         "Flere citater": "\n\n".join(_cited(p) for p in found[1:]),
-        "Overskrift": best.get("heading_path") or "",
+        "Overskrift": repair_words(best.get("heading_path")),
         "Side": best.get("page"),
         "Linjer": _lines(best),
         "Fil": plan["file_name"],
         "Dokument-id": plan["doc_id"],
+        "Citat som i planen": _original(best.get("quote")),
     }
+
+
+def _original(quote: str | None) -> str:
+    """The quote as the plan has it, where the Citat column shows it repaired; else blank."""
+    return quote if quote and repair_words(quote) != quote else ""
 
 
 def _best_first(found: list[dict[str, Any]], level: str | None) -> list[dict[str, Any]]:
@@ -169,7 +185,7 @@ def _best_first(found: list[dict[str, Any]], level: str | None) -> list[dict[str
 
 def _cited(passage: dict[str, Any]) -> str:
     where = f"[s. {passage['page']}] " if passage.get("page") else ""
-    return where + (passage.get("quote") or "")
+    return where + repair_words(passage.get("quote"))
 
 
 def _lines(passage: dict[str, Any]) -> str:
@@ -208,15 +224,14 @@ def _table(
     for values in rows:
         r += 1
         for col, value in enumerate(values, 1):
-            cell = write_value(sheet.cell(r, col), value)
-            cell.font = styles.BODY_FONT
-            cell.alignment = (
-                styles.WRAP_TOP
+            look = (
+                "Brødtekst ombrudt"
                 if col in wrapped
-                else styles.TOP_CENTRED
+                else "Brødtekst centreret"
                 if col in centred
-                else styles.TOP
+                else "Brødtekst"
             )
+            write_value(styles.apply(sheet.cell(r, col), look), value)
         if wrapped:
             texts = [(str(values[c - 1] or ""), columns[c - 1][1]) for c in wrapped]
             height = styles.row_height(texts, maximum=MAX_EVIDENCE_LINES * styles.POINTS_PER_LINE)
@@ -235,12 +250,19 @@ def write_evidence_sheet(sheet: Worksheet, table: EvidenceTable) -> None:
     )
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(EVIDENCE_COLUMNS))}{max(last, 2)}"
-    sheet.print_title_rows = "1:1"
+    # Printed, it is a readable list: the first EVIDENCE_PRINTED columns (who, which item,
+    # level, quote, page) fit one A4 landscape page wide at about 95 %; the rest is for the screen.
+    sheet.print_area = f"A1:{get_column_letter(EVIDENCE_PRINTED)}{max(last, 2)}"
     _print_wide(sheet)
 
 
 def write_overview_sheet(sheet: Worksheet, overviews: list[tuple[Framework, pl.DataFrame]]) -> None:
-    """Theme overview: per framework, per item the counts, names by level and the draft text."""
+    """Theme overview: per framework, per item the counts, names by level and the text.
+
+    The text is the analysts' saved narrative where the overview has one (`with_narratives`),
+    else the machine draft; the Status column says which. Prints on A4 landscape, one page wide,
+    headers wrapped, words never broken (see OVERVIEW_COLUMNS).
+    """
     r = 0
     for framework, overview in overviews:
         r += 1
@@ -255,21 +277,121 @@ def write_overview_sheet(sheet: Worksheet, overviews: list[tuple[Framework, pl.D
                 row["n_addressed"],
                 ", ".join(row["municipalities_target"] or []),
                 ", ".join(row["municipalities_addressed"] or []),
-                row["draft_text"],
+                row.get("text") or row["draft_text"],
+                _status(row),
             ]
             for row in overview.iter_rows(named=True)
         ]
+        header = r + 1
         r = (
             _table(
                 sheet,
                 OVERVIEW_COLUMNS,
                 rows,
-                start=r + 1,
-                wrap=("Punkt", "Kommuner med X", "Kommuner med (X)", "Udkast til tekst"),
+                start=header,
+                wrap=("Punkt", "Gruppe", "Kommuner med X", "Kommuner med (X)", "Tekst", "Status"),
                 centre=("Nr.", "Antal X", "Antal (X)"),
             )
             + 1
         )
+        for col in range(1, len(OVERVIEW_COLUMNS) + 1):  # "Antal (X)" wraps at the space
+            sheet.cell(header, col).alignment = styles.WRAP_TOP
+        sheet.row_dimensions[header].height = 2 * styles.POINTS_PER_LINE + 4
+    _print_wide(sheet)
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_options.gridLines = False
+    sheet.page_margins.left = sheet.page_margins.right = 0.4  # inches
+
+
+def _status(row: dict[str, Any]) -> str:
+    if row.get("narrative"):
+        return f"Gemt af {row['narrative_by']}"
+    return "Maskinudkast"
+
+
+ITEM_TABLE_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Kommune", 18),
+    ("Niveau", 8),
+    ("Tekst", 90),
+    ("Status", 16),
+)
+
+
+def write_item_tables_sheet(sheet: Worksheet, tables: list[tuple[str, pl.DataFrame]]) -> None:
+    """Per-municipality tables (ITEM_TABLE frames under their item's title), printable."""
+    r = 0
+    for title, table in tables:
+        r += 1
+        write_text(sheet.cell(r, 1), title).font = styles.TITLE_FONT
+        rows = [
+            [
+                row["municipality"],
+                row["level"],
+                row["text"],
+                ""
+                if not row["text"]
+                else ("Maskinudkast" if row["is_draft"] else f"Gemt af {row['saved_by']}"),
+            ]
+            for row in table.iter_rows(named=True)
+        ]
+        r = (
+            _table(
+                sheet,
+                ITEM_TABLE_COLUMNS,
+                rows,
+                start=r + 1,
+                wrap=("Tekst", "Status"),
+                centre=("Niveau",),
+            )
+            + 1
+        )
+    _print_wide(sheet)
+
+
+SUMMARY_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Kommune", 14),
+    ("Periode", 9),
+    ("Fokusområder", 26),
+    ("Planens mål", 50),
+    ("Afsnit", 26),
+    ("Side", 5),
+    ("Linjer", 8),
+    ("Tjener", 16),
+)
+
+
+def write_summary_sheet(sheet: Worksheet, summaries: list[dict[str, Any]]) -> None:
+    """Plan summaries (`compare.analysis.plan_summary`): one row per target the plan sets
+    itself, with where it stands and what it serves ("supplerende": no goal or theme); the
+    remarks draft of each plan under its targets. Prints one A4 landscape page wide."""
+    rows: list[list[Any]] = []
+    for summary in summaries:
+        focus = "; ".join(summary["focus_areas"])
+        targets = summary["targets"].to_dicts() or [None]
+        for index, target in enumerate(targets):
+            first = index == 0
+            head = [summary["municipality"] or "", summary["period"], focus] if first else [""] * 3
+            if target is None:
+                rows.append([*head, "(ingen mål fundet)", "", None, "", ""])
+                continue
+            lines = f"{target['line_start']}–{target['line_end']}" if target["line_start"] else ""
+            serves = ", ".join(target["serves"]) or "supplerende"
+            rows.append(
+                [*head, target["sentence"], target["heading_path"], target["page"], lines, serves]
+            )
+        if summary["remarks_draft"]:
+            rows.append(
+                ["", "", "", f"Udkast til bemærkning: {summary['remarks_draft']}"] + [""] * 4
+            )
+    _table(
+        sheet,
+        SUMMARY_COLUMNS,
+        rows,
+        wrap=("Fokusområder", "Planens mål", "Afsnit", "Tjener"),
+        centre=("Periode", "Side"),
+    )
+    sheet.freeze_panes = "A2"
+    sheet.print_title_rows = "1:1"
     _print_wide(sheet)
 
 

@@ -3,12 +3,21 @@
 Colours are light so a black-and-white print stays readable; the level itself is always written
 as text (`X`, `(X)`), so nothing depends on colour alone. A cell an analyst has reviewed is bold,
 framed and one shade darker than the tagger's suggestion.
+
+Cells that many of get the same look (matrix levels, evidence rows, headers) take a *named
+style* (`apply`): one assignment per cell instead of four, and the workbook lists each look once
+(Excel shows them under Cell Styles, named in Danish).
 """
 
 from __future__ import annotations
 
+import weakref
+from copy import copy
+
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 
 from compare.schema import LEVEL_ADDRESSED, LEVEL_TARGET
 
@@ -62,22 +71,75 @@ BOLD_CHARS_PER_UNIT = 1.0
 NARROW_CHARS_PER_UNIT = 1.25
 
 
-def style_level(cell: Cell, level: str, reviewed: bool) -> None:
-    """Centre a matrix cell and give it its level's fill; a reviewed cell is bold and framed."""
-    fills = REVIEWED_FILLS if reviewed else LEVEL_FILLS
-    cell.fill = fills.get(level, NO_FILL)
-    cell.font = REVIEWED_FONT if reviewed else LEVEL_FONT
-    cell.border = REVIEWED_BORDER if reviewed else GRID
-    cell.alignment = CENTRED
+_LEVEL_NAMES = {LEVEL_TARGET: "X", LEVEL_ADDRESSED: "(X)"}
+
+
+def _looks() -> dict[str, tuple[Font, PatternFill, Border | None, Alignment]]:
+    """Every named style: (font, fill, border, alignment) by its name in the workbook."""
+    looks: dict[str, tuple[Font, PatternFill, Border | None, Alignment]] = {
+        "Kolonneoverskrift": (HEADER_FONT, HEADER_FILL, GRID, HEADER_ALIGN),
+        "Brødtekst": (BODY_FONT, NO_FILL, None, TOP),
+        "Brødtekst ombrudt": (BODY_FONT, NO_FILL, None, WRAP_TOP),
+        "Brødtekst centreret": (BODY_FONT, NO_FILL, None, TOP_CENTRED),
+    }
+    for level in (LEVEL_TARGET, LEVEL_ADDRESSED, None):
+        for reviewed in (False, True):
+            for has_plan in (True, False):
+                fills = REVIEWED_FILLS if reviewed else LEVEL_FILLS
+                fill = fills.get(level or "", NO_FILL) if has_plan else NO_PLAN_FILL
+                font = REVIEWED_FONT if reviewed else LEVEL_FONT
+                border = REVIEWED_BORDER if reviewed else GRID
+                looks[_level_style(level, reviewed, has_plan)] = (font, fill, border, CENTRED)
+    return looks
+
+
+def _level_style(level: str | None, reviewed: bool, has_plan: bool) -> str:
+    name = f"Niveau {_LEVEL_NAMES.get(level or '', 'tom')}"
+    return name + (" gennemset" if reviewed else "") + ("" if has_plan else " uden plan")
+
+
+_LOOKS = _looks()
+
+
+# Per workbook, the style array each named style gives a cell: copied onto further cells, so a
+# cell costs one small copy instead of openpyxl's name lookups (what `cell.style = name` does).
+_ARRAYS: weakref.WeakKeyDictionary[Workbook, dict[str, StyleArray]] = weakref.WeakKeyDictionary()
+
+
+def apply(cell: Cell, name: str) -> Cell:
+    """Give a cell one of the named styles, adding it to the cell's workbook on first use."""
+    arrays = _ARRAYS.setdefault(cell.parent.parent, {})
+    array = arrays.get(name)
+    number_format = cell.number_format if cell.has_style else "General"
+    if array is None:
+        if name not in cell.parent.parent.named_styles:
+            font, fill, border, alignment = _LOOKS[name]
+            style = NamedStyle(
+                name=name, font=copy(font), fill=copy(fill), alignment=copy(alignment)
+            )
+            if border is not None:
+                style.border = copy(border)
+            cell.parent.parent.add_named_style(style)
+        cell.style = name
+        arrays[name] = copy(cell._style)
+    else:
+        cell._style = copy(array)
+    if number_format != "General":  # a date's format, set with its value, stays
+        cell.number_format = number_format
+    return cell
+
+
+def style_level(cell: Cell, level: str, reviewed: bool, has_plan: bool = True) -> None:
+    """Centre a matrix cell and give it its level's fill; a reviewed cell is bold and framed.
+
+    A row without a plan is greyed whatever its level.
+    """
+    apply(cell, _level_style(level if level in LEVEL_FILLS else None, reviewed, has_plan))
 
 
 def style_header(cell: Cell) -> Cell:
     """A column header: bold, shaded, wrapped, framed."""
-    cell.font = HEADER_FONT
-    cell.fill = HEADER_FILL
-    cell.alignment = HEADER_ALIGN
-    cell.border = GRID
-    return cell
+    return apply(cell, "Kolonneoverskrift")
 
 
 def wrapped_lines(text: str, width: float, chars_per_unit: float = CHARS_PER_UNIT) -> int:

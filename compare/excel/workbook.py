@@ -26,8 +26,10 @@ from typing import Any
 import polars as pl
 from openpyxl import Workbook
 
-from compare.analysis.overview import theme_overview
-from compare.errors import ExportError
+from compare.analysis.item_table import item_table
+from compare.analysis.overview import theme_overview, with_narratives
+from compare.analysis.plan_summary import plan_summaries
+from compare.errors import DiskFull, ExportError, ReadOnlyWorkspace
 from compare.excel.matrix_sheet import write_matrix_sheet
 from compare.excel.rows import MatrixRow, Scope, build_rows, latest_plan_year, plans_for_year
 from compare.excel.safe import MAX_SHEET_NAME, sheet_title
@@ -36,13 +38,17 @@ from compare.excel.sheets import (
     write_baseline_sheet,
     write_documents_sheet,
     write_evidence_sheet,
+    write_item_tables_sheet,
     write_overview_sheet,
+    write_summary_sheet,
 )
 from compare.frameworks.catalog import Framework, find_frameworks, load_frameworks
 from compare.registry.lookup import Registry, load_registry
+from compare.review.evidence import effective_evidence
 from compare.review.matrix import matrix_cells, matrix_remarks, municipality_order
 from compare.schema import FRAMEWORK_GOALS, KIND_PLAN
 from compare.store.documents import load_documents
+from compare.store.narratives import NarrativeStore
 from compare.store.review_db import ReviewStore
 from compare.store.workspace import Workspace, atomic_write
 
@@ -50,6 +56,8 @@ EVIDENCE_SHEET = "Evidens"
 OVERVIEW_SHEET = "Temaoversigt"
 DOCUMENTS_SHEET = "Dokumenter"
 BASELINE_SHEET = "_compare"
+ITEM_TABLES_SHEET = "Pr. kommune"
+SUMMARY_SHEET = "Plansammendrag"
 
 
 def export_workbook(
@@ -117,19 +125,39 @@ def workspace_workbook(
     if not frameworks:
         frameworks = _default_frameworks(load_frameworks(errors=[]), cells, scope_year)
     scope = Scope(scope_year, councils, tuple(frameworks))
+    narratives = None  # the written overview's saved texts belong to one council and year
+    if len(councils) == 1:
+        narrative_store = NarrativeStore.for_workspace(ws)
+        narratives = pl.concat(
+            [
+                narrative_store.latest(councils[0], scope_year),
+                narrative_store.latest(councils[0], scope_year, rows=True),
+            ]
+        )
     remarks = matrix_remarks(ws, [f.id for f in frameworks], store=store, documents=documents)
     tags = ws.read_tags()
     tagged_at = dict(tags.group_by("doc_id").agg(pl.col("tagged_at").max()).iter_rows())
+    shown_ids = plans["doc_id"].to_list()
+    summaries = plan_summaries(
+        plans,
+        ws.read_segments(shown_ids) if shown_ids else None,
+        ws.read_evidence(),
+        tags,
+        cells,
+        load_frameworks(errors=[]),
+    )
     return build_workbook(
         scope,
         registry,
         plans,
         cells,
-        ws.read_evidence(),
+        effective_evidence(ws.read_evidence(), store.passages()),  # analysts' passages in
         remarks,
         documents.filter(pl.col("kind") == KIND_PLAN),
         tagged_at,
         today or date.today(),
+        narratives,
+        summaries,
     )
 
 
@@ -172,12 +200,16 @@ def build_workbook(
     all_plans: pl.DataFrame,
     tagged_at: dict[str, Any],
     exported: date,
+    narratives: pl.DataFrame | None = None,
+    summaries: list[dict[str, Any]] | None = None,
 ) -> Workbook:
     """The workbook in memory, from frames: pure, so it can be built and checked without files.
 
     `plans` are the plans shown (`plans_for_year`, in the scope's councils), `cells` their
     effective MATRIX_CELLS, `remarks` the analysts' row remarks, `all_plans` every plan for the
-    Documents sheet, `tagged_at` the last tagging time per doc_id.
+    Documents sheet, `tagged_at` the last tagging time per doc_id, `narratives` the saved
+    narratives of the council's overview (NarrativeStore.latest), shown on the theme sheet,
+    `summaries` the plan summaries (`plan_summaries`) for the Plansammendrag sheet.
     """
     workbook = Workbook()
     taken: set[str] = set()
@@ -208,9 +240,28 @@ def build_workbook(
             exported,
             table.links(framework.id, evidence_sheet.title),
         )
-    write_overview_sheet(
-        overview, [(f, theme_overview(cells, shown_evidence, f)) for f in scope.frameworks]
-    )
+    overviews = [(f, theme_overview(cells, shown_evidence, f)) for f in scope.frameworks]
+    if narratives is not None:
+        overviews = [
+            (f, with_narratives(o, narratives.filter(pl.col("framework_id") == f.id)))
+            for f, o in overviews
+        ]
+    write_overview_sheet(overview, overviews)
+    if narratives is not None:
+        _write_item_tables(
+            workbook,
+            taken,
+            scope,
+            registry,
+            cells,
+            shown_evidence,
+            narratives,
+            evidence_sheet.title,
+        )
+    if summaries:  # after the theme sheets, before the evidence
+        place = workbook.sheetnames.index(evidence_sheet.title)
+        sheet = workbook.create_sheet(sheet_title(SUMMARY_SHEET, taken), place)
+        write_summary_sheet(sheet, summaries)
     write_evidence_sheet(evidence_sheet, table)
     write_documents_sheet(
         documents,
@@ -221,6 +272,37 @@ def build_workbook(
     write_baseline_sheet(baseline, scope.frameworks, rows_by_framework)
     workbook.active = 0
     return workbook
+
+
+def _write_item_tables(
+    workbook: Workbook,
+    taken: set[str],
+    scope: Scope,
+    registry: Registry,
+    cells: pl.DataFrame,
+    evidence: pl.DataFrame,
+    narratives: pl.DataFrame,
+    before: str,
+) -> None:
+    """A "Pr. kommune" sheet with the per-municipality tables analysts have written rows for."""
+    rows = narratives.filter(pl.col("municipality") != "")
+    if rows.is_empty():
+        return
+    members = [
+        m for _, names in registry.jobcentre_rows(scope.councils[0], scope.year) for m in names
+    ]
+    tables = []
+    for framework in scope.frameworks:
+        for item in framework.items:
+            if rows.filter(
+                (pl.col("framework_id") == framework.id) & (pl.col("item_id") == item.id)
+            ).height:
+                table = item_table(cells, evidence, framework.id, item.id, members, rows)
+                tables.append((f"{item.id}. {item.label}", table))
+    if tables:
+        write_item_tables_sheet(
+            workbook.create_sheet(sheet_title(ITEM_TABLES_SHEET, taken)), tables
+        )
 
 
 def matrix_sheet_name(framework: Framework) -> str:
@@ -287,6 +369,8 @@ def save_workbook(workbook: Workbook, out: Path) -> None:
 
     try:
         atomic_write(out, write)
+    except (DiskFull, ReadOnlyWorkspace) as err:
+        raise ExportError(f"cannot write {out}: {err}") from err
     except PermissionError as err:
         raise ExportError(
             f"cannot write {out}: permission denied; if the file is open in "

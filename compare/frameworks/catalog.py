@@ -34,7 +34,7 @@ TERMS_VERSION = "2"  # bump when term derivation changes, so stored tags are red
 LINK_THRESHOLD = 90.0  # rapidfuzz score (0-100) at which two items' labels count as the same goal
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
-_TOP_FIELDS = {"id", "title", "kind", "year", "items"}
+_TOP_FIELDS = {"id", "title", "kind", "year", "council", "items"}
 _ITEM_FIELDS = {"id", "label", "group", "description", "keywords"}
 _TITLE_NUMBER = re.compile(r"^\s*(?:(?:minister)?m[aå]l\s*)?\d{1,2}\s*[.):-]?\s+", re.IGNORECASE)
 
@@ -62,6 +62,7 @@ class Framework:
     items: tuple[Item, ...]
     path: Path | None = None
     content_hash: str = ""
+    council: str | None = None  # themes of one council: its overview covers only its members
 
     def applies_to(self, year: int | None, year_to: int | None = None) -> bool:
         """True if plans of this period are scored against this framework.
@@ -131,7 +132,7 @@ def _validate(raw: RawFramework) -> Framework:
         raise BadFramework(
             path,
             f"unknown field {unknown[0]!r}; a framework has the fields "
-            "id, title, kind, year and [[items]]",
+            "id, title, kind, year, council and [[items]]",
         )
     fw_id = fields.get("id")
     if not isinstance(fw_id, str) or not fw_id.strip():
@@ -167,8 +168,11 @@ def _validate(raw: RawFramework) -> Framework:
     seen: dict[str, int] = {}
     for index, entry in enumerate(raw.items):
         items.append(_validate_item(raw, index, entry, seen))
+    council = fields.get("council")
+    if council is not None and (not isinstance(council, str) or not council.strip()):
+        raise BadFramework(path, 'council must be a council\'s name, e.g. "RAR Hovedstaden"')
     fw = Framework(fw_id, title.strip() or fw_id, kind, year, tuple(items), path)
-    return _with_hash(fw)
+    return _with_hash(replace(fw, council=" ".join(council.split()) if council else None))
 
 
 def _validate_item(
@@ -406,6 +410,8 @@ def save_framework(
     root = Path(folder) if folder is not None else frameworks_dir()
     path = root / f"{fw.id}.toml"
     fields: dict[str, Any] = {"id": fw.id, "title": fw.title, "kind": fw.kind, "year": fw.year}
+    if fw.council:
+        fields["council"] = fw.council
     items = [
         {
             "id": i.id,

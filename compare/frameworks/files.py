@@ -151,7 +151,39 @@ def _read_xlsx(path: Path, data: bytes) -> RawFramework:
         ]
     finally:
         workbook.close()
+    _refuse_unsaved_formulas(path, data, rows)
     return _rows_to_raw(path, rows)
+
+
+def _refuse_unsaved_formulas(path: Path, data: bytes, rows: list[tuple[int, list[str]]]) -> None:
+    """Raise BadFramework naming the first formula cell with no saved value.
+
+    A formula's result is only in the file when a spreadsheet program saved it; without it the
+    cell reads as empty, and "missing label" would send the user looking for the wrong thing.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    if all(all(cells) for _, cells in rows):
+        return  # every cell has a value: nothing can be a formula without one
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        formulas = workbook.worksheets[0].iter_rows(values_only=True)
+        header = [c.strip().lower() for c in rows[0][1]] if rows else []
+        for (number, values), raw in zip(rows, formulas, strict=False):
+            for column, (value, formula) in enumerate(zip(values, raw, strict=False)):
+                if not value and isinstance(formula, str) and formula.startswith("="):
+                    name = header[column] if column < len(header) and header[column] else None
+                    cell = f"{get_column_letter(column + 1)}{number}"
+                    raise BadFramework(
+                        path,
+                        f"cell {cell}{f' ({name})' if name else ''} is a formula ({formula[:60]}) "
+                        "with no saved value; type the text itself, or open and save the file in "
+                        "Excel or LibreOffice so the value is stored",
+                        number,
+                    )
+    finally:
+        workbook.close()
 
 
 def _rows_to_raw(path: Path, rows: list[tuple[int, list[str]]]) -> RawFramework:
@@ -231,7 +263,7 @@ def _toml_string(value: str) -> str:
 def to_toml(fields: dict[str, Any], items: list[dict[str, Any]]) -> str:
     """A framework as TOML text in the documented layout (strings, ints and string lists)."""
     lines = []
-    for key in ("id", "title", "kind", "year"):
+    for key in ("id", "title", "kind", "year", "council"):
         value = fields.get(key)
         if value is None:
             continue

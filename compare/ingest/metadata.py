@@ -42,7 +42,8 @@ MIN_SCORE = 3.0  # less than this (e.g. one passing mention) is not enough to de
 DOMINANCE = 2.0  # the municipality must score at least this times the next one
 OVERVIEW_MIN = 8  # an overview of plans names at least this many municipalities/jobcentres
 
-_CAPITALISED = re.compile(r"\b[A-ZÆØÅÄÖÜÉ][^\W\d_]*")
+_CAPITAL_RUN = re.compile(r"[A-ZÆØÅÄÖÜÉ][^\W\d_]*")  # a capital and its letters (\b: the caller)
+_WORD_CHAR = re.compile(r"\w")  # a word character next to a name: not a whole word
 _NEXT_WORD = re.compile(r"[ \t]*[-–]?[ \t]*([^\W\d_]+)")
 _PREV_WORD = re.compile(r"([^\W\d_]+)[ \t]*$")
 _NUMBERED = re.compile(r"^\d+(?:\.\d+)*\.?\s")
@@ -188,16 +189,24 @@ def find_mentions(
     scores: Counter[str] = Counter()
     counts: Counter[str] = Counter()
     jobcentres: Counter[str] = Counter()
+    # One scan for capitalised words: a capital where no word character comes before it (what
+    # `\b` says, checked here so the regex engine can jump from capital to capital).
+    capitalised = [
+        m
+        for m in _CAPITAL_RUN.finditer(text)
+        if not (m.start() and _WORD_CHAR.match(text, m.start() - 1))
+    ]
     # Fold each distinct capitalised word once; only names are then visited where they occur.
     hits = set()
-    for token in set(_CAPITALISED.findall(text)):
+    for token in {m.group(0) for m in capitalised}:
         word = fold(token.lower())
         if word in index or (word.endswith("s") and word[:-1] in index):
             hits.add(token)
     if not hits:
         return Mentions(scores, counts, jobcentres)
-    names = "|".join(re.escape(t) for t in sorted(hits, key=len, reverse=True))
-    for m in re.finditer(rf"\b(?:{names})\b", text):
+    for m in capitalised:
+        if m.group(0) not in hits or _WORD_CHAR.match(text, m.end()):
+            continue  # not a name, or a name glued to a digit (`Roskilde2`) — not a mention
         word = fold(m.group(0).lower())
         entries = index.get(word) or index[word[:-1]]
         found = _match_name(text, m.end(), entries)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -19,7 +21,7 @@ from typing import Any
 
 import polars as pl
 
-from compare.errors import CompareError, UnreadableDocument
+from compare.errors import CompareError, DiskFull, UnreadableDocument
 from compare.ingest.metadata import detect_metadata, period_label
 from compare.ingest.model import (
     DEFAULT_MAX_BYTES,
@@ -34,13 +36,16 @@ from compare.ingest.model import (
 from compare.ingest.overrides import Overrides, apply_overrides
 from compare.ingest.readers import check_size, load_bytes, parse_document
 from compare.ingest.segment import segment
+from compare.pool import cpu_count, worker_pool
 from compare.schema import DOCUMENTS, KIND_OVERVIEW, SEGMENTS, conform
 from compare.store.review_db import ReviewStore
 from compare.store.workspace import Workspace
+from compare.text import NORMALISER_VERSION
 
 Progress = Callable[[int, int, str], None]
 
 CHUNK_SIZE = 200  # files per write: bounds memory and what a crash can cost
+MIN_FILES_FOR_PROCESSES = 8  # below this, worker processes cost more than they save
 _UNSAFE_CHARS = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]")
 
 
@@ -83,6 +88,7 @@ class IngestReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (name, stored doc_id)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (name, what is wrong)
     warnings: list[str] = field(default_factory=list)
+    files: int = 0  # files found and tried
 
     @property
     def ok(self) -> bool:
@@ -120,7 +126,11 @@ def safe_name(name: str) -> str:
     `../x.pdf` and `C:\\\\tmp\\\\x.pdf` both give `x.pdf`; an empty result gives `upload`.
     """
     last = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
-    last = " ".join(_UNSAFE_CHARS.sub(" ", last).split()).lstrip(". ")
+    last = " ".join(_UNSAFE_CHARS.sub(" ", last).split())
+    # Leading dots go (no hidden files), the suffix stays: `....txt` is a text file.
+    suffix = PurePath(last).suffix if last.strip(". ") else ""
+    stem = last[: len(last) - len(suffix)].lstrip(". ")
+    last = (stem or "upload") + suffix if last.strip(". ") else ""
     if len(last) > 200:
         suffix = PurePath(last).suffix[:16]
         last = last[: 200 - len(suffix)] + suffix
@@ -153,8 +163,19 @@ def collect_files(paths: Iterable[Path | str], exclude: Path | None = None) -> l
                 ),
                 key=lambda f: f.relative_to(path).as_posix().lower(),
             )
+            root = path.resolve()
+            if excluded is not None and root.is_relative_to(excluded):
+                continue  # the folder is inside the workspace
+            # Resolve a file only where it can lead into the workspace: when the workspace is
+            # inside the folder, or the file is a symbolic link (rglob does not enter linked
+            # folders, so any other file resolves to a path under the folder).
+            nested = excluded is not None and excluded.is_relative_to(root)
             for file in files:
-                if excluded is None or not file.resolve().is_relative_to(excluded):
+                if (
+                    excluded is None
+                    or (not nested and not file.is_symlink())
+                    or not file.resolve().is_relative_to(excluded)
+                ):
                     found.setdefault(file, None)
         else:
             found.setdefault(path, None)
@@ -177,24 +198,27 @@ def _title(raw: RawDocument, detected: str | None) -> str | None:
     return detected or raw.title
 
 
-def _prepare(
-    source: _Source,
-    data: bytes,
-    doc_id: str,
-    content_hash: str,
-    overrides: Overrides,
-    ws: Workspace,
-) -> _Prepared:
-    raw = parse_document(data, source.name)
+def _parse(
+    name: str, data: bytes, doc_id: str, content_hash: str, root: Path
+) -> tuple[dict[str, Any], pl.DataFrame]:
+    """Read, segment and detect one file and store its original: the per-file work.
+
+    Runs in a worker process (or in this one for small batches): everything it needs comes in as
+    arguments, and it returns the document's row (before the analyst's overrides) and segments.
+    """
+    raw = parse_document(data, name)
     segments = segment(doc_id, raw)
     meta = detect_metadata(raw.text)
+    stored = Workspace(root).write_original(
+        f"{doc_id}{_SUFFIX_BY_FORMAT.get(raw.format, '.bin')}", data
+    )
     row: dict[str, Any] = {
         "doc_id": doc_id,
         "content_hash": content_hash,
         "text_hash": _text_hash(segments),
-        "file_name": source.name,
-        "source_path": source.source_path,
-        "stored_path": None,
+        "file_name": name,
+        "source_path": None,
+        "stored_path": stored,
         "format": raw.format,
         "title": _title(raw, meta.title),
         "municipality": meta.municipality,
@@ -207,12 +231,40 @@ def _prepare(
         "n_sections": int(segments["is_heading"].sum()),
         "n_chars": len(raw.text),
         "ingested_at": datetime.now(UTC).replace(tzinfo=None),
+        "normaliser_version": NORMALISER_VERSION,
     }
+    return row, segments
+
+
+def _parse_in_worker(
+    name: str, data: bytes, doc_id: str, content_hash: str, root: Path
+) -> tuple[dict[str, Any], pl.DataFrame] | str | _DiskFullInWorker:
+    """`_parse` for a worker process: a failure comes back as its message, not as an exception
+    (the project's exceptions do not survive pickling, and one bad file never stops the batch)."""
+    try:
+        return _parse(name, data, doc_id, content_hash, root)
+    except DiskFull as err:  # stops the batch in the main process (see `_ingest`)
+        return _DiskFullInWorker(str(err))
+    except Exception as err:
+        return _failure(err)
+
+
+@dataclass(frozen=True)
+class _DiskFullInWorker:
+    """A worker's report that the disk is full: every later file would fail the same way."""
+
+    message: str
+
+
+def _prepared(
+    source: _Source, parsed: tuple[dict[str, Any], pl.DataFrame], overrides: Overrides
+) -> _Prepared:
+    """The parsed document with the analyst's overrides applied, and its summary."""
+    row, segments = parsed
+    row["source_path"] = source.source_path
     apply_overrides(row, overrides)
-    name = f"{doc_id}{_SUFFIX_BY_FORMAT.get(raw.format, '.bin')}"
-    row["stored_path"] = ws.write_original(name, data)
     summary = DocumentSummary(
-        doc_id,
+        row["doc_id"],
         source.name,
         row["title"],
         row["municipality"],
@@ -220,8 +272,8 @@ def _prepare(
         row["year"],
         row["year_to"],
         row["kind"],
-        raw.format,
-        raw.pages,
+        row["format"],
+        row["pages"],
         row["n_sections"],
     )
     return _Prepared(row, segments, summary)
@@ -268,8 +320,9 @@ def _ingest(
     progress: Progress | None,
     reviewer: str,
     chunk_size: int,
+    workers: int | None = 1,
 ) -> IngestReport:
-    report = IngestReport()
+    report = IngestReport(files=len(sources))
     try:
         checked = Overrides.from_dict(overrides)
     except CompareError as err:
@@ -290,24 +343,87 @@ def _ingest(
         )
         pending.clear()
 
-    for done, source in enumerate(sources, start=1):
-        try:
-            data = source.load()
-            content_hash = hashlib.sha256(data).hexdigest()
-            doc_id = content_hash[:16]
-            if doc_id in known:
-                report.duplicates.append((source.name, doc_id))
-            else:
-                pending.append(_prepare(source, data, doc_id, content_hash, checked, ws))
-                known[doc_id] = source.name
-        except Exception as err:  # one bad file never stops the batch
-            report.failed.append((source.name, _failure(err)))
+    n_workers = workers if workers is not None else cpu_count()
+    if total < MIN_FILES_FOR_PROCESSES and workers is None:
+        n_workers = 1
+    in_flight: deque[tuple[_Source, Future | None, Any]] = deque()
+    done = 0
+
+    def finish_one() -> None:
+        nonlocal done
+        source, future, outcome = in_flight.popleft()
+        if future is not None:
+            try:
+                outcome = future.result()
+            except Exception as err:  # a worker that died: this file fails, not the batch
+                outcome = _failure(err)
+        if isinstance(outcome, _DiskFullInWorker):
+            raise DiskFull(outcome.message)
+        if isinstance(outcome, str):
+            report.failed.append((source.name, outcome))
+        elif outcome is not None:
+            try:
+                pending.append(_prepared(source, outcome, checked))
+            except Exception as err:  # one bad file never stops the batch
+                report.failed.append((source.name, _failure(err)))
+        done += 1
         if progress is not None:
             progress(done, total, source.name)
         if len(pending) >= chunk_size:
             commit()
-    commit()
+
+    def run(pool: Executor | None) -> None:
+        window = 4 * n_workers  # files read ahead: bounds the bytes held in memory
+        for source in sources:
+            future, outcome = None, None
+            try:
+                data = source.load()
+                content_hash = hashlib.sha256(data).hexdigest()
+                doc_id = content_hash[:16]
+                if doc_id in known:
+                    report.duplicates.append((source.name, doc_id))
+                else:
+                    known[doc_id] = source.name
+                    args = (source.name, data, doc_id, content_hash, ws.root)
+                    if pool is None:
+                        outcome = _parse_in_worker(*args)
+                    else:
+                        future = pool.submit(_parse_in_worker, *args)
+            except DiskFull:  # every later file would fail the same way
+                raise
+            except Exception as err:  # one bad file never stops the batch
+                outcome = _failure(err)
+            in_flight.append((source, future, outcome))
+            while len(in_flight) > (window if pool is not None else 0):
+                finish_one()
+        while in_flight:
+            finish_one()
+
+    try:
+        if n_workers > 1:
+            with worker_pool(n_workers) as pool:
+                run(pool)
+        else:
+            run(None)
+        commit()
+    except BaseException:
+        _remove_uncommitted_originals(ws, pending)
+        raise
     return report
+
+
+def _remove_uncommitted_originals(ws: Workspace, pending: list[_Prepared]) -> None:
+    """Delete the copies of originals whose documents were never stored (a failed commit).
+
+    Left behind, they are orphans that fill the disk that made the commit fail.
+    """
+    try:
+        stored = set(ws.read_documents()["doc_id"].to_list())
+    except Exception:  # noqa: BLE001 - cleaning up after an error must not hide that error
+        return
+    for item in pending:
+        if item.row["doc_id"] not in stored and item.row["stored_path"]:
+            (ws.root / item.row["stored_path"]).unlink(missing_ok=True)
 
 
 def ingest_paths(
@@ -319,20 +435,22 @@ def ingest_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     reviewer: str = "ingest",
     chunk_size: int = CHUNK_SIZE,
+    workers: int | None = None,
 ) -> IngestReport:
     """Ingest files and folders (searched recursively) into the workspace.
 
     `overrides` sets municipality, year, year_to or kind for every file (an unknown municipality
     fails each file); they go into the documents frame and, as the analyst's word, into the
     review store under `reviewer`. `progress(done, total, name)` is called after each file.
-    Files already stored (same bytes) are reported as duplicates, not stored twice.
+    Files already stored (same bytes) are reported as duplicates, not stored twice. `workers`
+    processes read the files (omit it for one per CPU on larger batches; 1 reads them here).
     """
     files = collect_files(paths, exclude=ws.root)
     sources = [
         _Source(path.name, str(path.absolute()), partial(load_bytes, path, max_bytes))
         for path in files
     ]
-    return _ingest(sources, ws, overrides, progress, reviewer, chunk_size)
+    return _ingest(sources, ws, overrides, progress, reviewer, chunk_size, workers)
 
 
 def ingest_bytes(

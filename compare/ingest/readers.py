@@ -13,11 +13,8 @@ from compare.ingest.model import (
     FORMAT_PDF,
     RawDocument,
 )
-from compare.ingest.pdf import read_pdf
 from compare.ingest.plaintext import read_markdown, read_text
 from compare.ingest.sniff import decode_text, looks_like_markdown, sniff_format
-from compare.ingest.web import read_html
-from compare.ingest.word import read_docx
 
 
 def _megabytes(n: int) -> str:
@@ -60,12 +57,20 @@ def parse_document(data: bytes, name: str) -> RawDocument:
     if not data:
         raise UnreadableDocument(name, "empty file (0 bytes)")
     fmt = sniff_format(data, name)
+    # Each format's library loads only when a file of that format comes (pypdfium2,
+    # python-docx, BeautifulSoup): commands that read no document do not pay for them.
     try:
         if fmt == FORMAT_PDF:
+            from compare.ingest.pdf import read_pdf
+
             raw = read_pdf(data, name)
         elif fmt == FORMAT_DOCX:
+            from compare.ingest.word import read_docx
+
             raw = read_docx(data, name)
         elif fmt == FORMAT_HTML:
+            from compare.ingest.web import read_html
+
             raw = read_html(data, name)
         else:
             text = decode_text(data, name)

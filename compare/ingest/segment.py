@@ -6,7 +6,7 @@ import polars as pl
 
 from compare.ingest.model import RawDocument
 from compare.schema import HEADING_SEPARATOR, SEGMENTS, conform, empty_frame
-from compare.text import clean_display, normalise
+from compare.text import clean_and_normalise
 
 
 def segment(doc_id: str, raw: RawDocument) -> pl.DataFrame:
@@ -19,7 +19,7 @@ def segment(doc_id: str, raw: RawDocument) -> pl.DataFrame:
     stack: list[tuple[int, str]] = []  # (level, display text) of the open headings
     section = 0
     for block in raw.blocks:
-        text = clean_display(block.text)
+        text, norm = clean_and_normalise(block.text)
         if not text:
             continue
         if block.is_heading:
@@ -34,7 +34,7 @@ def segment(doc_id: str, raw: RawDocument) -> pl.DataFrame:
         rows["is_heading"].append(block.is_heading)
         rows["level"].append(block.level if block.is_heading else 0)
         rows["text"].append(text)
-        rows["norm"].append(normalise(block.text))
+        rows["norm"].append(norm)
         rows["page"].append(block.page)
         rows["line_start"].append(block.line_start)
         rows["line_end"].append(block.line_end)

@@ -92,29 +92,70 @@ def looks_like_markdown(text: str) -> bool:
     return len(_ATX_HEADING.findall(text, 0, 200_000)) >= 2
 
 
-def _danish_letters(text: str) -> int:
-    return sum(text.count(ch) for ch in "æøåÆØÅ")
+# æ/ø/å where Danish words have them: lower-case, beside a letter (`på`, `år`). Another code
+# page's reading of cp1252's typographic quotes and dashes is no such letter: `AC’ere` read as
+# `ACÆere`, `’karriere’` as `ÆkarriereÆ`, `—` as `ó`. (Capitals are not counted: those readings
+# make capitals at word starts.)
+_DANISH_IN_WORDS = re.compile(r"(?<=[a-zæøåéü])[æøå]|[æøå](?=[a-zæøåéü])")
+# Typographic quotes, dashes and ellipses where typeset text has them: an opening quote before
+# a word, a closing one after it, an apostrophe inside one, a dash between spaces or numbers.
+# Only cp1252 (of the candidates) has these; in other code pages the same bytes are letters.
+_TYPOGRAPHY = re.compile(
+    r"(?<![^\s(\[/-])[‘“„](?=\w)"
+    r"|(?<=[\w.,!?])[’”](?=[\s.,;:!?)\]/-]|$)"
+    r"|(?<=[A-Za-z])’(?=[a-z])"
+    r"|(?<=\s)[–—](?=\s)|(?<=\d)–(?=\d)"
+    r"|(?<=\w)…",
+    re.M,
+)
+
+
+def _plausibility(text: str) -> int:
+    """How Danish-typeset a reading of 8-bit text looks: æ/ø/å in words, typography in place."""
+    return len(_DANISH_IN_WORDS.findall(text)) + len(_TYPOGRAPHY.findall(text))
 
 
 def _decode_8bit(data: bytes, name: str) -> str:
-    """Decode non-UTF-8 text: charset-normalizer's guess, unless cp1252 reads more æ/ø/å.
+    """Decode non-UTF-8 text: Windows-1252 unless another code page reads more æ/ø/å in words.
 
-    Short Danish texts are easily mistaken for another Western code page; Windows-1252 is by
-    far the most common one for Danish files.
+    Windows-1252 is by far the most common code page for Danish files. charset-normalizer's
+    pick for a text without æ/ø/å but with typographic quotes and dashes is often another one
+    (’ read as Æ, — as ù), and for a short DOS (cp850) text often cp1252: so every code page
+    it finds plausible is read, and one other than cp1252 wins only when it reads more like
+    Danish typeset text (æ/ø/å inside words, quotes and dashes where they belong).
     """
-    best = from_bytes(data, cp_isolation=_WESTERN).best()
-    guesses = [str(best)] if best is not None else []
+    readings = []
     try:
-        guesses.append(data.decode("cp1252"))
-    except UnicodeDecodeError:
+        readings.append(data.decode("cp1252"))
+    except UnicodeDecodeError:  # bytes cp1252 leaves undefined (0x81, 0x8d, 0x8f, 0x90, 0x9d)
         pass
-    if not guesses:
+    readings.extend(str(match) for match in from_bytes(data, cp_isolation=_WESTERN))
+    if not readings:
         raise UnreadableDocument(name, "not a text file (no known text encoding fits)")
-    return max(guesses, key=_danish_letters)
+    return max(readings, key=_plausibility)  # the first of equals: cp1252 when it fits
+
+
+def _utf16_byte_order(sample: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" for UTF-16 text without a byte-order mark, else None.
+
+    Text in Latin script has a zero high byte in nearly every code unit: zeros at odd offsets
+    (little-endian) or at even ones (big-endian), and hardly any on the other side.
+    """
+    units = len(sample) // 2
+    if units < 4:
+        return None
+    odd = sample[1 : 2 * units : 2].count(0) / units
+    even = sample[0 : 2 * units : 2].count(0) / units
+    if odd > 0.5 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.5 and odd < 0.05:
+        return "utf-16-be"
+    return None
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, else a Western 8-bit code.
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 (with or without BOM), else a
+    Western 8-bit code page.
 
     Raises UnreadableDocument when the bytes are not text at all (a binary file named `.txt`).
     """
@@ -124,11 +165,22 @@ def decode_text(data: bytes, name: str) -> str:
         return data.decode("utf-16", errors="replace")
     sample = data[:65536]
     if b"\x00" in sample:
-        raise UnreadableDocument(name, "not a text file (binary content)")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = _decode_8bit(data, name)
+        byte_order = _utf16_byte_order(sample)
+        if byte_order is None:
+            raise UnreadableDocument(name, "not a text file (binary content)")
+        try:
+            text = data[: len(data) - len(data) % 2].decode(byte_order)
+        except UnicodeDecodeError:
+            raise UnreadableDocument(
+                name,
+                f"looks like {byte_order.upper()} text without a byte-order mark, but "
+                "does not decode as it; save it as UTF-8",
+            ) from None
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = _decode_8bit(data, name)
     if len(_CONTROL.findall(text[:65536])) > 0.01 * min(len(text), 65536) + 2:
         raise UnreadableDocument(name, "not a text file (binary content)")
     return text

@@ -15,7 +15,6 @@ from functools import cache
 from pathlib import Path
 
 import polars as pl
-from rapidfuzz import fuzz, process
 
 from compare.errors import BadRegistry, UnknownMunicipality
 from compare.registry.data import Council, JobcentreSpan, RegistryTables, read_tables
@@ -30,6 +29,7 @@ SURE_MARGIN = 6.0
 # which is below SURE_SCORE: part of a name is never enough on its own.
 PARTIAL_WEIGHT = 0.85
 CANDIDATE_SCORE = 60.0
+PLAUSIBLE_SCORE = 75.0  # below this the best candidate is not offered as a reading, only shown
 
 # Words around a name that do not change which municipality it is.
 _DECORATIONS = frozenset(
@@ -204,14 +204,20 @@ class Registry:
         candidates = tuple((self._label(t), round(s, 1)) for t, s in ranked[:5])
         if best_score >= SURE_SCORE and best_score - second >= SURE_MARGIN:
             return self._found(text, best, best_score, year, candidates)
-        shown = [f"{name} ({score:.0f})" for name, score in candidates[:3]]
+        # Name each candidate with its kommunekode: a bare number reads as one, not as a score.
+        shown = [f"{self._label(t)} (kommunekode {self._code(t)})" for t, _ in ranked[:3]]
         listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
-        return Resolution(
-            text, None, None, best_score, False, candidates, f'"{query}" could be {listed}'
+        message = (
+            f'"{query}" could be {listed}'
+            if best_score >= PLAUSIBLE_SCORE
+            else f'"{query}" is not a known municipality or jobcentre (nearest: {listed})'
         )
+        return Resolution(text, None, None, best_score, False, candidates, message)
 
     def _fuzzy(self, key: str) -> list[tuple[tuple[str, str], float]]:
         """Targets scored against a key, best first, one entry per target."""
+        from rapidfuzz import fuzz, process  # only names that are not known exactly get here
+
         scores: dict[tuple[str, str], float] = {}
         full = process.extract(
             key, self._keys, scorer=fuzz.ratio, limit=None, score_cutoff=CANDIDATE_SCORE
@@ -238,6 +244,9 @@ class Registry:
                 continue
             merged[target] = score
         return sorted(merged.items(), key=lambda item: (-item[1], self._label(item[0])))
+
+    def _code(self, target: tuple[str, str]) -> str:
+        return target[1] if target[0] == "m" else self._hosts[target[1]].code
 
     def _label(self, target: tuple[str, str]) -> str:
         return self._by_code[target[1]].name if target[0] == "m" else target[1]

@@ -9,6 +9,8 @@ operation, so the store is safe to use from Streamlit reruns and from several pr
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,12 +22,20 @@ from typing import Any
 
 import polars as pl
 
-from compare.errors import CompareError
+from compare.errors import CompareError, DamagedFile, DiskFull, ReadOnlyWorkspace
 from compare.registry.lookup import Registry, load_registry
-from compare.schema import DECISIONS, KINDS, LEVELS, METADATA_CHANGES, YEAR_RANGE, FrameSchema
+from compare.schema import (
+    DECISIONS,
+    KINDS,
+    LEVELS,
+    METADATA_CHANGES,
+    PASSAGE_CHANGES,
+    YEAR_RANGE,
+    FrameSchema,
+)
 from compare.store.workspace import Workspace
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 2: who imported a workbook decision; 3: analysts' evidence passages
 BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another process's transaction
 
 # The row-level remark ("Supplerende mål/bemærkninger") of a plan in a framework is stored as a
@@ -79,6 +89,31 @@ _SCHEMA_STATEMENTS: tuple[str, ...] = (
         for action in ("update", "delete")
     ),
 )
+# Version 3: added to an older database by `_ensure_schema`, so old databases keep working.
+_SCHEMA_V3: tuple[str, ...] = (
+    """CREATE TABLE passage_changes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        doc_id TEXT NOT NULL,
+        framework_id TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        seg_no INTEGER NOT NULL,
+        included INTEGER CHECK (included IS NULL OR included IN (0, 1)),
+        is_target INTEGER CHECK (is_target IS NULL OR is_target IN (0, 1)),
+        quote TEXT,
+        heading_path TEXT,
+        page INTEGER,
+        line_start INTEGER,
+        line_end INTEGER,
+        reviewer TEXT NOT NULL CHECK (length(trim(reviewer)) > 0),
+        changed_at TEXT NOT NULL,
+        undone_of INTEGER REFERENCES passage_changes(id))""",
+    "CREATE INDEX passage_cell ON passage_changes (doc_id, framework_id, item_id, seg_no, id)",
+    *(
+        f"CREATE TRIGGER passage_changes_no_{action} BEFORE {action.upper()} ON passage_changes"
+        " BEGIN SELECT RAISE(ABORT, 'review history is append-only'); END"
+        for action in ("update", "delete")
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -100,6 +135,7 @@ class NewDecision:
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
     # 2: a decision from a workbook keeps who imported it; `reviewer` is who edited it.
     2: ("ALTER TABLE decisions ADD COLUMN imported_by TEXT",),
+    3: _SCHEMA_V3,
 }
 
 
@@ -153,6 +189,9 @@ def _check_value(field: str, value: str | int | None) -> str | None:
     return text
 
 
+LOW_DISK_BYTES = 1 << 20  # an I/O error with less than 1 MiB free is a full disk
+
+
 class ReviewStore:
     """Append-only SQLite store of analysts' decisions and metadata overrides."""
 
@@ -168,26 +207,65 @@ class ReviewStore:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A fresh connection in autocommit mode, schema created on first use; always closed."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        """A fresh connection in autocommit mode, schema created on first use; always closed.
+
+        In a read-only folder the database is opened read-only, so viewing still works. SQLite
+        errors become one clear error: DiskFull, ReadOnlyWorkspace or DamagedFile.
+        """
+        read_only = self.path.exists() and not os.access(self.path.parent, os.W_OK)
+        conn: sqlite3.Connection | None = None
         try:
-            try:
+            if read_only:
+                # Without a -wal file there is nothing beyond the main file, and nobody can
+                # write here: "immutable" reads it without the -shm file it could not create.
+                wal = self.path.with_name(self.path.name + "-wal").exists()
+                uri = f"{self.path.as_uri()}?{'mode=ro' if wal else 'immutable=1'}"
+                conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(
+                    self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+                )
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 _use_wal(conn)
                 # FULL: a committed decision survives even a power cut, not only a killed process.
                 conn.execute("PRAGMA synchronous = FULL")
-                conn.execute("PRAGMA foreign_keys = ON")
-                self._ensure_schema(conn)
-            except sqlite3.DatabaseError as err:
-                raise CompareError(
-                    f"{self.path}: the review database cannot be opened ({err}); "
-                    "it is left untouched: restore it from a backup or move it "
-                    "away to start a new one"
-                ) from err
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._ensure_schema(conn)
             yield conn
+        except sqlite3.Error as err:
+            raise self._clear_error(err) from err
+        except OSError as err:  # the folder itself cannot be made
+            if isinstance(err, PermissionError) or err.errno in (30, 13):
+                raise self._clear_error(sqlite3.OperationalError("readonly")) from err
+            raise
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()
+
+    def _clear_error(self, err: sqlite3.Error) -> CompareError:
+        """The one clear error for what SQLite reported: only real damage is called damage."""
+        text = str(err).lower()
+        free = shutil.disk_usage(self.path.parent).free if self.path.parent.exists() else None
+        if "full" in text or (free is not None and free < LOW_DISK_BYTES and "i/o" in text):
+            return DiskFull(
+                f"the disk is full: the review database {self.path} could not be written. "
+                "It is not damaged (SQLite undid the unfinished change): free some space and "
+                "try again"
+            )
+        if "readonly" in text or "read-only" in text or "unable to open" in text:
+            return ReadOnlyWorkspace(
+                f"the folder {self.path.parent} is read-only: decisions cannot be saved in "
+                f"{self.path.name}. Viewing works; to review, get write access to the folder"
+            )
+        if "malformed" in text or "not a database" in text or "corrupt" in text:
+            return DamagedFile(
+                f"{self.path}: the review database cannot be read: it is damaged ({err}). It "
+                "is left untouched: "
+                "restore it from a backup, or move it away to start a new one (`sqlite3 "
+                f"{self.path.name} .recover` can often save the decisions in it)"
+            )
+        return CompareError(f"{self.path}: the review database cannot be used ({err})")
 
     @staticmethod
     def _ensure_schema(conn: sqlite3.Connection) -> None:
@@ -421,6 +499,98 @@ class ReviewStore:
             f"SELECT {', '.join(DECISIONS)} FROM decisions{where} ORDER BY id", params, DECISIONS
         )
 
+    # -- analysts' evidence passages -------------------------------------------------------
+
+    def change_passage(
+        self,
+        doc_id: str,
+        framework_id: str,
+        item_id: str,
+        seg_no: int,
+        reviewer: str,
+        *,
+        included: bool | None = None,
+        is_target: bool | None = None,
+        passage: dict[str, Any] | None = None,
+    ) -> int:
+        """Record an analyst's change to one passage of a cell; returns the change's id.
+
+        `included=True` adds the passage (`passage` gives its quote, heading_path, page and
+        lines as shown, kept so it survives re-tagging), `False` removes it; `is_target` marks
+        (or unmarks) it as the passage carrying the target. A value left None keeps the
+        passage's current state for that field.
+        """
+        name = _require_reviewer(reviewer)
+        with self._transaction() as conn:
+            before = _current_passage(conn, doc_id, framework_id, item_id, seg_no)
+            shown = dict(passage or {})
+            if before is not None:
+                for field, value in zip(_PASSAGE_TEXT, before[3:], strict=True):
+                    shown.setdefault(field, value)
+            keep_included = before[1] if before else None
+            keep_target = before[2] if before else None
+            return _insert_passage(
+                conn,
+                (doc_id, framework_id, item_id, int(seg_no)),
+                keep_included if included is None else int(included),
+                keep_target if is_target is None else int(is_target),
+                shown,
+                name,
+            )
+
+    def undo_passage(self, change_id: int, reviewer: str) -> int:
+        """Restore a passage to its state before `change_id`, as a new history row."""
+        name = _require_reviewer(reviewer)
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT doc_id, framework_id, item_id, seg_no FROM passage_changes WHERE id = ?",
+                (change_id,),
+            ).fetchone()
+            if row is None:
+                raise CompareError(f"there is no passage change {change_id} to undo")
+            current = _current_passage(conn, *row)
+            if current is None or current[0] != change_id:
+                latest = current[0] if current else "?"
+                raise CompareError(
+                    f"passage change {change_id} is no longer the current one: undo "
+                    f"change {latest} first"
+                )
+            earlier = conn.execute(
+                "SELECT included, is_target FROM passage_changes WHERE doc_id = ? AND"
+                " framework_id = ? AND item_id = ? AND seg_no = ? AND id < ?"
+                " ORDER BY id DESC LIMIT 1",
+                (*row, change_id),
+            ).fetchone()
+            included, is_target = earlier if earlier else (None, None)
+            shown = dict(zip(_PASSAGE_TEXT, current[3:], strict=True))
+            return _insert_passage(conn, row, included, is_target, shown, name, undone_of=change_id)
+
+    def passages(self) -> pl.DataFrame:
+        """The current analyst state per (cell, seg_no) where it differs from the tagger's."""
+        frame = self._query_passages(
+            " WHERE id IN (SELECT MAX(id) FROM passage_changes"
+            " GROUP BY doc_id, framework_id, item_id, seg_no)"
+            " ORDER BY doc_id, framework_id, item_id, seg_no",
+            (),
+        )
+        return frame.filter(pl.col("included").is_not_null() | pl.col("is_target").is_not_null())
+
+    def passage_history(
+        self, doc_id: str | None = None, framework_id: str | None = None, item_id: str | None = None
+    ) -> pl.DataFrame:
+        """Every passage change ever recorded (oldest first), optionally for one cell."""
+        where, params = _where(doc_id=doc_id, framework_id=framework_id, item_id=item_id)
+        return self._query_passages(f"{where} ORDER BY id", params)
+
+    def _query_passages(self, tail: str, params: tuple[Any, ...]) -> pl.DataFrame:
+        # SQLite has no booleans: read the two flags as integers, then cast.
+        flags = ("included", "is_target")
+        raw = {name: pl.Int8 if name in flags else dtype for name, dtype in PASSAGE_CHANGES.items()}
+        frame = self._query(
+            f"SELECT {', '.join(PASSAGE_CHANGES)} FROM passage_changes{tail}", params, raw
+        )
+        return frame.with_columns(pl.col(*flags).cast(pl.Boolean))
+
     # -- metadata overrides ----------------------------------------------------------------
 
     def set_metadata(
@@ -574,6 +744,46 @@ def _current(
         " item_id = ? ORDER BY id DESC LIMIT 1",
         (doc_id, framework_id, item_id),
     ).fetchone()
+
+
+_PASSAGE_TEXT = ("quote", "heading_path", "page", "line_start", "line_end")
+
+
+def _current_passage(
+    conn: sqlite3.Connection, doc_id: str, framework_id: str, item_id: str, seg_no: int
+) -> tuple[Any, ...] | None:
+    return conn.execute(
+        f"SELECT id, included, is_target, {', '.join(_PASSAGE_TEXT)} FROM passage_changes"
+        " WHERE doc_id = ? AND framework_id = ? AND item_id = ? AND seg_no = ?"
+        " ORDER BY id DESC LIMIT 1",
+        (doc_id, framework_id, item_id, int(seg_no)),
+    ).fetchone()
+
+
+def _insert_passage(
+    conn: sqlite3.Connection,
+    cell: tuple[Any, ...],
+    included: int | None,
+    is_target: int | None,
+    shown: dict[str, Any],
+    reviewer: str,
+    undone_of: int | None = None,
+) -> int:
+    cursor = conn.execute(
+        "INSERT INTO passage_changes (doc_id, framework_id, item_id, seg_no, included,"
+        f" is_target, {', '.join(_PASSAGE_TEXT)}, reviewer, changed_at, undone_of)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            *cell,
+            included,
+            is_target,
+            *(shown.get(field) for field in _PASSAGE_TEXT),
+            reviewer,
+            _now(),
+            undone_of,
+        ),
+    )
+    return _inserted_id(cursor)
 
 
 def _insert_change(

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from compare.frameworks.catalog import Framework
 from compare.schema import EVIDENCE, TAGS, FrameSchema, conform, empty_frame
+from compare.tagging import version
 from compare.tagging.evidence import (
     Corpus,
     core_terms,
@@ -33,7 +34,7 @@ from compare.tagging.units import (
     unit_column,
 )
 from compare.tagging.version import TAGGER_VERSION
-from compare.text import normalise
+from compare.text import NORMALISER_VERSION, normalise
 
 
 def applicable_pairs(
@@ -257,6 +258,8 @@ def _add_tag(
         "framework_hash": framework_hash(fw),
         "text_hash": text_hash,
         "tagged_at": stamp,
+        "tagger_version": version.TAGGER_VERSION,  # read at run time: a test may set an old one
+        "normaliser_version": NORMALISER_VERSION,
     }
     for name, value in row.items():
         tags[name].append(value)

@@ -8,15 +8,13 @@ the tags and evidence frames atomically, keeping every other stored row.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from compare.frameworks.catalog import Framework, load_frameworks
+from compare.pool import cpu_count, worker_pool
 from compare.schema import (
     EVIDENCE,
     KIND_PLAN,
@@ -29,12 +27,18 @@ from compare.schema import (
 )
 from compare.store.documents import load_documents
 from compare.store.workspace import Workspace
+from compare.tagging import version
 from compare.tagging.evidence import Corpus
 from compare.tagging.pipeline import applicable_pairs, corpus_for, framework_hash, tag_documents
+from compare.text import NORMALISER_VERSION, normalise
 
 __all__ = ["TagReport", "tag_documents", "tag_workspace"]
 
 Progress = Callable[[int, int], None]
+Notify = Callable[[str], None]
+REASON_TAGGER = "tagger changed"
+REASON_NORMALISER = "normaliser changed"
+REASON_REBUILD = "--rebuild"
 CHUNK_DOCS = 64  # most documents per task: a task has a fixed cost, the bar should move
 MIN_DOCS_FOR_PROCESSES = 16  # below this, starting worker processes costs more than it saves
 
@@ -47,6 +51,8 @@ class TagReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # unchanged since last run
     removed: int = 0  # stored rows dropped: their document or framework is gone or not applicable
     summary: pl.DataFrame = field(default_factory=pl.DataFrame)  # levels per tagged pair
+    renormalised: int = 0  # documents whose segments were re-derived by a newer normaliser
+    stale: dict[str, int] = field(default_factory=dict)  # reason → documents re-tagged for it
 
     @property
     def documents(self) -> int:
@@ -54,10 +60,57 @@ class TagReport:
         return len({doc_id for doc_id, _ in self.tagged})
 
 
-def _stored_keys(tags: pl.DataFrame) -> set[tuple[str, str, str | None, str | None]]:
-    return set(
-        tags.select("doc_id", "framework_id", "text_hash", "framework_hash").unique().iter_rows()
-    )
+def _stored_keys(tags: pl.DataFrame) -> dict[tuple[str, str, str | None, str | None], str | None]:
+    """(doc, framework, text hash, framework hash) of the stored tags → why they are stale.
+
+    None means current; otherwise the reason: they were made by another tagger or normaliser.
+    """
+    rows = tags.select(
+        "doc_id",
+        "framework_id",
+        "text_hash",
+        "framework_hash",
+        "tagger_version",
+        "normaliser_version",
+    ).unique(subset=["doc_id", "framework_id", "text_hash", "framework_hash"], keep="first")
+    keys: dict[tuple[str, str, str | None, str | None], str | None] = {}
+    for doc_id, fw_id, text_hash, fw_hash, tagger, normaliser in rows.iter_rows():
+        reason = None
+        if tagger != version.TAGGER_VERSION:
+            reason = REASON_TAGGER
+        elif normaliser != NORMALISER_VERSION:
+            reason = REASON_NORMALISER
+        keys[(doc_id, fw_id, text_hash, fw_hash)] = reason
+    return keys
+
+
+def renormalise_stale(ws: Workspace, everything: bool = False) -> set[str]:
+    """Re-derive the matching form of segments made by another normaliser; returns the ids of
+    the documents redone. `everything` redoes all of them (`compare tag --rebuild`).
+
+    `norm` is a function of the stored display text (`normalise(clean_display(t))` equals
+    `normalise(t)`), so the originals need not be read again.
+    """
+    with ws.lock("ingest"):
+        documents = ws.read_documents()
+        stale = documents.filter(
+            pl.lit(everything)
+            | pl.col("normaliser_version").is_null()
+            | (pl.col("normaliser_version") != NORMALISER_VERSION)
+        )["doc_id"].to_list()
+        if not stale:
+            return set()
+        segments = ws.read_segments()
+        redo = pl.col("doc_id").is_in(stale)
+        renewed = segments.filter(redo).with_columns(
+            pl.col("text").map_elements(normalise, return_dtype=pl.Utf8).alias("norm")
+        )
+        # segments first: a crash before the documents are stamped only redoes the work
+        ws.write_segments(pl.concat([segments.filter(~redo), renewed]))
+        ws.write_documents(
+            documents.with_columns(pl.lit(NORMALISER_VERSION, pl.Int32).alias("normaliser_version"))
+        )
+    return set(stale)
 
 
 def _run(
@@ -76,9 +129,8 @@ def _run(
             if progress is not None:
                 progress(done, total)
         return results
-    # "spawn", never "fork": forking a process that runs Polars' thread pool can deadlock.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    # Forked from a preloaded forkserver, never from this process (see `compare.pool`).
+    with worker_pool(workers) as pool:
         futures = [
             pool.submit(tag_documents, docs, segs, fws, corpus) for docs, segs, fws in chunks
         ]
@@ -96,6 +148,8 @@ def tag_workspace(
     progress: Progress | None = None,
     workers: int | None = None,
     kinds: Sequence[str] = (KIND_PLAN,),
+    rebuild: bool = False,
+    notify: Notify | None = None,
 ) -> TagReport:
     """Tag the workspace's documents of the given kinds (plans by default) and store the results.
 
@@ -103,36 +157,54 @@ def tag_workspace(
     frameworks that no longer exist are dropped too). Pairs whose document text and framework
     are unchanged since they were last tagged are skipped. `workers` is the number of processes
     (omit it for one per CPU; 1 runs in this process). `progress(done, total)` counts documents.
+    Tags made by another tagger version, and segments made by another normaliser version, are
+    re-derived; `rebuild` re-derives everything. `notify(line)` is told why before it starts.
     """
     full_run = frameworks is None
     fws = list(frameworks) if frameworks is not None else load_frameworks()
     report = TagReport()
     with ws.lock("tag"):  # read inside: another run may have tagged newly ingested documents
+        ws.recover_tagging()  # a run killed while committing: finish (or undo) its commit
+        renormalised = renormalise_stale(ws, everything=rebuild)
+        report.renormalised = len(renormalised)
+        if renormalised and notify is not None:
+            why = REASON_REBUILD if rebuild else REASON_NORMALISER
+            notify(f"re-deriving the matching text of {len(renormalised)} documents: {why}")
         stored_docs = load_documents(ws)  # with the analysts' corrections to year and kind
         documents = stored_docs.filter(pl.col("kind").is_in(list(kinds)))
         tags, evidence = ws.read_tags(), ws.read_evidence()
         stored = _stored_keys(tags)
         text_hash = dict(documents.select("doc_id", "text_hash").iter_rows())
         todo: dict[str, list[Framework]] = {}
+        stale: dict[str, set[str]] = {}
         applicable = applicable_pairs(documents, fws)
         for doc_id, fw in applicable:
             key = (doc_id, fw.id, text_hash.get(doc_id), framework_hash(fw))
-            if key in stored:
+            reason = REASON_REBUILD if rebuild and key in stored else stored.get(key, "")
+            if reason is None and doc_id in renormalised:
+                reason = REASON_NORMALISER
+            if reason is None:
                 report.skipped.append((doc_id, fw.id))
             else:
+                if reason:
+                    stale.setdefault(reason, set()).add(doc_id)
                 todo.setdefault(doc_id, []).append(fw)
                 report.tagged.append((doc_id, fw.id))
+        report.stale = {reason: len(ids) for reason, ids in stale.items()}
+        if notify is not None:
+            noun = "plans" if tuple(kinds) == (KIND_PLAN,) else "documents"
+            for reason, n in report.stale.items():
+                notify(f"re-tagging {n} {noun}: {reason}")
         keep = _rows_to_keep(
             tags, stored_docs, documents, applicable, fws, full_run, set(report.tagged)
         )
         report.removed = tags.height - int(keep.sum()) - _retagged_rows(tags, report.tagged)
         new_tags, new_evidence = _tag_todo(ws, documents, todo, workers, progress)
         if report.tagged or report.removed:
-            tags = tags.filter(keep)
-            evidence = pl.concat([_keep_evidence(evidence, tags), new_evidence])  # not re-tagged
-            tags = pl.concat([tags, new_tags])
-            ws.write_evidence(conform(evidence, EVIDENCE))  # evidence first: tags mark done
-            ws.write_tags(conform(tags, TAGS))
+            kept = tags.filter(keep)  # a re-tagged pair's old evidence goes with its old tags
+            evidence = pl.concat([_keep_evidence(evidence, kept), new_evidence])
+            tags = pl.concat([kept, new_tags])
+            ws.commit_tagging(tags, evidence)  # together: a crash leaves the old or the new
     report.summary = _summary(new_tags)
     return report
 
@@ -193,7 +265,7 @@ def _tag_todo(
     doc_ids = sorted(todo)
     segments = ws.read_segments(doc_ids)
     docs = documents.filter(pl.col("doc_id").is_in(doc_ids))
-    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    n_workers = workers if workers is not None else cpu_count()
     if len(doc_ids) < MIN_DOCS_FOR_PROCESSES and workers is None:
         n_workers = 1
     # Documents pending the same frameworks are tagged together, in chunks: a few per worker

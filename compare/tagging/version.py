@@ -1,7 +1,9 @@
-"""The version of what tags mean: bump it when the tagger decides differently.
+"""The tagger's version: stored tags carry it, and tags made by another version are redone."""
 
-It is part of the hash stored with every tag (`compare.tagging.pipeline.framework_hash`), so a
-workspace tagged by an older tagger is tagged again.
-"""
+from __future__ import annotations
 
-TAGGER_VERSION = "3"  # 3: information-weighted label terms, compound parts, learned terms
+# Bump when a change to the tagger (terms, scoring, targets, levels) can change some level or
+# evidence: `compare tag` then re-tags every stored pair ("re-tagging N plans: tagger changed").
+# 2: information-weighted label terms, compound parts, terms learned from the plans, listing is
+# not addressing, activity targets, confidence per cell.
+TAGGER_VERSION = 2

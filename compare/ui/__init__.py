@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SCRIPTS_DIR = Path(__file__).resolve().parent / "scripts"
+ICON = Path(__file__).resolve().parent / "icon.png"  # the browser tab icon, served locally
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,19 @@ import polars as pl
 import streamlit as st
 
 from compare.analysis import search as search_core
+from compare.analysis.item_table import item_table as build_item_table
 from compare.analysis.overview import theme_overview
+from compare.analysis.scope import overview_evidence, resolve_scope, scope_documents
 from compare.analysis.years import compare_years
 from compare.frameworks.catalog import Framework, find_framework, frameworks_dir, load_frameworks
 from compare.registry.lookup import load_registry
+from compare.review.evidence import effective_evidence
 from compare.review.matrix import matrix_cells
 from compare.schema import KIND_PLAN
+from compare.store.review_db import ReviewStore
 from compare.store.workspace import Workspace
 from compare.ui import data
-from compare.ui.tables import docs_for_year, document_councils
+from compare.ui.tables import docs_for_year
 
 ALL_COUNCILS = "Alle"
 
@@ -40,6 +44,46 @@ def overview(
         year,
         council,
     )
+
+
+def item_table(
+    ws: Workspace, framework_id: str, item_id: str, year: int, council: str
+) -> pl.DataFrame:
+    """The machine drafts of one item's table per municipality of `council` (ITEM_TABLE)."""
+    folder = frameworks_dir()
+    return _item_table(
+        str(ws.root),
+        data.workspace_stamp(ws),
+        str(folder),
+        data.frameworks_stamp(folder),
+        framework_id,
+        item_id,
+        year,
+        council,
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _item_table(
+    root: str,
+    stamp: tuple,
+    folder: str,
+    fw_stamp: tuple,
+    framework_id: str,
+    item_id: str,
+    year: int,
+    council: str,
+) -> pl.DataFrame:
+    ws = Workspace(Path(root))
+    framework = find_framework(framework_id, Path(folder))
+    scope = resolve_scope(framework, council, year)
+    documents = scope_documents(docs_for_year(data.documents(ws), year, [KIND_PLAN]), scope)
+    cells = data.cells(ws, (framework_id,), (KIND_PLAN,))
+    cells = cells.filter(pl.col("doc_id").is_in(documents["doc_id"].implode()))
+    evidence = overview_evidence(ws).filter(pl.col("framework_id") == framework_id)
+    rows = load_registry().jobcentre_rows(scope.council or council, year)
+    members = [m for _, names in rows for m in names]
+    return build_item_table(cells, evidence, framework_id, item_id, members)
 
 
 def plan_evidence(ws: Workspace, doc_id: str) -> pl.DataFrame:
@@ -96,25 +140,19 @@ def _overview(
 ) -> tuple[Framework, pl.DataFrame]:
     ws = Workspace(Path(root))
     framework = find_framework(framework_id, Path(folder))
-    documents = docs_for_year(data.documents(ws), year, [KIND_PLAN])
-    if council != ALL_COUNCILS:
-        documents = documents.filter(
-            pl.col("doc_id").is_in(
-                [
-                    d
-                    for d, c in document_councils(documents, year, load_registry()).items()
-                    if c == council
-                ]
-            )
-        )
+    # The overview helper's scope: a framework that names its council covers only its members.
+    scope = resolve_scope(framework, None if council == ALL_COUNCILS else council, year)
+    documents = scope_documents(docs_for_year(data.documents(ws), year, [KIND_PLAN]), scope)
     cells = data.cells(ws, (framework_id,), (KIND_PLAN,))
     cells = cells.filter(pl.col("doc_id").is_in(documents["doc_id"].implode()))
-    evidence = _evidence_rows(ws, pl.col("framework_id") == framework_id)
+    evidence = overview_evidence(ws).filter(pl.col("framework_id") == framework_id)
     return framework, theme_overview(cells, evidence, framework)
 
 
 def _evidence_rows(ws: Workspace, condition: pl.Expr) -> pl.DataFrame:
-    return ws.read_evidence(condition)
+    # The effective evidence: analysts' added/removed/marked passages merged in (review/evidence).
+    passages = ReviewStore.for_workspace(ws).passages().filter(condition)
+    return effective_evidence(ws.read_evidence(condition), passages)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import polars as pl
 import streamlit as st
 
 from compare.analysis.search import mark
+from compare.display import repair_words
 from compare.schema import LEVEL_ADDRESSED, LEVEL_TARGET
 from compare.text import term_key, word_spans
+from compare.ui import state
 from compare.ui.tables import RECHECK_MARK, cell_level
 
 # Background colours of matrix cells: green for a concrete target, amber for "described".
@@ -53,6 +56,13 @@ def highlight(text: str, matched_terms: Iterable[str]) -> str:
     return mark(text, spans, *HIGHLIGHT, escape=escape_markdown)
 
 
+def _original(shown: str, quote: str | None) -> None:
+    """The plan's own text of a passage shown repaired, one click away."""
+    if shown != (quote or ""):
+        with st.expander("Som i planen (før OCR-rettelse)"):
+            st.text(quote or "")
+
+
 def location(page: int | None, line_start: int | None, line_end: int | None) -> str:
     """Where a passage is: "s. 4, linje 120–124" (page only where the format has pages)."""
     parts = []
@@ -76,26 +86,66 @@ def render_evidence(
     evidence: pl.DataFrame,
     open_key: str | None = None,
     on_open: Callable[[str, int], None] | None = None,
+    *,
+    on_remove: Callable[[Any, dict[str, Any]], None] | None = None,
+    on_target: Callable[[Any, dict[str, Any]], None] | None = None,
+    context: Any = None,
 ) -> None:
     """Show evidence passages, best first: heading path, location, quote with terms highlighted.
 
     With `on_open`, each passage gets a button (keyed `open_key:rank`) that calls
-    `on_open(doc_id, seg_no)`, e.g. to show the passage in its plan.
+    `on_open(doc_id, seg_no)`, e.g. to show the passage in its plan. With `on_remove` /
+    `on_target`, buttons to take the passage out or mark it as the one carrying the target call
+    them (as button callbacks) with `context` and the passage's row.
     """
     if evidence.is_empty():
-        st.caption("Tagget fandt ingen tekstpassager for dette punkt.")
+        st.caption("Ingen tekstpassager for dette punkt.")
         return
     for row in evidence.iter_rows(named=True):
         with st.container(border=True):
             where = location(row["page"], row["line_start"], row["line_end"])
-            heading = escape_markdown(row["heading_path"] or "(før første overskrift)")
+            heading = escape_markdown(
+                repair_words(row["heading_path"]) or "(før første overskrift)"
+            )
             target = " · **målsætning**" if row["is_target"] else ""
-            st.markdown(f"**{row['rank']}.** {heading}  \n:gray[{escape_markdown(where)}]{target}")
-            st.markdown(highlight(row["quote"] or "", row["matched_terms"] or []))
-            if on_open is not None and st.button(
+            added = row.get("added_by")
+            who = f" · :blue[tilføjet af {escape_markdown(added)}]" if added else ""
+            st.markdown(
+                f"**{row['rank']}.** {heading}  \n:gray[{escape_markdown(where)}]{target}{who}"
+            )
+            shown = repair_words(row["quote"])  # OCR misreadings repaired for reading
+            quote = highlight(shown, row["matched_terms"] or [])
+            if on_open is None and on_remove is None and on_target is None:
+                st.markdown(quote)
+                _original(shown, row["quote"])
+                continue
+            # The buttons above the quote: a long passage does not push them out of sight.
+            buttons = st.container(horizontal=True, gap="small")
+            st.markdown(quote)
+            _original(shown, row["quote"])
+            if on_open is not None and buttons.button(
                 "Vis i planen",
                 key=f"{open_key}:{row['rank']}",
                 type="tertiary",
                 icon=":material/open_in_new:",
             ):
                 on_open(row["doc_id"], row["seg_no"])
+            if on_target is not None:
+                buttons.button(
+                    "Ikke målsætning" if row["is_target"] else "Bærer målsætningen",
+                    key=f"{state.PASSAGE_TARGET}:{row['seg_no']}",
+                    type="tertiary",
+                    icon=":material/flag:",
+                    on_click=on_target,
+                    args=(context, row),
+                )
+            if on_remove is not None:
+                buttons.button(
+                    "Fjern",
+                    key=f"{state.PASSAGE_REMOVE}:{row['seg_no']}",
+                    type="tertiary",
+                    icon=":material/delete:",
+                    help="Passagen hører ikke til punktet (kan fortrydes).",
+                    on_click=on_remove,
+                    args=(context, row),
+                )

@@ -14,6 +14,8 @@ import streamlit as st
 AUTHENTICATED = "auth_ok"  # True once the password (if one is configured) was given
 PASSWORD = "auth_password"  # the password input of the gate
 REVIEWER = "reviewer"  # the analyst's name, recorded with every decision
+REVIEWER_LOADED = "reviewer_loaded"  # the browser's remembered name was read this session
+REVIEWER_SAVED = "reviewer_saved"  # the name last written to the browser's cookie
 FLASH = "flash"  # (kind, message) shown once at the top of the next run
 
 # Matrix page: filters.
@@ -22,6 +24,7 @@ MATRIX_COUNCIL = "matrix_council"
 MATRIX_YEAR = "matrix_year"
 MATRIX_KINDS = "matrix_kinds"
 MATRIX_GROUPS = "matrix_groups"
+MATRIX_CHART = "matrix_chart"  # toggle: draw the chart of municipalities per level
 # Matrix page: the table and the cell in focus.
 MATRIX_TABLE = "matrix_table"  # st.dataframe selection state
 MATRIX_SEEN_SELECTION = "matrix_seen_selection"  # last table selection acted upon
@@ -35,6 +38,26 @@ REVIEW_NOTE = "review_note"
 REVIEW_CONFIRM = "review_confirm"
 REVIEW_SAVE = "review_save"
 REVIEW_UNDO = "review_undo"
+REVIEW_REMARK = "review_remark"  # prefix + ":doc_id:framework_id": the row remark's text area
+REVIEW_REMARK_SAVE = "review_remark_save"
+# Matrix page: the review queue beside the matrix.
+QUEUE_NEXT = "queue_next"
+QUEUE_PREVIOUS = "queue_previous"
+QUEUE_CONFIRM_NEXT = "queue_confirm_next"
+QUEUE_LEVEL_NEXT = "queue_level_next"  # prefix + ":" + level: "set this level and go on"
+QUEUE_ONLY_PLAN = "queue_only_plan"  # toggle: the queue of the plan in focus only
+QUEUE_BACK = "queue_back"  # the cells visited through the queue, for *Forrige*
+# Matrix page: analysts' own evidence passages.
+PASSAGE_REMOVE = "passage_remove"  # prefix + ":" + seg_no
+PASSAGE_TARGET = "passage_target"  # prefix + ":" + seg_no
+PASSAGE_QUERY = "passage_query"  # search the plan's text for a passage to add
+PASSAGE_ADD = "passage_add"  # prefix + ":" + seg_no
+PASSAGE_UNDO = "passage_undo"
+SEARCH_ADD = "search_add"  # prefix: "add this hit to the cell in focus" per search hit
+# Matrix page: agreement between two analysts.
+AGREEMENT_A = "agreement_a"
+AGREEMENT_B = "agreement_b"
+QUERY_CELL = "celle"  # query parameter: the cell in focus, "doc_id::framework_id::item_id"
 
 # Matrix page: the Excel panel (export for meetings, import of analysts' edits).
 EXCEL_PREPARE = "excel_prepare"  # button: build the workbook for the current filters
@@ -55,6 +78,8 @@ OVERVIEW_YEAR = "overview_year"
 OVERVIEW_COUNCIL = "overview_council"
 OVERVIEW_DRAFT = "overview_draft"  # prefix: one editable draft text area per item
 OVERVIEW_OPEN = "overview_open"  # prefix: "open the plan" buttons under each passage
+PLAN_SUMMARY_REMARK = "plan_summary_remark"  # prefix: the remarks draft of a plan summary
+OVERVIEW_TABLE_ITEM = "overview_table_item"  # the item of the per-municipality table (+ prefix)
 PLAN_DOC = "plan_doc"  # doc_id shown on the plan page (set by other pages to open a plan)
 PLAN_SEG = "plan_seg"  # (doc_id, seg_no) a link from search or overview points at
 PLAN_SECTION = "plan_section"  # section_no picked in the outline (-1: the whole plan)
@@ -97,6 +122,9 @@ ANALYSIS_PERSISTENT: tuple[str, ...] = (
 # Widget values Streamlit would drop when their page is not shown; kept across page switches.
 PERSISTENT: tuple[str, ...] = (
     REVIEWER,
+    PICK_DOC,  # the cell in focus survives a visit to the plan and back
+    PICK_ITEM,
+    QUEUE_ONLY_PLAN,
     MATRIX_FRAMEWORKS,
     MATRIX_COUNCIL,
     MATRIX_YEAR,
@@ -128,11 +156,15 @@ def flash(kind: str, message: str) -> None:
 
 
 def show_flash() -> None:
-    """Show and forget the queued message, if any."""
+    """Show and forget the queued message, if any: a success as a toast (it does not push the
+    page down between two clicks of a review), anything else in place."""
     queued = st.session_state.pop(FLASH, None)
     if queued:
         kind, message = queued
-        getattr(st, kind, st.info)(message)
+        if kind == "success":
+            st.toast(message, icon=":material/check_circle:")
+        else:
+            getattr(st, kind, st.info)(message)
 
 
 def ensure_option(key: str, options: list[Any], default: Any = None) -> None:

@@ -44,6 +44,9 @@ class MatrixView:
     labels: dict[str, str]  # item column name -> short header
     helps: dict[str, str]  # item column name -> "group — label" tooltip
     legend: pl.DataFrame  # Kolonne, Ramme, Gruppe, Punkt, X, (X), Dækning
+    chart: pl.DataFrame  # Ramme, Kolonne, Niveau, Kommuner: municipalities per level per item
+    bands: tuple[int, ...]  # per table row: 0/1 alternating by council (totals row: 0)
+    group_bands: dict[str, int]  # item column name -> 0/1 alternating by theme group
 
 
 def column_name(framework_id: str, item_id: str) -> str:
@@ -92,17 +95,18 @@ def ordered_items(
     return pairs
 
 
-def framework_prefixes(frameworks: Sequence[Framework]) -> dict[str, str]:
-    """Header prefixes that keep side-by-side frameworks apart: "M" for goals, "T" for themes.
+def framework_code(framework: Framework) -> str:
+    """The column-code prefix of a framework, fixed by the framework alone (so a column keeps
+    its code when another framework is shown beside it): "M18." for the goals of 2018, "M."
+    for goals without a year, "T" for strategy themes ("T16" is theme 16)."""
+    if framework.kind != FRAMEWORK_GOALS:
+        return "T"
+    return f"M{framework.year % 100:02d}." if framework.year else "M."
 
-    One framework needs none; two of a kind (goals of two years) fall back to A, B, C, ...
-    """
-    if len(frameworks) < 2:
-        return {fw.id: "" for fw in frameworks}
-    by_kind = {fw.id: "M" if fw.kind == FRAMEWORK_GOALS else "T" for fw in frameworks}
-    if len(set(by_kind.values())) == len(frameworks):
-        return by_kind
-    return {fw.id: chr(ord("A") + i) for i, fw in enumerate(frameworks)}
+
+def framework_prefixes(frameworks: Sequence[Framework]) -> dict[str, str]:
+    """framework_id -> its column-code prefix (`framework_code`)."""
+    return {fw.id: framework_code(fw) for fw in frameworks}
 
 
 def build_matrix_view(
@@ -223,9 +227,36 @@ def build_matrix_view(
             "Dækning": pl.Utf8,
         },
     )
+    chart = pl.DataFrame(
+        [
+            (fw.title, labels[n], level, amount)
+            for (fw, _), n in zip(pairs, names, strict=True)
+            for level, amount in (
+                ("X", count(n, "n_target")),
+                ("(X)", count(n, "n_addressed")),
+                ("Ikke behandlet", count(n, "n_total") - count(n, "n_covered")),
+            )
+        ],
+        schema={"Ramme": pl.Utf8, "Kolonne": pl.Utf8, "Niveau": pl.Utf8, "Kommuner": pl.Int64},
+        orient="row",
+    )
     table = pl.DataFrame(out, schema={k: pl.Utf8 for k in out})
     row_docs = (None, *(r[2]["doc_id"] for r in rows))
-    return MatrixView(table, row_docs, columns, labels, helps, legend)
+    bands, band, last = [0], 1, None
+    for council, _, _ in rows:
+        band = band if council == last else 1 - band
+        bands.append(band)
+        last = council
+    group_bands: dict[str, int] = {}
+    band, last_group = 1, None
+    for (fw, item), name in zip(pairs, names, strict=True):
+        group = (fw.id, item.group or "")
+        band = band if group == last_group else 1 - band
+        group_bands[name] = band
+        last_group = group
+    return MatrixView(
+        table, row_docs, columns, labels, helps, legend, chart, tuple(bands), group_bands
+    )
 
 
 def _period(year: int | None, year_to: int | None) -> str:

@@ -21,6 +21,7 @@ from compare.frameworks.catalog import (
 from compare.schema import FRAMEWORK_GOALS, YEAR_MAX, YEAR_MIN
 from compare.tagging.run import TagReport, tag_workspace
 from compare.ui import data, state
+from compare.ui.components import escape_markdown
 
 KIND_NAMES = {"goals": "Ministermål (mål for ét år)", "themes": "Temaer (gælder alle år)"}
 SHEET_TYPES = ("csv", "xlsx")
@@ -71,7 +72,7 @@ def _listing(frameworks: list[Framework]) -> None:
     )
     st.dataframe(overview, hide_index=True, width="stretch")
     for fw in frameworks:
-        with st.expander(f"{fw.title} ({fw.id})"):
+        with st.expander(escape_markdown(f"{fw.title} ({fw.id})")):
             items = pl.DataFrame(
                 {
                     "Punkt": [i.id for i in fw.items],

@@ -14,12 +14,16 @@ from compare.schema import KIND_PLAN, KINDS
 from compare.store.versions import current_documents
 from compare.store.workspace import Workspace
 from compare.ui import data, page_script, state
-from compare.ui.components import cell_style
+from compare.ui.agreement_panel import render_agreement
+from compare.ui.components import escape_markdown
 from compare.ui.excel_panel import render_excel
+from compare.ui.matrix_style import matrix_css, render_chart
+from compare.ui.queue_panel import build_queue, render_navigation, render_progress
 from compare.ui.review_panel import current_cell, render_cell
 from compare.ui.tables import (
     COUNCIL_COL,
     MUNICIPALITY_COL,
+    SEPARATOR,
     UNKNOWN_COUNCIL,
     MatrixView,
     build_matrix_view,
@@ -32,11 +36,14 @@ from compare.ui.tables import (
 
 ALL = "Alle"
 KIND_NAMES = {"plan": "Planer", "overview": "Oversigter", "other": "Andet"}
-TOTALS_ROW_COLOUR = "background-color: #eceff3"
+# Less empty space above the title, so the matrix and the cell panel fit a laptop screen.
+COMPACT_CSS = "<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}</style>"
+TABLE_HEIGHT = 620  # px: at 1600×1000 the matrix and the panel beside it fit on one screen
 
 
 def render() -> None:
     """Show the matrix page."""
+    st.html(COMPACT_CSS)
     st.title("Matrix")
     ws = data.app_workspace()
     try:
@@ -51,7 +58,7 @@ def render() -> None:
         st.page_link(str(page_script("upload")), label="Upload planer", icon=":material/upload:")
         return
 
-    year, council, kinds, chosen = _filters(documents, frameworks)
+    year, council, kinds, chosen, group_slot = _filters(documents, frameworks)
     if not chosen:
         st.warning("Vælg mindst én ramme.")
         return
@@ -59,7 +66,7 @@ def render() -> None:
     councils, council_order = _councils(docs, year)
     if council != ALL:
         docs = docs.filter(pl.col("doc_id").is_in([d for d, c in councils.items() if c == council]))
-    groups = _group_filter(chosen)
+    groups = _group_filter(chosen, group_slot)
     if docs.is_empty():
         st.info("Ingen dokumenter passer til filtrene.")
         return
@@ -73,34 +80,43 @@ def render() -> None:
         cells, docs, chosen, councils, council_order, municipality_order(data.registry()), groups
     )
     _missing_members(docs, council, year)
-    selection = _table(view)
-    st.caption(
-        "X = konkret mål · (X) = beskrevet uden konkret resultatniveau · ✓ = vurderet af "
-        "en medarbejder · ⚠ = dokumentet er ændret siden vurderingen · – = ikke tagget. "
-        "Klik på en celle for at se begrundelsen."
-    )
-    with st.expander("Kolonner og dækning"):
-        st.dataframe(view.legend, hide_index=True, width="stretch")
-    if year is not None:  # a workbook is the overview of one year
-        render_excel(
-            ws,
-            tuple(fw.id for fw in chosen),
-            None if council in (ALL, UNKNOWN_COUNCIL) else council,
-            year,
+    _restore_focus_from_url(view)
+    _sync_focus(view, st.session_state.get(state.MATRIX_TABLE))  # before the table: it marks it
+    matrix_col, panel_col = st.columns([3, 2], gap="medium")
+    with matrix_col:
+        selection = _table(view)
+        st.caption(
+            "X = konkret mål · (X) = beskrevet uden konkret resultatniveau · ✓ = vurderet af "
+            "en medarbejder · ⚠ = dokumentet er ændret siden vurderingen · – = ikke tagget. "
+            "Klik på en celle for at se begrundelsen; blå = cellen i fokus."
         )
+        with st.expander("Kolonner og dækning"):
+            st.dataframe(view.legend, hide_index=True, width="stretch")
+        with st.expander("Diagram: kommuner pr. niveau pr. punkt", icon=":material/bar_chart:"):
+            render_chart(view, state.MATRIX_CHART)
+        if year is not None:  # a workbook is the overview of one year
+            render_excel(
+                ws,
+                tuple(fw.id for fw in chosen),
+                None if council in (ALL, UNKNOWN_COUNCIL) else council,
+                year,
+            )
+        with st.expander("Enighed mellem to analytikere", icon=":material/group:"):
+            render_agreement(ws, view)
     _sync_focus(view, selection)
-    _focus(ws, view, docs, chosen, cells)
+    with panel_col:
+        _focus(ws, view, docs, chosen, cells)
 
 
 def _filters(
     documents: pl.DataFrame, frameworks: list[Framework]
-) -> tuple[int | None, str, list[str], list[Framework]]:
+) -> tuple[int | None, str, list[str], list[Framework], Any]:
     years: list[Any] = covered_years(
         documents.filter(pl.col("kind") == KIND_PLAN)
     ) or covered_years(documents)
     year_options = [*years, ALL]
     state.ensure_option(state.MATRIX_YEAR, year_options, year_options[0])
-    cols = st.columns([1, 2, 2, 4])
+    cols = st.columns([1, 2, 2, 4, 3])
     year = cols[0].selectbox("År", year_options, key=state.MATRIX_YEAR)
     year = None if year == ALL else int(year)
 
@@ -132,15 +148,16 @@ def _filters(
         format_func=lambda i: titles.get(i, i),
         placeholder="Vælg mindst én ramme",
     )
-    return year, council, kinds, [fw for fw in applicable if fw.id in picked]
+    return year, council, kinds, [fw for fw in applicable if fw.id in picked], cols[4]
 
 
-def _group_filter(chosen: list[Framework]) -> list[str] | None:
+def _group_filter(chosen: list[Framework], slot: Any) -> list[str] | None:
+    """The theme-group filter, in `slot` (the filter row's last column); None: all groups."""
     groups = list(dict.fromkeys(item.group or "" for fw in chosen for item in fw.items))
     if len(groups) < 2:
         return None
     state.ensure_options(state.MATRIX_GROUPS, groups)
-    picked = st.multiselect(
+    picked = slot.multiselect(
         "Temagrupper",
         groups,
         key=state.MATRIX_GROUPS,
@@ -181,16 +198,17 @@ def _missing_members(docs: pl.DataFrame, council: str, year: int | None) -> None
 def _table(view: MatrixView) -> Any:
     """Render the coloured matrix; returns the table's selection event."""
     table = view.table.to_pandas()
-    styler = table.style.map(cell_style, subset=list(view.columns)).apply(
-        lambda row: [TOTALS_ROW_COLOUR if row.name == 0 else ""] * len(row), axis=1
-    )
+    css = matrix_css(view, table, _focus_column_row(view))
+    styler = table.style.apply(lambda _: css, axis=None)
     config: dict[str, Any] = {
-        name: st.column_config.TextColumn(view.labels[name], help=view.helps[name], width=52)
+        name: st.column_config.TextColumn(
+            view.labels[name], help=escape_markdown(view.helps[name]), width=56
+        )
         for name in view.columns
     }
     config[MUNICIPALITY_COL] = st.column_config.TextColumn(MUNICIPALITY_COL, pinned=True)
-    config[COUNCIL_COL] = st.column_config.TextColumn(COUNCIL_COL, width="medium")
-    height = min(38 + 35 * len(table), 760)
+    config[COUNCIL_COL] = st.column_config.TextColumn(COUNCIL_COL, width="small")
+    height = min(38 + 35 * len(table), TABLE_HEIGHT)
     return st.dataframe(
         styler,
         key=state.MATRIX_TABLE,
@@ -203,11 +221,37 @@ def _table(view: MatrixView) -> Any:
     )
 
 
+def _focus_column_row(view: MatrixView) -> tuple[int, str] | None:
+    """(table row, column) of the cell in focus, if it is in view."""
+    doc_id = st.session_state.get(state.PICK_DOC)
+    column = st.session_state.get(state.PICK_ITEM)
+    if doc_id in view.row_docs and column in view.columns:
+        return view.row_docs.index(doc_id), column
+    return None
+
+
+def _restore_focus_from_url(view: MatrixView) -> None:
+    """A fresh session (a reload, a bookmark) starts on the cell named in the URL, if any."""
+    if state.PICK_DOC in st.session_state:
+        return
+    wanted = str(st.query_params.get(state.QUERY_CELL) or "")
+    doc_id, _, column = wanted.partition(SEPARATOR)
+    if doc_id in view.row_docs and column in view.columns:
+        st.session_state[state.PICK_DOC] = doc_id
+        st.session_state[state.PICK_ITEM] = column
+
+
 def _sync_focus(view: MatrixView, event: Any) -> None:
     """A newly clicked item cell becomes the cell in focus (the pickers below follow it)."""
-    cells = list(getattr(getattr(event, "selection", None), "cells", None) or [])
+    selection = _get(event, "selection")
+    cells = list(_get(selection, "cells") or [])
     seen = st.session_state.get(state.MATRIX_SEEN_SELECTION)
-    if not cells or cells == seen:
+    if not cells:
+        # A click that unselects: forget it, so clicking the same cell again focuses it even
+        # after the queue has moved the focus elsewhere.
+        st.session_state[state.MATRIX_SEEN_SELECTION] = None
+        return
+    if cells == seen:
         return
     st.session_state[state.MATRIX_SEEN_SELECTION] = cells
     row, column = cells[0]
@@ -215,6 +259,13 @@ def _sync_focus(view: MatrixView, event: Any) -> None:
     if doc_id is not None and parse_column(column) is not None:
         st.session_state[state.PICK_DOC] = doc_id
         st.session_state[state.PICK_ITEM] = column
+
+
+def _get(value: Any, name: str) -> Any:
+    """A field of a selection event, whether Streamlit gives it as an object or a mapping."""
+    if value is None:
+        return None
+    return value.get(name) if isinstance(value, dict) else getattr(value, name, None)
 
 
 def _focus(
@@ -240,12 +291,21 @@ def _focus(
         fw_id, item_id = view.columns[name]
         return f"{view.labels[name]} · {frameworks[fw_id].item(item_id).label}"
 
-    st.divider()
-    left, right = st.columns([1, 2])
+    queue = build_queue(ws, cells, doc_ids, view.columns)
+    render_progress(cells.filter(pl.col("framework_id").is_in(list(frameworks))), chosen, doc_ids)
+    render_navigation(queue)
+    cell_panel = st.container()  # filled after the pickers, which it shows above
+    pick = st.container()
+    with pick.expander("Vælg en celle direkte", icon=":material/ads_click:"):
+        left, right = st.columns([1, 2])
     doc_id = left.selectbox(
         "Kommune", doc_ids, key=state.PICK_DOC, format_func=lambda d: f"{labels[d]} {years[d]}"
     )
     column = right.selectbox("Punkt", columns, key=state.PICK_ITEM, format_func=item_label)
     fw_id, item_id = view.columns[column]
+    st.query_params[state.QUERY_CELL] = f"{doc_id}{SEPARATOR}{column}"
     doc = docs.filter(pl.col("doc_id") == doc_id).row(0, named=True)
-    render_cell(ws, doc, frameworks[fw_id], item_id, current_cell(cells, doc_id, fw_id, item_id))
+    with cell_panel:
+        render_cell(
+            ws, doc, frameworks[fw_id], item_id, current_cell(cells, doc_id, fw_id, item_id), queue
+        )

@@ -8,10 +8,13 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from compare.analysis.item_table import item_table_with
 from compare.analysis.overview import danish_list, overview_markdown
 from compare.errors import CompareError
 from compare.frameworks.catalog import Framework
 from compare.schema import FRAMEWORK_THEMES, KIND_PLAN
+from compare.store.narratives import NarrativeStore
+from compare.store.workspace import Workspace
 from compare.ui import analysis, data, page_script, state
 from compare.ui.components import LEVEL_NAMES, escape_markdown
 from compare.ui.pages.plan import open_plan
@@ -41,11 +44,15 @@ def render() -> None:
         st.error(str(err))
         return
     _summary(framework, overview)
+    if year is not None and council != analysis.ALL_COUNCILS:
+        _word_download(ws, year, council)
     for group, rows in _groups(overview.filter(~pl.col("is_gap"))):
         if group:
-            st.subheader(group)
+            st.subheader(escape_markdown(group))
         for row in rows:
-            _item(framework, row, year, council)
+            _item(ws, framework, row, year, council)
+    if year is not None and council != analysis.ALL_COUNCILS:
+        _item_table(ws, framework, overview, year, council)
     gaps = overview.filter(pl.col("is_gap"))
     if gaps.height:
         st.subheader(f"Huller: {gaps.height} punkter nævnes ikke i nogen plan")
@@ -74,7 +81,9 @@ def _filters(plans: pl.DataFrame, frameworks: list[Framework]) -> tuple[str, int
     year = cols[1].selectbox("År", options, key=state.OVERVIEW_YEAR)
     year = None if year == ALL_YEARS else int(year)
     councils = [analysis.ALL_COUNCILS, *(data.registry().councils(year) if year else [])]
-    state.ensure_option(state.OVERVIEW_COUNCIL, councils, analysis.ALL_COUNCILS)
+    if framework.council:  # a council's own themes cover only that council
+        councils = [framework.council]
+    state.ensure_option(state.OVERVIEW_COUNCIL, councils, councils[0])
     council = cols[2].selectbox("Råd", councils, key=state.OVERVIEW_COUNCIL)
     return framework_id, year, council
 
@@ -88,6 +97,10 @@ def _summary(framework: Framework, overview: pl.DataFrame) -> None:
     cols[1].metric("Kommuner", first["n_municipalities"])
     cols[2].metric("Punkter nævnt", int((~overview["is_gap"]).sum()))
     cols[3].metric("Huller", int(overview["is_gap"].sum()))
+    st.caption(
+        "Tallene pr. punkt tæller kommuner, ikke planer: en kommune med flere planer i udvalget "
+        "tæller én gang, med sit bedste niveau."
+    )
     if first["n_plans"] == 0:
         st.info("Ingen planer i udvalget er tagget mod denne ramme endnu.")
     st.download_button(
@@ -103,6 +116,80 @@ def _summary(framework: Framework, overview: pl.DataFrame) -> None:
     )
 
 
+def _word_download(ws: Workspace, year: int, council: str) -> None:
+    """The council's written overview as Word (the same document as `compare report`)."""
+    if st.button(
+        "Lav Word-dokument", key=f"{state.OVERVIEW_DRAFT}:word", icon=":material/description:"
+    ):
+        from compare.word import build_report, report_bytes
+
+        try:
+            report = build_report(ws, data.frameworks(), council, year)
+        except CompareError as err:
+            st.error(str(err))
+            return
+        st.download_button(
+            "Hent Word-dokument",
+            report_bytes(report),
+            file_name=f"oversigt-{year}.docx",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            icon=":material/download:",
+        )
+
+
+def _item_table(
+    ws: Workspace, framework: Framework, overview: pl.DataFrame, year: int, council: str
+) -> None:
+    """One item's table per municipality (like seed 003's Handicapindsatsen), saved per row."""
+    st.subheader("Tabel pr. kommune")
+    items = overview["item_id"].to_list()
+    labels = dict(zip(items, overview["label"].to_list(), strict=True))
+    item_id = st.selectbox(
+        "Punkt",
+        [None, *items],
+        key=state.OVERVIEW_TABLE_ITEM,
+        format_func=lambda i: "Vælg et punkt …" if i is None else f"{i}. {labels[i]}",
+    )
+    if item_id is None:
+        return
+    store = NarrativeStore.for_workspace(ws)
+    table = analysis.item_table(ws, framework.id, item_id, year, council)
+    saved = store.latest(council, year, framework.id, rows=True)
+    table = item_table_with(table, saved, framework.id, item_id)
+    reviewer = st.session_state.get(state.REVIEWER, "") or ""
+    for row in table.iter_rows(named=True):
+        name = row["municipality"]
+        level = LEVEL_NAMES.get(row["level"], row["level"]) or "ikke nævnt"
+        if not row["text"] and not row["level"]:
+            st.markdown(f"**{escape_markdown(name)}** · :gray[{escape_markdown(level)}]")
+            continue
+        key = f"{state.OVERVIEW_TABLE_ITEM}:{framework.id}:{item_id}:{year}:{council}:{name}"
+        text = st.text_area(f"{name} · {level}", value=row["text"], key=key, height=90)
+        cols = st.columns([1, 4])
+        if cols[0].button("Gem", key=f"{key}:save", disabled=not reviewer.strip()):
+            try:
+                store.save(
+                    council,
+                    year,
+                    framework.id,
+                    item_id,
+                    text,
+                    reviewer,
+                    municipality=name,
+                    draft_text=row["draft_text"],
+                )
+            except CompareError as err:
+                st.error(str(err))
+            else:
+                row = {**row, "text": text.strip(), "is_draft": False, "saved_by": reviewer}
+        if row["is_draft"]:
+            cols[1].markdown(":orange[Maskinudkast – ikke gemt]")
+        elif (text or "").strip() != row["text"]:
+            cols[1].markdown(":orange[Ændringer ikke gemt]")
+        else:
+            cols[1].markdown(f":green[Gemt] af {escape_markdown(row['saved_by'] or '')}")
+
+
 def _groups(overview: pl.DataFrame) -> list[tuple[str, list[dict[str, Any]]]]:
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in overview.iter_rows(named=True):
@@ -110,12 +197,14 @@ def _groups(overview: pl.DataFrame) -> list[tuple[str, list[dict[str, Any]]]]:
     return list(groups.items())
 
 
-def _item(framework: Framework, row: dict[str, Any], year: int | None, council: str) -> None:
+def _item(
+    ws: Workspace, framework: Framework, row: dict[str, Any], year: int | None, council: str
+) -> None:
     title = (
         f"{row['item_id']}. {row['label']} — X: {row['n_target']} · "
-        f"(X): {row['n_addressed']} af {row['n_municipalities']}"
+        f"(X): {row['n_addressed']} af {row['n_municipalities']} kommuner"
     )
-    with st.expander(title):
+    with st.expander(escape_markdown(title)):
         lines = []
         if row["municipalities_target"]:
             lines.append(
@@ -128,12 +217,60 @@ def _item(framework: Framework, row: dict[str, Any], year: int | None, council: 
                 f"{escape_markdown(danish_list(row['municipalities_addressed']))}"
             )
         st.markdown("  \n".join(lines))
-        digest = hashlib.sha1(row["draft_text"].encode("utf-8")).hexdigest()[:10]
-        key = f"{state.OVERVIEW_DRAFT}:{framework.id}:{row['item_id']}:{year}:{council}:{digest}"
-        st.text_area(
-            "Udkast (kan redigeres og kopieres)", value=row["draft_text"], key=key, height=130
-        )
+        if year is None or council == analysis.ALL_COUNCILS:
+            digest = hashlib.sha1(row["draft_text"].encode("utf-8")).hexdigest()[:10]
+            key = (
+                f"{state.OVERVIEW_DRAFT}:{framework.id}:{row['item_id']}:{year}:{council}:{digest}"
+            )
+            st.text_area(
+                "Udkast (kan redigeres og kopieres)", value=row["draft_text"], key=key, height=130
+            )
+            st.caption("Vælg et år og et råd for at gemme teksten i oversigten.")
+        else:
+            _narrative(ws, framework, row, year, council)
         _sources(framework, row)
+
+
+def _narrative(
+    ws: Workspace, framework: Framework, row: dict[str, Any], year: int, council: str
+) -> None:
+    """The item's narrative: saved text (who, when) or the machine draft, saved explicitly."""
+    store = NarrativeStore.for_workspace(ws)
+    saved = store.current(council, year, framework.id, row["item_id"])
+    key = f"{state.OVERVIEW_DRAFT}:{framework.id}:{row['item_id']}:{year}:{council}"
+    value = saved["text"] if saved else row["draft_text"]
+    text = st.text_area("Tekst til oversigten", value=value, key=key, height=150)
+    cols = st.columns([1, 4])
+    reviewer = st.session_state.get(state.REVIEWER, "") or ""
+    if cols[0].button("Gem tekst", key=f"{key}:save", disabled=not reviewer.strip()):
+        try:
+            store.save(
+                council,
+                year,
+                framework.id,
+                row["item_id"],
+                text,
+                reviewer,
+                draft_text=row["draft_text"],
+            )
+        except CompareError as err:
+            st.error(str(err))
+        else:
+            saved = store.current(council, year, framework.id, row["item_id"])
+    if saved is None:
+        status = ":orange[Maskinudkast – ikke gemt]"
+    elif (text or "").strip() != saved["text"]:
+        status = (
+            f":orange[Ændringer ikke gemt] · sidst gemt af {escape_markdown(saved['reviewer'])}"
+        )
+    else:
+        when = saved["saved_at"][:16].replace("T", " ")
+        status = f":green[Gemt] af {escape_markdown(saved['reviewer'])} {when} UTC"
+        if saved["text"] == (saved["draft_text"] or "").strip():
+            status += " · uændret maskinudkast"
+    if not reviewer.strip():
+        status += " · skriv dit navn i sidepanelet for at gemme"
+    cols[1].markdown(status)
 
 
 def _sources(framework: Framework, row: dict[str, Any]) -> None:
@@ -168,6 +305,9 @@ def _sources(framework: Framework, row: dict[str, Any]) -> None:
             f":gray[{escape_markdown(where)}]  \n"
             f"»{escape_markdown(passage['quote'])}«"
         )
+        if passage["quote_original"] and passage["quote_original"] != passage["quote"]:
+            with cols[0].expander("Som i planen (før OCR-rettelse)"):
+                st.text(passage["quote_original"])
         button_key = f"{state.OVERVIEW_OPEN}:{framework.id}:{row['item_id']}:{number}"
         if cols[1].button("Åbn", key=button_key, help="Vis passagen i planen"):
             open_plan(passage["doc_id"], passage["seg_no"])

@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from compare.display import repair_words
 from compare.errors import CompareError
 from compare.registry.lookup import danish_sort_key
 from compare.schema import KIND_PLAN, KINDS, LEVEL_NONE, YEAR_MAX, YEAR_MIN, period_text
@@ -15,6 +16,7 @@ from compare.store.review_db import ReviewStore
 from compare.store.workspace import Workspace
 from compare.ui import analysis, data, page_script, state
 from compare.ui.components import LEVEL_NAMES, escape_markdown, highlight
+from compare.ui.plan_summary_view import render_summary
 
 WHOLE_PLAN = -1
 KIND_NAMES = {"plan": "Plan", "overview": "Oversigt", "other": "Andet"}
@@ -53,12 +55,16 @@ def render() -> None:
     cells = analysis.plan_cells(ws, doc["doc_id"])
     with st.expander("Metadata", expanded=doc["municipality"] is None or doc["year"] is None):
         _metadata_form(ws, doc)
-    text_tab, tags_tab = st.tabs(["Tekst", f"Tags ({_addressed(cells).height})"])
+    text_tab, tags_tab, summary_tab = st.tabs(
+        ["Tekst", f"Tags ({_addressed(cells).height})", "Sammendrag"]
+    )
     linked = st.session_state.get(state.PLAN_SEG) or (None, None)
     with text_tab:
         _text(segments, evidence, cells, linked[1] if linked[0] == doc["doc_id"] else None)
     with tags_tab:
         _tags(cells, evidence)
+    with summary_tab:
+        render_summary(ws, doc, segments)
 
 
 def _pick_document(documents: pl.DataFrame) -> dict[str, Any]:
@@ -94,11 +100,11 @@ def _label(doc: dict[str, Any]) -> str:
 
 def _metadata_form(ws: Workspace, doc: dict[str, Any]) -> None:
     st.caption(
-        f"Fil: {doc['file_name']} · dokument-id {doc['doc_id']}. Rettelser gemmes med "
-        "dit navn i historikken og bruges overalt (matrix, oversigter, eksport)."
+        f"Fil: {escape_markdown(doc['file_name'])} · dokument-id {doc['doc_id']}. Rettelser "
+        "gemmes med dit navn i historikken og bruges overalt (matrix, oversigter, eksport)."
     )
     if doc.get("municipality_note"):
-        st.warning(f"Kommunen er usikker: {doc['municipality_note']}")
+        st.warning(f"Kommunen er usikker: {escape_markdown(doc['municipality_note'])}")
     suffix = f":{doc['doc_id']}"
     names = [m.name for m in data.registry().municipalities()]
     cols = st.columns([3, 1, 1, 2])
@@ -220,7 +226,10 @@ def _text(
     nav, body = st.columns([2, 5], gap="medium")
     with nav, st.container(height=640):
         section = st.radio(
-            "Indhold", list(outline), key=state.PLAN_SECTION, format_func=outline.get
+            "Indhold",
+            list(outline),
+            key=state.PLAN_SECTION,
+            format_func=lambda k: escape_markdown(outline[k]),  # radio options are Markdown
         )
     addressed = _addressed(cells).select("framework_id", "item_id", "level")
     shown = evidence.join(addressed, on=["framework_id", "item_id"], how="inner")
@@ -296,5 +305,5 @@ def _tags(cells: pl.DataFrame, evidence: pl.DataFrame) -> None:
                 st.markdown(
                     f"**{escape_markdown(row['framework_id'])} "
                     f"{escape_markdown(row['item_id'])}** — "
-                    + highlight(row["quote"] or "", row["matched_terms"] or [])
+                    + highlight(repair_words(row["quote"]), row["matched_terms"] or [])
                 )

@@ -5,9 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from compare.analysis import search as search_core
+from compare.store.workspace import Workspace
 from compare.ui import analysis, data, state
 from compare.ui.components import HIGHLIGHT, escape_markdown
 from compare.ui.pages.plan import open_plan
+from compare.ui.passage_panel import offer_as_passage
 
 
 def render() -> None:
@@ -38,28 +40,29 @@ def render() -> None:
         search_core.load_index(ws)  # writes the index when the segments changed: not cached
     hits = analysis.search(ws, query.strip(), int(limit), bool(plans_only))
     if hits.is_empty():
-        st.info(f"Ingen afsnit matcher »{query.strip()}«.")
+        st.info(f"Ingen afsnit matcher »{escape_markdown(query.strip())}«.")
         return
     groups = hits.partition_by("municipality", maintain_order=True, as_dict=False)
     st.caption(f"{hits.height} træf i {len(groups)} kommuner (bedste først).")
     for group in groups:
         name = group["municipality"][0] or "Ukendt kommune"
-        st.subheader(f"{name} ({group.height})")
+        st.subheader(f"{escape_markdown(name)} ({group.height})")
         for row in group.iter_rows(named=True):
-            _hit(row)
+            _hit(ws, row)
 
 
-def _hit(row: dict) -> None:
+def _hit(ws: Workspace, row: dict) -> None:
     with st.container(border=True):
         where = [str(row["year"] or "?"), row["title"] or ""]
         if row["heading_path"]:
             where.append(row["heading_path"])
         if row["page"] is not None:
             where.append(f"s. {row['page']}")
-        st.caption(" · ".join(w for w in where if w))
+        st.caption(escape_markdown(" · ".join(w for w in where if w)))
         st.markdown(
             search_core.mark(row["snippet"], row["highlights"], *HIGHLIGHT, escape=escape_markdown)
         )
         key = f"{state.SEARCH_OPEN}:{row['doc_id']}:{row['seg_no']}"
         if st.button("Åbn planen", key=key, icon=":material/description:"):
             open_plan(row["doc_id"], row["seg_no"])
+        offer_as_passage(ws, row, f"{state.SEARCH_ADD}:{row['doc_id']}:{row['seg_no']}")

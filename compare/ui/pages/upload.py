@@ -18,6 +18,7 @@ from compare.store.workspace import Workspace
 from compare.tagging.run import tag_workspace
 from compare.ui import data, page_script, state
 from compare.ui.components import escape_markdown
+from compare.ui.labels import KIND_NAMES, danish_note
 
 MAX_UPLOAD_MB = DEFAULT_MAX_BYTES // 2**20  # per file: the ingest limit, said on the page
 FILE_TYPES = ["pdf", "docx", "html", "htm", "md", "markdown", "txt"]
@@ -126,8 +127,8 @@ def _show(result: UploadResult) -> None:
                 "Fil": [d.file_name for d in result.added],
                 "Kommune": [d.municipality or "?" for d in result.added],
                 "År": [d.period for d in result.added],
-                "Type": [d.kind for d in result.added],
-                "Bemærkning": [d.municipality_note or "" for d in result.added],
+                "Type": [KIND_NAMES.get(d.kind, d.kind) for d in result.added],
+                "Bemærkning": [danish_note(d.municipality_note) for d in result.added],
             }
         )
         st.dataframe(added, hide_index=True, width="stretch")
@@ -162,4 +163,8 @@ def _documents(ws: Workspace) -> None:
             "Metadata på siden Plan, så de kommer på rette plads i matrixen."
         )
     shown = docs.sort("municipality", "year", nulls_last=True).select(list(DOCUMENT_COLUMNS))
+    shown = shown.with_columns(  # Danish words, and no "None" in empty cells
+        pl.col("kind").replace_strict(KIND_NAMES, default=pl.col("kind")),
+        pl.col("municipality_note").map_elements(danish_note, return_dtype=pl.Utf8),
+    ).with_columns(pl.col(pl.Utf8).fill_null(""))
     st.dataframe(shown.rename(DOCUMENT_COLUMNS), hide_index=True, width="stretch")

@@ -1,0 +1,194 @@
+"""Worker processes change nothing but speed, and never outlive the command that started them."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from compare.ingest import ingest_paths
+from compare.store.workspace import Workspace
+from compare.tagging.run import tag_workspace
+from tests.conftest import SEED_BUDGET_2013, SEED_OVERVIEW_2018, SEED_PLAN_2018, SEED_PLAN_2022
+
+COPENHAGEN = re.compile(r"\b(?:K|k)(?:[gøeoa]|ge|es|ø)benhavn(?=s?\b)", re.IGNORECASE)
+SWAPS = ["Roskilde", "Tårnby", "Frederiksberg", "Gentofte", "Helsingør", "Furesø"]
+
+
+def _corpus(seeds_dir: Path, folder: Path) -> Path:
+    """The four seeds, six plans made from them with another municipality, one broken PDF."""
+    folder.mkdir()
+    for name in (SEED_PLAN_2018, SEED_PLAN_2022, SEED_BUDGET_2013, SEED_OVERVIEW_2018):
+        (folder / name).write_bytes((seeds_dir / name).read_bytes())
+    for i, municipality in enumerate(SWAPS):
+        seed = SEED_PLAN_2018 if i % 2 == 0 else SEED_PLAN_2022
+        text = COPENHAGEN.sub(municipality, (seeds_dir / seed).read_text(encoding="utf-8"))
+        (folder / f"bilag-{i}.txt").write_text(f"{text}\nJournalnummer: 2026-{i:04d}\n", "utf-8")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(2000))
+    (folder / "copy.txt").write_bytes((seeds_dir / SEED_PLAN_2018).read_bytes())  # a duplicate
+    return folder
+
+
+def _frames(ws: Workspace) -> dict[str, pl.DataFrame]:
+    return {
+        "documents": ws.read_documents().drop("ingested_at"),
+        "segments": ws.read_segments(),
+        "tags": ws.read_tags().drop("tagged_at"),
+        "evidence": ws.read_evidence(),
+    }
+
+
+@pytest.mark.seeds
+@pytest.mark.slow
+def test_parallel_and_serial_runs_store_the_same_frames(seeds_dir: Path, tmp_path: Path) -> None:
+    folder = _corpus(seeds_dir, tmp_path / "plans")
+    outcomes = {}
+    for workers in (1, 2):
+        ws = Workspace.open(tmp_path / f"ws{workers}")
+        report = ingest_paths([folder], ws, workers=workers, chunk_size=4)
+        tagged = tag_workspace(ws, workers=workers)
+        outcomes[workers] = (report, tagged, _frames(ws))
+    (serial, serial_tags, serial_frames), (parallel, parallel_tags, parallel_frames) = (
+        outcomes[1],
+        outcomes[2],
+    )
+    assert len(serial.added) == 10
+    assert [f for f, _ in serial.failed] == ["broken.pdf"]
+    assert [name for name, _ in serial.duplicates] == ["copy.txt"]
+    assert parallel.added == serial.added  # same documents, same order, same detected metadata
+    assert parallel.failed == serial.failed
+    assert parallel.duplicates == serial.duplicates
+    assert sorted(parallel_tags.tagged) == sorted(serial_tags.tagged)
+    assert serial_frames["tags"].height > 0 and serial_frames["evidence"].height > 0
+    for name, frame in serial_frames.items():
+        assert parallel_frames[name].equals(frame), f"{name} differ between 1 and 2 workers"
+    found = dict(
+        zip(
+            serial_frames["documents"]["file_name"],
+            serial_frames["documents"]["municipality"],
+            strict=True,
+        )
+    )
+    assert [found[f"bilag-{i}.txt"] for i in range(len(SWAPS))] == SWAPS
+
+
+def _children(pid: int) -> set[int]:
+    """Every process below `pid` (forkserver workers are grandchildren)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_bytes()
+            except OSError:
+                continue
+            parents[int(entry)] = int(stat[stat.rindex(b")") + 2 :].split()[1])
+    found, grew = set(), True
+    while grew:
+        grew = False
+        for child, parent in parents.items():
+            if (parent == pid or parent in found) and child not in found:
+                found.add(child)
+                grew = True
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return False
+    return stat[stat.rindex(b")") + 2 :][:1] not in (b"Z", b"X")
+
+
+@pytest.mark.seeds
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_exit_when_the_command_is_killed(seeds_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    text = (seeds_dir / SEED_PLAN_2018).read_text(encoding="utf-8")
+    for i in range(120):  # enough work that the workers are busy when the command dies
+        (folder / f"bilag-{i}.txt").write_text(f"{text}\nJournalnummer: {i}\n", "utf-8")
+    compare = Path(sys.executable).with_name("compare")
+    command = [str(compare), "tag", str(folder), "--workspace", str(tmp_path / "ws")]
+    proc = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        workers: set[int] = set()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            workers = {p for p in _children(proc.pid) if _running(p)}
+            if len(workers) >= 3:  # the forkserver and its two workers
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the command finished before its workers could be seen"
+        assert len(workers) >= 3, f"expected a forkserver and 2 workers, saw {workers}"
+        os.kill(proc.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_running(p) for p in workers):
+            time.sleep(0.1)
+        left = [p for p in workers if _running(p)]
+        assert not left, f"processes still running 10 s after kill -9 of the command: {left}"
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # only this test's own process group
+        except ProcessLookupError:
+            pass
+        proc.wait()
+
+
+def test_a_no_op_tag_reads_each_file_once_and_walks_the_folder_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from compare.cli import main
+
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for i, municipality in enumerate(SWAPS[:3]):
+        (folder / f"plan-{i}.txt").write_text(
+            f"Beskæftigelsesplan 2019 for {municipality} Kommune\n\n"
+            f"Jobcenter {municipality} vil styrke indsatsen for unge ledige i {2019}.\n",
+            encoding="utf-8",
+        )
+    args = ["tag", str(folder), "--workspace", str(tmp_path / "ws")]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+
+    from compare.store import workspace
+
+    workspace._DOCUMENTS_CACHE.clear()  # as in a new process
+    reads: list[str] = []
+    walks: list[str] = []
+    real_read, real_scan, real_rglob = pl.read_parquet, pl.scan_parquet, Path.rglob
+
+    def read_parquet(source, *a, **k):
+        reads.append(Path(source).name)
+        return real_read(source, *a, **k)
+
+    def scan_parquet(source, *a, **k):
+        reads.append(Path(source).name)
+        return real_scan(source, *a, **k)
+
+    def rglob(self, pattern):
+        walks.append(self.name)
+        return real_rglob(self, pattern)
+
+    monkeypatch.setattr(pl, "read_parquet", read_parquet)
+    monkeypatch.setattr(pl, "scan_parquet", scan_parquet)
+    monkeypatch.setattr(Path, "rglob", rglob)
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0, again.output
+    assert "0 tagged" in again.output
+    assert reads.count("documents.parquet") == 1, reads
+    assert walks == ["plans"]
+    assert len(reads) == len(set(reads)), f"a workspace file was read twice: {reads}"
