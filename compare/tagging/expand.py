@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from compare.schema import FrameSchema
+from compare.schema import LEARNED_TERMS as LEARNED_SCHEMA
 from compare.text import STOPWORDS, term_key
 
 MAX_LEARNED = 6  # terms learned per item
@@ -26,14 +26,6 @@ MIN_PASSAGES = 3  # a word must recur in this many of the item's passages ...
 MIN_SHARE = 0.15  # ... and in this share of them
 MIN_CONCENTRATION = 0.3  # of all passages using the word, this share must be the item's
 MIN_KEY_CHARS = 5
-LEARNED_SCHEMA: FrameSchema = {
-    "framework_id": pl.Utf8,
-    "item_id": pl.Utf8,
-    "term": pl.Utf8,
-    "passages": pl.Int64,  # the item's passages that use it
-    "documents": pl.List(pl.Utf8),  # where it was learned
-    "score": pl.Float64,
-}
 
 
 def _stop_keys() -> frozenset[str]:

@@ -34,7 +34,7 @@ from compare.frameworks.labels import (
     label_terms,
 )
 from compare.frameworks.specificity import PRIOR_UNITS, framework_spread
-from compare.schema import FrameSchema
+from compare.schema import TERM_TABLE as TERM_TABLE_SCHEMA
 from compare.text import STOPWORDS, content_keys, normalise, term_key
 
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
@@ -148,22 +148,6 @@ def is_generic(term: str) -> bool:
     """True if every key of the term is a generic or stop word."""
     generic = generic_keys()
     return all(key in generic or key.isdigit() or len(key) < 3 for key in term.split())
-
-
-TERM_TABLE_SCHEMA: FrameSchema = {
-    "framework_id": pl.Utf8,
-    "item_id": pl.Utf8,
-    "term": pl.Utf8,
-    "pattern": pl.Utf8,
-    "source_weight": pl.Float64,
-    "anchor": pl.Boolean,  # may anchor a match (before information is weighed)
-    "core_ok": pl.Boolean,  # may be the item's core: label terms and hand-written keywords
-    "rarity": pl.Float64,  # general-Danish rarity, 1 for keywords (`frameworks.specificity`)
-    "spread": pl.Float64,  # 1 if one item of the framework uses the term, less if several
-    "origin": pl.Utf8,  # see `compare.frameworks.labels`
-    "in_label": pl.Boolean,  # one of the label's own words (whatever else made it a term)
-    "parts": pl.List(pl.Utf8),  # a compound's parts' keys ("" for a stop word part)
-}
 
 
 def term_table(
