@@ -77,6 +77,8 @@ TAGS: FrameSchema = {
     "score": pl.Float64,
     "matched_terms": pl.List(pl.Utf8),
     "target_sentence": pl.Utf8,
+    "confidence": pl.Utf8,  # "sure" or "unsure" (compare.tagging.score.judge)
+    "confidence_reason": pl.Utf8,  # one line: why
     "framework_hash": pl.Utf8,
     "text_hash": pl.Utf8,
     "tagged_at": pl.Datetime("us"),
@@ -336,4 +338,32 @@ PLAN_TARGETS: FrameSchema = {
     "line_end": pl.Int32,
     "serves": pl.List(pl.Utf8),  # "ministermaal-2018:1", ...; empty: supplerende
     "serves_goal": pl.Boolean,  # serves a ministerial goal of the plan's year
+}
+
+
+# Terms an item learned from the plans (compare.tagging.expand).
+LEARNED_TERMS: FrameSchema = {
+    "framework_id": pl.Utf8,
+    "item_id": pl.Utf8,
+    "term": pl.Utf8,
+    "passages": pl.Int64,  # the item's passages that use it
+    "documents": pl.List(pl.Utf8),  # where it was learned
+    "score": pl.Float64,
+}
+
+
+# One row per (framework, item, term) as the tagger weighs it (compare.tagging.terms).
+TERM_TABLE: FrameSchema = {
+    "framework_id": pl.Utf8,
+    "item_id": pl.Utf8,
+    "term": pl.Utf8,
+    "pattern": pl.Utf8,
+    "source_weight": pl.Float64,
+    "anchor": pl.Boolean,  # may anchor a match (before information is weighed)
+    "core_ok": pl.Boolean,  # may be the item's core: label terms and hand-written keywords
+    "rarity": pl.Float64,  # general-Danish rarity, 1 for keywords (`frameworks.specificity`)
+    "spread": pl.Float64,  # 1 if one item of the framework uses the term, less if several
+    "origin": pl.Utf8,  # see `compare.frameworks.labels`
+    "in_label": pl.Boolean,  # one of the label's own words (whatever else made it a term)
+    "parts": pl.List(pl.Utf8),  # a compound's parts' keys ("" for a stop word part)
 }

@@ -1,14 +1,16 @@
 """The real seed documents end to end: `compare tag`, the matrix rows, and `compare evaluate`.
 
-The figures asserted here are the ones reported in tests/gold/README.md; they may rise, never
-fall. København 2018 (seed 000) is the plan the tagger was tuned on; 2022 (001) and the 2013
-budget note (002) are held out.
+The figures asserted here are the ones reported in the README ("Accuracy"); they may rise,
+never fall. They are measured twice: with the shipped frameworks (keywords and descriptions),
+and with every framework stripped to its labels (`compare evaluate --labels-only`), which is
+what a pasted framework gets. All three gold files were looked at while the tagger was built.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import polars as pl
@@ -24,9 +26,14 @@ pytestmark = pytest.mark.seeds
 GOLD_DIR = Path(__file__).parent / "gold"
 # gold file -> (minimum level agreement, minimum addressed-F1), overall for the file
 REPORTED = {
-    "koebenhavn-2018.csv": (0.85, 0.94),  # tuned on
-    "koebenhavn-2022.csv": (0.85, 0.94),  # held out (seen; see the README)
-    "koebenhavn-2013.csv": (0.81, 0.95),  # held out (seen; see the README)
+    "koebenhavn-2018.csv": (0.80, 0.91),
+    "koebenhavn-2022.csv": (0.85, 0.94),
+    "koebenhavn-2013.csv": (0.75, 0.91),
+}
+REPORTED_LABELS_ONLY = {
+    "koebenhavn-2018.csv": (0.52, 0.75),
+    "koebenhavn-2022.csv": (0.61, 0.79),
+    "koebenhavn-2013.csv": (0.62, 0.87),
 }
 
 
@@ -64,6 +71,9 @@ def test_koebenhavn_2018_goals_row(seeded: Workspace) -> None:
     # The regional office's levels (seed 003) for goals 1, 4 and 5; 2 and 3 see the gold README.
     assert (row["1"], row["4"]) == ("X", "X")
     assert row["5"] == "(X)"
+    # 5.3's "75 pct. af de nyankomne flygtninge matches med frivillige" is an activity target,
+    # not a result level for self-support.
+    assert row["3"] == "(X)"
 
 
 def test_theme_rows_for_both_plans_and_no_overview_row(seeded: Workspace) -> None:
@@ -96,11 +106,14 @@ def test_evidence_of_a_goal_with_a_target(seeded: Workspace) -> None:
     assert target["line_start"] > 600  # section 5.4 is near the end of the plan
 
 
+@pytest.mark.parametrize("labels_only", [False, True], ids=["keywords", "labels-only"])
 @pytest.mark.parametrize("gold_file", sorted(REPORTED))
-def test_figures_stay_at_or_above_reported(seeded: Workspace, gold_file: str) -> None:
-    result = evaluate(seeded, [GOLD_DIR / gold_file])
+def test_figures_stay_at_or_above_reported(
+    seeded: Workspace, gold_file: str, labels_only: bool
+) -> None:
+    result = evaluate(seeded, [GOLD_DIR / gold_file], labels_only=labels_only)
     overall = result.metrics.filter(pl.col("framework") == OVERALL).row(0, named=True)
-    agreement, f1 = REPORTED[gold_file]
+    agreement, f1 = (REPORTED_LABELS_ONLY if labels_only else REPORTED)[gold_file]
     assert overall["missing"] == 0 and overall["n"] > 0
     assert overall["agreement"] >= agreement
     assert overall["f1"] >= f1
@@ -127,7 +140,39 @@ def test_evaluate_command_prints_figures_and_disagreements(seeded: Workspace) ->
         "precision",
         "recall",
         "F1",
+        "blanks",
+        "sure",
+        "unsure",
     ]
     assert any(line.startswith("(all)") for line in lines)
     assert "disagreements (gold → tagger):" in result.output
     assert "ministermaal-2018 item 2: blank → " in result.output  # the expert's blank, see README
+
+
+def test_labels_only_evaluation_strips_keywords(seeded: Workspace) -> None:
+    """--labels-only tags again in memory: other figures than the stored tags, nothing stored."""
+    gold = GOLD_DIR / "koebenhavn-2022.csv"
+    before = seeded.read_tags()
+    with_keywords = evaluate(seeded, [gold]).rows
+    labels_only = evaluate(seeded, [gold], labels_only=True).rows
+    assert with_keywords["tagger"].to_list() != labels_only["tagger"].to_list()
+    assert seeded.read_tags().equals(before)
+    result = CliRunner().invoke(
+        main, ["evaluate", "--workspace", str(seeded.root), "--gold", str(gold), "--labels-only"]
+    )
+    assert result.exit_code == 0, result.output
+    assert any(line.startswith("(all)") for line in result.output.splitlines())
+
+
+def test_every_cell_has_a_confidence_in_the_matrix_json(seeded: Workspace) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["matrix", "--framework", "rar-hovedstaden-2018", "--workspace", str(seeded.root)]
+        + ["--format", "json"],
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["rows"]
+    for row in rows:
+        assert set(row["confidence"]) == set(row["cells"])
+        for cell in row["confidence"].values():
+            assert cell["confidence"] in ("sure", "unsure") and cell["reason"]

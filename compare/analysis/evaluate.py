@@ -5,7 +5,11 @@ such as a note on the reasoning, are allowed and ignored). Each gold row is matc
 workspace document of that municipality and year — a plan first, the period's first year first —
 and compared with the tagger's level (not the analysts' decisions: this measures the tagger).
 
-"Addressed" means X or (X); precision, recall and F1 are for addressed versus blank.
+"Addressed" means X or (X); precision, recall and F1 are for addressed versus blank, and
+"blanks kept" is the share of the gold's blanks that the tagger leaves blank; "sure agreement"
+is the level agreement on the cells the tagger marks `sure`, and "unsure share" the share of
+cells it marks `unsure` (its confidence is calibrated when the first is high and the second
+low).
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ from pathlib import Path
 import polars as pl
 
 from compare.errors import BadGold, CompareError
+from compare.frameworks.catalog import Framework, labels_only, load_frameworks
 from compare.schema import GOLD as GOLD_SCHEMA
 from compare.schema import KIND_PLAN, LEVEL_NONE, period_covers
 from compare.store.documents import load_documents
 from compare.store.review_db import normalise_level
 from compare.store.versions import SUPERSEDED_BY
 from compare.store.workspace import Workspace
+from compare.tagging.pipeline import tag_documents
 from compare.text import fold_name
 
 GOLD_COLUMNS = ("municipality", "year", "framework", "item", "level")
@@ -128,28 +134,64 @@ def _match_documents(gold: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFram
     return pl.DataFrame(found, schema=schema, orient="row")
 
 
+def retag_labels_only(
+    ws: Workspace,
+    documents: pl.DataFrame,
+    doc_ids: Iterable[str],
+    frameworks: Sequence[Framework] | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """TAGS and EVIDENCE for the given documents, tagged in memory with labels-only frameworks.
+
+    The workspace's plans are tagged along with them (and then dropped), because the tagger
+    learns from all the plans it is given at once; nothing is written. Omit `frameworks` to use
+    the frameworks folder.
+    """
+    wanted = set(doc_ids)
+    fws = labels_only(frameworks if frameworks is not None else load_frameworks(errors=[]))
+    docs = documents.filter(pl.col("doc_id").is_in(list(wanted)) | (pl.col("kind") == KIND_PLAN))
+    segments = ws.read_segments(docs["doc_id"].to_list())
+    tags, evidence = tag_documents(docs, segments, fws)
+    keep = pl.col("doc_id").is_in(list(wanted))
+    return tags.filter(keep), evidence.filter(keep)
+
+
 def evaluate(
     ws: Workspace,
     gold: pl.DataFrame | Sequence[Path | str],
     framework_ids: Iterable[str] | None = None,
+    labels_only: bool = False,
+    frameworks: Sequence[Framework] | None = None,
 ) -> Evaluation:
-    """Compare the workspace's tags with gold rows (a frame from `load_gold`, or gold files)."""
+    """Compare the workspace's tags with gold rows (a frame from `load_gold`, or gold files).
+
+    With `labels_only`, the gold documents are tagged again in memory with every framework's
+    keywords and descriptions stripped (see `retag_labels_only`; `frameworks` as there), so the
+    figures show what a framework of pasted titles gets. Otherwise the stored tags are compared.
+    """
     if not isinstance(gold, pl.DataFrame):
         gold = pl.concat([load_gold(p) for p in gold]) if gold else pl.DataFrame(schema=GOLD_SCHEMA)
     if framework_ids is not None:
         gold = gold.filter(pl.col("framework").is_in(list(framework_ids)))
     documents = load_documents(ws)
-    tags = ws.read_tags()
-    evidence = ws.read_evidence().filter(pl.col("rank") == 1)
-    keyed = gold.join(
-        _match_documents(gold, documents),
-        on=["municipality", "year"],
-        how="left",
-        maintain_order="left",
-    )
+    matched = _match_documents(gold, documents)
+    if labels_only:
+        tags, evidence = retag_labels_only(ws, documents, matched["doc_id"].to_list(), frameworks)
+    else:
+        tags, evidence = ws.read_tags(), ws.read_evidence()
+    evidence = evidence.filter(pl.col("rank") == 1)
+    keyed = gold.join(matched, on=["municipality", "year"], how="left", maintain_order="left")
     rows = (
         keyed.join(
-            tags.select("doc_id", "framework_id", "item_id", "level", "score", "target_sentence"),
+            tags.select(
+                "doc_id",
+                "framework_id",
+                "item_id",
+                "level",
+                "score",
+                "target_sentence",
+                "confidence",
+                "confidence_reason",
+            ),
             left_on=["doc_id", "framework", "item"],
             right_on=["doc_id", "framework_id", "item_id"],
             how="left",
@@ -178,6 +220,8 @@ def evaluate(
         "gold",
         "tagger",
         "score",
+        "confidence",
+        "confidence_reason",
         "doc_id",
         "target_sentence",
         "heading_path",
@@ -200,6 +244,7 @@ def _metrics(rows: pl.DataFrame) -> pl.DataFrame:
         tp = int((gold_on & tag_on).sum())
         fp = int((~gold_on & tag_on).sum())
         fn = int((gold_on & ~tag_on).sum())
+        tn = int((~gold_on & ~tag_on).sum())
         precision = tp / (tp + fp) if tp + fp else None
         recall = tp / (tp + fn) if tp + fn else None
         f1 = (
@@ -208,6 +253,11 @@ def _metrics(rows: pl.DataFrame) -> pl.DataFrame:
             else None
         )
         agreement = (part["gold"] == part["tagger"]).sum() / part.height if part.height else None
+        sure = part.filter(pl.col("confidence") == "sure")
+        sure_agreement = (
+            (sure["gold"] == sure["tagger"]).sum() / sure.height if sure.height else None
+        )
+        unsure = (part["confidence"] == "unsure").sum() / part.height if part.height else None
         out.append(
             {
                 "framework": name,
@@ -217,6 +267,9 @@ def _metrics(rows: pl.DataFrame) -> pl.DataFrame:
                 "precision": precision,
                 "recall": recall,
                 "f1": f1,
+                "blanks_kept": tn / (tn + fp) if tn + fp else None,
+                "sure_agreement": sure_agreement,
+                "unsure_share": unsure,
                 "tp": tp,
                 "fp": fp,
                 "fn": fn,
@@ -232,6 +285,9 @@ def _metrics(rows: pl.DataFrame) -> pl.DataFrame:
             "precision": pl.Float64,
             "recall": pl.Float64,
             "f1": pl.Float64,
+            "blanks_kept": pl.Float64,
+            "sure_agreement": pl.Float64,
+            "unsure_share": pl.Float64,
             "tp": pl.Int64,
             "fp": pl.Int64,
             "fn": pl.Int64,

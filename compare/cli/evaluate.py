@@ -44,6 +44,12 @@ def _fmt(value: float | None) -> str:
 )
 @click.option("--quiet", is_flag=True, help="Print the figures only, not the disagreements.")
 @click.option(
+    "--labels-only",
+    is_flag=True,
+    help="Tag the gold documents again (in memory) with every framework's keywords and "
+    "descriptions stripped: what a framework of pasted titles gets.",
+)
+@click.option(
     "--between",
     nargs=2,
     metavar="NAME_A NAME_B",
@@ -57,13 +63,17 @@ def evaluate_command(
     workspace_dir: Path | None,
     framework_ids: tuple[str, ...],
     quiet: bool,
+    labels_only: bool,
     between: tuple[str, str] | None,
 ) -> None:
     """Compare the tagger's levels in the workspace with gold files.
 
-    Prints, per framework and overall: level agreement, and precision / recall / F1 for
-    "addressed" (X or (X) versus blank); then each disagreement with the tagger's best evidence.
+    Prints, per framework and overall: level agreement, precision / recall / F1 for
+    "addressed" (X or (X) versus blank), the share of gold blanks kept blank, the agreement on
+    cells the tagger is sure of and the share it is unsure of; then each disagreement with the
+    tagger's best evidence.
     Gold rows whose plan is not in the workspace (or not tagged) are counted as missing.
+    With --labels-only nothing is stored; the figures are for the stripped frameworks.
     """
     ws = open_workspace(workspace_dir)
     if between:
@@ -71,8 +81,19 @@ def evaluate_command(
         return
     if not gold_files:
         raise click.UsageError("give --gold FILE.csv, or --between NAME_A NAME_B")
-    result = evaluate(ws, list(gold_files), framework_ids or None)
-    header = ["framework", "n", "missing", "agreement", "precision", "recall", "F1"]
+    result = evaluate(ws, list(gold_files), framework_ids or None, labels_only=labels_only)
+    header = [
+        "framework",
+        "n",
+        "missing",
+        "agreement",
+        "precision",
+        "recall",
+        "F1",
+        "blanks",
+        "sure",
+        "unsure",
+    ]
     rows = [
         [
             r["framework"],
@@ -82,6 +103,9 @@ def evaluate_command(
             _fmt(r["precision"]),
             _fmt(r["recall"]),
             _fmt(r["f1"]),
+            _fmt(r["blanks_kept"]),
+            _fmt(r["sure_agreement"]),
+            _fmt(r["unsure_share"]),
         ]
         for r in result.metrics.iter_rows(named=True)
     ]
@@ -92,7 +116,8 @@ def evaluate_command(
             click.echo(
                 f"- {row['municipality']} {row['year']} {row['framework']} item "
                 f"{row['item']}: {row['gold'] or 'blank'} → {row['tagger'] or 'blank'} "
-                f"(score {row['score']:.2f}; {row['source']} line {row['line']})"
+                f"(score {row['score']:.2f}, {row['confidence']}: {row['confidence_reason']}; "
+                f"{row['source']} line {row['line']})"
             )
             if row["target_sentence"]:
                 click.echo(f"    target: {_short(row['target_sentence'])}")

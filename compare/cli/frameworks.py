@@ -6,19 +6,26 @@ import sys
 from pathlib import Path
 
 import click
+import polars as pl
 
 from compare.cli.base import (
     csv_text,
     echo_table,
     main,
+    open_workspace,
     reports_errors,
+    workspace_option,
 )
 from compare.errors import BadFramework
 from compare.frameworks.catalog import (
     FRAMEWORKS_DIR,
     FRAMEWORKS_ENV,
+    find_framework,
     load_frameworks,
 )
+from compare.schema import KIND_PLAN
+from compare.store.documents import load_documents
+from compare.tagging.pipeline import corpus_for, item_terms
 
 
 @main.command("frameworks")
@@ -36,13 +43,28 @@ from compare.frameworks.catalog import (
     default=None,
     help=f"Frameworks folder (default: ${FRAMEWORKS_ENV} or {FRAMEWORKS_DIR}).",
 )
+@click.option(
+    "--terms",
+    "terms_of",
+    metavar="ID_OR_FILE",
+    default=None,
+    help="Instead of the list: every term of this framework's items as the tagger weighs it "
+    "on the workspace's plans (origin, information, anchor, core, where a term was learned).",
+)
+@workspace_option
 @reports_errors
-def frameworks_command(fmt: str, folder: Path | None) -> None:
+def frameworks_command(
+    fmt: str, folder: Path | None, terms_of: str | None, workspace_dir: Path | None
+) -> None:
     """List the frameworks (goals and themes) with their kind, year and number of items.
 
     A malformed framework file is reported on stderr (file, line, problem) and the exit code is
-    1; the other frameworks are still listed.
+    1; the other frameworks are still listed. With --terms, show one framework's terms instead:
+    what its labels, keywords and descriptions give, and what its items learned from the plans.
     """
+    if terms_of is not None:
+        _print_terms(terms_of, folder, workspace_dir, fmt)
+        return
     errors: list[BadFramework] = []
     frameworks = load_frameworks(folder, errors=errors)
     header = ["id", "kind", "year", "items", "title", "file"]
@@ -65,3 +87,28 @@ def frameworks_command(fmt: str, folder: Path | None) -> None:
         click.echo(f"error: {err}", err=True)
     if errors:
         sys.exit(1)
+
+
+def _print_terms(ref: str, folder: Path | None, workspace_dir: Path | None, fmt: str) -> None:
+    ws = open_workspace(workspace_dir)
+    framework = find_framework(ref, folder)
+    documents = load_documents(ws).filter(pl.col("kind") == KIND_PLAN)
+    segments = ws.read_segments(documents["doc_id"].to_list())
+    table = item_terms(corpus_for(documents, segments, [framework]), framework)
+    header = ["item", "term", "origin", "info", "anchor", "core", "learned from"]
+    rows = [
+        [
+            item,
+            term,
+            origin,
+            f"{info:.2f}",
+            "yes" if anchor else "",
+            "yes" if core else "",
+            f"{passages} passages in {len(docs)} plans" if passages else "",
+        ]
+        for item, term, origin, info, anchor, core, passages, docs in table.iter_rows()
+    ]
+    if fmt == "csv":
+        click.echo(csv_text(rows, header), nl=False)
+    else:
+        echo_table(header, rows)

@@ -91,6 +91,15 @@ def _json(ws: Workspace, cells: pl.DataFrame, framework: Framework) -> dict[str,
     reviewed = per_doc(own.filter("reviewed"))
     recheck = per_doc(own.filter("recheck"))
     notes = per_doc(own.filter(pl.col("note").is_not_null() & (pl.col("note") != "")))
+    # The tagger's confidence per cell (compare.tagging.score.judge): "sure" or "unsure".
+    confidence: dict[str, dict[str, dict[str, str | None]]] = {}
+    for doc, item, sure, reason in (
+        ws.read_tags()
+        .filter(pl.col("framework_id") == framework.id)
+        .select("doc_id", "item_id", "confidence", "confidence_reason")
+        .iter_rows()
+    ):
+        confidence.setdefault(doc, {})[item] = {"confidence": sure, "reason": reason}
     rows = [
         {
             "doc_id": row["doc_id"],
@@ -101,6 +110,7 @@ def _json(ws: Workspace, cells: pl.DataFrame, framework: Framework) -> dict[str,
             "recheck": [item for item, _ in recheck.get(row["doc_id"], [])],
             "notes": dict(notes.get(row["doc_id"], [])),
             "remark": remarks.get(row["doc_id"]),
+            "confidence": confidence.get(row["doc_id"], {}),
         }
         for row in wide.iter_rows(named=True)
     ]

@@ -36,6 +36,8 @@ EVIDENCE_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Side", 5),
     # For the screen: review state, more passages, where exactly, which file.
     ("Programmets forslag", 11),
+    ("Sikkerhed", 10),
+    ("Begrundelse", 30),
     ("Gennemgået af", 14),
     ("Gennemgået", 18),
     ("Genvurderes", 11),
@@ -47,6 +49,7 @@ EVIDENCE_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Dokument-id", 18),
     ("Citat som i planen", 50),  # the quote before OCR repair, where it was repaired
 )
+CONFIDENCE_DA = {"sure": "sikker", "unsure": "usikker"}  # the tagger's confidence, in Danish
 EVIDENCE_PRINTED = 9
 # Widths sum to about 140 characters: one A4 landscape page wide at 90 % or more, so the 10 pt
 # body prints at 9 pt or larger (the legend of the sheet says how to read it).
@@ -151,6 +154,8 @@ def _evidence_values(
         "Punkt": item.label,
         "Niveau": cell.get("level") or "",
         "Programmets forslag": cell.get("tagger_level") or "",
+        "Sikkerhed": CONFIDENCE_DA.get(cell.get("confidence") or "", ""),
+        "Begrundelse": cell.get("confidence_reason") or "",
         "Gennemgået af": cell.get("reviewer") or "",
         "Gennemgået": short_time(cell.get("decided_at")),
         "Genvurderes": "ja" if cell.get("recheck") else "",

@@ -24,12 +24,13 @@ from rapidfuzz import fuzz, process
 from compare.config import FRAMEWORKS_DIR, FRAMEWORKS_ENV, frameworks_dir  # noqa: F401
 from compare.errors import BadFramework, UnknownFramework
 from compare.frameworks.files import SUFFIXES, RawFramework, read_raw, to_toml
+from compare.frameworks.labels import label_terms
 from compare.schema import FRAMEWORK_GOALS, FRAMEWORK_THEMES, YEAR_MAX, YEAR_MIN, period_covers
 from compare.store.workspace import atomic_write
-from compare.text import content_keys, fold_name, is_topic_word, normalise, words
+from compare.text import content_keys, fold_name, normalise
 
 FRAMEWORK_KINDS = (FRAMEWORK_GOALS, FRAMEWORK_THEMES)
-TERMS_VERSION = "1"  # bump when term derivation changes, so stored tags are redone
+TERMS_VERSION = "2"  # bump when term derivation changes, so stored tags are redone
 LINK_THRESHOLD = 90.0  # rapidfuzz score (0-100) at which two items' labels count as the same goal
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
@@ -85,10 +86,11 @@ class Framework:
 def derive_terms(
     label: str, description: str | None = None, keywords: Iterable[str] = ()
 ) -> tuple[str, ...]:
-    """Matching phrases for an item: keywords, label bigrams, then label and description keys.
+    """Matching phrases for an item: keywords, then the label's terms, then description keys.
 
-    Hand-written keywords are kept as phrases ("mangel på arbejdskraft"); from the label come its
-    topic words and each pair of adjacent topic words ("kvalificerede arbejdskraft"); from the
+    Hand-written keywords are kept as phrases ("mangel på arbejdskraft"); the label gives its
+    topic words, pairs of adjacent topic words ("kvalificerede arbejdskraft"), the parts of its
+    compounds and the completions of its elided compounds (`compare.frameworks.labels`); the
     description its topic words. Duplicates are dropped, first source first.
     """
     terms: dict[str, None] = {}
@@ -96,12 +98,8 @@ def derive_terms(
         phrase = normalise(keyword)
         if phrase:
             terms.setdefault(phrase, None)
-    label_words = words(label)
-    for first, second in zip(label_words, label_words[1:], strict=False):
-        if is_topic_word(first) and is_topic_word(second):
-            terms.setdefault(normalise(f"{first} {second}"), None)
-    for key in content_keys(label):
-        terms.setdefault(key, None)
+    for found in label_terms(label):
+        terms.setdefault(found.term, None)
     for key in content_keys(description or ""):
         terms.setdefault(key, None)
     return tuple(terms)
@@ -262,6 +260,23 @@ def link_frameworks(
         )
         linked.append(_with_hash(replace(fw, items=items)))
     return linked
+
+
+def labels_only(frameworks: Sequence[Framework]) -> list[Framework]:
+    """The frameworks as if pasted as bare titles: keywords and descriptions stripped.
+
+    Terms are derived again from the labels alone, and nothing is lent between items (no item
+    has keywords left to lend). `compare evaluate --labels-only` measures the tagger with these,
+    which is what a council or a year nobody here has seen gets.
+    """
+    stripped = []
+    for fw in frameworks:
+        items = tuple(
+            replace(item, description=None, keywords=(), terms=derive_terms(item.label))
+            for item in fw.items
+        )
+        stripped.append(_with_hash(replace(fw, items=items)))
+    return stripped
 
 
 def load_framework(path: Path | str, known: Sequence[Framework] = ()) -> Framework:

@@ -84,7 +84,13 @@ def effective_cells(
     docs = documents if include_superseded else current_documents(documents)
     docs = docs if kinds is None else docs.filter(pl.col("kind").is_in(list(kinds)))
     wanted = None if framework_ids is None else list(framework_ids)
-    tags = tags.select(*_CELL_KEY, pl.col("level").alias("tagger_level"), "score")
+    tags = tags.select(
+        *_CELL_KEY,
+        pl.col("level").alias("tagger_level"),
+        "score",
+        "confidence",  # the tagger's "sure" / "unsure" (compare.tagging.score.judge)
+        "confidence_reason",
+    )
     if wanted is not None:
         tags = tags.filter(pl.col("framework_id").is_in(wanted))
         decisions = decisions.filter(pl.col("framework_id").is_in(wanted))

@@ -1,8 +1,8 @@
 """Tag documents against frameworks: the pure core, frames in and frames out.
 
-One vectorised pass finds all items' terms in all segments (`terms.find_terms`); Polars then
-weights and sums them per unit; headings are matched with rapidfuzz; only the few passages that
-decide a level are read sentence by sentence for targets.
+One vectorised pass finds all items' terms in all segments (`evidence.item_evidence`); Polars
+then weighs and sums them per unit; headings are matched with rapidfuzz; only the few passages
+that decide a level are read sentence by sentence for targets.
 """
 
 from __future__ import annotations
@@ -16,18 +16,25 @@ import pyarrow as pa
 from compare.frameworks.catalog import Framework
 from compare.schema import EVIDENCE, TAGS, FrameSchema, conform, empty_frame
 from compare.tagging import version
+from compare.tagging.evidence import (
+    Corpus,
+    core_terms,
+    corpus_found,
+    corpus_of,
+    item_evidence,
+)
 from compare.tagging.score import Decision, Passage, UnitEvidence, decide, quote
-from compare.tagging.terms import find_terms, idf_weights, term_table, with_elisions
+from compare.tagging.terms import term_pattern, term_table, weigh_information
 from compare.tagging.units import (
     DocUnits,
     build_units,
     heading_matches,
+    promote_inline_headings,
     referenced_units,
     unit_column,
 )
-from compare.text import NORMALISER_VERSION
-
-TAGGER_VERSION = "2"  # part of the stored framework hash: a new tagger redoes stored tags
+from compare.tagging.version import TAGGER_VERSION
+from compare.text import NORMALISER_VERSION, normalise
 
 
 def applicable_pairs(
@@ -42,13 +49,32 @@ def applicable_pairs(
     return pairs
 
 
-def tag_documents(
+def corpus_for(
     documents: pl.DataFrame, segments: pl.DataFrame, frameworks: Sequence[Framework]
+) -> Corpus:
+    """The corpus statistics of these documents (see `compare.tagging.evidence`).
+
+    Compute it once over all the plans of a run and pass it to every `tag_documents` call,
+    so that the tags do not depend on how the plans are split into chunks.
+    """
+    pairs = applicable_pairs(documents.select("doc_id", "year", "year_to"), frameworks)
+    doc_ids = sorted({d for d, _ in pairs})
+    segs = promote_inline_headings(segments.filter(pl.col("doc_id").is_in(doc_ids)))
+    segs = unit_column(segs, build_units(segs))
+    return corpus_of(segs, list({fw.id: fw for _, fw in pairs}.values()), pairs)
+
+
+def tag_documents(
+    documents: pl.DataFrame,
+    segments: pl.DataFrame,
+    frameworks: Sequence[Framework],
+    corpus: Corpus | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """TAGS and EVIDENCE frames for every applicable (document, framework, item).
 
     Documents are tagged whatever their kind; the caller chooses which to pass. A document with
-    no segments gets blank levels for every applicable item.
+    no segments gets blank levels for every applicable item. Omit `corpus` to learn from these
+    documents alone (see `corpus_for`).
     """
     documents = documents.select("doc_id", "year", "year_to", "text_hash")
     pairs = applicable_pairs(documents, frameworks)
@@ -56,10 +82,15 @@ def tag_documents(
         return empty_frame(TAGS), empty_frame(EVIDENCE)
     used = {fw.id: fw for _, fw in pairs}
     doc_ids = sorted({d for d, _ in pairs})
-    segs = segments.filter(pl.col("doc_id").is_in(doc_ids))
+    segs = promote_inline_headings(segments.filter(pl.col("doc_id").is_in(doc_ids)))
     units = build_units(segs)
     segs = unit_column(segs, units)
-    unit_ev, seg_scores = _item_evidence(segs, list(used.values()), pairs)
+    fws = list(used.values())
+    found_in = None
+    if corpus is None:
+        corpus, found_in = corpus_found(segs, fws, pairs)
+    unit_ev, seg_scores, restated = item_evidence(segs, fws, pairs, corpus, found_in)
+    cores = core_terms(fws, pairs, corpus)
     text_hash = dict(documents.select("doc_id", "text_hash").iter_rows())
     stamp = datetime.now(UTC).replace(tzinfo=None)
     tags: dict[str, list] = {name: [] for name in TAGS}
@@ -84,17 +115,31 @@ def tag_documents(
     for doc_id, fw in pairs:
         doc_units = units.get(doc_id) or DocUnits(doc_id, {0: 0}, {0: []})
         headed = heading_matches(doc_units, {item.id: item.label for item in fw.items})
+        _keep_telling_headings(headed, doc_units, fw.id, cores)
         for item in fw.items:
             key = (doc_id, fw.id, item.id)
-            item_units = {u: UnitEvidence(u, s, set(t)) for u, s, t in unit_ev.get(key, [])}
+            item_units = {
+                u: UnitEvidence(u, s, set(t), core=set(c), info=i)
+                for u, s, t, c, i in unit_ev.get(key, [])
+            }
             for unit_no, score in headed.get(item.id, {}).items():
                 item_units.setdefault(unit_no, UnitEvidence(unit_no)).heading = score
-            passages_of = Passages(doc_id, by_unit, seg_rows, seg_scores.get(key, {}))
+            passages_of = Passages(
+                doc_id, by_unit, seg_rows, seg_scores.get(key, {}), restated.get(key, set())
+            )
+            for unit_no in list(headed.get(item.id, {})):
+                if not _has_body(passages_of.get(unit_no)):  # a heading in a list of goals
+                    del item_units[unit_no]
+                    del headed[item.id][unit_no]
+            if not headed.get(item.id):
+                headed.pop(item.id, None)
             referenced: set[int] = set()
             if item.id in headed:
                 texts = [p.text for u in headed[item.id] for p in passages_of.get(u)]
                 referenced = referenced_units(doc_units, texts) - set(headed[item.id])
-            decision = decide(fw.kind, item_units, referenced, passages_of, doc_units.parent)
+            decision = decide(
+                fw.kind, item_units, referenced, passages_of, doc_units.parent, item.label
+            )
             _add_tag(tags, doc_id, fw, item.id, decision, text_hash.get(doc_id), stamp)
             _add_evidence(evidence, doc_id, fw.id, item.id, decision, seg_rows)
     return _frame(tags, TAGS), _frame(evidence, EVIDENCE)
@@ -122,8 +167,10 @@ class Passages:
         by_unit: dict[tuple[str, int], list[int]],  # (doc_id, unit_no) -> its seg_nos
         seg_rows: dict[tuple[str, int], list],  # (doc_id, seg_no) -> the segment's columns
         scores: dict[int, tuple],  # seg_no -> (score, anchor terms) for this item
+        restated: set[int] | None = None,  # seg_nos that only restate the item's label
     ) -> None:
         self.doc_id, self.by_unit, self.seg_rows, self.scores = doc_id, by_unit, seg_rows, scores
+        self.restated = restated or set()
         self.cache: dict[int, list[Passage]] = {}
 
     def get(self, unit_no: int) -> list[Passage]:
@@ -133,105 +180,60 @@ class Passages:
             for seg_no in self.by_unit.get((self.doc_id, unit_no), []):
                 score, terms = self.scores.get(seg_no, (0.0, []))
                 row = self.seg_rows[(self.doc_id, seg_no)]
-                passages.append(Passage(seg_no, unit_no, row[1], score, list(terms), bool(row[6])))
+                passages.append(
+                    Passage(
+                        seg_no,
+                        unit_no,
+                        row[1],
+                        score,
+                        list(terms),
+                        bool(row[6]),
+                        seg_no in self.restated,
+                    )
+                )
             self.cache[unit_no] = passages
         return self.cache[unit_no]
+
+
+def _keep_telling_headings(
+    headed: dict[str, dict[int, float]],
+    doc_units: DocUnits,
+    fw_id: str,
+    cores: dict[tuple[str, str], list[str]],
+) -> None:
+    """Drop heading matches whose headings hold none of the item's core terms.
+
+    "6 Resultater af beskæftigelsesindsatsen" looks like "Beskæftigelsesindsats for hjemløse"
+    to a fuzzy match, but the telling word, `hjemløse`, is not in it.
+    """
+    for item_id in list(headed):
+        patterns = [term_pattern(t) for t in cores.get((fw_id, item_id), [])]
+        for unit_no in list(headed[item_id]):
+            keys = [f" {normalise(h)} " for h in doc_units.path_headings.get(unit_no, [])]
+            if not any(p in k for p in patterns for k in keys):
+                del headed[item_id][unit_no]
+        if not headed[item_id]:
+            del headed[item_id]
+
+
+MIN_BODY_WORDS = 5  # a section under a mirrored heading needs a sentence of its own
+
+
+def _has_body(passages: list[Passage]) -> bool:
+    """True if a unit says something beyond headings and restatements of the item's label.
+
+    A plan that lists the year's goals as headings with nothing under them ("Mål 2: ...")
+    has not addressed them.
+    """
+    return (
+        sum(len(p.text.split()) for p in passages if not p.is_heading and not p.restates)
+        >= MIN_BODY_WORDS
+    )
 
 
 def framework_hash(fw: Framework) -> str:
     """The hash stored with a tag: the framework's content and the tagger's version."""
     return f"{fw.content_hash}-t{TAGGER_VERSION}"
-
-
-def _item_evidence(
-    segs: pl.DataFrame, frameworks: list[Framework], pairs: list[tuple[str, Framework]]
-) -> tuple[dict, dict]:
-    """Weighted term hits summed per (doc, item, unit) and per (doc, item, segment).
-
-    Returns two dicts keyed by (doc_id, framework_id, item_id): unit -> (score, anchor terms)
-    as a list of (unit_no, score, terms), and seg_no -> (score, anchor terms) for segments with
-    anchor terms. Documents and items are integer keys inside the query, which keeps the joins
-    and group-bys over hundreds of thousands of hits cheap.
-    """
-    doc_ids = sorted({d for d, _ in pairs})
-    dkey = {d: n for n, d in enumerate(doc_ids)}
-    terms = term_table(frameworks)
-    items = terms.select("framework_id", "item_id").unique(maintain_order=True)
-    items = items.with_row_index("ikey").with_columns(pl.col("ikey").cast(pl.Int32))
-    item_of = list(items.select("framework_id", "item_id").iter_rows())
-    terms = terms.join(items, on=["framework_id", "item_id"])
-    ikeys_of: dict[str, list[int]] = {}
-    for ikey, (fw_id, _) in enumerate(item_of):
-        ikeys_of.setdefault(fw_id, []).append(ikey)
-    allowed = pl.DataFrame(
-        [(dkey[d], k) for d, fw in pairs for k in ikeys_of.get(fw.id, [])],
-        schema={"dkey": pl.Int32, "ikey": pl.Int32},
-        orient="row",
-    )
-    keyed = with_elisions(segs, terms["term"].to_list()).select(
-        pl.col("doc_id").replace_strict(dkey, return_dtype=pl.Int32), "seg_no", "norm", "unit_no"
-    )
-    found = find_terms(keyed, terms["pattern"].to_list()).rename({"doc_id": "dkey"})
-    hits = (
-        found.join(
-            keyed.select(pl.col("doc_id").alias("dkey"), "seg_no", "unit_no"), on=["dkey", "seg_no"]
-        )
-        .join(terms.select("ikey", "term", "pattern", "source_weight", "anchor"), on="pattern")
-        .join(allowed, on=["dkey", "ikey"])
-    )
-    # A term found inside a longer found term ("a kas" in "samarbejde med a kas") is the same
-    # mention: only the longer one counts. Which terms contain which is known from the
-    # framework alone, so the check is a join with that small table.
-    keys = ["dkey", "seg_no", "ikey"]
-    covered = (
-        hits.select(*keys, "term")
-        .join(_nested_terms(terms), on=["ikey", "term"])
-        .join(hits.select(*keys, pl.col("term").alias("outer")), on=[*keys, "outer"], how="semi")
-        .select(*keys, "term")
-        .unique()
-    )
-    hits = hits.join(covered, on=[*keys, "term"], how="anti")
-    n_units = keyed.group_by(pl.col("doc_id").alias("dkey")).agg(
-        pl.col("unit_no").n_unique().alias("n_units")
-    )
-    idf = idf_weights(hits.select("dkey", "unit_no", "term").unique(), n_units)
-    weighted = hits.join(idf, on=["dkey", "term"]).with_columns(
-        (
-            pl.col("idf") * pl.col("source_weight") * (1.0 + pl.col("count").cast(pl.Float64).log())
-        ).alias("weight")
-    )
-    anchors = pl.col("term").filter(pl.col("anchor")).unique().sort()
-    units_frame = weighted.group_by("dkey", "ikey", "unit_no").agg(
-        pl.col("weight").sum().alias("score"), anchors.alias("terms")
-    )
-    segs_frame = (
-        weighted.group_by("dkey", "ikey", "seg_no")
-        .agg(pl.col("weight").sum().alias("score"), anchors.alias("terms"))
-        .filter(pl.col("terms").list.len() > 0)
-    )  # passages without anchor terms are never quoted
-    unit_ev: dict[tuple[str, str, str], list[tuple]] = {}
-    for d, k, unit_no, score, found_t in units_frame.iter_rows():
-        unit_ev.setdefault((doc_ids[d], *item_of[k]), []).append((unit_no, score, found_t))
-    seg_scores: dict[tuple[str, str, str], dict[int, tuple]] = {}
-    for d, k, seg_no, score, found_t in segs_frame.iter_rows():
-        seg_scores.setdefault((doc_ids[d], *item_of[k]), {})[seg_no] = (score, found_t)
-    return unit_ev, seg_scores
-
-
-def _nested_terms(terms: pl.DataFrame) -> pl.DataFrame:
-    """(ikey, term, outer): pairs of one item's terms where `term` is part of `outer`."""
-    rows: list[tuple[int, str, str]] = []
-    for ikey, group in terms.group_by("ikey"):
-        item_terms = group["term"].unique().to_list()
-        rows.extend(
-            (ikey[0], inner, outer)
-            for inner in item_terms
-            for outer in item_terms
-            if inner != outer and inner in outer
-        )
-    return pl.DataFrame(
-        rows, schema={"ikey": pl.Int32, "term": pl.Utf8, "outer": pl.Utf8}, orient="row"
-    )
 
 
 def _add_tag(
@@ -251,6 +253,8 @@ def _add_tag(
         "score": decision.score,
         "matched_terms": decision.terms,
         "target_sentence": decision.target,
+        "confidence": decision.confidence,
+        "confidence_reason": decision.reason,
         "framework_hash": framework_hash(fw),
         "text_hash": text_hash,
         "tagged_at": stamp,
@@ -288,3 +292,33 @@ def _add_evidence(
         }
         for name, value in row.items():
             evidence[name].append(value)
+
+
+def item_terms(corpus: Corpus, framework: Framework) -> pl.DataFrame:
+    """Every term of the framework's items as the tagger weighs it: where it came from, how
+    informative it is, whether it anchors a match or is the item's core, and for a learned
+    term where it was learned (`compare frameworks --terms`; the frameworks page can show it).
+
+    Columns: item_id, term, origin, info, anchor, core, passages, documents.
+    """
+    terms = term_table([framework], corpus.extra_terms())
+    weighed = weigh_information(terms, corpus.unit_df, corpus.n_units)
+    learned = corpus.learned.filter(pl.col("framework_id") == framework.id).select(
+        "item_id", "term", "passages", "documents"
+    )
+    order = {item.id: n for n, item in enumerate(framework.items)}
+    return (
+        weighed.join(learned, on=["item_id", "term"], how="left")
+        .with_columns(pl.col("item_id").replace_strict(order, return_dtype=pl.Int32).alias("n"))
+        .sort("n", "info", descending=[False, True], maintain_order=True)
+        .select(
+            "item_id",
+            "term",
+            "origin",
+            pl.col("info").round(2),
+            "anchor",
+            "core",
+            "passages",
+            "documents",
+        )
+    )

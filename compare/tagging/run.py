@@ -28,7 +28,8 @@ from compare.schema import (
 from compare.store.documents import load_documents
 from compare.store.workspace import Workspace
 from compare.tagging import version
-from compare.tagging.pipeline import applicable_pairs, framework_hash, tag_documents
+from compare.tagging.evidence import Corpus
+from compare.tagging.pipeline import applicable_pairs, corpus_for, framework_hash, tag_documents
 from compare.text import NORMALISER_VERSION, normalise
 
 __all__ = ["TagReport", "tag_documents", "tag_workspace"]
@@ -117,19 +118,22 @@ def _run(
     workers: int,
     progress: Progress | None,
     total: int,
+    corpus: Corpus | None = None,
 ) -> list[tuple[pl.DataFrame, pl.DataFrame]]:
     results = []
     done = 0
     if workers <= 1 or len(chunks) <= 1:
         for docs, segs, fws in chunks:
-            results.append(tag_documents(docs, segs, fws))
+            results.append(tag_documents(docs, segs, fws, corpus))
             done += docs.height
             if progress is not None:
                 progress(done, total)
         return results
     # Forked from a preloaded forkserver, never from this process (see `compare.pool`).
     with worker_pool(workers) as pool:
-        futures = [pool.submit(tag_documents, docs, segs, fws) for docs, segs, fws in chunks]
+        futures = [
+            pool.submit(tag_documents, docs, segs, fws, corpus) for docs, segs, fws in chunks
+        ]
         for future, (docs, _, _) in zip(futures, chunks, strict=True):
             results.append(future.result())
             done += docs.height
@@ -282,7 +286,15 @@ def _tag_todo(
                     fws,
                 )
             )
-    results = _run(chunks, n_workers, progress, len(doc_ids))
+    # What terms are worth is learned from all the plans of the run at once (see
+    # `compare.tagging.evidence`), so every chunk gets the same corpus and the tags do not
+    # depend on how the plans were split.
+    # The corpus is all the documents of the kinds being tagged, not only those tagged now.
+    all_fws = list({fw.id: fw for fws in todo.values() for fw in fws}.values())
+    rest = [d for d in documents["doc_id"].to_list() if d not in todo]
+    everything = pl.concat([segments, ws.read_segments(rest)]) if rest else segments
+    corpus = corpus_for(documents, everything, all_fws)
+    results = _run(chunks, n_workers, progress, len(doc_ids), corpus)
     return (
         pl.concat([conform(t, TAGS) for t, _ in results]),
         pl.concat([conform(e, EVIDENCE) for _, e in results]),

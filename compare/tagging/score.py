@@ -9,7 +9,8 @@ The signals, as a careful reader uses them:
   structural subsections), or a section with its subsections: at least two separate terms,
   weighted by how rare each is in the document, or one term said again and again. A word in
   passing (`a-kasser` in a statistic) does not make the item addressed;
-- for goals, `X` needs a target sentence (see `targets`) in the item's sections; for themes, `X`
+- for goals, `X` needs a result level (see `targets`: not an activity target, not the goal's
+  own numbers) in the item's sections; for themes, `X`
   needs a unit that is clearly about the theme (a mirrored heading, or strong, varied term
   evidence), which is where plans describe concrete initiatives.
 """
@@ -18,16 +19,26 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
-from compare.tagging.targets import find_targets
+from compare.tagging.targets import (
+    find_targets,
+    is_activity_target,
+    label_numbers,
+    measure_numbers,
+)
 
-ADDRESSED_SCORE = 4.0  # a unit's weighted term score from which an item counts as addressed
+ADDRESSED_SCORE = 3.5  # a unit's weighted term score from which an item counts as addressed
 ADDRESSED_TERMS = 2  # ... with at least this many distinct terms in the unit
 CONCRETE_SCORE = 9.0  # a theme unit this strong holds concrete initiatives (level X)
 CONCRETE_TERMS = 2
+TOGETHER_INFO = 1.0  # anchor terms whose relative information adds up to this stand for the core
 HEADING_BONUS = 10.0  # added to the evidence strength of a unit whose heading mirrors the item
+CONFIDENCE_SURE = "sure"
+CONFIDENCE_UNSURE = "unsure"
+SURE_STRENGTH = 1.5  # a theme's evidence this many times the concreteness threshold is sure
 MAX_EVIDENCE = 5
 MAX_QUOTE_CHARS = 600
 
@@ -46,6 +57,8 @@ class UnitEvidence:
     score: float = 0.0
     terms: set[str] = field(default_factory=set)
     heading: float = 0.0  # heading similarity, 0 if the heading does not mirror the item
+    core: set[str] = field(default_factory=set)  # the item's core terms found here
+    info: dict[str, float] = field(default_factory=dict)  # anchor term -> relative information
 
 
 @dataclass
@@ -58,6 +71,7 @@ class Passage:
     score: float
     terms: list[str]  # the item's anchor terms found in it
     is_heading: bool = False
+    restates: bool = False  # only restates the item's label (see `evidence.restatements`)
 
 
 @dataclass
@@ -69,6 +83,8 @@ class Decision:
     terms: list[str]
     target: str | None
     passages: list[tuple[Passage, bool]]  # (passage, holds the target), best first
+    confidence: str = CONFIDENCE_SURE  # "sure" or "unsure" (see `judge`)
+    reason: str = ""  # one line for the analyst: why the tagger is sure or not
 
 
 def distinct_terms(terms: set[str] | list[str]) -> list[str]:
@@ -92,8 +108,24 @@ class Candidate:
     score: float
     terms: set[str]
     heading: bool
+    core: set[str] = field(default_factory=set)
+    info: dict[str, float] = field(default_factory=dict)
 
-    @property
+    @cached_property
+    def core_found(self) -> bool:
+        """A core term is here, or separate anchor terms as informative together as the best.
+
+        "Opkvalificeringsinitiativer ift. jobparate kontanthjælpsmodtagere" is addressed where
+        "opkvalificering" and "kontanthjælpsmodtagere" meet, though neither alone is its core.
+        """
+        if self.core:
+            return True
+        if len(self.units) > 1:  # a chapter's far-apart subsections are not one place
+            return False
+        kept = distinct_terms(set(self.info))
+        return sum(self.info[t] for t in kept) >= TOGETHER_INFO
+
+    @cached_property
     def distinct(self) -> int:
         """How many separate terms were found (see `distinct_terms`)."""
         return len(distinct_terms(self.terms))
@@ -104,7 +136,14 @@ class Candidate:
         return self.score + (HEADING_BONUS if self.heading else 0.0)
 
     def addressed(self) -> bool:
-        """Two separate terms meet, or one is the unit's clear topic (said again and again)."""
+        """A core term is here, and two separate terms meet or one is said again and again.
+
+        The core (see `compare.tagging.terms.weigh_information`) is what tells the item apart:
+        "Beskæftigelsesindsats for hjemløse" is not addressed by a section on
+        "beskæftigelsesindsatsen" in general, however often it says so.
+        """
+        if not self.core_found:
+            return False
         return (self.score >= ADDRESSED_SCORE and self.distinct >= ADDRESSED_TERMS) or (
             self.score >= CONCRETE_SCORE and self.distinct >= 1
         )
@@ -120,7 +159,10 @@ def candidates(units: dict[int, UnitEvidence], parent: dict[int, int]) -> list[C
     A plan may spread one topic over several short subsections (`3.1 ... > Bedre jobmatch`,
     `3.1 ... > Afklaringspuljen`); together they are one place.
     """
-    found = [Candidate((u,), ev.score, set(ev.terms), bool(ev.heading)) for u, ev in units.items()]
+    found = [
+        Candidate((u,), ev.score, set(ev.terms), bool(ev.heading), set(ev.core), dict(ev.info))
+        for u, ev in units.items()
+    ]
     children: dict[int, list[int]] = {}
     for unit_no in units:
         if unit_no in parent:
@@ -136,6 +178,8 @@ def candidates(units: dict[int, UnitEvidence], parent: dict[int, int]) -> list[C
                 sum(ev.score for ev in evs),
                 set().union(*(ev.terms for ev in evs)),
                 any(ev.heading for ev in evs),
+                set().union(*(ev.core for ev in evs)),
+                {t: i for ev in evs for t, i in ev.info.items()},
             )
         )
     return sorted(found, key=lambda c: (-c.strength, c.units))
@@ -147,22 +191,30 @@ def decide(
     referenced: set[int],
     passages_of: PassageSource,
     parent: dict[int, int] | None = None,
+    label: str = "",
 ) -> Decision:
-    """Level, score, terms, target sentence and ranked passages for one (document, item)."""
+    """Level, score, terms, target sentence and ranked passages for one (document, item).
+
+    `label` is the item's label: a target sentence whose numbers are all the label's own
+    ("... skal øges med 5.000 personer frem til 2025") restates the goal, it is not the plan's.
+    """
     headed = {u for u, ev in units.items() if ev.heading}
     ranked = candidates(units, parent or {})
     strong = [c for c in ranked if c.addressed()]
     if not headed and not strong:
         best = ranked[0] if ranked else None
         terms = sorted(best.terms) if best else []
-        return Decision(LEVEL_NONE, _confidence(best.score if best else 0.0), terms, None, [])
+        sure, reason = judge_blank(ranked)
+        return Decision(
+            LEVEL_NONE, _confidence(best.score if best else 0.0), terms, None, [], sure, reason
+        )
     if headed:
         focus = sorted(headed | referenced)
     else:
         focus = sorted({u for c in strong[:3] for u in c.units})
     target, target_seg = None, None
     if kind == FRAMEWORK_GOALS:
-        target, target_seg = _find_target(focus, passages_of, require_terms=not headed)
+        target, target_seg = _find_target(focus, passages_of, require_terms=not headed, label=label)
         level = LEVEL_TARGET if target else LEVEL_ADDRESSED
     else:
         concrete = bool(headed) or any(c.concrete() for c in strong)
@@ -170,7 +222,43 @@ def decide(
     top = max([c.strength for c in strong] + [HEADING_BONUS if headed else 0.0])
     terms = sorted({t for u in focus if u in units for t in units[u].terms})
     passages = _rank_passages(focus, passages_of, target_seg)
-    return Decision(level, _confidence(top), terms, target, passages)
+    sure, reason = judge(kind, level, bool(headed), strong)
+    return Decision(level, _confidence(top), terms, target, passages, sure, reason)
+
+
+def judge_blank(ranked: list[Candidate]) -> tuple[str, str]:
+    """Sure of a blank only when none of the item's telling words is found anywhere."""
+    if any(c.core_found for c in ranked):
+        return CONFIDENCE_UNSURE, "its distinctive words occur, but too little of it in one place"
+    if any(c.terms for c in ranked):
+        return CONFIDENCE_UNSURE, "only some of its less distinctive words occur"
+    return CONFIDENCE_SURE, "none of the item's telling words is in the plan"
+
+
+def judge(kind: str, level: str, headed: bool, strong: list[Candidate]) -> tuple[str, str]:
+    """Whether the tagger is sure of an X or (X), and why, in one line.
+
+    Sure: a heading mirrors the item (a section on it, where the plan puts its targets), or,
+    for a theme, many separate terms in one place (`SURE_STRENGTH` times what makes X).
+    Unsure: everything read from scattered terms alone, and the line between X and (X) for a
+    goal without a section of its own.
+    """
+    goal = kind == FRAMEWORK_GOALS
+    if headed:
+        if goal and level == LEVEL_TARGET:
+            return CONFIDENCE_SURE, "a heading mirrors the goal; a result level in its section"
+        if goal:  # an overview that records only result levels leaves such a goal blank
+            return CONFIDENCE_UNSURE, "a heading mirrors the goal, but no result level: (X)?"
+        return CONFIDENCE_SURE, "a heading mirrors the theme"
+    best = strong[0]
+    if goal:
+        what = "a result level found" if level == LEVEL_TARGET else "no result level"
+        return CONFIDENCE_UNSURE, f"no section on the goal; its terms meet in one place, {what}"
+    if best.score >= SURE_STRENGTH * CONCRETE_SCORE and best.distinct >= CONCRETE_TERMS + 1:
+        return CONFIDENCE_SURE, f"{best.distinct} of its terms, often, in one section"
+    if level == LEVEL_TARGET:
+        return CONFIDENCE_UNSURE, "its terms meet in one section; concrete initiatives?"
+    return CONFIDENCE_UNSURE, "a few of its terms in one place; is it addressed?"
 
 
 def _confidence(strength: float) -> float:
@@ -179,15 +267,28 @@ def _confidence(strength: float) -> float:
 
 
 def _find_target(
-    focus: list[int], passages_of: PassageSource, require_terms: bool
+    focus: list[int],
+    passages_of: PassageSource,
+    require_terms: bool,
+    label: str = "",
 ) -> tuple[str | None, int | None]:
-    """The strongest target sentence in the focus units (in passages with item terms, if told)."""
+    """The strongest result level in the focus units (in passages with item terms, if told).
+
+    Passages that restate the label, sentences whose measures are all the label's own numbers,
+    and activity targets (`targets.is_activity_target`) are skipped.
+    """
+    own_numbers = label_numbers(label)
     best: tuple[float, str, int] | None = None
     for unit_no in focus:
         for passage in passages_of.get(unit_no):
-            if passage.is_heading or (require_terms and not passage.terms):
+            if passage.is_heading or passage.restates or (require_terms and not passage.terms):
                 continue
             for target in find_targets(passage.text):
+                numbers = measure_numbers(target.sentence)
+                if own_numbers and numbers and numbers <= own_numbers:
+                    continue
+                if is_activity_target(target.sentence, label):
+                    continue
                 if best is None or target.strength > best[0]:
                     best = (target.strength, target.sentence, passage.seg_no)
     return (best[1], best[2]) if best else (None, None)
@@ -200,7 +301,7 @@ def _rank_passages(
         p
         for u in focus
         for p in passages_of.get(u)
-        if not p.is_heading and (p.terms or p.seg_no == target_seg)
+        if not p.is_heading and not p.restates and (p.terms or p.seg_no == target_seg)
     ]
     candidates.sort(
         key=lambda p: (-(p.score + (100.0 if p.seg_no == target_seg else 0.0)), p.seg_no)

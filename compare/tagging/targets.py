@@ -145,7 +145,11 @@ _LEADING_NUMBER = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[a-z]\)|\d{1,2}\)
 
 def _measures(sentence: str) -> int:
     """Count the numbers in a sentence that could measure a result."""
-    count = 0
+    return len(_measure_values(sentence))
+
+
+def _measure_values(sentence: str) -> list[str]:
+    found = []
     for match in _NUMBER.finditer(sentence):
         value = match.group(1)
         if _YEAR.match(value):
@@ -154,8 +158,19 @@ def _measures(sentence: str) -> int:
             continue
         if _NOT_A_MEASURE_BEFORE.search(sentence[: match.start()]):
             continue
-        count += 1
-    return count
+        found.append(value.replace(".", ""))
+    return found
+
+
+def measure_numbers(sentence: str) -> frozenset[str]:
+    """The numbers a sentence could measure a result with ("5.000" as "5000")."""
+    return frozenset(_measure_values(_LEADING_NUMBER.sub("", sentence)))
+
+
+@lru_cache(maxsize=4096)
+def label_numbers(label: str) -> frozenset[str]:
+    """The numbers in an item's label: a sentence measured only by them restates the goal."""
+    return frozenset(v.replace(".", "") for v in _NUMBER.findall(label) if not _YEAR.match(v))
 
 
 def target_strength(sentence: str) -> float:
@@ -182,6 +197,51 @@ def target_strength(sentence: str) -> float:
 @lru_cache(maxsize=1)
 def _forecast_keys() -> frozenset[str]:
     return frozenset(term_key(w) for w in _FORECAST_WORDS)
+
+
+# Result level vs activity. For a goal, X means the plan sets its own result level for the
+# goal's outcome: how many of the people the goal is about are in job, education or
+# self-support, a share, a rank, a benchmark. A target for what the jobcentre does is an
+# activity or process target and makes (X). From København's plan 2018, §5.3 (goal "Flere
+# flygtninge og familiesammenførte skal være selvforsørgende"): "Kommunen har som mål, at 75
+# pct. af de nyankomne flygtninge matches med frivillige" is an activity target (who is matched
+# with a volunteer, not who supports themselves), and so is placement "inden for 4 uger"; §5.4
+# "6 procent af kommunens medarbejdere skal være ansat på særlige vilkår" and §5.1 "København
+# skal være blandt de 10 bedste kommuner til at få dagpengemodtagere [i job]" are result
+# levels. A sentence is an activity target when it names an activity and no outcome; a word of
+# the goal's own label is no activity for that goal ("Alle ledige skal have en værdig
+# sagsbehandling": a target for samtaler is that goal's result).
+_ACTIVITY_WORDS = """
+match matches matchet matches matchning frivillig frivillige samtale samtaler samtalen tilbud
+tilbydes tilbydes tilbudt forløb forløbet mentor mentorer kontakt kontakten henvist henvises
+visiteret visiteres screenet screenes screening uger uge dage dag deltage deltager deltagelse
+aktivering aktiveres aktiveringsgrad besøg besøges sagsbehandlingstid opfølgning
+"""
+_OUTCOME_STARTS = """
+job beskæftig selvforsørg uddannelse ansat ansæt ansættelse ledighed forsørgelse fleksjob
+afgang løntimer lønmodtager ordinær arbejdsmarked fejludbetaling snyd bedrageri rekrutter
+"""
+
+
+@lru_cache(maxsize=1)
+def _activity_keys() -> tuple[frozenset[str], tuple[str, ...]]:
+    return (
+        frozenset(term_key(w) for w in _ACTIVITY_WORDS.split()),
+        tuple(term_key(w) for w in _OUTCOME_STARTS.split()),
+    )
+
+
+def is_activity_target(sentence: str, label: str = "") -> bool:
+    """True if a target sentence measures an activity of the jobcentre, not the goal's outcome.
+
+    See the comment above `_ACTIVITY_WORDS` for the rule and its examples.
+    """
+    activity, outcome = _activity_keys()
+    keys = {term_key(w) for w in words(sentence)}
+    own = {term_key(w) for w in words(label)}
+    if not (keys & activity) - own:
+        return False
+    return not any(k.startswith(outcome) for k in keys)
 
 
 @lru_cache(maxsize=65536)

@@ -14,6 +14,7 @@ elided form as it matches the whole word.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -22,6 +23,18 @@ from typing import TypeVar
 import polars as pl
 
 from compare.frameworks.catalog import Framework
+from compare.frameworks.labels import (
+    ORIGIN_DESCRIPTION,
+    ORIGIN_KEYWORD,
+    ORIGIN_LABEL,
+    ORIGIN_LEARNED,
+    ORIGIN_LENT,
+    ORIGIN_PART,
+    ORIGIN_PHRASE,
+    label_terms,
+)
+from compare.frameworks.specificity import PRIOR_UNITS, framework_spread
+from compare.schema import TERM_TABLE as TERM_TABLE_SCHEMA
 from compare.text import STOPWORDS, content_keys, normalise, term_key
 
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
@@ -31,23 +44,20 @@ PREFIX_MIN_CHARS = 5  # a key this long also matches as the first part of a comp
 WEIGHT_KEYWORD = 1.0
 WEIGHT_PHRASE = 1.4  # a multi-word phrase: hand-written or a pair of label words
 WEIGHT_LABEL = 1.0
+WEIGHT_PART = 0.8  # a part of a label's compound
 WEIGHT_DESCRIPTION = 0.6
+WEIGHT_LEARNED = 0.5  # learned from the plans (see `compare.tagging.expand`)
 MIN_SECTIONS_FOR_IDF = 12  # short documents are weighted as if they had this many sections
-WEIGHT_GENERIC = 0.15  # a word every employment plan uses counts for little, and is no anchor
+# Of an item's terms, those with this share of its best term's information anchor a match, and
+# those with CORE_SHARE are its core: an item is addressed only where a core term is found.
+ANCHOR_SHARE = 0.3
+CORE_SHARE = 0.7
+MIN_INFO = 0.2  # a term below this is never an anchor, whatever the item's other terms
 
-# Words found throughout any employment plan, whatever its topics: a label such as "Anvendelse af
-# de handicapkompenserende ordninger" must not be found through "anvendelse" and "ordninger".
+# Data cannot know these: abbreviations and list words of labels ("fx ift. lære- og
+# praktikpladser m.v."), which a frequency list does not hold as words and plans use everywhere.
 _GENERIC_WORDS = """
-mellem borger borgere borgerne borgernes person personer personerne medarbejder medarbejdere
-samarbejde samarbejder samarbejdet anvendelse anvende anvendes brug bruge bruges ordning
-ordninger initiativ initiativer initiativet job jobbet ledig ledige ledighed virksomhed
-virksomheder virksomhederne virksomhedernes uddannelse uddannelsen beskæftigelse
-beskæftigelsen arbejdsmarked arbejdsmarkedet gruppe grupper gruppen målgruppe målgruppen
-mulighed muligheder område området områder forløb forløbet tilbud plan planen planer del
-hurtig hurtigt hurtigere tæt tættere tidlig tidligt god godt gode bedre behov kontakt viden
-forhold kvalitet indhold central centrale vigtig vigtige øget øge øges kommer komme udvalgte
-tager hånd sætter sætte ift vedr mv fx etc herunder bl kan mere rettet målrettet fælles
-lang længere særlig særlige
+ift vedr mv fx etc herunder bl jf evt mht ca
 """
 
 # "lære- og elevpladser", "lære-, elev- og praktikpladser" (OCR may read "og" as "0g").
@@ -128,7 +138,7 @@ def term_pattern(term: str) -> str:
 
 @lru_cache(maxsize=1)
 def generic_keys() -> frozenset[str]:
-    """Term keys of the words every plan uses (and of stop words)."""
+    """Term keys of the words data cannot weigh (see `_GENERIC_WORDS`) and of stop words."""
     return frozenset(term_key(w) for w in _GENERIC_WORDS.split()) | frozenset(
         term_key(w) for w in STOPWORDS
     )
@@ -140,51 +150,137 @@ def is_generic(term: str) -> bool:
     return all(key in generic or key.isdigit() or len(key) < 3 for key in term.split())
 
 
-def term_table(frameworks: Sequence[Framework]) -> pl.DataFrame:
-    """One row per (framework, item, term): the term's pattern, weight and whether it anchors.
+def term_table(
+    frameworks: Sequence[Framework], learned: dict[tuple[str, str], list[str]] | None = None
+) -> pl.DataFrame:
+    """One row per (framework, item, term): pattern, weight, origin and prior information.
 
-    Generic terms get a small weight and are not anchors: an item is only found where at least
-    two of its anchor terms meet.
+    `learned` adds terms learned from the plans per (framework_id, item_id) (see
+    `compare.tagging.expand`): they widen the net and anchor, but are never an item's core.
     """
-    rows: dict[str, list] = {
-        "framework_id": [],
-        "item_id": [],
-        "term": [],
-        "pattern": [],
-        "source_weight": [],
-        "anchor": [],
-    }
+    rows: dict[str, list] = {name: [] for name in TERM_TABLE_SCHEMA}
     for fw in frameworks:
+        of_label = {item.id: {t.term: t for t in label_terms(item.label)} for item in fw.items}
+        users: dict[str, int] = {}
+        for terms in of_label.values():
+            for term in terms:
+                users[term] = users.get(term, 0) + 1
         for item in fw.items:
             keyword_terms = {normalise(k) for k in item.keywords}
-            label_keys = set(content_keys(item.label))
-            for term in item.terms:
-                if " " in term:
-                    weight = WEIGHT_PHRASE
-                elif term in keyword_terms:
-                    weight = WEIGHT_KEYWORD
-                elif term in label_keys:
-                    weight = WEIGHT_LABEL
+            description_keys = set(content_keys(item.description or ""))
+            extra = (learned or {}).get((fw.id, item.id), [])
+            for term in [*item.terms, *(t for t in extra if t not in item.terms)]:
+                found = of_label[item.id].get(term)
+                if term in keyword_terms:
+                    origin, weight = ORIGIN_KEYWORD, WEIGHT_KEYWORD
+                elif found is not None:
+                    origin = found.origin
+                    weight = {ORIGIN_PHRASE: WEIGHT_PHRASE, ORIGIN_PART: WEIGHT_PART}.get(
+                        origin, WEIGHT_LABEL
+                    )
+                elif term in description_keys:
+                    origin, weight = ORIGIN_DESCRIPTION, WEIGHT_DESCRIPTION
+                elif term in item.terms:
+                    origin, weight = ORIGIN_LENT, WEIGHT_KEYWORD
                 else:
-                    weight = WEIGHT_DESCRIPTION  # description keys and lent keywords
+                    origin, weight = ORIGIN_LEARNED, WEIGHT_LEARNED
+                if " " in term and origin in (ORIGIN_KEYWORD, ORIGIN_LENT):
+                    weight = WEIGHT_PHRASE
+                generic = is_generic(term)
                 rows["framework_id"].append(fw.id)
                 rows["item_id"].append(item.id)
                 rows["term"].append(term)
                 rows["pattern"].append(term_pattern(term))
-                generic = is_generic(term)
-                rows["source_weight"].append(WEIGHT_GENERIC if generic else weight)
+                rows["source_weight"].append(weight)
                 # Description words widen the net but never anchor a match on their own.
-                rows["anchor"].append(not generic and weight != WEIGHT_DESCRIPTION)
-    return pl.DataFrame(
-        rows,
-        schema={
-            "framework_id": pl.Utf8,
-            "item_id": pl.Utf8,
-            "term": pl.Utf8,
-            "pattern": pl.Utf8,
-            "source_weight": pl.Float64,
-            "anchor": pl.Boolean,
-        },
+                rows["anchor"].append(not generic and origin != ORIGIN_DESCRIPTION)
+                rows["core_ok"].append(
+                    not generic and origin not in (ORIGIN_DESCRIPTION, ORIGIN_LEARNED)
+                )
+                rows["rarity"].append(found.rarity if found is not None else 1.0)
+                rows["spread"].append(framework_spread(users.get(term, 1)))
+                rows["origin"].append(origin)
+                rows["in_label"].append(found is not None and found.origin == ORIGIN_LABEL)
+                rows["parts"].append(list(found.parts) if found is not None else [])
+    return pl.DataFrame(rows, schema=TERM_TABLE_SCHEMA)
+
+
+def weigh_information(terms: pl.DataFrame, unit_df: pl.DataFrame, n_units: int) -> pl.DataFrame:
+    """The term table with `info`, `anchor` and `core` decided from the plans being tagged.
+
+    `unit_df` has term, units_with: in how many sections (of all plans tagged together) the
+    term is found; `n_units` counts those sections. A term's information is its framework
+    spread times its rarity in the plans, blended with its general-Danish rarity
+    (`specificity.blended_info`); hand-written and lent keywords keep full information. Then,
+    per item, terms with `ANCHOR_SHARE` of the information of the item's best one-word term
+    anchor a match and those with `CORE_SHARE` are its core (a phrase of two label words is
+    rarer than either, so it does not set the scale).
+    """
+    share = n_units / (n_units + PRIOR_UNITS)
+    top = math.log((n_units + 1) / 0.5)
+    plans = (
+        ((n_units + 1) / (pl.col("units_with").cast(pl.Float64) + 0.5)).log() / top
+        if top > 0
+        else pl.lit(1.0)
+    )
+    hand = pl.col("origin").is_in([ORIGIN_KEYWORD, ORIGIN_LENT])
+    info = (
+        pl.when(hand)
+        .then(1.0)
+        .otherwise(
+            pl.col("spread") * ((1 - share) * pl.col("rarity") + share * plans.clip(0.0, 1.0))
+        )
+    )
+    weighed = (
+        terms.join(unit_df, on="term", how="left")
+        .with_columns(pl.col("units_with").fill_null(0))
+        .with_columns(info.alias("info"))
+    )
+    # A compound is no more telling than its most telling part: "beskæftigelsesindsats" is
+    # rare as a word, but both "beskæftigelse" and "indsats" are everywhere in plans.
+    parts = (
+        weighed.select("framework_id", "item_id", "term", pl.col("parts").alias("part"))
+        .explode("part")
+        .drop_nulls("part")
+        .join(
+            weighed.select(
+                "framework_id", "item_id", pl.col("term").alias("part"), pl.col("info").alias("p")
+            ),
+            on=["framework_id", "item_id", "part"],
+            how="left",
+        )
+        .group_by("framework_id", "item_id", "term")
+        .agg(pl.col("p").fill_null(0.0).max().alias("part_info"))
+    )
+    weighed = (
+        weighed.join(parts, on=["framework_id", "item_id", "term"], how="left")
+        .with_columns(pl.min_horizontal("info", pl.col("part_info").fill_null(1.0)).alias("info"))
+        .drop("part_info")
+    )
+    best = (
+        weighed.filter(pl.col("core_ok") & ~pl.col("term").str.contains(" "))
+        .group_by("framework_id", "item_id")
+        .agg(pl.col("info").max().alias("best"))
+    )
+    return (
+        weighed.join(best, on=["framework_id", "item_id"], how="left")
+        .with_columns(pl.col("best").fill_null(1.0))
+        .with_columns(
+            (pl.col("info") / pl.col("best")).clip(0.0, 1.0).alias("relative"),
+        )
+        .with_columns(
+            (
+                pl.col("anchor")
+                & (pl.col("relative") >= ANCHOR_SHARE)
+                & (pl.col("info") >= MIN_INFO)
+            ).alias("anchor"),
+            (
+                pl.col("core_ok")
+                & (pl.col("relative") >= CORE_SHARE)
+                & (pl.col("info") >= MIN_INFO)
+            ).alias("core"),
+        )
+        .drop("best")
     )
 
 

@@ -153,3 +153,75 @@ def referenced_units(units: DocUnits, texts: list[str]) -> set[int]:
             if number in units.numbers:
                 found.add(units.numbers[number])
     return found
+
+
+_NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})+)\.?\s+\S")
+MAX_INLINE_HEADING_WORDS = 30
+
+
+def _next_numbers(number: str) -> set[str]:
+    """The section numbers that may follow `number`: its next sibling, first child, or an
+    ancestor's next sibling ("5.3" → "5.4", "5.3.1", "6.1")."""
+    parts = [int(p) for p in number.split(".")]
+    found = {".".join(map(str, [*parts, 1]))}
+    for depth in range(len(parts), 1, -1):
+        found.add(".".join(map(str, [*parts[: depth - 1], parts[depth - 1] + 1])))
+    return found
+
+
+def promote_inline_headings(segments: pl.DataFrame) -> pl.DataFrame:
+    """Segments with numbered headings that the file lost ("5.4 Flere jobparate ...") as headings.
+
+    A PDF or a pasted text often keeps a section heading as an ordinary paragraph, or glues it
+    to the first line of its text. A short paragraph that starts with the section number that
+    comes next after the last heading (`_next_numbers`) is taken as that heading: it gets its
+    own section, level and heading path, so the same plan gives the same sections whatever its
+    file format. Other documents are returned unchanged.
+    """
+    candidates = segments.filter(
+        ~pl.col("is_heading") & pl.col("text").str.contains(r"^\s*\d{1,2}(?:\.\d{1,2})+\.?\s")
+    )
+    if candidates.is_empty():
+        return segments
+    docs = set(candidates["doc_id"].to_list())
+    keep = segments.filter(~pl.col("doc_id").is_in(list(docs)))
+    parts = [keep]
+    for doc_id in sorted(docs):
+        parts.append(_promote(segments.filter(pl.col("doc_id") == doc_id).sort("seg_no")))
+    return pl.concat(parts).sort("doc_id", "seg_no")
+
+
+def _promote(doc: pl.DataFrame) -> pl.DataFrame:
+    rows = doc.to_dicts()
+    section = 0
+    stack: list[tuple[int, str]] = []  # (level, heading text) of the open headings
+    last_number: str | None = None
+    promoted_any = False
+    for row in rows:
+        number = _NUMBERED.match(row["text"] or "")
+        is_next = (
+            not row["is_heading"]
+            and number is not None
+            and last_number is not None
+            and number.group(1) in _next_numbers(last_number)
+            and len((row["text"] or "").split()) <= MAX_INLINE_HEADING_WORDS
+        )
+        if row["is_heading"] or is_next:
+            if is_next and number is not None:
+                promoted_any = True
+                row["is_heading"] = True
+                row["level"] = number.group(1).count(".") + 1
+            section += 1
+            level = int(row["level"] or 1)
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, row["text"]))
+            heading_number = _SECTION_NUMBER.match(row["text"] or "")
+            if heading_number:
+                last_number = heading_number.group(1)
+        if row["section_no"] != 0 or section:
+            row["section_no"] = section
+            row["heading_path"] = HEADING_SEPARATOR.join(t for _, t in stack)
+    if not promoted_any:
+        return doc
+    return pl.DataFrame(rows, schema=doc.schema)

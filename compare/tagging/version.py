@@ -4,4 +4,6 @@ from __future__ import annotations
 
 # Bump when a change to the tagger (terms, scoring, targets, levels) can change some level or
 # evidence: `compare tag` then re-tags every stored pair ("re-tagging N plans: tagger changed").
-TAGGER_VERSION = 1
+# 2: information-weighted label terms, compound parts, terms learned from the plans, listing is
+# not addressing, activity targets, confidence per cell.
+TAGGER_VERSION = 2

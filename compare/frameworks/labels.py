@@ -1,0 +1,91 @@
+"""The matching terms of an item's label, each with where it came from and how rare it is.
+
+From a label come its topic words, each pair of adjacent topic words (a phrase), the parts of
+its compounds (`handicapkompenserende` → `handicap`, `kompenserende`; a plan writes "borgere med
+handicap" more often than the label's compound), the completion of its elided compounds
+("lære- og praktikpladser" → `lærepladser`) and, for a noun in `-ering`, the stem its verb
+shares (`opkvalificering` → `opkvalific…`, which also matches "opkvalificere").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from compare.frameworks.specificity import general_rarity, split_compound
+from compare.text import content_keys, is_topic_word, normalise, term_key, words
+
+ORIGIN_LABEL = "label"
+ORIGIN_PHRASE = "label phrase"
+ORIGIN_PART = "compound part"
+ORIGIN_KEYWORD = "keyword"
+ORIGIN_DESCRIPTION = "description"
+ORIGIN_LENT = "lent"  # a keyword of a near-identical item of another framework
+ORIGIN_LEARNED = "learned"  # pseudo-relevance feedback from the plans (see `expand`)
+
+VERB_SUFFIX = "aring"  # the folded key of "-ering": opkvalificering → apkvalificaring
+MIN_VERB_STEM = 6
+MIN_PART_KEY = 5  # a shorter part ("syg", "køb") is too short a key to find on its own
+_ELISION = re.compile(r"(\w{2,})-,?\s+(?:\w{2,}-,?\s+)*(?:og|eller)\s+(\w{5,})", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class LabelTerm:
+    """One term derived from a label."""
+
+    term: str  # space-separated term keys
+    origin: str
+    rarity: float  # 0-1, see `compare.frameworks.specificity.general_rarity`
+    parts: tuple[str, ...] = ()  # a compound's parts' keys ("" for a stop word part)
+
+
+@lru_cache(maxsize=4096)
+def label_terms(label: str) -> tuple[LabelTerm, ...]:
+    """The label's terms (phrases first, then words, parts and stems), without duplicates."""
+    found: dict[str, LabelTerm] = {}
+
+    def add(term: str, origin: str, rarity: float, parts: tuple[str, ...] = ()) -> None:
+        if len(term) >= 3 and term not in found:
+            found[term] = LabelTerm(term, origin, round(rarity, 3), parts)
+
+    label_words = words(label)
+    rarity = {w: general_rarity(w) for w in label_words}
+    for first, second in zip(label_words, label_words[1:], strict=False):
+        if is_topic_word(first) and is_topic_word(second):
+            add(
+                normalise(f"{first} {second}"),
+                ORIGIN_PHRASE,
+                min(1.0, rarity[first] + rarity[second]),
+            )
+    for word in label_words:
+        if not is_topic_word(word):
+            continue
+        keys = content_keys(word)
+        if not keys:
+            continue
+        parts = split_compound(word)
+        part_keys_of = tuple(
+            (content_keys(part, MIN_PART_KEY) or [""])[0] if is_topic_word(part) else ""
+            for part in parts or ()
+        )
+        add(keys[0], ORIGIN_LABEL, rarity[word], part_keys_of)
+        for part in parts or ():
+            part_keys = content_keys(part, MIN_PART_KEY)
+            if is_topic_word(part) and part_keys:
+                add(part_keys[0], ORIGIN_PART, general_rarity(part))
+                _add_verb_stem(part_keys[0], general_rarity(part), add)
+        _add_verb_stem(keys[0], rarity[word], add)
+    for match in _ELISION.finditer(label):
+        head, last = match.group(1), match.group(2)
+        parts = split_compound(last.lower())
+        if parts and is_topic_word(head):
+            whole = head.lower() + parts[1]
+            add(term_key(whole), ORIGIN_PART, general_rarity(whole))
+    return tuple(found.values())
+
+
+def _add_verb_stem(key: str, rarity: float, add: Callable[[str, str, float], None]) -> None:
+    if key.endswith(VERB_SUFFIX) and len(key) - len(VERB_SUFFIX) >= MIN_VERB_STEM:
+        add(key[: -len(VERB_SUFFIX)], ORIGIN_PART, rarity)
