@@ -51,20 +51,22 @@ def parse_usage(usage: str) -> Usage:
     if rest and "|" in rest[0] and not rest[0].startswith("-"):
         parsed.subcommands = rest[0].split("|")
         return parsed
-    depth, option = 0, None
+    depth, option, after_value = 0, None, False
     for token in rest:
         if token in "[]":
             depth += 1 if token == "[" else -1
-            option = None
+            option, after_value = None, False
         elif token.startswith("--"):
-            option = token.rstrip("…")
+            option, after_value = token.rstrip("…"), False
             parsed.options[option] = set()
         elif token == "…":
             continue
         elif option is not None:  # the option's value: a metavar (ID, NAME) or choices (csv|md)
             if token.rstrip("…").replace("|", "").replace("-", "").islower():
                 parsed.options[option] = set(token.rstrip("…").split("|"))
-            option = None
+            option, after_value = None, True
+        elif after_value and token.replace("_", "").isupper():
+            continue  # an option's second value (`--between NAME_A NAME_B`)
         else:
             parsed.arguments.append((depth > 0, token.endswith("…")))
     return parsed
