@@ -22,12 +22,13 @@ from pathlib import Path
 
 from compare.config import cache_dir
 from compare.store.workspace import atomic_write
-from compare.text import clean_display
+from compare.text import clean_display, zipf
 
 # Misread letters: which characters OCR produced for which Danish letter. Symbols are always
 # misreadings inside a word; letters only where the word as read is not Danish.
 _SYMBOLS = {"@": "æøå", "®": "æøå", "&": "åæø", "¢": "æøå", "4": "å"}
-_LETTERS = {"g": "ø", "e": "øæ", "o": "ø", "a": "æåø", "z": "æ"}
+# "é" is how OCR read "å" in the seeds ("ogsé", "méltal"); a real "idé" is a word and stays.
+_LETTERS = {"g": "ø", "e": "øæ", "o": "ø", "a": "æåø", "z": "æ", "é": "åæø"}
 _PAIRS = {"a@": "æ", "a®": "æ", "a&": "æ", "ae": "æ", "ee": "æ", "oe": "ø", "aa": "å", "rn": "m"}
 _WORD = re.compile(r"[0-9A-Za-zæøåÆØÅéÉüÜöÖäÄ@®&¢]+")
 _MAX_SUBSTITUTIONS = 2
@@ -35,6 +36,9 @@ _MAX_CANDIDATES = 400  # a long word with many a/e/g gets no more tries than thi
 _LINKS = ("", "s", "e")  # Danish compound joints: job|center, beskæftigelse|s|plan, ...
 _MIN_PART = 3
 _ABBREVIATION = 5  # a word this short followed by "." is left as it is
+# A short word that is Danish but rare ("pa", "mal", "ar") is read as the far more common word
+# one misread letter away ("på", "mål", "år"); a common word ("for", "der", "se") stays.
+_RARE_SHORT = (4, 4.5, 1.5)  # at most this many letters, Zipf below this, this much rarer
 
 
 def _cache_file() -> Path:
@@ -174,21 +178,43 @@ def repair_word(word: str) -> str:
     """The word with misread æ/ø/å put back where a Danish word results; else the word as is."""
     has_symbol = any(ch in _SYMBOLS and ch != "4" for ch in word)
     letters = sum(ch.isalpha() for ch in word)
-    if letters < (1 if has_symbol else 3) or is_word(word):
-        return word
     lower = word.lower()
+    if is_word(word):
+        common = _common_neighbour(lower) if letters >= 2 else None
+        return _recase(common, word) if common else word
+    if letters < (1 if has_symbol else 3):
+        return word
     # A word of the dictionary one letter away beats reading the word as a loose compound
-    # ("serligt" is "særligt", not "ser" + "ligt"); then the compound as read stands.
-    found = next((c for c in _candidates(lower, most=1) if is_word(c)), None)
+    # ("serligt" is "særligt", not "ser" + "ligt"); then the compound as read stands. Of several
+    # such words the most frequent in general Danish wins ("arligt" is "årligt", not "ærligt").
+    found = _most_common(c for c in _candidates(lower, most=1) if is_word(c))
     if found is None and _is_compound(word):
         return word
     if found is None:
-        found = next((c for c in _candidates(lower) if is_word(c)), None)
+        found = _most_common(c for c in _candidates(lower) if is_word(c))
     if found is None:  # a compound only with one letter put back: two words fit too easily
         found = next((c for c in _candidates(lower, most=1) if _is_compound(c)), None)
     if found is None:
         return word
     return _recase(found, word)
+
+
+def _most_common(words: Iterator[str]) -> str | None:
+    """The most frequent of the words in general Danish (the first of equals), or None."""
+    best, best_zipf = None, -1.0
+    for word in words:
+        if (z := zipf(word)) > best_zipf:
+            best, best_zipf = word, z
+    return best
+
+
+def _common_neighbour(lower: str) -> str | None:
+    """For a short, rare Danish word: the far more common word one misread letter away."""
+    most_letters, rare_below, rarer_by = _RARE_SHORT
+    if len(lower) > most_letters or (own := zipf(lower)) >= rare_below:
+        return None
+    found = _most_common(c for c in _candidates(lower, most=1) if is_word(c))
+    return found if found is not None and zipf(found) - own >= rarer_by else None
 
 
 def repair_words(text: str | None) -> str:

@@ -9,6 +9,7 @@ display; only the keys are compared.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -231,3 +232,17 @@ def fold_name(text: str) -> str:
     `Københavns`.
     """
     return " ".join(fold(w) for w in words(text.replace("-", " ")))
+
+
+@lru_cache(maxsize=1)
+def danish_frequencies() -> dict[str, float]:
+    """General Danish word frequencies (wordfreq's Danish list, shipped in its wheel)."""
+    from wordfreq import get_frequency_dict  # imported here: loading the list takes a moment
+
+    return get_frequency_dict("da")
+
+
+def zipf(word: str) -> float:
+    """The word's Zipf frequency in general Danish (log10 per billion words; 0 if unlisted)."""
+    freq = danish_frequencies().get(word.lower(), 0.0)
+    return round(math.log10(freq) + 9, 2) if freq > 0 else 0.0

@@ -22,6 +22,8 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+from compare.text import danish_frequencies, zipf
+
 COMMON_ZIPF = 6.0  # a word this frequent (e.g. "og", "til") tells nothing
 RARE_ZIPF = 3.0  # ... this rare or rarer is fully informative
 COMPOUND_PENALTY = 1.0  # a compound is this much (in Zipf units) rarer than its rarer part
@@ -38,19 +40,6 @@ def _stemmer():
     return snowballstemmer.stemmer("danish")
 
 
-@lru_cache(maxsize=1)
-def _frequencies() -> dict[str, float]:
-    from wordfreq import get_frequency_dict  # imported here: loading the list takes a moment
-
-    return get_frequency_dict("da")
-
-
-def zipf(word: str) -> float:
-    """The word's Zipf frequency in general Danish (log10 per billion words; 0 if unlisted)."""
-    freq = _frequencies().get(word.lower(), 0.0)
-    return round(math.log10(freq) + 9, 2) if freq > 0 else 0.0
-
-
 _ENDINGS = ("", "e", "en", "er", "et", "ene", "erne", "ets", "ens", "s", "r", "n", "t", "ne")
 
 
@@ -62,7 +51,7 @@ def lemma_zipf(word: str) -> float:
     rarer in the list than the word "ordning" is in plans.
     """
     word = word.lower()
-    frequencies = _frequencies()
+    frequencies = danish_frequencies()
     forms = {word} | {_stemmer().stemWord(word) + ending for ending in _ENDINGS}
     total = sum(frequencies.get(form, 0.0) for form in forms)
     return round(math.log10(total) + 9, 2) if total > 0 else 0.0
