@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from compare.display import repair_words
 from compare.errors import CompareError
 from compare.frameworks.catalog import Framework
 from compare.review.decisions import record_decision
@@ -68,7 +69,8 @@ def render_cell(
     st.markdown(f"**Tekstpassager** ({evidence.height}, fundne ord fremhævet)")
     with st.container(height=EVIDENCE_HEIGHT):
         if tag.get("target_sentence"):
-            st.markdown(f"**Målsætning:** {escape_markdown(tag['target_sentence'])}")
+            shown = repair_words(tag["target_sentence"])  # OCR misreadings repaired for reading
+            st.markdown(f"**Målsætning:** {escape_markdown(shown)}")
         render_evidence(
             evidence,
             open_key=state.MATRIX_OPEN,
