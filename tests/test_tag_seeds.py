@@ -119,6 +119,23 @@ def test_figures_stay_at_or_above_reported(
     assert overall["f1"] >= f1
 
 
+def test_labels_only_evaluates_a_held_out_gold_with_the_frameworks_beside_it(
+    seeded: Workspace,
+) -> None:
+    # tests/gold/frameworks/ holds the pasted frameworks of the held-out set; without them
+    # every held-out row would be "missing".
+    gold = GOLD_DIR / "koebenhavn-2022-heldout.csv"
+    args = ["evaluate", "--workspace", str(seeded.root), "--gold", str(gold), "--quiet"]
+    result = CliRunner().invoke(main, [*args, "--labels-only"])
+    assert result.exit_code == 0, result.output
+    overall = next(line.split() for line in result.output.splitlines() if line.startswith("(all)"))
+    assert overall[1:3] == ["22", "0"]  # n, missing
+    stored = CliRunner().invoke(main, args)  # stored tags: those frameworks were never tagged
+    assert next(line.split() for line in stored.output.splitlines() if line.startswith("(all)"))[
+        1:3
+    ] == ["0", "22"]
+
+
 def test_evaluate_command_prints_figures_and_disagreements(seeded: Workspace) -> None:
     result = CliRunner().invoke(
         main,

@@ -16,6 +16,7 @@ from compare.cli.base import (
     reports_errors,
     workspace_option,
 )
+from compare.frameworks.catalog import Framework, load_frameworks
 from compare.store.review_db import ReviewStore
 from compare.store.workspace import Workspace
 
@@ -73,7 +74,9 @@ def evaluate_command(
     cells the tagger is sure of and the share it is unsure of; then each disagreement with the
     tagger's best evidence.
     Gold rows whose plan is not in the workspace (or not tagged) are counted as missing.
-    With --labels-only nothing is stored; the figures are for the stripped frameworks.
+    With --labels-only nothing is stored; the figures are for the stripped frameworks, which
+    include the framework files in a `frameworks/` folder beside a gold file (the pasted
+    frameworks a held-out set is about, as in tests/gold/).
     """
     ws = open_workspace(workspace_dir)
     if between:
@@ -81,7 +84,10 @@ def evaluate_command(
         return
     if not gold_files:
         raise click.UsageError("give --gold FILE.csv, or --between NAME_A NAME_B")
-    result = evaluate(ws, list(gold_files), framework_ids or None, labels_only=labels_only)
+    frameworks = _with_gold_frameworks(gold_files) if labels_only else None
+    result = evaluate(
+        ws, list(gold_files), framework_ids or None, labels_only=labels_only, frameworks=frameworks
+    )
     header = [
         "framework",
         "n",
@@ -137,6 +143,21 @@ def evaluate_command(
     overall = result.metrics.filter(pl.col("framework") == OVERALL)
     if overall.is_empty() or overall["n"][0] == 0:
         click.echo("warning: no gold row could be compared", err=True)
+
+
+def _with_gold_frameworks(gold_files: tuple[Path, ...]) -> list[Framework] | None:
+    """The frameworks folder's frameworks plus those in a `frameworks/` folder beside a gold
+    file; None (the frameworks folder alone) where no gold file has one."""
+    folders = sorted(
+        {p.parent / "frameworks" for p in gold_files if (p.parent / "frameworks").is_dir()}
+    )
+    if not folders:
+        return None
+    by_id = {fw.id: fw for fw in load_frameworks(errors=[])}
+    for folder in folders:
+        for fw in load_frameworks(folder):  # a malformed file is an error naming it
+            by_id.setdefault(fw.id, fw)
+    return sorted(by_id.values(), key=lambda fw: fw.id)
 
 
 def _short(text: str) -> str:
