@@ -128,12 +128,27 @@ def test_labels_only_evaluates_a_held_out_gold_with_the_frameworks_beside_it(
     args = ["evaluate", "--workspace", str(seeded.root), "--gold", str(gold), "--quiet"]
     result = CliRunner().invoke(main, [*args, "--labels-only"])
     assert result.exit_code == 0, result.output
-    overall = next(line.split() for line in result.output.splitlines() if line.startswith("(all)"))
-    assert overall[1:3] == ["22", "0"]  # n, missing
+    assert _overall(result.output)[1:3] == ["22", "0"]  # n, missing
     stored = CliRunner().invoke(main, args)  # stored tags: those frameworks were never tagged
-    assert next(line.split() for line in stored.output.splitlines() if line.startswith("(all)"))[
-        1:3
-    ] == ["0", "22"]
+    assert _overall(stored.output)[1:3] == ["0", "22"]
+
+
+def _overall(output: str) -> list[str]:
+    return next(line.split() for line in output.splitlines() if line.startswith("(all)"))
+
+
+def test_labels_only_figures_of_shipped_frameworks_ignore_the_pasted_ones_beside(
+    seeded: Workspace,
+) -> None:
+    # A gold file of shipped frameworks in tests/gold/ gets the figures `evaluate` gives without
+    # the pasted frameworks folder: those are tagged only where the gold names them.
+    gold = GOLD_DIR / "koebenhavn-2022.csv"
+    args = ["evaluate", "--workspace", str(seeded.root), "--gold", str(gold), "--quiet"]
+    result = CliRunner().invoke(main, [*args, "--labels-only"])
+    assert result.exit_code == 0, result.output
+    alone = evaluate(seeded, [gold], labels_only=True).metrics
+    expected = alone.filter(pl.col("framework") == OVERALL).row(0, named=True)
+    assert float(_overall(result.output)[3]) == pytest.approx(expected["agreement"], abs=0.005)
 
 
 def test_evaluate_command_prints_figures_and_disagreements(seeded: Workspace) -> None:

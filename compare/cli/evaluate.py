@@ -8,7 +8,7 @@ import click
 import polars as pl
 
 from compare.analysis.agreement import compare_reviewers
-from compare.analysis.evaluate import OVERALL, evaluate
+from compare.analysis.evaluate import OVERALL, evaluate, load_gold
 from compare.cli.base import (
     echo_table,
     main,
@@ -146,18 +146,29 @@ def evaluate_command(
 
 
 def _with_gold_frameworks(gold_files: tuple[Path, ...]) -> list[Framework] | None:
-    """The frameworks folder's frameworks plus those in a `frameworks/` folder beside a gold
-    file; None (the frameworks folder alone) where no gold file has one."""
+    """The frameworks folder's frameworks plus those the gold rows name from a `frameworks/`
+    folder beside a gold file; None (the frameworks folder alone) where there are none.
+
+    Only frameworks the gold names are added: what else is tagged in the same run changes the
+    tagger's corpus statistics, so a gold file of shipped frameworks gets the same figures with
+    or without the folder beside it.
+    """
     folders = sorted(
         {p.parent / "frameworks" for p in gold_files if (p.parent / "frameworks").is_dir()}
     )
     if not folders:
         return None
+    named = set(pl.concat([load_gold(p) for p in gold_files])["framework"].to_list())
     by_id = {fw.id: fw for fw in load_frameworks(errors=[])}
-    for folder in folders:
-        for fw in load_frameworks(folder):  # a malformed file is an error naming it
-            by_id.setdefault(fw.id, fw)
-    return sorted(by_id.values(), key=lambda fw: fw.id)
+    extra = [
+        fw
+        for folder in folders
+        for fw in load_frameworks(folder)  # a malformed file is an error naming it
+        if fw.id in named and fw.id not in by_id
+    ]
+    if not extra:
+        return None
+    return sorted([*by_id.values(), *extra], key=lambda fw: fw.id)
 
 
 def _short(text: str) -> str:
