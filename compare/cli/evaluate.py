@@ -84,9 +84,10 @@ def evaluate_command(
         return
     if not gold_files:
         raise click.UsageError("give --gold FILE.csv, or --between NAME_A NAME_B")
-    frameworks = _with_gold_frameworks(gold_files) if labels_only else None
+    gold = pl.concat([load_gold(p) for p in gold_files])  # read once, for both uses
+    frameworks = _with_gold_frameworks(gold_files, gold) if labels_only else None
     result = evaluate(
-        ws, list(gold_files), framework_ids or None, labels_only=labels_only, frameworks=frameworks
+        ws, gold, framework_ids or None, labels_only=labels_only, frameworks=frameworks
     )
     header = [
         "framework",
@@ -145,7 +146,9 @@ def evaluate_command(
         click.echo("warning: no gold row could be compared", err=True)
 
 
-def _with_gold_frameworks(gold_files: tuple[Path, ...]) -> list[Framework] | None:
+def _with_gold_frameworks(
+    gold_files: tuple[Path, ...], gold: pl.DataFrame
+) -> list[Framework] | None:
     """The frameworks folder's frameworks plus those the gold rows name from a `frameworks/`
     folder beside a gold file; None (the frameworks folder alone) where there are none.
 
@@ -158,7 +161,7 @@ def _with_gold_frameworks(gold_files: tuple[Path, ...]) -> list[Framework] | Non
     )
     if not folders:
         return None
-    named = set(pl.concat([load_gold(p) for p in gold_files])["framework"].to_list())
+    named = set(gold["framework"].to_list())
     by_id = {fw.id: fw for fw in load_frameworks(errors=[])}
     extra = [
         fw
