@@ -15,6 +15,7 @@ from machine import machine
 
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = [
+    "bench_startup.py",
     "bench_ingest.py",
     "bench_metadata.py",
     "bench_tag.py",

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import csv
 import functools
+import importlib
 import io
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from compare.config import REVIEWER_ENV as REVIEWER_ENV  # the name the commands import
 from compare.config import WORKSPACE_ENV, require_folder
 from compare.errors import CompareError
-from compare.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from compare.store.workspace import Workspace
 
 # Whole escape sequences (CSI like "clear screen", OSC like "set title", DCS/APC/PM strings),
 # then every remaining control character but tab and newline, and the bidi overrides that make
@@ -64,7 +68,55 @@ def raw_stderr() -> TextIO:
     return stream.raw if isinstance(stream, _ControlStripping) else stream
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@dataclass(frozen=True)
+class LazyCommand:
+    """A command the group can list without importing it: its module and its first sentence."""
+
+    module: str
+    help: str
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when that command runs or shows its help.
+
+    Every command module imports Polars, pyarrow or the tagger at the top: importing all of
+    them to print `compare --help` took most of a second. A listed command's module adds the
+    command to the group when imported (`@main.command(...)`), as before.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, LazyCommand] = {}
+
+    def add_lazy_commands(self, commands: Mapping[str, LazyCommand]) -> None:
+        """List these commands; each one's module is imported when the command is asked for."""
+        self.lazy.update(commands)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            importlib.import_module(self.lazy[cmd_name].module)
+            if cmd_name not in self.commands:
+                raise RuntimeError(f"{self.lazy[cmd_name].module} does not add `{cmd_name}`")
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of `--help`, from the table for commands not imported yet: the same
+        text click makes from a loaded command's docstring (tests/test_cli_lazy.py)."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name) or click.Command(name, help=self.lazy[name].help)
+            if not command.hidden:
+                rows.append((name, command))
+        if rows:
+            limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="compare")
 def main() -> None:
     """Compare Danish municipalities' employment plans (beskæftigelsesplaner) against
@@ -93,6 +145,8 @@ def open_workspace(
     that starting a workspace is what the command is for (ingest). The default `data/workspace`
     is made on first use. Raises MissingFolder.
     """
+    from compare.store.workspace import Workspace  # Polars: not for `compare --help`
+
     if workspace_dir is not None and not workspace_dir.is_dir():
         source = f"--workspace or ${WORKSPACE_ENV}"
         if must_exist or workspace_dir.exists():
