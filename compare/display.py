@@ -221,6 +221,10 @@ def repair_words(text: str | None) -> str:
     """The text with misread æ/ø/å repaired word by word; everything between words as it was."""
     if not text:
         return ""
+    # Most texts have no misread word: checking each distinct word once (repair_word is cached)
+    # spares the per-word callback below, which only ever keeps words or repairs them.
+    if all(repair_word(word) == word for word in set(_WORD.findall(text))):
+        return text
 
     def repair(m: re.Match[str]) -> str:
         word = m.group(0)

@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from compare.cli import main
 from compare.errors import ExportError
 from compare.excel import export_bytes, export_workbook
+from compare.excel import workbook as workbook_module
 from compare.store.workspace import Workspace
 from tests.excel_workspace import GOALS, YEAR, Plan, write_plans
 
@@ -79,7 +80,7 @@ def test_interrupted_export_leaves_the_previous_file(
     target = tmp_path / "møde.xlsx"
     export_workbook(ws, target, today=TODAY)
     before = target.read_bytes()
-    real_save = Workbook.save
+    real_save = workbook_module.save_xlsx  # what the export writes the file with
 
     def half_then_crash(self: Workbook, filename: str) -> None:
         real_save(self, filename)
@@ -87,7 +88,7 @@ def test_interrupted_export_leaves_the_previous_file(
             handle.truncate(os.path.getsize(filename) // 2)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Workbook, "save", half_then_crash)
+    monkeypatch.setattr(workbook_module, "save_xlsx", half_then_crash)
     with pytest.raises(KeyboardInterrupt):
         export_workbook(ws, target, today=date(2030, 1, 1))
     assert target.read_bytes() == before
@@ -101,7 +102,7 @@ def test_interrupted_first_export_leaves_no_file(
         Path(filename).write_bytes(b"PK\x03\x04 half")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Workbook, "save", crash)
+    monkeypatch.setattr(workbook_module, "save_xlsx", crash)
     with pytest.raises(ExportError, match="No space left"):
         export_workbook(ws, tmp_path / "møde.xlsx", today=TODAY)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ws"]

@@ -204,8 +204,13 @@ def _write_totals(sheet: Worksheet, r: int, items: list[Item], rows: list[Matrix
                 1 for row in rows if item.id in row.cells and row.cells[item.id].level == level
             )
             cell = write_value(sheet.cell(r, col), count)
-            cell.alignment, cell.font = styles.CENTRED, styles.HEADER_FONT
-            cell.fill, cell.border = styles.TOTAL_FILL, styles.GRID
+            styles.set_look(
+                cell,
+                font=styles.HEADER_FONT,
+                fill=styles.TOTAL_FILL,
+                border=styles.GRID,
+                alignment=styles.CENTRED,
+            )
         styles.style_header(sheet.cell(r, len(items) + 2))
     return r
 
@@ -255,8 +260,13 @@ def _write_groups(sheet: Worksheet, items: list[Item], r: int) -> None:
         if i == len(items) or (items[i].group or "") != (items[start].group or ""):
             first, last = start + 2, i + 1
             cell = write_text(sheet.cell(r, first), items[start].group or "")
-            cell.font, cell.fill = styles.HEADER_FONT, styles.GROUP_FILL
-            cell.alignment, cell.border = styles.CENTRED, styles.GRID
+            styles.set_look(
+                cell,
+                font=styles.HEADER_FONT,
+                fill=styles.GROUP_FILL,
+                border=styles.GRID,
+                alignment=styles.CENTRED,
+            )
             if last > first:
                 sheet.merge_cells(start_row=r, start_column=first, end_row=r, end_column=last)
             start = i
@@ -268,7 +278,7 @@ def _write_section(sheet: Worksheet, r: int, name: str, last_col: int) -> None:
     write_text(sheet.cell(r, 1), name)
     for col in range(1, last_col + 1):
         cell = sheet.cell(r, col)
-        cell.font, cell.fill, cell.border = styles.HEADER_FONT, styles.GROUP_FILL, styles.GRID
+        styles.set_look(cell, font=styles.HEADER_FONT, fill=styles.GROUP_FILL, border=styles.GRID)
 
 
 def remark_text(row: MatrixRow) -> str:
@@ -284,7 +294,7 @@ def _write_row(sheet: Worksheet, r: int, row: MatrixRow, items: list[Item], link
     """A jobcentre's row: name, a level per item (linked, with a comment), the remark."""
     remarks_col = len(items) + 2
     name = write_text(sheet.cell(r, 1), row.name)
-    name.font, name.alignment, name.border = styles.NAME_FONT, styles.NAME_ALIGN, styles.GRID
+    styles.set_look(name, font=styles.NAME_FONT, border=styles.GRID, alignment=styles.NAME_ALIGN)
     for col, item in enumerate(items, 2):
         shown = row.cells.get(item.id)
         cell = sheet.cell(r, col)
@@ -301,10 +311,15 @@ def _write_row(sheet: Worksheet, r: int, row: MatrixRow, items: list[Item], link
             )
         cell.comment = _comment(links.quotes.get(key), links.info.get(key, {}))
     remark = write_text(sheet.cell(r, remarks_col), remark_text(row))
-    remark.alignment, remark.border = styles.WRAP_TOP, styles.GRID
-    remark.font = styles.BODY_FONT if row.has_plan and row.tagged else styles.NO_PLAN_FONT
+    styles.set_look(
+        remark,
+        font=styles.BODY_FONT if row.has_plan and row.tagged else styles.NO_PLAN_FONT,
+        border=styles.GRID,
+        alignment=styles.WRAP_TOP,
+    )
     if not row.has_plan:
-        name.fill = remark.fill = styles.NO_PLAN_FILL
+        styles.set_look(name, fill=styles.NO_PLAN_FILL)
+        styles.set_look(remark, fill=styles.NO_PLAN_FILL)
 
 
 def _comment(quote: Quote | None, info: dict[str, Any]) -> Comment:
@@ -373,7 +388,7 @@ def _write_legend(
             sample = write_text(sheet.cell(r, 1), level)
             styles.style_level(sample, level, reviewed, not no_plan)
         cell = write_text(sheet.cell(r, 2), text)
-        cell.font, cell.alignment = styles.BODY_FONT, styles.WRAP_TOP
+        styles.set_look(cell, font=styles.BODY_FONT, alignment=styles.WRAP_TOP)
         sheet.merge_cells(start_row=r, start_column=2, end_row=r, end_column=last_col)
         sheet.row_dimensions[r].height = styles.row_height([(text, text_width)], minimum=16)
     return r

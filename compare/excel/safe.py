@@ -65,9 +65,11 @@ def write_text(cell: Cell, value: Any) -> Cell:
     """
     text = clean_text(value)
     if not text:
-        cell.value = None
+        cell._value, cell.data_type = None, "n"  # as `cell.value = None`
         return cell
-    cell.value = text  # openpyxl types "=..." as a formula here; the next line undoes that
+    # What `cell.value = text` and then typing it as a string give, without openpyxl's checks
+    # (its type inference, its scan for illegal characters): `clean_text` has done them.
+    cell._value = text
     cell.data_type = "s"
     if needs_quote_prefix(text):
         cell.quotePrefix = True
@@ -78,6 +80,9 @@ def write_value(cell: Cell, value: Any) -> Cell:
     """Put a number or date into a cell as it is; text (and anything else) via `write_text`."""
     if isinstance(value, bool):
         return write_text(cell, "ja" if value else "nej")
+    if value is None or type(value) in (int, float):  # what `cell.value = value` does with them
+        cell._value, cell.data_type = value, "n"
+        return cell
     if isinstance(value, int | float | date | datetime):
         cell.value = value
         return cell

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
+from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from compare.display import repair_words
+from compare.display import repair_words as _repair_words
 from compare.excel import styles
 from compare.excel.matrix_sheet import REMARKS_KEY, Links, Quote, remark_text, short_time
 from compare.excel.rows import MatrixRow
@@ -83,6 +85,9 @@ DOCUMENT_COLUMNS: tuple[tuple[str, float], ...] = (
 # colleague's later decision (a conflict) from the state the analyst edited.
 BASELINE_COLUMNS = ("framework_id", "row", "item_id", "value", "decided_at")
 MAX_EVIDENCE_LINES = 8  # an Evidence row shows this many lines of its quote; the rest on click
+
+# A cell's best quote and heading are shown three times (comment, Citat, Citat som i planen).
+repair_words = lru_cache(maxsize=8192)(_repair_words)
 
 
 @dataclass
@@ -220,18 +225,25 @@ def _table(
     names = [name for name, _ in columns]
     wrapped = {names.index(name) + 1 for name in wrap}
     centred = {names.index(name) + 1 for name in centre}
+    looks = [
+        styles.style_array(
+            sheet.parent,
+            "Brødtekst ombrudt"
+            if col in wrapped
+            else "Brødtekst centreret"
+            if col in centred
+            else "Brødtekst",
+        )
+        for col in range(1, len(columns) + 1)
+    ]
     r = start
     for values in rows:
         r += 1
         for col, value in enumerate(values, 1):
-            look = (
-                "Brødtekst ombrudt"
-                if col in wrapped
-                else "Brødtekst centreret"
-                if col in centred
-                else "Brødtekst"
-            )
-            write_value(styles.apply(sheet.cell(r, col), look), value)
+            # As `styles.apply(sheet.cell(r, col), look)` on a new cell, tens of thousands of times.
+            cell = Cell(sheet, row=r, column=col, style_array=looks[col - 1])
+            sheet._add_cell(cell)
+            write_value(cell, value)
         if wrapped:
             texts = [(str(values[c - 1] or ""), columns[c - 1][1]) for c in wrapped]
             height = styles.row_height(texts, maximum=MAX_EVIDENCE_LINES * styles.POINTS_PER_LINE)

@@ -101,29 +101,71 @@ def _level_style(level: str | None, reviewed: bool, has_plan: bool) -> str:
 _LOOKS = _looks()
 
 
-# Per workbook, the style array each named style gives a cell: copied onto further cells, so a
+# Per workbook, the style array each named style gives a cell: copied onto each cell, so a
 # cell costs one small copy instead of openpyxl's name lookups (what `cell.style = name` does).
 _ARRAYS: weakref.WeakKeyDictionary[Workbook, dict[str, StyleArray]] = weakref.WeakKeyDictionary()
 
 
-def apply(cell: Cell, name: str) -> Cell:
-    """Give a cell one of the named styles, adding it to the cell's workbook on first use."""
-    arrays = _ARRAYS.setdefault(cell.parent.parent, {})
+def style_array(workbook: Workbook, name: str) -> StyleArray:
+    """The style array a cell of the named style has in `workbook` (the style is added to the
+    workbook on first use): what `cell.style = name` gives a cell, looked up once."""
+    arrays = _ARRAYS.setdefault(workbook, {})
     array = arrays.get(name)
-    number_format = cell.number_format if cell.has_style else "General"
     if array is None:
-        if name not in cell.parent.parent.named_styles:
+        if name not in workbook.named_styles:
             font, fill, border, alignment = _LOOKS[name]
             style = NamedStyle(
                 name=name, font=copy(font), fill=copy(fill), alignment=copy(alignment)
             )
             if border is not None:
                 style.border = copy(border)
-            cell.parent.parent.add_named_style(style)
-        cell.style = name
-        arrays[name] = copy(cell._style)
-    else:
-        cell._style = copy(array)
+            workbook.add_named_style(style)
+        array = arrays[name] = copy(workbook._named_styles[name].as_tuple())
+    return array
+
+
+# Per workbook, the index of each font, fill, border and alignment object in the workbook's
+# lists: openpyxl finds it by comparing style objects field by field on every assignment.
+_INDEXES: weakref.WeakKeyDictionary[Workbook, dict[tuple[str, int], tuple[object, int]]] = (
+    weakref.WeakKeyDictionary()
+)
+_PARTS = {
+    "font": ("_fonts", "fontId"),
+    "fill": ("_fills", "fillId"),
+    "border": ("_borders", "borderId"),
+    "alignment": ("_alignments", "alignmentId"),
+}
+
+
+def set_look(
+    cell: Cell,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+    border: Border | None = None,
+    alignment: Alignment | None = None,
+) -> Cell:
+    """Set the given parts of a cell's style: what `cell.font = font` (and fill, border,
+    alignment) does, with each object's place in the workbook looked up once per workbook."""
+    workbook = cell.parent.parent
+    known = _INDEXES.setdefault(workbook, {})
+    if cell._style is None:
+        cell._style = StyleArray()
+    parts = (("font", font), ("fill", fill), ("border", border), ("alignment", alignment))
+    for part, value in parts:
+        if value is None:
+            continue
+        entry = known.get((part, id(value)))
+        if entry is None or entry[0] is not value:
+            collection, _ = _PARTS[part]
+            entry = known[(part, id(value))] = (value, getattr(workbook, collection).add(value))
+        setattr(cell._style, _PARTS[part][1], entry[1])
+    return cell
+
+
+def apply(cell: Cell, name: str) -> Cell:
+    """Give a cell one of the named styles, adding it to the cell's workbook on first use."""
+    number_format = cell.number_format if cell.has_style else "General"
+    cell._style = StyleArray(style_array(cell.parent.parent, name))
     if number_format != "General":  # a date's format, set with its value, stays
         cell.number_format = number_format
     return cell
@@ -147,8 +189,10 @@ def wrapped_lines(text: str, width: float, chars_per_unit: float = CHARS_PER_UNI
     per_line = max(int(width * chars_per_unit) - 1, 4)
     lines = 0
     for paragraph in (text or "").split("\n"):
-        words, length = paragraph.split(), 0
         lines += 1
+        if len(paragraph) <= per_line:  # its words and single spaces fit: one line
+            continue
+        words, length = paragraph.split(), 0
         for word in words:  # greedy wrapping, as the spreadsheet does it
             needed = len(word) if length == 0 else length + 1 + len(word)
             if needed > per_line and length > 0:

@@ -42,6 +42,7 @@ from compare.excel.sheets import (
     write_overview_sheet,
     write_summary_sheet,
 )
+from compare.excel.xlsx_writer import save_xlsx
 from compare.frameworks.catalog import Framework, find_frameworks, load_frameworks
 from compare.registry.lookup import Registry, load_registry
 from compare.review.evidence import effective_evidence
@@ -90,7 +91,7 @@ def export_bytes(
 ) -> bytes:
     """The same workbook as `export_workbook`, as bytes: for a download button, no file."""
     buffer = io.BytesIO()
-    workspace_workbook(ws, framework_ids, council, year, today=today).save(buffer)
+    save_xlsx(workspace_workbook(ws, framework_ids, council, year, today=today), buffer)
     return buffer.getvalue()
 
 
@@ -364,7 +365,7 @@ def save_workbook(workbook: Workbook, out: Path) -> None:
     mode = out.stat().st_mode & 0o777 if out.exists() else 0o666 & ~_umask()
 
     def write(tmp: Path) -> None:
-        workbook.save(tmp)
+        save_xlsx(workbook, str(tmp))
         tmp.chmod(mode)
 
     try:
