@@ -61,9 +61,19 @@ def frameworks_stamp(folder: Path | None = None) -> tuple[tuple[str, int], ...]:
     )
 
 
+_generation = [0]  # how many times `clear` was called in this process
+
+
 def clear() -> None:
     """Forget every cached load: called right after the app itself writes to the workspace."""
     st.cache_data.clear()
+    _generation[0] += 1
+
+
+def data_key(ws: Workspace) -> tuple[object, ...]:
+    """What the workspace's and the frameworks' data are now, as a key for anything a page
+    computes from them: it changes with every write (the stamps) and every `clear()`."""
+    return (str(ws.root), workspace_stamp(ws), frameworks_stamp(), _generation[0])
 
 
 def documents(ws: Workspace) -> pl.DataFrame:

@@ -7,8 +7,11 @@ callback through the pandas Styler), so a rerun with 1,000 plans stays fast.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd  # type: ignore[import-untyped]  # no stubs installed
 import streamlit as st
+from pandas.io.formats.style import Styler  # type: ignore[import-untyped]
 
 from compare.schema import LEVEL_ADDRESSED, LEVEL_TARGET
 from compare.ui.components import LEVEL_COLOURS, RECHECK_COLOUR
@@ -71,6 +74,59 @@ def matrix_css(
     if focus is not None and focus[1] in columns and 0 <= focus[0] < n_rows:
         columns[focus[1]][focus[0]] = _level_css(FOCUS_COLOUR)
     return pd.DataFrame(columns, index=table.index, columns=table.columns, dtype=object)
+
+
+def keep_styles(styler: Styler) -> Styler:
+    """The Styler, made to work out its cells' styles once.
+
+    Streamlit turns a Styler into the table it sends through the Styler's `_compute` and
+    `_translate` on every run (pandas builds a dict per cell each time: most of a re-run of the
+    1,000-plan matrix). The matrix page keeps the styled table while the data, the filters and
+    the cell in focus stay the same (`state.remembered`), so those results are kept with it.
+    (Streamlit recognises a Styler by its exact type, so this wraps the two methods of one
+    Styler instead of subclassing it.)
+    """
+    compute, translate = styler._compute, styler._translate
+    computed: list[bool] = []
+    translated: dict[Any, Any] = {}
+
+    def compute_once() -> Styler:
+        if not computed:
+            compute()
+            computed.append(True)
+        return styler
+
+    def translate_once(*args: Any, **kwargs: Any) -> Any:
+        key = (args, tuple(sorted(kwargs.items())))
+        if key not in translated:
+            translated[key] = _without_plain_ids(translate(*args, **kwargs))
+        return translated[key]
+
+    styler._compute = compute_once
+    styler._translate = translate_once
+    return styler
+
+
+def _without_plain_ids(translated: dict[str, Any]) -> dict[str, Any]:
+    """The translated Styler without the cell ids of text shown as it is.
+
+    Streamlit writes each body cell that has an id back into a copy of the table as its
+    display text (`astype(str)`, then one column at a time): for a text cell that shows its own
+    text that changes nothing, and took a fifth of a re-run. The colours do not use these ids
+    (they come from the separate `cellstyle` list)."""
+    for row in translated.get("body", []):
+        for cell in row:
+            value = cell.get("value")
+            if "id" in cell and isinstance(value, str) and cell.get("display_value") == value:
+                del cell["id"]
+    return translated
+
+
+def styled_matrix(view: MatrixView, focus: tuple[int, str] | None) -> Styler:
+    """The display table with its colours (`matrix_css`), as a Styler for `st.dataframe`."""
+    table = view.table.to_pandas()
+    css = matrix_css(view, table, focus)
+    return keep_styles(table.style.apply(lambda _: css, axis=None))
 
 
 def render_chart(view: MatrixView, key: str) -> None:

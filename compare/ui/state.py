@@ -6,9 +6,12 @@ and a test can find a widget by the same name (`at.selectbox(key=state.MATRIX_YE
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar, cast
 
 import streamlit as st
+
+T = TypeVar("T")
 
 # App frame (app.py, sidebar).
 AUTHENTICATED = "auth_ok"  # True once the password (if one is configured) was given
@@ -28,6 +31,9 @@ MATRIX_CHART = "matrix_chart"  # toggle: draw the chart of municipalities per le
 # Matrix page: the table and the cell in focus.
 MATRIX_TABLE = "matrix_table"  # st.dataframe selection state
 MATRIX_SEEN_SELECTION = "matrix_seen_selection"  # last table selection acted upon
+MEMO_MATRIX_VIEW = "memo_matrix_view"  # (inputs, MatrixView) of the last matrix built
+MEMO_MATRIX_STYLED = "memo_matrix_styled"  # (view and focus, styled table) last rendered
+MEMO_QUEUE = "memo_queue"  # (view, focus and queue toggle, Queue) of the last run
 PICK_DOC = "matrix_pick_doc"  # doc_id of the row in focus
 PICK_ITEM = "matrix_pick_item"  # "framework_id::item_id" of the column in focus
 MATRIX_OPEN = "matrix_open"  # prefix: "show in the plan" buttons under each passage
@@ -165,6 +171,17 @@ def show_flash() -> None:
             st.toast(message, icon=":material/check_circle:")
         else:
             getattr(st, kind, st.info)(message)
+
+
+def remembered(slot: str, key: Hashable, build: Callable[[], T]) -> T:
+    """What `build()` gives, kept in the session under `slot` until `key` changes: what the
+    page computes from data that did not change since the last run is not computed again."""
+    kept = st.session_state.get(slot)
+    if kept is not None and kept[0] == key:
+        return cast(T, kept[1])
+    value = build()
+    st.session_state[slot] = (key, value)
+    return value
 
 
 def ensure_option(key: str, options: list[Any], default: Any = None) -> None:

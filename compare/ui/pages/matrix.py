@@ -17,8 +17,8 @@ from compare.ui import data, page_script, state
 from compare.ui.agreement_panel import render_agreement
 from compare.ui.components import escape_markdown
 from compare.ui.excel_panel import render_excel
-from compare.ui.matrix_style import matrix_css, render_chart
-from compare.ui.queue_panel import build_queue, render_navigation, render_progress
+from compare.ui.matrix_style import render_chart, styled_matrix
+from compare.ui.queue_panel import build_queue, focus, render_navigation, render_progress
 from compare.ui.review_panel import current_cell, render_cell
 from compare.ui.tables import (
     COUNCIL_COL,
@@ -76,15 +76,28 @@ def render() -> None:
             "Dokumenterne er ikke tagget mod de valgte rammer endnu: kør `compare tag` "
             "(eller `make run`), så udfyldes matrixen."
         )
-    view = build_matrix_view(
-        cells, docs, chosen, councils, council_order, municipality_order(data.registry()), groups
+    registry = data.registry()
+    view_key = (
+        data.data_key(ws),
+        year,
+        council,
+        tuple(kinds),
+        tuple(fw.id for fw in chosen),
+        tuple(groups) if groups is not None else None,
+    )
+    view = state.remembered(  # the same view object while nothing it is built from changed
+        state.MEMO_MATRIX_VIEW,
+        view_key,
+        lambda: build_matrix_view(
+            cells, docs, chosen, councils, council_order, municipality_order(registry), groups
+        ),
     )
     _missing_members(docs, council, year)
     _restore_focus_from_url(view)
     _sync_focus(view, st.session_state.get(state.MATRIX_TABLE))  # before the table: it marks it
     matrix_col, panel_col = st.columns([3, 2], gap="medium")
     with matrix_col:
-        selection = _table(view)
+        selection = _table(view, view_key)
         st.caption(
             "X = konkret mål · (X) = beskrevet uden konkret resultatniveau · ✓ = vurderet af "
             "en medarbejder · ⚠ = dokumentet er ændret siden vurderingen · – = ikke tagget. "
@@ -105,7 +118,7 @@ def render() -> None:
             render_agreement(ws, view)
     _sync_focus(view, selection)
     with panel_col:
-        _focus(ws, view, docs, chosen, cells)
+        _focus(ws, view, view_key, docs, chosen, cells)
 
 
 def _filters(
@@ -195,11 +208,17 @@ def _missing_members(docs: pl.DataFrame, council: str, year: int | None) -> None
         st.caption(f"Ingen plan for {year} i workspace fra: {', '.join(missing)}.")
 
 
-def _table(view: MatrixView) -> Any:
-    """Render the coloured matrix; returns the table's selection event."""
-    table = view.table.to_pandas()
-    css = matrix_css(view, table, _focus_column_row(view))
-    styler = table.style.apply(lambda _: css, axis=None)
+def _table(view: MatrixView, view_key: Any) -> Any:
+    """Render the coloured matrix; returns the table's selection event.
+
+    The styled table is made again only when the view (`view_key`) or the cell in focus
+    changed: a re-run after a click elsewhere on the page reuses it.
+    """
+    focused = _focus_column_row(view)
+    styler = state.remembered(
+        state.MEMO_MATRIX_STYLED, (view_key, focused), lambda: styled_matrix(view, focused)
+    )
+    table = styler.data
     config: dict[str, Any] = {
         name: st.column_config.TextColumn(
             view.labels[name], help=escape_markdown(view.helps[name]), width=56
@@ -271,6 +290,7 @@ def _get(value: Any, name: str) -> Any:
 def _focus(
     ws: Workspace,
     view: MatrixView,
+    view_key: Any,
     docs: pl.DataFrame,
     chosen: list[Framework],
     cells: pl.DataFrame,
@@ -291,7 +311,11 @@ def _focus(
         fw_id, item_id = view.columns[name]
         return f"{view.labels[name]} · {frameworks[fw_id].item(item_id).label}"
 
-    queue = build_queue(ws, cells, doc_ids, view.columns)
+    queue = state.remembered(  # the review order changes with the data and the focus only
+        state.MEMO_QUEUE,
+        (view_key, focus(), bool(st.session_state.get(state.QUEUE_ONLY_PLAN))),
+        lambda: build_queue(ws, cells, doc_ids, view.columns),
+    )
     render_progress(cells.filter(pl.col("framework_id").is_in(list(frameworks))), chosen, doc_ids)
     render_navigation(queue)
     cell_panel = st.container()  # filled after the pickers, which it shows above
