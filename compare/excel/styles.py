@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import weakref
 from copy import copy
+from functools import lru_cache
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -184,6 +185,7 @@ def style_header(cell: Cell) -> Cell:
     return apply(cell, "Kolonneoverskrift")
 
 
+@lru_cache(maxsize=8192)  # item labels and headings repeat on every row of the Evidence sheet
 def wrapped_lines(text: str, width: float, chars_per_unit: float = CHARS_PER_UNIT) -> int:
     """How many lines `text` takes wrapped in a column `width` units wide (an estimate)."""
     per_line = max(int(width * chars_per_unit) - 1, 4)

@@ -12,6 +12,7 @@ file with what `Workbook.save` writes.
 from __future__ import annotations
 
 import datetime
+from functools import lru_cache
 from io import BytesIO
 from typing import IO, Any
 from zipfile import ZIP_DEFLATED, ZipFile
@@ -21,10 +22,12 @@ from openpyxl.cell._writer import _set_attributes
 from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.compat import safe_string
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
 _NUMBER_TYPES = (int, float)
+_column_letter = lru_cache(maxsize=None)(get_column_letter)
 
 
 def _text(value: str) -> str:
@@ -98,7 +101,7 @@ class _RowsAsText(WorksheetWriter):
             if value is None and not styled and cell._comment is None:
                 continue
             kind = cell.data_type
-            head = f'<c r="{cell.coordinate}"'
+            head = f'<c r="{_column_letter(cell.column)}{cell.row}"'  # cell.coordinate
             if styled:
                 key = style.tobytes()
                 style_id = style_ids.get(key)
