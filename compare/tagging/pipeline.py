@@ -7,6 +7,7 @@ that decide a level are read sentence by sentence for targets.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -29,13 +30,14 @@ from compare.tagging.terms import term_pattern, term_table, weigh_information
 from compare.tagging.units import (
     DocUnits,
     build_units,
+    heading_keys,
     heading_matches,
     promote_inline_headings,
     referenced_units,
     unit_column,
 )
 from compare.tagging.version import TAGGER_VERSION
-from compare.text import NORMALISER_VERSION, normalise
+from compare.text import NORMALISER_VERSION, content_keys, normalise
 
 
 def applicable_pairs(
@@ -125,6 +127,9 @@ def tag_documents(
         doc_units = units.get(doc_id) or DocUnits(doc_id, {0: 0}, {0: []})
         headed = heading_matches(doc_units, {item.id: item.label for item in fw.items})
         _keep_telling_headings(headed, doc_units, fw.id, cores)
+        for item_id, found in head_matches(doc_units, fw).items():
+            for unit_no, score in found.items():
+                headed.setdefault(item_id, {}).setdefault(unit_no, score)
         for item in fw.items:
             key = (doc_id, fw.id, item.id)
             item_units = {
@@ -232,6 +237,47 @@ def _keep_telling_headings(
             del headed[item_id]
 
 
+# Where a label's head ends and its examples or qualifications begin: "Unge og uddannelse,
+# herunder initiativer vedr. motivation og fastholdelse", "Opkvalificering af ledige, fx til
+# mangelområder", "Arbejdet med ressourceforløb – særlige initiativer ...".
+_HEAD_END = re.compile(
+    r",\s*(?:herunder|fx|f\.\s?eks|bl\.\s?a|især|særligt|der|som)\b|\s[–-]\s|:|\((?!\d)",
+    re.IGNORECASE | re.UNICODE,
+)
+MIN_HEAD_WORDS = 2
+
+
+def label_head(label: str) -> list[str]:
+    """The term keys of a label's head, when the label goes on with examples; else [].
+
+    A head of fewer than `MIN_HEAD_WORDS` topic words is too little to mirror.
+    """
+    end = _HEAD_END.search(label)
+    if end is None:
+        return []
+    keys = content_keys(label[: end.start()])
+    return keys if len(keys) >= MIN_HEAD_WORDS else []
+
+
+def head_matches(doc_units: DocUnits, fw: Framework) -> dict[str, dict[int, float]]:
+    """Units under a heading that holds every topic word of an item's label head.
+
+    "4.5 Unge i uddannelse" is the plan's section on "Unge og uddannelse, herunder initiativer
+    vedr. motivation og fastholdelse": a careful reader takes the head of a long label as its
+    topic and the rest as examples, which a fuzzy match of the whole label cannot see.
+    """
+    found: dict[str, dict[int, float]] = {}
+    for item in fw.items:
+        patterns = [term_pattern(k) for k in label_head(item.label)]
+        if not patterns:
+            continue
+        for unit_no, path in doc_units.path_headings.items():
+            if any(all(p in f" {heading_keys(h)} " for p in patterns) for h in path):
+                found.setdefault(item.id, {})[unit_no] = HEAD_MATCH_SCORE
+    return found
+
+
+HEAD_MATCH_SCORE = 100.0
 MIN_BODY_WORDS = 5  # a section under a mirrored heading needs a sentence of its own
 
 
