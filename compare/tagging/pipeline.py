@@ -160,6 +160,7 @@ def tag_documents(
                 item.label,
                 telling=bool(cores.get((fw.id, item.id))),
                 described=(fw.id, item.id) in described,
+                core=cores.get((fw.id, item.id), []),
             )
             _add_tag(tags, doc_id, fw, item.id, decision, text_hash.get(doc_id), stamp)
             _add_evidence(evidence, doc_id, fw.id, item.id, decision, seg_rows)

@@ -19,12 +19,15 @@ The signals, as a careful reader uses them:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
 from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
 from compare.tagging.initiatives import initiative_kind
+from compare.tagging.terms import term_pattern
+from compare.text import normalise
 from compare.tagging.targets import (
     find_targets,
     is_activity_target,
@@ -216,6 +219,7 @@ def decide(
     label: str = "",
     telling: bool = True,
     described: bool = False,
+    core: Sequence[str] = (),
 ) -> Decision:
     """Level, score, terms, target sentence and ranked passages for one (document, item).
 
@@ -223,7 +227,9 @@ def decide(
     ("... skal øges med 5.000 personer frem til 2025") restates the goal, it is not the plan's.
     `telling` is False for an item without core terms ("Særlige initiativer"): its blank is
     never sure. `described` is True for an item with hand-written (or lent) keywords: one of
-    them said once does not address it (see `Candidate.addressed`).
+    them said once does not address it (see `Candidate.addressed`). `core` holds the item's
+    core terms: a goal without a section of its own gets X only from a target sentence that
+    says one of them (see `_find_target`).
     """
     headed = {u for u, ev in units.items() if ev.heading}
     ranked = candidates(units, parent or {})
@@ -241,7 +247,9 @@ def decide(
         focus = sorted({u for c in strong[:3] for u in c.units})
     target, target_seg = None, None
     if kind == FRAMEWORK_GOALS:
-        target, target_seg = _find_target(focus, passages_of, require_terms=not headed, label=label)
+        target, target_seg = _find_target(
+            focus, passages_of, require_terms=not headed, label=label, core=core
+        )
         level = LEVEL_TARGET if target else LEVEL_ADDRESSED
     passages = _rank_passages(focus, passages_of, target_seg)
     named = None
@@ -314,13 +322,18 @@ def _find_target(
     passages_of: PassageSource,
     require_terms: bool,
     label: str = "",
+    core: Sequence[str] = (),
 ) -> tuple[str | None, int | None]:
     """The strongest result level in the focus units (in passages with item terms, if told).
 
     Passages that restate the label, sentences whose measures are all the label's own numbers,
-    and activity targets (`targets.is_activity_target`) are skipped.
+    and activity targets (`targets.is_activity_target`) are skipped. With `require_terms` (no
+    section on the goal), the target sentence itself must say one of the `core` terms: "150
+    personer skal ansættes i fleksjob" is no result level for "Fleksjobansatte skal have
+    mulighed for at arbejde flere timer om ugen" unless it is about their hours.
     """
     own_numbers = label_numbers(label)
+    patterns = [term_pattern(t) for t in core] if require_terms else []
     best: tuple[float, str, int] | None = None
     for unit_no in focus:
         for passage in passages_of.get(unit_no):
@@ -332,9 +345,17 @@ def _find_target(
                     continue
                 if is_activity_target(target.sentence, label):
                     continue
+                if patterns and not _says_any(target.sentence, patterns):
+                    continue
                 if best is None or target.strength > best[0]:
                     best = (target.strength, target.sentence, passage.seg_no)
     return (best[1], best[2]) if best else (None, None)
+
+
+def _says_any(sentence: str, patterns: list[str]) -> bool:
+    """True if the sentence's normalised text holds one of the term patterns."""
+    key = f" {normalise(sentence)} "
+    return any(p in key for p in patterns)
 
 
 def _rank_passages(
