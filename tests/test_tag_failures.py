@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from compare.cli import main
 from compare.frameworks.catalog import framework_from_titles, save_framework
+from compare.frameworks.labels import listing_elements
 from compare.review.matrix import matrix_cells
 from compare.store.workspace import Workspace
 from compare.tagging.initiatives import initiative_kind
@@ -191,3 +192,27 @@ def test_a_keyword_said_once_in_passing_does_not_address_a_described_theme() -> 
 )
 def test_what_names_a_concrete_initiative(text: str, kind: str | None) -> None:
     assert initiative_kind(text) == kind
+
+
+def test_a_listing_theme_is_addressed_through_any_of_its_elements() -> None:
+    label = "Revalidender, fleksjobvisiterede og borgere i ressourceforløb"
+    # From seed 000 (section 4.7, OCR repaired): only the last element is there.
+    body = [
+        "Kommunen vil styrke indholdet i ressourceforløbene, så flere borgere i ressourceforløb "
+        "kommer tættere på arbejdsmarkedet.",
+    ]
+    assert _theme_level(label, body) != ""
+
+
+@pytest.mark.parametrize(
+    "label,elements",
+    [
+        ("Langtidsledige, flygtninge og personer med handicap", 3),
+        ("Mentor, praktik og løntilskud", 3),
+        ("Læse-, skrive- og regnefærdigheder", 0),  # one elided compound
+        ("Unge og uddannelse, herunder initiativer vedr. motivation og fastholdelse", 0),
+        ("Flere skal i job, og ledigheden skal ned", 0),  # clauses, not a list
+    ],
+)
+def test_which_labels_are_listings(label: str, elements: int) -> None:
+    assert len(listing_elements(label)) == elements

@@ -26,14 +26,14 @@ from typing import Protocol
 
 from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
 from compare.tagging.initiatives import initiative_kind
-from compare.tagging.terms import term_pattern
-from compare.text import normalise
 from compare.tagging.targets import (
     find_targets,
     is_activity_target,
     label_numbers,
     measure_numbers,
 )
+from compare.tagging.terms import term_pattern
+from compare.text import normalise
 
 ADDRESSED_SCORE = 3.5  # a unit's weighted term score from which an item counts as addressed
 ADDRESSED_TERMS = 2  # ... with at least this many distinct terms in the unit
