@@ -149,15 +149,30 @@ def test_listing_passages_are_not_evidence(seeds_dir: Path, tmp_path: Path) -> N
     assert listed.is_empty(), listed.select("item_id", "quote").to_dicts()
 
 
-def _theme_level(label: str, body: list[str], keywords: tuple[str, ...] = ()) -> str:
-    """The level of a one-theme framework on a plan of BACKGROUND plus a section holding `body`."""
+def _theme_tag(label: str, body: list[str], keywords: tuple[str, ...] = ()) -> dict:
+    """The tag of a one-theme framework on a plan of BACKGROUND plus a section holding `body`."""
     fw = framework_from_titles("t", "Temaer", "themes", None, [label], known=())
     if keywords:
         item = replace(fw.items[0], keywords=keywords, terms=(*fw.items[0].terms, *keywords))
         fw = replace(fw, items=(item,))
     outline = [*BACKGROUND, ("7 Øvrige indsatser", 1, body)]
     tags, _ = tag_documents(plan_documents([("p", 2025, 2025)]), plan_segments("p", outline), [fw])
-    return tags["level"].item()
+    return tags.row(0, named=True)
+
+
+def _theme_level(label: str, body: list[str], keywords: tuple[str, ...] = ()) -> str:
+    return _theme_tag(label, body, keywords)["level"]
+
+
+def test_a_blank_is_sure_only_where_keywords_were_looked_for() -> None:
+    # A pasted label is a few words: the plan may say it in its own ("særlige vilkår").
+    label = "Kommunen som rummelig arbejdsplads for borgere på kanten"
+    body = ["Kommunen ansætter flere på særlige vilkår i egne forvaltninger."]
+    pasted = _theme_tag("Socialøkonomiske jobåbnere", body)
+    described = _theme_tag("Socialøkonomiske jobåbnere", body, ("socialøkonomisk virksomhed",))
+    assert pasted["level"] == described["level"] == ""
+    assert pasted["confidence"] == "unsure" and described["confidence"] == "sure"
+    assert _theme_tag(label, body)["confidence"] == "unsure"
 
 
 # From seed 001 (København 2022, section 3.4, OCR repaired): the label's telling words said once.

@@ -237,7 +237,7 @@ def decide(
     if not headed and not strong:
         best = ranked[0] if ranked else None
         terms = sorted(best.terms) if best else []
-        sure, reason = judge_blank(ranked, telling)
+        sure, reason = judge_blank(ranked, telling, described)
         return Decision(
             LEVEL_NONE, _confidence(best.score if best else 0.0), terms, None, [], sure, reason
         )
@@ -263,14 +263,19 @@ def decide(
     return Decision(level, _confidence(top), terms, target, passages, sure, reason)
 
 
-def judge_blank(ranked: list[Candidate], telling: bool = True) -> tuple[str, str]:
+def judge_blank(
+    ranked: list[Candidate], telling: bool = True, described: bool = True
+) -> tuple[str, str]:
     """Sure of a blank only when none of the item's telling words is found anywhere.
 
-    An item whose label has no telling word ("Særlige initiativer") is never surely blank:
-    the plan may well address it in its own words.
+    An item whose label has no telling word ("Særlige initiativer") is never surely blank,
+    nor is an item known by its label alone (not `described` by keywords): a label is a few
+    words, and a plan says "særlige vilkår" where the label says "rummelig arbejdsplads".
     """
     if not telling:
         return CONFIDENCE_UNSURE, "its label has no telling word to look for"
+    if not described and not any(c.terms for c in ranked):
+        return CONFIDENCE_UNSURE, "none of its label's words occur; said in other words?"
     if any(c.core_found for c in ranked):
         return CONFIDENCE_UNSURE, "its distinctive words occur, but too little of it in one place"
     if any(c.terms for c in ranked):
