@@ -130,3 +130,19 @@ def element_of_terms(label: str) -> dict[str, int]:
         for term in label_terms(element):
             found.setdefault(term.term, n)
     return found
+
+
+def written_forms(label: str) -> dict[str, str]:
+    """Term key -> the word as written, for a label's words, compound parts and completed
+    elisions ("sundheds- og ældreområdet" → `sundhedsområdet`), for display."""
+    found: dict[str, str] = {}
+    for word in words(label):
+        found.setdefault(term_key(word), word)
+        for part in split_compound(word) or ():
+            found.setdefault(term_key(part), part)
+    for match in _ELISION.finditer(label):
+        parts = split_compound(match.group(2).lower())
+        if parts:
+            whole = match.group(1).lower() + parts[1]
+            found.setdefault(term_key(whole), whole)
+    return found

@@ -25,6 +25,7 @@ from compare.tagging.evidence import (
     described_items,
     item_evidence,
 )
+from compare.tagging.readable import readable_terms
 from compare.tagging.score import Decision, Passage, UnitEvidence, decide, quote
 from compare.tagging.terms import term_pattern, term_table, weigh_information
 from compare.tagging.units import (
@@ -357,14 +358,19 @@ def _add_evidence(
             evidence[name].append(value)
 
 
-def item_terms(corpus: Corpus, framework: Framework) -> pl.DataFrame:
+def item_terms(
+    corpus: Corpus, framework: Framework, segments: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Every term of the framework's items as the tagger weighs it: where it came from, how
     informative it is, whether it anchors a match or is the item's core, and for a learned
     term where it was learned (`compare frameworks --terms`; the frameworks page can show it).
 
-    Columns: item_id, term, origin, info, anchor, core, passages, documents.
+    Columns: item_id, term, written (the words as written, `readable.readable_terms`; the
+    plans' `segments` give those of learned terms), origin, info, anchor, core, passages,
+    documents.
     """
     terms = term_table([framework], corpus.extra_terms())
+    written = readable_terms(framework, terms["term"].unique().to_list(), segments)
     weighed = weigh_information(terms, corpus.unit_df, corpus.n_units)
     learned = corpus.learned.filter(pl.col("framework_id") == framework.id).select(
         "item_id", "term", "passages", "documents"
@@ -377,6 +383,7 @@ def item_terms(corpus: Corpus, framework: Framework) -> pl.DataFrame:
         .select(
             "item_id",
             "term",
+            pl.col("term").replace_strict(written, return_dtype=pl.Utf8).alias("written"),
             "origin",
             pl.col("info").round(2),
             "anchor",
