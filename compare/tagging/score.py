@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Protocol
 
 from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
@@ -55,7 +54,7 @@ class PassageSource(Protocol):
     def get(self, unit_no: int) -> list[Passage]: ...
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitEvidence:
     """One unit's evidence for one item."""
 
@@ -67,7 +66,7 @@ class UnitEvidence:
     info: dict[str, float] = field(default_factory=dict)  # anchor term -> relative information
 
 
-@dataclass
+@dataclass(slots=True)
 class Passage:
     """A segment as a candidate evidence passage."""
 
@@ -106,7 +105,7 @@ def distinct_terms(terms: set[str] | list[str]) -> list[str]:
     return kept
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """A place where an item may be addressed: one unit, or a section with its subsections."""
 
@@ -116,9 +115,14 @@ class Candidate:
     heading: bool
     core: set[str] = field(default_factory=set)
     info: dict[str, float] = field(default_factory=dict)
+    core_found: bool = field(init=False)
+    distinct: int = field(init=False)  # how many separate terms were found (`distinct_terms`)
 
-    @cached_property
-    def core_found(self) -> bool:
+    def __post_init__(self) -> None:
+        self.core_found = self._core_found()
+        self.distinct = len(distinct_terms(self.terms)) if self.core_found else 0
+
+    def _core_found(self) -> bool:
         """A core term is here, or separate anchor terms as informative together as the best.
 
         "Opkvalificeringsinitiativer ift. jobparate kontanthjælpsmodtagere" is addressed where
@@ -139,11 +143,6 @@ class Candidate:
         surely addressed by a section full of "aktivitetsparate kontanthjælpsmodtagere".
         """
         return max(self.info.values(), default=0.0) >= TOP_TERM_SHARE
-
-    @cached_property
-    def distinct(self) -> int:
-        """How many separate terms were found (see `distinct_terms`)."""
-        return len(distinct_terms(self.terms))
 
     @property
     def strength(self) -> float:
