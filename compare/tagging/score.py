@@ -10,25 +10,29 @@ The signals, as a careful reader uses them:
   weighted by how rare each is in the document, or one term said again and again. A word in
   passing (`a-kasser` in a statistic) does not make the item addressed;
 - for goals, `X` needs a result level (see `targets`: not an activity target, not the goal's
-  own numbers) in the item's sections; for themes, `X`
-  needs a unit that is clearly about the theme (a mirrored heading, or strong, varied term
-  evidence), which is where plans describe concrete initiatives.
+  own numbers) in the item's sections; for themes, `X` needs a concrete initiative: an
+  evidence passage that names one (money, a project, something set up, a quoted name, a
+  target; see `initiatives`), or a unit clearly about the theme (a mirrored heading, or
+  strong, varied term evidence), which is where plans describe them.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Protocol
 
 from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
+from compare.tagging.initiatives import initiative_kind
 from compare.tagging.targets import (
     find_targets,
     is_activity_target,
     label_numbers,
     measure_numbers,
 )
+from compare.tagging.terms import term_pattern
+from compare.text import normalise
 
 ADDRESSED_SCORE = 3.5  # a unit's weighted term score from which an item counts as addressed
 ADDRESSED_TERMS = 2  # ... with at least this many distinct terms in the unit
@@ -38,6 +42,7 @@ TOGETHER_INFO = 1.0  # anchor terms whose relative information adds up to this s
 HEADING_BONUS = 10.0  # added to the evidence strength of a unit whose heading mirrors the item
 CONFIDENCE_SURE = "sure"
 CONFIDENCE_UNSURE = "unsure"
+TOP_TERM_SHARE = 0.95  # a term this close to the item's most telling one is that term
 SURE_STRENGTH = 1.5  # a theme's evidence this many times the concreteness threshold is sure
 MAX_EVIDENCE = 5
 MAX_QUOTE_CHARS = 600
@@ -49,7 +54,7 @@ class PassageSource(Protocol):
     def get(self, unit_no: int) -> list[Passage]: ...
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitEvidence:
     """One unit's evidence for one item."""
 
@@ -61,7 +66,7 @@ class UnitEvidence:
     info: dict[str, float] = field(default_factory=dict)  # anchor term -> relative information
 
 
-@dataclass
+@dataclass(slots=True)
 class Passage:
     """A segment as a candidate evidence passage."""
 
@@ -100,7 +105,7 @@ def distinct_terms(terms: set[str] | list[str]) -> list[str]:
     return kept
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """A place where an item may be addressed: one unit, or a section with its subsections."""
 
@@ -110,9 +115,14 @@ class Candidate:
     heading: bool
     core: set[str] = field(default_factory=set)
     info: dict[str, float] = field(default_factory=dict)
+    core_found: bool = field(init=False)
+    distinct: int = field(init=False)  # how many separate terms were found (`distinct_terms`)
 
-    @cached_property
-    def core_found(self) -> bool:
+    def __post_init__(self) -> None:
+        self.core_found = self._core_found()
+        self.distinct = len(distinct_terms(self.terms)) if self.core_found else 0
+
+    def _core_found(self) -> bool:
         """A core term is here, or separate anchor terms as informative together as the best.
 
         "Opkvalificeringsinitiativer ift. jobparate kontanthjælpsmodtagere" is addressed where
@@ -125,25 +135,39 @@ class Candidate:
         kept = distinct_terms(set(self.info))
         return sum(self.info[t] for t in kept) >= TOGETHER_INFO
 
-    @cached_property
-    def distinct(self) -> int:
-        """How many separate terms were found (see `distinct_terms`)."""
-        return len(distinct_terms(self.terms))
+    @property
+    def has_top_term(self) -> bool:
+        """The item's most telling term is here (not only its other terms).
+
+        "Arbejde med uddannelsesperspektiv i indsatsen for de aktivitetsparate ..." is not
+        surely addressed by a section full of "aktivitetsparate kontanthjælpsmodtagere".
+        """
+        return max(self.info.values(), default=0.0) >= TOP_TERM_SHARE
 
     @property
     def strength(self) -> float:
         """The term score, plus a bonus when a heading mirrors the item."""
         return self.score + (HEADING_BONUS if self.heading else 0.0)
 
-    def addressed(self) -> bool:
-        """A core term is here, and two separate terms meet or one is said again and again.
+    def addressed(self, said_once: bool = True) -> bool:
+        """A core term is said in one section, or separate anchor terms together as telling
+        meet with a second term or are said again and again.
 
         The core (see `compare.tagging.terms.weigh_information`) is what tells the item apart:
         "Beskæftigelsesindsats for hjemløse" is not addressed by a section on
-        "beskæftigelsesindsatsen" in general, however often it says so.
+        "beskæftigelsesindsatsen" in general, however often it says so, and is addressed by a
+        section that says "hjemløse" in a sentence of its own (restatements and listings of the
+        label are no evidence: `evidence.restatements`). A pasted label's telling word is
+        rarely said twice: "Lokale beskæftigelsesindsatser i udsatte boligområder" is addressed
+        by "Opsøgende lærlingeindsats i udsatte boligområder (0,6 mio. kr.)". With
+        `said_once` False (an item with hand-written keywords, which name what the plans say
+        about it, so that one of them said once is a word in passing: "Blandt de unge ledige er
+        der også enkelte flygtninge"), the core must come with more.
         """
         if not self.core_found:
             return False
+        if said_once and self.core and len(self.units) == 1:  # the telling word, in one place
+            return True
         return (self.score >= ADDRESSED_SCORE and self.distinct >= ADDRESSED_TERMS) or (
             self.score >= CONCRETE_SCORE and self.distinct >= 1
         )
@@ -192,19 +216,27 @@ def decide(
     passages_of: PassageSource,
     parent: dict[int, int] | None = None,
     label: str = "",
+    telling: bool = True,
+    described: bool = False,
+    core: Sequence[str] = (),
 ) -> Decision:
     """Level, score, terms, target sentence and ranked passages for one (document, item).
 
     `label` is the item's label: a target sentence whose numbers are all the label's own
     ("... skal øges med 5.000 personer frem til 2025") restates the goal, it is not the plan's.
+    `telling` is False for an item without core terms ("Særlige initiativer"): its blank is
+    never sure. `described` is True for an item with hand-written (or lent) keywords: one of
+    them said once does not address it (see `Candidate.addressed`). `core` holds the item's
+    core terms: a goal without a section of its own gets X only from a target sentence that
+    says one of them (see `_find_target`).
     """
     headed = {u for u, ev in units.items() if ev.heading}
     ranked = candidates(units, parent or {})
-    strong = [c for c in ranked if c.addressed()]
+    strong = [c for c in ranked if c.addressed(said_once=not described)]
     if not headed and not strong:
         best = ranked[0] if ranked else None
         terms = sorted(best.terms) if best else []
-        sure, reason = judge_blank(ranked)
+        sure, reason = judge_blank(ranked, telling, described)
         return Decision(
             LEVEL_NONE, _confidence(best.score if best else 0.0), terms, None, [], sure, reason
         )
@@ -214,20 +246,35 @@ def decide(
         focus = sorted({u for c in strong[:3] for u in c.units})
     target, target_seg = None, None
     if kind == FRAMEWORK_GOALS:
-        target, target_seg = _find_target(focus, passages_of, require_terms=not headed, label=label)
+        target, target_seg = _find_target(
+            focus, passages_of, require_terms=not headed, label=label, core=core
+        )
         level = LEVEL_TARGET if target else LEVEL_ADDRESSED
-    else:
-        concrete = bool(headed) or any(c.concrete() for c in strong)
+    passages = _rank_passages(focus, passages_of, target_seg)
+    named = None
+    if kind != FRAMEWORK_GOALS:
+        named = next((k for p, _ in passages if (k := initiative_kind(p.text, p.terms))), None)
+        concrete = bool(headed) or any(c.concrete() for c in strong) or named is not None
         level = LEVEL_TARGET if concrete else LEVEL_ADDRESSED
     top = max([c.strength for c in strong] + [HEADING_BONUS if headed else 0.0])
     terms = sorted({t for u in focus if u in units for t in units[u].terms})
-    passages = _rank_passages(focus, passages_of, target_seg)
-    sure, reason = judge(kind, level, bool(headed), strong)
+    sure, reason = judge(kind, level, bool(headed), strong, named)
     return Decision(level, _confidence(top), terms, target, passages, sure, reason)
 
 
-def judge_blank(ranked: list[Candidate]) -> tuple[str, str]:
-    """Sure of a blank only when none of the item's telling words is found anywhere."""
+def judge_blank(
+    ranked: list[Candidate], telling: bool = True, described: bool = True
+) -> tuple[str, str]:
+    """Sure of a blank only when none of the item's telling words is found anywhere.
+
+    An item whose label has no telling word ("Særlige initiativer") is never surely blank,
+    nor is an item known by its label alone (not `described` by keywords): a label is a few
+    words, and a plan says "særlige vilkår" where the label says "rummelig arbejdsplads".
+    """
+    if not telling:
+        return CONFIDENCE_UNSURE, "its label has no telling word to look for"
+    if not described and not any(c.terms for c in ranked):
+        return CONFIDENCE_UNSURE, "none of its label's words occur; said in other words?"
     if any(c.core_found for c in ranked):
         return CONFIDENCE_UNSURE, "its distinctive words occur, but too little of it in one place"
     if any(c.terms for c in ranked):
@@ -235,7 +282,9 @@ def judge_blank(ranked: list[Candidate]) -> tuple[str, str]:
     return CONFIDENCE_SURE, "none of the item's telling words is in the plan"
 
 
-def judge(kind: str, level: str, headed: bool, strong: list[Candidate]) -> tuple[str, str]:
+def judge(
+    kind: str, level: str, headed: bool, strong: list[Candidate], named: str | None = None
+) -> tuple[str, str]:
     """Whether the tagger is sure of an X or (X), and why, in one line.
 
     Sure: a heading mirrors the item (a section on it, where the plan puts its targets), or,
@@ -254,8 +303,14 @@ def judge(kind: str, level: str, headed: bool, strong: list[Candidate]) -> tuple
     if goal:
         what = "a result level found" if level == LEVEL_TARGET else "no result level"
         return CONFIDENCE_UNSURE, f"no section on the goal; its terms meet in one place, {what}"
-    if best.score >= SURE_STRENGTH * CONCRETE_SCORE and best.distinct >= CONCRETE_TERMS + 1:
+    if (
+        best.score >= SURE_STRENGTH * CONCRETE_SCORE
+        and best.distinct >= CONCRETE_TERMS + 1
+        and best.has_top_term
+    ):
         return CONFIDENCE_SURE, f"{best.distinct} of its terms, often, in one section"
+    if level == LEVEL_TARGET and named:
+        return CONFIDENCE_UNSURE, f"its terms meet in one section; an initiative named ({named})"
     if level == LEVEL_TARGET:
         return CONFIDENCE_UNSURE, "its terms meet in one section; concrete initiatives?"
     return CONFIDENCE_UNSURE, "a few of its terms in one place; is it addressed?"
@@ -271,13 +326,18 @@ def _find_target(
     passages_of: PassageSource,
     require_terms: bool,
     label: str = "",
+    core: Sequence[str] = (),
 ) -> tuple[str | None, int | None]:
     """The strongest result level in the focus units (in passages with item terms, if told).
 
     Passages that restate the label, sentences whose measures are all the label's own numbers,
-    and activity targets (`targets.is_activity_target`) are skipped.
+    and activity targets (`targets.is_activity_target`) are skipped. With `require_terms` (no
+    section on the goal), the target sentence itself must say one of the `core` terms: "150
+    personer skal ansættes i fleksjob" is no result level for "Fleksjobansatte skal have
+    mulighed for at arbejde flere timer om ugen" unless it is about their hours.
     """
     own_numbers = label_numbers(label)
+    patterns = [term_pattern(t) for t in core] if require_terms else []
     best: tuple[float, str, int] | None = None
     for unit_no in focus:
         for passage in passages_of.get(unit_no):
@@ -289,9 +349,17 @@ def _find_target(
                     continue
                 if is_activity_target(target.sentence, label):
                     continue
+                if patterns and not _says_any(target.sentence, patterns):
+                    continue
                 if best is None or target.strength > best[0]:
                     best = (target.strength, target.sentence, passage.seg_no)
     return (best[1], best[2]) if best else (None, None)
+
+
+def _says_any(sentence: str, patterns: list[str]) -> bool:
+    """True if the sentence's normalised text holds one of the term patterns."""
+    key = f" {normalise(sentence)} "
+    return any(p in key for p in patterns)
 
 
 def _rank_passages(
