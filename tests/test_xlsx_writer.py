@@ -226,3 +226,14 @@ def test_wrapped_lines_of_a_short_paragraph_is_one(text: str, width: float) -> N
         else:
             length = needed
     assert styles.wrapped_lines(text, width) == lines
+
+
+@pytest.mark.parametrize("value", ["20", "1", 'a&b<c>d"e', "linje\nto\rtre\tfire", "æ ø"])
+def test_attribute_values_are_escaped_as_lxml_escapes_them(value: str) -> None:
+    from lxml import etree
+
+    from compare.excel.xlsx_writer import _attribute
+
+    written = etree.tostring(etree.Element("x", v=value)).decode("ascii")
+    ours = f'<x v="{_attribute(value)}"/>'.encode("ascii", "xmlcharrefreplace").decode("ascii")
+    assert ours == written

@@ -12,6 +12,7 @@ file with what `Workbook.save` writes.
 from __future__ import annotations
 
 import datetime
+import re
 from functools import lru_cache
 from io import BytesIO
 from typing import IO, Any
@@ -27,6 +28,7 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
 _NUMBER_TYPES = (int, float)
+_ATTRIBUTE_SPECIAL = re.compile('[&<>"\n\r\t]')
 _column_letter = lru_cache(maxsize=None)(get_column_letter)
 
 
@@ -44,6 +46,9 @@ def _text(value: str) -> str:
 
 
 def _attribute(value: str) -> str:
+    """An attribute value escaped as lxml escapes it (row heights and flags need none)."""
+    if not _ATTRIBUTE_SPECIAL.search(value):
+        return value
     return (
         value.replace("&", "&amp;")
         .replace("<", "&lt;")
