@@ -1,12 +1,18 @@
 """Find headings in text that has no styles (plain text, OCR'd text, PDF) and build blocks.
 
 Plans number their sections (`5 Ministermål for 2018`, `5.3 Flere flygtninge ...`, `4.3. ...`),
-but also number lists the same way (`1. Alle ledige skal ...`). A numbered line counts as a
-heading only when its number can follow the current section number (`4.2` after `4.1`, `5` after
-`4.7`, `4.1` read by OCR as `41`), it does not end a sentence, and the next line does not carry
-on the same count. Short standalone lines that introduce prose (`Indsatser`, `Status`) become
-headings one level below the current numbered section. PDFs that set headings in a larger font
-are read by font size instead.
+but also number lists the same way (`1. Alle ledige skal ...`). One rule holds in every format
+(`is_list_item`, applied to styled headings too in `build_blocks`): a numbered line is a list
+item, never a heading, when it reads as a sentence (`is_list_sentence`: `1. Udsatte skal hjælpes
+ind på arbejdsmarkedet gennem en virksomhedsrettet indsats.` in section 4.7 of København's 2018
+plan) or when it counts on from, or into, the numbered line next to it (`1. Alle ledige skal have
+en værdig sagsbehandling` / `2. Flere ledige skal opkvalificeres`, the 2022 plan's goals); `4.7
+Udsatte i job og uddannelse` stays a heading. Text without styles needs more: there a numbered
+line counts as a heading only when its number can also follow the current section number (`4.2`
+after `4.1`, `5` after `4.7`, `4.1` read by OCR as `41`) and no list of the same count came just
+before. Short standalone lines that introduce prose (`Indsatser`, `Status`) become headings one
+level below the current numbered section. PDFs that set headings in a larger font are read by
+font size, numbered headings taking their level from their number read the same way.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ _PARAGRAPH_END = re.compile(r"[.!?:;\"”’»]$")  # `(18-19 år)` ends a table
 _ONLY_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 
 MAX_HEADING_CHARS = 160  # a numbered line longer than this is a sentence, not a heading
+MIN_SENTENCE_WORDS = 4  # a numbered line this long that ends with a full stop is a sentence
 MAX_SHORT_HEADING_CHARS = 70
 MAX_SHORT_HEADING_WORDS = 8
 LIST_WINDOW = 25  # lines within which `n.` after `n-1.` continues a list
@@ -44,6 +51,57 @@ def _number(text: str) -> tuple[tuple[int, ...], bool, str] | None:
         return None
     parts = tuple(int(p) for p in match.group(1).split("."))
     return parts, bool(match.group(2)), match.group(3)
+
+
+def is_list_sentence(text: str) -> bool:
+    """True for a numbered line that reads as a sentence: a list item in any format.
+
+    `1. Udsatte skal hjælpes ind på arbejdsmarkedet gennem en virksomhedsrettet indsats.`
+    (København 2018, section 4.7) is one: after its number come at least MIN_SENTENCE_WORDS
+    words ending a sentence (`.`, `!`, `?`). So is a line longer than any heading
+    (MAX_HEADING_CHARS) and one ending in `,` or `;` (an item the next line carries on). `4.7
+    Udsatte i job og uddannelse` is not, nor `5.1 Flere personer skal i beskæftigelse`: goal
+    headings have verbs too, so a verb does not tell; the full stop does. A short title with a
+    stray stop (`4.1 Indledning.`) is not a sentence either.
+    """
+    numbered = _number(" ".join(text.split()))
+    if numbered is None:
+        return False
+    rest = numbered[2].strip()
+    if len(rest) > MAX_HEADING_CHARS or rest[-1] in ",;":
+        return True
+    return rest[-1] in ".!?" and len(rest.split()) >= MIN_SENTENCE_WORDS
+
+
+def _counts_on(first: tuple[int, ...], second: tuple[int, ...]) -> bool:
+    """Whether `second` is the number after `first` at the same depth (`2.` after `1.`)."""
+    return second == (*first[:-1], first[-1] + 1)
+
+
+def list_items(lines: list[Line]) -> set[int]:
+    """Indexes of lines marked as headings that are list items by the module's one rule.
+
+    A numbered line is a list item if it reads as a sentence (`is_list_sentence`) or if the
+    numbered line just before or after it counts on with it (`1. Alle ledige skal have en
+    værdig sagsbehandling` followed by `2. Flere ledige skal opkvalificeres`): sections have
+    text of their own between them, list items do not. Styles do not overrule this: a plan
+    whose list items were set as headings reads the same as its text.
+    """
+    numbers = [None if line.table else _number(" ".join(line.text.split())) for line in lines]
+    found: set[int] = set()
+    for i, line in enumerate(lines):
+        numbered = numbers[i]
+        if line.heading_level is None or numbered is None:
+            continue
+        before = numbers[i - 1] if i > 0 else None
+        after = numbers[i + 1] if i + 1 < len(lines) else None
+        if (
+            is_list_sentence(line.text)
+            or (before is not None and _counts_on(before[0], numbered[0]))
+            or (after is not None and _counts_on(numbered[0], after[0]))
+        ):
+            found.add(i)
+    return found
 
 
 def _next_numbers(stack: tuple[int, ...]) -> list[tuple[int, ...]]:
@@ -136,7 +194,7 @@ class _TextHeadings:
             return i + 1
         original = (line.text, line.line_end)
         j = self._merge_continuations(i)
-        if line.text.rstrip().endswith("."):  # the wrapped line ended a sentence: a list item
+        if is_list_sentence(line.text):  # the wrapped line ended a sentence: a list item
             line.text, line.line_end = original
             self.last_list = (number, i)
             self.out.append(line)
@@ -150,7 +208,7 @@ class _TextHeadings:
         text = rest.strip()
         if not text or not text[0].isalpha() or not text[0].isupper():
             return False
-        if len(text) > MAX_HEADING_CHARS or text[-1] in ".,;" or "\t" in text:
+        if is_list_sentence(self.lines[i].text) or "\t" in text:
             return False
         if self.last_list is not None:
             prev_number, prev_i = self.last_list
@@ -244,11 +302,25 @@ def _mark_by_size(lines: list[Line]) -> bool:
         )
     }
     for line in candidates:
-        numbered = _number(line.text)
-        line.heading_level = (
-            len(numbered[0]) if numbered else ranks[round((line.size or 0) * 2) / 2]
-        )
+        line.heading_level = ranks[round((line.size or 0) * 2) / 2]
     return True
+
+
+def _level_by_number(lines: list[Line]) -> list[Line]:
+    """Numbered headings take their level from their number, read as in text (`41` is `4.1`).
+
+    List items (`list_items`) are skipped: `build_blocks` makes them paragraphs.
+    """
+    skip = list_items(lines)
+    stack: tuple[int, ...] = ()
+    for i, line in enumerate(lines):
+        numbered = _number(" ".join(line.text.split()))
+        if line.heading_level is None or numbered is None or i in skip:
+            continue
+        number = _follows(numbered[0], numbered[1], stack) or numbered[0]
+        line.heading_level = len(number)
+        stack = number
+    return lines
 
 
 def _merge_size_headings(lines: list[Line]) -> list[Line]:
@@ -279,7 +351,7 @@ def mark_headings(lines: list[Line]) -> list[Line]:
     in a larger font are read by size; everything else by numbering and short standalone lines.
     """
     if any(line.size for line in lines) and _mark_by_size(lines):
-        return _merge_size_headings(lines)
+        return _level_by_number(_merge_size_headings(lines))
     return _TextHeadings(lines).run()
 
 
@@ -299,8 +371,12 @@ def build_blocks(lines: Iterable[Line]) -> list[Block]:
     """Group lines into heading and paragraph blocks.
 
     A paragraph ends at a gap, a heading, a table row, a page break or before a bullet or
-    numbered list item, so each list item is a passage of its own.
+    numbered list item, so each list item is a passage of its own. A line marked as a heading
+    (by style, font or numbering) that is a list item by the one rule (`list_items`) is a
+    paragraph of its own, in every format.
     """
+    lines = list(lines)
+    demoted = list_items(lines)
     blocks: list[Block] = []
     para: list[Line] = []
 
@@ -312,13 +388,13 @@ def build_blocks(lines: Iterable[Line]) -> list[Block]:
             blocks.append(Block(text, False, 0, para[0].page, para[0].line_no, para[-1].line_end))
             para.clear()
 
-    for line in lines:
-        if line.heading_level is not None:
+    for i, line in enumerate(lines):
+        if line.heading_level is not None and i not in demoted:
             flush()
             blocks.append(
                 Block(line.text, True, line.heading_level, line.page, line.line_no, line.line_end)
             )
-        elif line.table or line.standalone:
+        elif line.table or line.standalone or i in demoted:
             flush()
             blocks.append(Block(line.text, False, 0, line.page, line.line_no, line.line_end))
         else:

@@ -52,7 +52,11 @@ def _page_lines(textpage: pdfium.PdfTextPage) -> list[tuple[str, float | None, f
 
 
 def _gaps(page: list[tuple[str, float | None, float | None]]) -> list[bool]:
-    """For each line, whether a vertical gap (or a change of font size) comes before it."""
+    """For each line, whether a vertical gap (or a change of font size) comes before it.
+
+    A line set larger than the body text has a larger pitch: the gap is measured against the
+    usual pitch scaled to its size, so a heading wrapped over two lines stays one heading.
+    """
     pitches = []
     previous = None
     for text, y, _ in page:
@@ -61,6 +65,8 @@ def _gaps(page: list[tuple[str, float | None, float | None]]) -> list[bool]:
                 pitches.append(previous - y)
             previous = y
     usual = statistics.median(pitches) if pitches else None
+    sizes = [size for text, _, size in page if text and size]
+    body = statistics.median(sizes) if sizes else None
     gaps: list[bool] = []
     prev_y: float | None = None
     prev_size: float | None = None
@@ -73,7 +79,8 @@ def _gaps(page: list[tuple[str, float | None, float | None]]) -> list[bool]:
         gap = blank or prev_y is None or y is None or usual is None
         if not gap and prev_y is not None and y is not None and usual is not None:
             pitch = prev_y - y
-            gap = pitch <= 0 or pitch > GAP_RATIO * usual
+            scale = max(1.0, size / body) if size and body else 1.0
+            gap = pitch <= 0 or pitch > GAP_RATIO * usual * scale
         if not gap and size and prev_size and abs(size - prev_size) > 0.1 * prev_size:
             gap = True
         gaps.append(gap)
