@@ -324,7 +324,12 @@ def _level_by_number(lines: list[Line]) -> list[Line]:
 
 
 def _merge_size_headings(lines: list[Line]) -> list[Line]:
-    """Join a large-font heading wrapped over two lines into one heading line."""
+    """Join a large-font heading wrapped over two lines into one heading line.
+
+    A heading the page break cut (`1. Udsatte skal hjælpes ind på arbejdsmarkedet gennem en` at
+    the foot of a page, `virksomhedsrettet indsats.` at the top of the next, in the same size)
+    is joined too when its second part starts in lower case.
+    """
     out: list[Line] = []
     for line in lines:
         prev = out[-1] if out else None
@@ -333,9 +338,15 @@ def _merge_size_headings(lines: list[Line]) -> list[Line]:
             and prev.heading_level is not None
             and line.heading_level is not None
             and _number(line.text) is None
-            and not line.gap_before
             and prev.size == line.size
-            and prev.page == line.page
+            and (
+                (not line.gap_before and prev.page == line.page)
+                or (
+                    prev.page is not None
+                    and line.page == prev.page + 1
+                    and line.text.lstrip()[:1].islower()
+                )
+            )
         ):
             prev.text = f"{prev.text}\n{line.text}"
             prev.line_end = line.line_end
