@@ -12,10 +12,7 @@ list items (`compare.ingest.headings`, module docstring).
 
 from __future__ import annotations
 
-import html
-import io
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -28,7 +25,7 @@ from compare.review.matrix import matrix_cells
 from compare.store.workspace import Workspace
 from compare.tagging.units import build_units, promote_inline_headings
 from tests.conftest import SEED_PLAN_2018, SEED_PLAN_2022
-from tests.ingest_samples import DEJAVU
+from tests.format_samples import RENDERERS, Parts
 
 pytestmark = [pytest.mark.seeds, pytest.mark.slow]
 PLANS = {
@@ -39,8 +36,6 @@ ITEMS = 5 + 16  # 5 goals + 16 themes
 # A list item numbered like a chapter (`1. Udsatte skal ...`), short enough to pass for a title.
 LIST_ITEM = re.compile(r"^\d{1,2}\.\s+[A-ZÆØÅ]")
 MAX_STYLED_ITEM_CHARS = 120
-
-Parts = list[tuple[int, str]]  # (heading level, 0 for a paragraph; display text)
 
 
 def _parts(text: str) -> Parts:
@@ -58,58 +53,6 @@ def _parts(text: str) -> Parts:
         else:
             parts.append((0, display))
     return parts
-
-
-def _pdf(parts: Parts) -> bytes:
-    """A text-layer PDF: each heading level set in its own size, larger than the body text."""
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_font("Body", "", str(DEJAVU))
-    pdf.add_page()
-    sizes = {0: 10.5, 1: 17, 2: 14.5, 3: 12.5, 4: 12, 5: 12, 6: 12}
-    for level, text in parts:
-        pdf.set_font("Body", size=sizes[level])
-        pdf.multi_cell(0, sizes[level] * 0.55, text=text)
-        pdf.ln(4)
-    return bytes(pdf.output())
-
-
-def _docx(parts: Parts) -> bytes:
-    from docx import Document
-
-    document = Document()
-    for level, text in parts:
-        if level:
-            document.add_heading(text, level=level)
-        else:
-            document.add_paragraph(text)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def _html(parts: Parts) -> bytes:
-    body = "\n".join(
-        f"<h{level}>{html.escape(t)}</h{level}>" if level else f"<p>{html.escape(t)}</p>"
-        for level, t in parts
-    )
-    page = f"<html><head><meta charset='utf-8'><title>Plan</title></head><body>{body}</body></html>"
-    return page.encode("utf-8")
-
-
-def _markdown(parts: Parts) -> bytes:
-    # A paragraph opening with `#` would be a heading in Markdown: escape it, as an editor does.
-    lines = [f"{'#' * level} {t}" if level else re.sub(r"^#", r"\\#", t) for level, t in parts]
-    return "\n\n".join(lines).encode("utf-8")
-
-
-RENDERERS: dict[str, Callable[[Parts], bytes]] = {
-    "plan.md": _markdown,
-    "plan.pdf": _pdf,
-    "plan.docx": _docx,
-    "plan.html": _html,
-}
 
 
 def _tag(folder: Path, root: Path, year: int) -> Workspace:
@@ -181,6 +124,6 @@ def test_the_rendered_files_set_list_items_as_headings(seeds_dir: Path) -> None:
     text = (seeds_dir / SEED_PLAN_2018).read_text(encoding="utf-8")
     styled = [t for level, t in _parts(text) if level == 1]
     assert any(t.startswith("1. Udsatte skal") for t in styled)
-    docx = parse_document(_docx(_parts(text)), "plan.docx")
+    docx = parse_document(RENDERERS["plan.docx"](_parts(text)), "plan.docx")
     paragraphs = [" ".join(b.text.split()) for b in docx.blocks if not b.is_heading]
     assert any(t.startswith("1. Udsatte skal") for t in paragraphs)
