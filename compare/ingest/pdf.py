@@ -91,6 +91,10 @@ def _gaps(page: list[tuple[str, float | None, float | None]]) -> list[bool]:
 def read_pdf(data: bytes, name: str) -> RawDocument:
     """Read a PDF's text layer page by page; headings come from font size or numbering.
 
+    Lines set larger than the body text are headings, a numbered one at the level its number
+    gives (`41 QOverordnet status` after `4 Status og indsatser` is 4.1, as in text); a large
+    line that is a list item by the one rule of `compare.ingest.headings` is a paragraph.
+
     Raises UnreadableDocument for corrupt, encrypted, empty and image-only PDFs.
     """
     with _PDFIUM_LOCK:

@@ -4,6 +4,10 @@ Plans repeat the same sub-headings under every topic (`Status`, `Indsatser`, `M�
 `Indhold og formål`); such a structural section belongs to the topic above it. A *unit* is a
 section with a heading of its own plus its structural subsections; term density and evidence are
 measured per unit, so a topic's words count together and a word in passing elsewhere does not.
+Units are built on the headings the readers found by one rule for every format
+(`compare.ingest.headings`: `1. Udsatte skal hjælpes ind på arbejdsmarkedet gennem en
+virksomhedsrettet indsats.` is a list item, not a heading, in a PDF or a Word file too), so the
+same plan has the same units whatever its file.
 """
 
 from __future__ import annotations
