@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -20,6 +21,7 @@ from compare.cli import main
 from compare.frameworks.catalog import framework_from_titles, save_framework
 from compare.review.matrix import matrix_cells
 from compare.store.workspace import Workspace
+from compare.tagging.initiatives import initiative_kind
 from compare.tagging.pipeline import tag_documents
 from tests.conftest import SEED_PLAN_2018
 from tests.tag_samples import BACKGROUND, plan_documents, plan_segments
@@ -144,3 +146,48 @@ def test_listing_passages_are_not_evidence(seeds_dir: Path, tmp_path: Path) -> N
     evidence = Workspace.open(tmp_path / "ws").read_evidence()
     listed = evidence.filter(pl.col("heading_path").str.starts_with("3 Minister"))
     assert listed.is_empty(), listed.select("item_id", "quote").to_dicts()
+
+
+def _theme_level(label: str, body: list[str], keywords: tuple[str, ...] = ()) -> str:
+    """The level of a one-theme framework on a plan of BACKGROUND plus a section holding `body`."""
+    fw = framework_from_titles("t", "Temaer", "themes", None, [label], known=())
+    if keywords:
+        item = replace(fw.items[0], keywords=keywords, terms=(*fw.items[0].terms, *keywords))
+        fw = replace(fw, items=(item,))
+    outline = [*BACKGROUND, ("7 Øvrige indsatser", 1, body)]
+    tags, _ = tag_documents(plan_documents([("p", 2025, 2025)]), plan_segments("p", outline), [fw])
+    return tags["level"].item()
+
+
+# From seed 001 (København 2022, section 3.4, OCR repaired): the label's telling words said once.
+LAERLINGE = "Opsøgende lærlingeindsats i udsatte boligområder (0,6 mio. kr.)."
+PASSING = "Blandt de ledige i job er der også nogle fra udsatte boligområder."
+
+
+def test_a_pasted_themes_telling_word_said_once_in_a_sentence_addresses_it() -> None:
+    label = "Lokale beskæftigelsesindsatser i udsatte boligområder"
+    assert _theme_level(label, [LAERLINGE]) == "X"  # money put in: a concrete initiative
+    assert _theme_level(label, [PASSING]) == "(X)"  # said, but nothing set up: described
+    assert _theme_level(label, ["Kommunen samarbejder med virksomhederne om job."]) == ""
+
+
+def test_a_keyword_said_once_in_passing_does_not_address_a_described_theme() -> None:
+    label = "Lokale beskæftigelsesindsatser i udsatte boligområder"
+    keywords = ("udsatte boligområder", "ghetto", "boligsocial")
+    assert _theme_level(label, [PASSING], keywords) == ""
+
+
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        (LAERLINGE, "money"),
+        ("Vi har indgået et partnerskab med Dansk Byggeri om lærlinge.", "project"),
+        ("Der er ogsa i regi af 6-byerne ivaerksat en proces for uddannelser.", "set up"),
+        ('Indsatsen "Perspektiv" er for selvforsørgede ledige.', "named"),
+        ("Målet er, at 75 pct. af de ledige skal være i job efter et år.", "target"),
+        ("Vi vil have fokus på unge og uddannelse.", None),
+        ("Kommunen har i 2013 haft 120 ledige unge.", None),
+    ],
+)
+def test_what_names_a_concrete_initiative(text: str, kind: str | None) -> None:
+    assert initiative_kind(text) == kind

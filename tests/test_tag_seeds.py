@@ -19,7 +19,11 @@ from click.testing import CliRunner
 
 from compare.analysis.evaluate import OVERALL, evaluate
 from compare.cli import main
+from compare.frameworks.catalog import labels_only as strip_to_labels
+from compare.frameworks.catalog import load_frameworks
+from compare.store.documents import load_documents
 from compare.store.workspace import Workspace
+from compare.tagging.pipeline import tag_documents
 
 pytestmark = pytest.mark.seeds
 
@@ -27,13 +31,13 @@ GOLD_DIR = Path(__file__).parent / "gold"
 # gold file -> (minimum level agreement, minimum addressed-F1), overall for the file
 REPORTED = {
     "koebenhavn-2018.csv": (0.80, 0.91),
-    "koebenhavn-2022.csv": (0.85, 0.94),
+    "koebenhavn-2022.csv": (0.80, 0.94),
     "koebenhavn-2013.csv": (0.75, 0.91),
 }
 REPORTED_LABELS_ONLY = {
-    "koebenhavn-2018.csv": (0.52, 0.75),
-    "koebenhavn-2022.csv": (0.61, 0.79),
-    "koebenhavn-2013.csv": (0.62, 0.87),
+    "koebenhavn-2018.csv": (0.57, 0.85),
+    "koebenhavn-2022.csv": (0.71, 0.85),
+    "koebenhavn-2013.csv": (0.56, 0.80),
 }
 
 
@@ -208,3 +212,34 @@ def test_every_cell_has_a_confidence_in_the_matrix_json(seeded: Workspace) -> No
         assert set(row["confidence"]) == set(row["cells"])
         for cell in row["confidence"].values():
             assert cell["confidence"] in ("sure", "unsure") and cell["reason"]
+
+
+@pytest.mark.parametrize("labels_only", [False, True], ids=["keywords", "labels-only"])
+def test_a_frameworks_rows_do_not_depend_on_what_else_is_tagged_with_it(
+    seeded: Workspace, labels_only: bool
+) -> None:
+    # The corpus statistics are the plans': the themes get the same rows tagged alone as
+    # with every goal framework and the held-out pasted frameworks beside them.
+    documents = load_documents(seeded).filter(pl.col("kind") != "overview")
+    segments = seeded.read_segments(documents["doc_id"].to_list())
+    frameworks = [*load_frameworks(errors=[]), *load_frameworks(GOLD_DIR / "frameworks")]
+    if labels_only:
+        frameworks = strip_to_labels(frameworks)
+    themes = [fw for fw in frameworks if fw.id == "rar-hovedstaden-2018"]
+    alone, alone_evidence = tag_documents(documents, segments, themes)
+    together, evidence = tag_documents(documents, segments, frameworks)
+    keys = ["doc_id", "framework_id", "item_id"]
+    columns = [*keys, "level", "score", "confidence", "target_sentence"]
+    mine = together.filter(pl.col("framework_id") == "rar-hovedstaden-2018")
+    assert alone.height == mine.height == 16 * documents.height
+    assert alone.select(columns).sort(keys).equals(mine.select(columns).sort(keys))
+    quoted = ["doc_id", "item_id", "rank", "seg_no", "score"]
+    assert (
+        alone_evidence.select(quoted)
+        .sort(quoted)
+        .equals(
+            evidence.filter(pl.col("framework_id") == "rar-hovedstaden-2018")
+            .select(quoted)
+            .sort(quoted)
+        )
+    )

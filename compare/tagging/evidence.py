@@ -78,8 +78,9 @@ def _query(
     frameworks: Sequence[Framework],
     pairs: list[tuple[str, Framework]],
     extra: dict[tuple[str, str], list[str]] | None = None,
+    corpus_docs: Sequence[str] = (),
 ) -> _Query:
-    doc_ids = sorted({d for d, _ in pairs})
+    doc_ids = sorted({d for d, _ in pairs} | set(corpus_docs))
     dkey = {d: n for n, d in enumerate(doc_ids)}
     terms = term_table(frameworks, extra)
     items = terms.select("framework_id", "item_id").unique(maintain_order=True)
@@ -127,28 +128,34 @@ def _query(
 def corpus_of(
     segs: pl.DataFrame, frameworks: Sequence[Framework], pairs: list[tuple[str, Framework]]
 ) -> Corpus:
-    """The corpus statistics of the plans in `pairs` (see `corpus_found`)."""
+    """The corpus statistics of all the documents in `segs` (see `corpus_found`)."""
     return corpus_found(segs, frameworks, pairs)[0]
 
 
 def corpus_found(
     segs: pl.DataFrame, frameworks: Sequence[Framework], pairs: list[tuple[str, Framework]]
 ) -> tuple[Corpus, tuple[_Query, pl.DataFrame]]:
-    """The corpus statistics of the plans in `pairs` (segments with `unit_no`).
+    """The corpus statistics of all the documents in `segs` (segments with `unit_no`).
 
     First the items' own terms are found and weighed with the plans' section counts; then each
     item described by its label alone learns from its core passages (`expand.learn_terms`); the
     learned terms are found too, so that their section counts are known. Also returns the
     query and the hits found, which `item_evidence` reuses for the same segments.
+
+    The statistics are the documents', not the frameworks': a term's section count is where
+    its words occur in any of the documents, whichever frameworks are tagged with it and
+    whichever documents a goal framework applies to, so that a framework gets the same levels
+    whatever else is tagged in the same run.
     """
-    q = _query(segs, frameworks, pairs)
+    corpus_docs = segs["doc_id"].unique().to_list()
+    q = _query(segs, frameworks, pairs, corpus_docs=corpus_docs)
     total = int(q.n_units["n_units"].sum()) if not q.n_units.is_empty() else 0
     found = find_terms(q.keyed, q.terms["pattern"].to_list()).rename({"doc_id": "dkey"})
     hits = _hits(found, q)
-    corpus = Corpus(_unit_df(hits), total)
+    corpus = Corpus(_unit_df(found, q), total)
     restating = restatements(_hits(found, q, nested=True), q)
     hits = hits.join(restating, on=["dkey", "seg_no", "ikey"], how="anti")
-    weighted = _weigh(hits, q, corpus)
+    weighted = _weigh(hits, found, q, corpus)
     # Only items described by their label alone learn: hand-written keywords already say in
     # the plans' words what the item is about, and learning on top of them blurs X and (X).
     described = q.terms.filter(pl.col("origin").is_in([ORIGIN_KEYWORD, ORIGIN_LENT]))["ikey"]
@@ -166,11 +173,11 @@ def corpus_found(
     if learned.is_empty():
         return corpus, (q, found)
     corpus.learned = learned
-    q2 = _query(segs, frameworks, pairs, corpus.extra_terms())
+    q2 = _query(segs, frameworks, pairs, corpus.extra_terms(), corpus_docs=corpus_docs)
     new = sorted(set(q2.terms["pattern"].to_list()) - set(q.terms["pattern"].to_list()))
     more = find_terms(q2.keyed, new).rename({"doc_id": "dkey"})
     found = pl.concat([found, more])
-    corpus.unit_df = _unit_df(_hits(found, q2))
+    corpus.unit_df = _unit_df(found, q2)
     return corpus, (q2, found)
 
 
@@ -196,7 +203,7 @@ def item_evidence(
         found = find_terms(q.keyed, q.terms["pattern"].to_list()).rename({"doc_id": "dkey"})
     restating = restatements(_hits(found, q, nested=True), q)
     hits = _hits(found, q).join(restating, on=["dkey", "seg_no", "ikey"], how="anti")
-    weighted = _weigh(hits, q, corpus)
+    weighted = _weigh(hits, found, q, corpus)
     anchors = pl.col("term").filter(pl.col("anchor")).unique().sort()
     cores = pl.col("term").filter(pl.col("core")).unique().sort()
     units_frame = weighted.group_by("dkey", "ikey", "unit_no").agg(
@@ -239,6 +246,12 @@ def core_terms(
     for fw_id, item_id, term in weighed.select("framework_id", "item_id", "term").iter_rows():
         found.setdefault((fw_id, item_id), []).append(term)
     return found
+
+
+def described_items(frameworks: Sequence[Framework]) -> set[tuple[str, str]]:
+    """(framework_id, item_id) of the items with hand-written or lent keywords."""
+    terms = term_table(frameworks).filter(pl.col("origin").is_in([ORIGIN_KEYWORD, ORIGIN_LENT]))
+    return set(terms.select("framework_id", "item_id").unique().iter_rows())
 
 
 def restatements(hits: pl.DataFrame, q: _Query) -> pl.DataFrame:
@@ -313,13 +326,21 @@ def restatements(hits: pl.DataFrame, q: _Query) -> pl.DataFrame:
     return others.vstack(pointing).unique()
 
 
-def _unit_df(hits: pl.DataFrame) -> pl.DataFrame:
+def _term_units(found: pl.DataFrame, q: _Query) -> pl.DataFrame:
+    """dkey, unit_no, term: each section where a term's pattern occurs, whatever item has it."""
+    patterns = q.terms.select("term", "pattern").unique()
     return (
-        hits.select("dkey", "unit_no", "term")
+        found.join(q.units_of, on=["dkey", "seg_no"])
+        .select("dkey", "unit_no", "pattern")
         .unique()
-        .group_by("term")
-        .agg(pl.len().cast(pl.Int64).alias("units_with"))
+        .join(patterns, on="pattern")
+        .select("dkey", "unit_no", "term")
     )
+
+
+def _unit_df(found: pl.DataFrame, q: _Query) -> pl.DataFrame:
+    """term, units_with: in how many sections of all the documents the term's pattern occurs."""
+    return _term_units(found, q).group_by("term").agg(pl.len().cast(pl.Int64).alias("units_with"))
 
 
 def _hits(found: pl.DataFrame, q: _Query, nested: bool = False) -> pl.DataFrame:
@@ -348,15 +369,15 @@ def _hits(found: pl.DataFrame, q: _Query, nested: bool = False) -> pl.DataFrame:
     return hits.join(covered, on=[*keys, "term"], how="anti")
 
 
-def _weigh(hits: pl.DataFrame, q: _Query, corpus: Corpus) -> pl.DataFrame:
+def _weigh(hits: pl.DataFrame, found: pl.DataFrame, q: _Query, corpus: Corpus) -> pl.DataFrame:
     """The hits with weight, relative information, anchor and core (`weigh_information`).
 
-    A term's weight is its idf among the document's units times its source weight, damped by
-    count; a term that does not anchor counts `NON_ANCHOR` times its information relative to
-    the item's best term.
+    A term's weight is its idf among the document's units (where its words occur, `found`)
+    times its source weight, damped by count; a term that does not anchor counts `NON_ANCHOR`
+    times its information relative to the item's best term.
     """
     weighed = weigh_information(q.terms, corpus.unit_df, corpus.n_units)
-    idf = idf_weights(hits.select("dkey", "unit_no", "term").unique(), q.n_units)
+    idf = idf_weights(_term_units(found, q), q.n_units)
     return (
         hits.join(idf, on=["dkey", "term"])
         .join(

@@ -21,6 +21,7 @@ from compare.tagging.evidence import (
     core_terms,
     corpus_found,
     corpus_of,
+    described_items,
     item_evidence,
 )
 from compare.tagging.score import Decision, Passage, UnitEvidence, decide, quote
@@ -55,10 +56,12 @@ def corpus_for(
     """The corpus statistics of these documents (see `compare.tagging.evidence`).
 
     Compute it once over all the plans of a run and pass it to every `tag_documents` call,
-    so that the tags do not depend on how the plans are split into chunks.
+    so that the tags do not depend on how the plans are split into chunks. Every document
+    counts, also those no framework applies to (a goal framework of another year): the
+    statistics are the plans', whatever frameworks are tagged with them.
     """
     pairs = applicable_pairs(documents.select("doc_id", "year", "year_to"), frameworks)
-    doc_ids = sorted({d for d, _ in pairs})
+    doc_ids = documents["doc_id"].unique().to_list()
     segs = promote_inline_headings(segments.filter(pl.col("doc_id").is_in(doc_ids)))
     segs = unit_column(segs, build_units(segs))
     return corpus_of(segs, list({fw.id: fw for _, fw in pairs}.values()), pairs)
@@ -81,16 +84,22 @@ def tag_documents(
     if not pairs:
         return empty_frame(TAGS), empty_frame(EVIDENCE)
     used = {fw.id: fw for _, fw in pairs}
-    doc_ids = sorted({d for d, _ in pairs})
-    segs = promote_inline_headings(segments.filter(pl.col("doc_id").is_in(doc_ids)))
-    units = build_units(segs)
-    segs = unit_column(segs, units)
     fws = list(used.values())
     found_in = None
     if corpus is None:
+        every = documents["doc_id"].to_list()
+        segs = promote_inline_headings(segments.filter(pl.col("doc_id").is_in(every)))
+        units = build_units(segs)
+        segs = unit_column(segs, units)
         corpus, found_in = corpus_found(segs, fws, pairs)
+    else:
+        doc_ids = sorted({d for d, _ in pairs})
+        segs = promote_inline_headings(segments.filter(pl.col("doc_id").is_in(doc_ids)))
+        units = build_units(segs)
+        segs = unit_column(segs, units)
     unit_ev, seg_scores, restated = item_evidence(segs, fws, pairs, corpus, found_in)
     cores = core_terms(fws, pairs, corpus)
+    described = described_items(fws)
     text_hash = dict(documents.select("doc_id", "text_hash").iter_rows())
     stamp = datetime.now(UTC).replace(tzinfo=None)
     tags: dict[str, list] = {name: [] for name in TAGS}
@@ -138,7 +147,14 @@ def tag_documents(
                 texts = [p.text for u in headed[item.id] for p in passages_of.get(u)]
                 referenced = referenced_units(doc_units, texts) - set(headed[item.id])
             decision = decide(
-                fw.kind, item_units, referenced, passages_of, doc_units.parent, item.label
+                fw.kind,
+                item_units,
+                referenced,
+                passages_of,
+                doc_units.parent,
+                item.label,
+                telling=bool(cores.get((fw.id, item.id))),
+                described=(fw.id, item.id) in described,
             )
             _add_tag(tags, doc_id, fw, item.id, decision, text_hash.get(doc_id), stamp)
             _add_evidence(evidence, doc_id, fw.id, item.id, decision, seg_rows)

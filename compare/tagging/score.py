@@ -10,9 +10,10 @@ The signals, as a careful reader uses them:
   weighted by how rare each is in the document, or one term said again and again. A word in
   passing (`a-kasser` in a statistic) does not make the item addressed;
 - for goals, `X` needs a result level (see `targets`: not an activity target, not the goal's
-  own numbers) in the item's sections; for themes, `X`
-  needs a unit that is clearly about the theme (a mirrored heading, or strong, varied term
-  evidence), which is where plans describe concrete initiatives.
+  own numbers) in the item's sections; for themes, `X` needs a concrete initiative: an
+  evidence passage that names one (money, a project, something set up, a quoted name, a
+  target; see `initiatives`), or a unit clearly about the theme (a mirrored heading, or
+  strong, varied term evidence), which is where plans describe them.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from functools import cached_property
 from typing import Protocol
 
 from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
+from compare.tagging.initiatives import initiative_kind
 from compare.tagging.targets import (
     find_targets,
     is_activity_target,
@@ -38,6 +40,7 @@ TOGETHER_INFO = 1.0  # anchor terms whose relative information adds up to this s
 HEADING_BONUS = 10.0  # added to the evidence strength of a unit whose heading mirrors the item
 CONFIDENCE_SURE = "sure"
 CONFIDENCE_UNSURE = "unsure"
+TOP_TERM_SHARE = 0.95  # a term this close to the item's most telling one is that term
 SURE_STRENGTH = 1.5  # a theme's evidence this many times the concreteness threshold is sure
 MAX_EVIDENCE = 5
 MAX_QUOTE_CHARS = 600
@@ -125,6 +128,15 @@ class Candidate:
         kept = distinct_terms(set(self.info))
         return sum(self.info[t] for t in kept) >= TOGETHER_INFO
 
+    @property
+    def has_top_term(self) -> bool:
+        """The item's most telling term is here (not only its other terms).
+
+        "Arbejde med uddannelsesperspektiv i indsatsen for de aktivitetsparate ..." is not
+        surely addressed by a section full of "aktivitetsparate kontanthjælpsmodtagere".
+        """
+        return max(self.info.values(), default=0.0) >= TOP_TERM_SHARE
+
     @cached_property
     def distinct(self) -> int:
         """How many separate terms were found (see `distinct_terms`)."""
@@ -135,15 +147,25 @@ class Candidate:
         """The term score, plus a bonus when a heading mirrors the item."""
         return self.score + (HEADING_BONUS if self.heading else 0.0)
 
-    def addressed(self) -> bool:
-        """A core term is here, and two separate terms meet or one is said again and again.
+    def addressed(self, said_once: bool = True) -> bool:
+        """A core term is said in one section, or separate anchor terms together as telling
+        meet with a second term or are said again and again.
 
         The core (see `compare.tagging.terms.weigh_information`) is what tells the item apart:
         "Beskæftigelsesindsats for hjemløse" is not addressed by a section on
-        "beskæftigelsesindsatsen" in general, however often it says so.
+        "beskæftigelsesindsatsen" in general, however often it says so, and is addressed by a
+        section that says "hjemløse" in a sentence of its own (restatements and listings of the
+        label are no evidence: `evidence.restatements`). A pasted label's telling word is
+        rarely said twice: "Lokale beskæftigelsesindsatser i udsatte boligområder" is addressed
+        by "Opsøgende lærlingeindsats i udsatte boligområder (0,6 mio. kr.)". With
+        `said_once` False (an item with hand-written keywords, which name what the plans say
+        about it, so that one of them said once is a word in passing: "Blandt de unge ledige er
+        der også enkelte flygtninge"), the core must come with more.
         """
         if not self.core_found:
             return False
+        if said_once and self.core and len(self.units) == 1:  # the telling word, in one place
+            return True
         return (self.score >= ADDRESSED_SCORE and self.distinct >= ADDRESSED_TERMS) or (
             self.score >= CONCRETE_SCORE and self.distinct >= 1
         )
@@ -192,19 +214,24 @@ def decide(
     passages_of: PassageSource,
     parent: dict[int, int] | None = None,
     label: str = "",
+    telling: bool = True,
+    described: bool = False,
 ) -> Decision:
     """Level, score, terms, target sentence and ranked passages for one (document, item).
 
     `label` is the item's label: a target sentence whose numbers are all the label's own
     ("... skal øges med 5.000 personer frem til 2025") restates the goal, it is not the plan's.
+    `telling` is False for an item without core terms ("Særlige initiativer"): its blank is
+    never sure. `described` is True for an item with hand-written (or lent) keywords: one of
+    them said once does not address it (see `Candidate.addressed`).
     """
     headed = {u for u, ev in units.items() if ev.heading}
     ranked = candidates(units, parent or {})
-    strong = [c for c in ranked if c.addressed()]
+    strong = [c for c in ranked if c.addressed(said_once=not described)]
     if not headed and not strong:
         best = ranked[0] if ranked else None
         terms = sorted(best.terms) if best else []
-        sure, reason = judge_blank(ranked)
+        sure, reason = judge_blank(ranked, telling)
         return Decision(
             LEVEL_NONE, _confidence(best.score if best else 0.0), terms, None, [], sure, reason
         )
@@ -216,18 +243,26 @@ def decide(
     if kind == FRAMEWORK_GOALS:
         target, target_seg = _find_target(focus, passages_of, require_terms=not headed, label=label)
         level = LEVEL_TARGET if target else LEVEL_ADDRESSED
-    else:
-        concrete = bool(headed) or any(c.concrete() for c in strong)
+    passages = _rank_passages(focus, passages_of, target_seg)
+    named = None
+    if kind != FRAMEWORK_GOALS:
+        named = next((k for p, _ in passages if (k := initiative_kind(p.text, p.terms))), None)
+        concrete = bool(headed) or any(c.concrete() for c in strong) or named is not None
         level = LEVEL_TARGET if concrete else LEVEL_ADDRESSED
     top = max([c.strength for c in strong] + [HEADING_BONUS if headed else 0.0])
     terms = sorted({t for u in focus if u in units for t in units[u].terms})
-    passages = _rank_passages(focus, passages_of, target_seg)
-    sure, reason = judge(kind, level, bool(headed), strong)
+    sure, reason = judge(kind, level, bool(headed), strong, named)
     return Decision(level, _confidence(top), terms, target, passages, sure, reason)
 
 
-def judge_blank(ranked: list[Candidate]) -> tuple[str, str]:
-    """Sure of a blank only when none of the item's telling words is found anywhere."""
+def judge_blank(ranked: list[Candidate], telling: bool = True) -> tuple[str, str]:
+    """Sure of a blank only when none of the item's telling words is found anywhere.
+
+    An item whose label has no telling word ("Særlige initiativer") is never surely blank:
+    the plan may well address it in its own words.
+    """
+    if not telling:
+        return CONFIDENCE_UNSURE, "its label has no telling word to look for"
     if any(c.core_found for c in ranked):
         return CONFIDENCE_UNSURE, "its distinctive words occur, but too little of it in one place"
     if any(c.terms for c in ranked):
@@ -235,7 +270,9 @@ def judge_blank(ranked: list[Candidate]) -> tuple[str, str]:
     return CONFIDENCE_SURE, "none of the item's telling words is in the plan"
 
 
-def judge(kind: str, level: str, headed: bool, strong: list[Candidate]) -> tuple[str, str]:
+def judge(
+    kind: str, level: str, headed: bool, strong: list[Candidate], named: str | None = None
+) -> tuple[str, str]:
     """Whether the tagger is sure of an X or (X), and why, in one line.
 
     Sure: a heading mirrors the item (a section on it, where the plan puts its targets), or,
@@ -254,8 +291,14 @@ def judge(kind: str, level: str, headed: bool, strong: list[Candidate]) -> tuple
     if goal:
         what = "a result level found" if level == LEVEL_TARGET else "no result level"
         return CONFIDENCE_UNSURE, f"no section on the goal; its terms meet in one place, {what}"
-    if best.score >= SURE_STRENGTH * CONCRETE_SCORE and best.distinct >= CONCRETE_TERMS + 1:
+    if (
+        best.score >= SURE_STRENGTH * CONCRETE_SCORE
+        and best.distinct >= CONCRETE_TERMS + 1
+        and best.has_top_term
+    ):
         return CONFIDENCE_SURE, f"{best.distinct} of its terms, often, in one section"
+    if level == LEVEL_TARGET and named:
+        return CONFIDENCE_UNSURE, f"its terms meet in one section; an initiative named ({named})"
     if level == LEVEL_TARGET:
         return CONFIDENCE_UNSURE, "its terms meet in one section; concrete initiatives?"
     return CONFIDENCE_UNSURE, "a few of its terms in one place; is it addressed?"

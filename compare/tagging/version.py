@@ -6,4 +6,6 @@ from __future__ import annotations
 # evidence: `compare tag` then re-tags every stored pair ("re-tagging N plans: tagger changed").
 # 2: information-weighted label terms, compound parts, terms learned from the plans, listing is
 # not addressing, activity targets, confidence per cell.
-TAGGER_VERSION = 2
+# 3: corpus statistics from the documents alone (not from what else is tagged), a telling word
+# said once addresses an item, a theme is X where its passages name a concrete initiative.
+TAGGER_VERSION = 3
