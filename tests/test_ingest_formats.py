@@ -119,6 +119,23 @@ def test_a_real_heading_stays_a_heading_whatever_its_style() -> None:
         assert _headings(_segments(parts, name)) == [(1, "1. Indledning"), (1, "2. Budget 2022")]
 
 
+@pytest.mark.parametrize("name", list(RENDERERS))
+def test_a_styled_chapter_after_a_list_in_body_text_stays_a_heading(name: str) -> None:
+    # the list's `2.` is body text, the chapter `3` is set as a heading: the style tells
+    parts: Parts = [
+        (1, "2. Budget 2022"),
+        (0, PROSE),
+        (0, "1. Flere kebenhavnere med minoritetsbaggrund skal vaere en del af arbejdsmarkedet"),
+        (0, "2. Flere nyankomne flygtninge skal veere i en integrationsgrunduddannelse"),
+        (1, "3. Kebenhavns Kommunes vision for beskaeftigelsesindsatsen"),
+        (0, PROSE),
+    ]
+    assert _headings(_segments(parts, name)) == [
+        (1, "2. Budget 2022"),
+        (1, "3. Kebenhavns Kommunes vision for beskaeftigelsesindsatsen"),
+    ]
+
+
 def test_pdf_levels_come_from_numbers_read_as_in_text() -> None:
     # OCR fused `4.1` into `41`; set one size down from `4`, it is read as 4.1 in text and PDF
     parts: Parts = [

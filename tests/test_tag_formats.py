@@ -4,7 +4,7 @@ Real plans arrive as PDFs, Word files and web pages far more often than as text.
 each OCR'd seed plan (København 2018 and 2022) into every format, with its headings set as
 headings (by level: Word styles, `<h2>`, `##`, a larger font) as the plan's author would set them,
 and checks that ingest → tag gives the same headings, the same units and the same matrix row as
-the text file. The rendered files also set the plan's short numbered list items as headings, as
+the text file. The rendered files also set the plan's numbered list items as headings, as
 careless authors and converters do (`1. Udsatte skal hjælpes ind på arbejdsmarkedet gennem en
 virksomhedsrettet indsats.` in the 2018 plan's section 4.7): every reader must still read them as
 list items (`compare.ingest.headings`, module docstring).
@@ -33,22 +33,21 @@ PLANS = {
     2022: (SEED_PLAN_2022, ("ministermaal-2022", "rar-hovedstaden-2018")),
 }
 ITEMS = 5 + 16  # 5 goals + 16 themes
-# A list item numbered like a chapter (`1. Udsatte skal ...`), short enough to pass for a title.
+# A list item numbered like a chapter (`1. Udsatte skal ...`).
 LIST_ITEM = re.compile(r"^\d{1,2}\.\s+[A-ZÆØÅ]")
-MAX_STYLED_ITEM_CHARS = 120
 
 
 def _parts(text: str) -> Parts:
     """The plan's headings (with their levels) and paragraphs as the text reader finds them.
 
-    Short numbered list items get level 1, as if the author had styled them as chapters.
+    Numbered list items get level 1, as if the author had styled the lists as chapters.
     """
     rows = segment("plan", parse_document(text.encode("utf-8"), "plan.txt"))
     parts: Parts = []
     for is_heading, level, display in rows.select("is_heading", "level", "text").iter_rows():
         if is_heading:
             parts.append((min(level, 6), display))
-        elif LIST_ITEM.match(display) and len(display) < MAX_STYLED_ITEM_CHARS:
+        elif LIST_ITEM.match(display):
             parts.append((1, display))
         else:
             parts.append((0, display))
