@@ -1,18 +1,18 @@
 """Find headings in text that has no styles (plain text, OCR'd text, PDF) and build blocks.
 
-Plans number their sections (`5 Ministermål for 2018`, `5.3 Flere flygtninge ...`, `4.3. ...`),
-but also number lists the same way (`1. Alle ledige skal ...`). One rule holds in every format
-(`is_list_item`, applied to styled headings too in `build_blocks`): a numbered line is a list
-item, never a heading, when it reads as a sentence (`is_list_sentence`: `1. Udsatte skal hjælpes
-ind på arbejdsmarkedet gennem en virksomhedsrettet indsats.` in section 4.7 of København's 2018
-plan) or when it counts on from, or into, the numbered line next to it (`1. Alle ledige skal have
-en værdig sagsbehandling` / `2. Flere ledige skal opkvalificeres`, the 2022 plan's goals); `4.7
-Udsatte i job og uddannelse` stays a heading. Text without styles needs more: there a numbered
+Plans number their sections (`5 Ministermål for 2018`, `5.3 Flere flygtninge ...`, `4.3. ...`), but
+also number lists the same way (`1. Alle ledige skal ...`). One rule holds in every format
+(`list_items`, applied to styled headings too in `build_blocks`): a numbered line is a list item,
+never a heading, when it reads as a sentence (`is_list_sentence`: `1. Udsatte skal hjælpes ind på
+arbejdsmarkedet gennem en virksomhedsrettet indsats.` in section 4.7 of København's 2018 plan) or
+when it counts on with the numbered heading next to it, nothing between them (`1. Alle ledige skal
+have en værdig sagsbehandling` / `2. Flere ledige skal opkvalificeres`, the 2022 plan's goals);
+`4.7 Udsatte i job og uddannelse` stays a heading. Text without styles needs more: there a numbered
 line counts as a heading only when its number can also follow the current section number (`4.2`
 after `4.1`, `5` after `4.7`, `4.1` read by OCR as `41`) and no list of the same count came just
 before. Short standalone lines that introduce prose (`Indsatser`, `Status`) become headings one
-level below the current numbered section. PDFs that set headings in a larger font are read by
-font size, numbered headings taking their level from their number read the same way.
+level below the current numbered section. PDFs that set headings in a larger font are read by font
+size, numbered headings taking their level from their number read the same way.
 """
 
 from __future__ import annotations
@@ -82,16 +82,24 @@ def list_items(lines: list[Line]) -> set[int]:
     """Indexes of lines marked as headings that are list items by the module's one rule.
 
     A numbered line is a list item if it reads as a sentence (`is_list_sentence`) or if the
-    numbered line just before or after it counts on with it (`1. Alle ledige skal have en
-    værdig sagsbehandling` followed by `2. Flere ledige skal opkvalificeres`): sections have
-    text of their own between them, list items do not. Styles do not overrule this: a plan
-    whose list items were set as headings reads the same as its text.
+    line just before or after it is a numbered heading too and counts on with it (`1. Alle
+    ledige skal have en værdig sagsbehandling` set as a heading, followed by `2. Flere ledige
+    skal opkvalificeres` set the same way): sections have text of their own between them, list
+    items do not. Styles do not overrule this: a plan whose list items were set as headings
+    reads the same as its text. A styled `3. Københavns Kommunes vision ...` right after the
+    list item `2. ...` in body text stays a heading: there the style tells what numbering
+    cannot (plain text, without styles, reads it as the list's next item).
     """
-    numbers = [None if line.table else _number(" ".join(line.text.split())) for line in lines]
+    numbers = [
+        _number(" ".join(line.text.split()))
+        if line.heading_level is not None and not line.table
+        else None
+        for line in lines
+    ]
     found: set[int] = set()
     for i, line in enumerate(lines):
         numbered = numbers[i]
-        if line.heading_level is None or numbered is None:
+        if numbered is None:
             continue
         before = numbers[i - 1] if i > 0 else None
         after = numbers[i + 1] if i + 1 < len(lines) else None
