@@ -1,8 +1,9 @@
 """One plan rendered as each file format the tool reads: headings set as headings, by level.
 
-`Parts` is a plan in reading order: (heading level, text), level 0 for a paragraph and -1 for a
-page break. Headings become Word heading styles, `<hN>`, `#`-headings and, in a PDF, a font
-size per level larger than the body text.
+`Parts` is a plan in reading order: (heading level, text), level 0 for a paragraph, -1 for a
+page break and -2 for a bullet item. Headings become Word heading styles, `<hN>`, `#`-headings
+and, in a PDF, a font size per level larger than the body text; bullet items become Word's
+`List Bullet` paragraphs, `<li>`, `- ` items and `•` lines.
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from tests.ingest_samples import DEJAVU
 
 Parts = list[tuple[int, str]]
 PAGE_BREAK = -1
+BULLET = -2
 PDF_SIZES = {0: 10.5, 1: 17, 2: 14.5, 3: 12.5, 4: 12, 5: 12, 6: 12}
 
 
 def text_file(parts: Parts) -> bytes:
     """Plain text: each part a paragraph of its own, page breaks as form feeds."""
-    return "\n\n".join("\f" if level == PAGE_BREAK else t for level, t in parts).encode("utf-8")
+    marks = {PAGE_BREAK: "\f", BULLET: "• "}
+    out = [marks[level] + (t if level == BULLET else "") if level < 0 else t for level, t in parts]
+    return "\n\n".join(out).encode("utf-8")
 
 
 def pdf_file(parts: Parts) -> bytes:
@@ -35,8 +39,9 @@ def pdf_file(parts: Parts) -> bytes:
         if level == PAGE_BREAK:
             pdf.add_page()
             continue
-        pdf.set_font("Body", size=PDF_SIZES[level])
-        pdf.multi_cell(0, PDF_SIZES[level] * 0.55, text=text)
+        size = PDF_SIZES[max(level, 0)]
+        pdf.set_font("Body", size=size)
+        pdf.multi_cell(0, size * 0.55, text=f"• {text}" if level == BULLET else text)
         pdf.ln(4)
     return bytes(pdf.output())
 
@@ -50,6 +55,8 @@ def docx_file(parts: Parts) -> bytes:
     for level, text in parts:
         if level == PAGE_BREAK:
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        elif level == BULLET:
+            document.add_paragraph(text, style="List Bullet")
         elif level:
             document.add_heading(text, level=level)
         else:
@@ -61,8 +68,9 @@ def docx_file(parts: Parts) -> bytes:
 
 def html_file(parts: Parts) -> bytes:
     """An HTML page: `<hN>` headings and `<p>` paragraphs."""
+    tags = {0: "<p>{}</p>", BULLET: "<ul><li>{}</li></ul>"}
     body = "\n".join(
-        f"<h{level}>{html.escape(t)}</h{level}>" if level else f"<p>{html.escape(t)}</p>"
+        tags.get(level, f"<h{level}>{{}}</h{level}>").format(html.escape(t))
         for level, t in parts
         if level != PAGE_BREAK
     )
@@ -71,9 +79,13 @@ def html_file(parts: Parts) -> bytes:
 
 
 def markdown_file(parts: Parts) -> bytes:
-    """Markdown: `#`-headings; a paragraph opening with `#` is escaped, as an editor does."""
+    """Markdown: `#`-headings, `- ` items; a paragraph opening with `#` or `|` is escaped."""
     lines = [
-        f"{'#' * level} {t}" if level else re.sub(r"^#", r"\\#", t)
+        f"{'#' * level} {t}"
+        if level > 0
+        else f"- {t}"
+        if level == BULLET
+        else re.sub(r"^([#|])", r"\\\1", t)
         for level, t in parts
         if level != PAGE_BREAK
     ]

@@ -13,7 +13,7 @@ import pytest
 from compare.ingest import parse_document, segment
 from compare.ingest.headings import build_blocks, is_list_sentence, mark_headings
 from compare.ingest.model import Line
-from tests.format_samples import RENDERERS, Parts, text_file
+from tests.format_samples import PAGE_BREAK, RENDERERS, Parts, text_file
 
 PROSE = (
     "Jobcentret arbejder med en tidlig og tæt indsats for borgerne, hvor der fra første dialog er "
@@ -180,3 +180,42 @@ def test_pdf_heading_cut_by_a_page_break_is_joined() -> None:
     assert headings == [(1, "5 Ministermål for 2018"), (2, f"{wrapped} passiv forsørgelse")]
     item = next(b for b in blocks if b.text.startswith("1. Udsatte"))
     assert not item.is_heading and (item.line_start, item.line_end) == (6, 7)
+
+
+def test_pdf_sentence_cut_by_a_page_break_is_one_passage() -> None:
+    lines = [
+        _line("4.2 Overordnet indsats", 1, 3, 14),
+        _line("Omlægningen skal gøre jobcentret bedre til at levere service til både", 2, 3, 11),
+        _line("ledige og", 3, 3, 11, gap=False),
+        _line("virksomheder ved at understøtte flere og varige match.", 4, 4, 11),
+        _line("Hvordan omlægningen udmøntes, beskrives i næste afsnit.", 5, 4, 11),
+        _line("4.3 Dagpengemodtagere i job", 6, 4, 14),
+        _line(PROSE, 7, 4, 11),
+    ]
+    paragraphs = [b for b in build_blocks(mark_headings(lines)) if not b.is_heading]
+    assert [(b.page, b.line_start, b.line_end) for b in paragraphs] == [
+        (3, 2, 4),
+        (4, 5, 5),
+        (4, 7, 7),
+    ]
+
+
+def test_pdf_page_of_one_line_paragraphs_keeps_them_apart() -> None:
+    # most pitches on that page are paragraph gaps; the plan's line pitch is measured over all
+    # its pages
+    items = [
+        "Dialog og sagsbehandling som borgeren kan gennemskue.",
+        "Individuelle virksomhedsrettede forløb med tæt opfølgning.",
+        "Omvendt jobformidling.",
+        "Brug af tæt ledelsesopfølgning.",
+        "Flere klager skal behandles hurtigere.",
+    ]
+    parts: Parts = [
+        (1, "4.5 Unge i uddannelse"),
+        *[(0, PROSE)] * 8,
+        (PAGE_BREAK, ""),
+        (1, "4.6 Sygemeldte hurtigere i job"),
+        *[(0, t) for t in items],
+    ]
+    frame = _segments(parts, "plan.pdf")
+    assert frame.filter(~pl.col("is_heading"))["text"].to_list() == [PROSE] * 8 + items

@@ -39,6 +39,14 @@ LIST_WINDOW = 25  # lines within which `n.` after `n-1.` continues a list
 SIZE_RATIO = 1.12  # a font this much larger than the body text marks a heading
 
 
+def strip_bullet_sign(text: str) -> str:
+    """The text without the bullet sign it opens with, if any (`e Beskrive ...` → `Beskrive ...`).
+
+    The sign is layout, not text: `e` and `o` are OCR'd bullet dots.
+    """
+    return _BULLET_SIGN.sub("", text, count=1)
+
+
 def is_bullet(text: str) -> bool:
     """True for a bullet or lettered list line (`e Beskrive ...`, `— ...`, `a) ...`)."""
     return bool(_BULLET.match(text))
@@ -386,13 +394,25 @@ def _starts_item(prev: str, text: str) -> bool:
     return numbered[1] or bool(_SENTENCE_END.search(prev.rstrip()))
 
 
+def _continues_over_page(last: Line, line: Line) -> bool:
+    """Whether `line`, first on its page, carries on the sentence `last` left at the foot of
+    the page before (`... til bade ledige og` / `virksomheder ved at ...`)."""
+    return (
+        last.page is not None
+        and line.page == last.page + 1
+        and not _PARAGRAPH_END.search(last.text.rstrip())
+        and line.text.lstrip()[:1].islower()
+    )
+
+
 def build_blocks(lines: Iterable[Line]) -> list[Block]:
     """Group lines into heading and paragraph blocks.
 
     A paragraph ends at a gap, a heading, a table row, a page break or before a bullet or
-    numbered list item, so each list item is a passage of its own. A line marked as a heading
-    (by style, font or numbering) that is a list item by the one rule (`list_items`) is a
-    paragraph of its own, in every format.
+    numbered list item, so each list item is a passage of its own. A sentence the page break cut
+    (`_continues_over_page`) stays one paragraph, as it is in the plan's text. A line marked as
+    a heading (by style, font or numbering) that is a list item by the one rule (`list_items`)
+    is a paragraph of its own, in every format.
     """
     lines = list(lines)
     demoted = list_items(lines)
@@ -401,8 +421,7 @@ def build_blocks(lines: Iterable[Line]) -> list[Block]:
 
     def flush() -> None:
         if para:
-            # the bullet sign is layout, not text (`e Beskrive ...` is an OCR'd `• Beskrive ...`)
-            first = _BULLET_SIGN.sub("", para[0].text, count=1)
+            first = strip_bullet_sign(para[0].text)
             text = "\n".join([first, *(p.text for p in para[1:])])
             blocks.append(Block(text, False, 0, para[0].page, para[0].line_no, para[-1].line_end))
             para.clear()
@@ -418,9 +437,11 @@ def build_blocks(lines: Iterable[Line]) -> list[Block]:
             blocks.append(Block(line.text, False, 0, line.page, line.line_no, line.line_end))
         else:
             if para and (
-                line.gap_before
-                or line.page != para[-1].page
-                or _starts_item(para[-1].text, line.text)
+                _starts_item(para[-1].text, line.text)
+                or (
+                    not _continues_over_page(para[-1], line)
+                    and (line.gap_before or line.page != para[-1].page)
+                )
             ):
                 flush()
             para.append(line)
