@@ -366,4 +366,5 @@ TERM_TABLE: FrameSchema = {
     "origin": pl.Utf8,  # see `compare.frameworks.labels`
     "in_label": pl.Boolean,  # one of the label's own words (whatever else made it a term)
     "parts": pl.List(pl.Utf8),  # a compound's parts' keys ("" for a stop word part)
+    "element": pl.Int32,  # which element of a listing label the term is of; -1 if none
 }

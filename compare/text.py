@@ -17,7 +17,8 @@ from functools import lru_cache
 import snowballstemmer
 
 # Bump when `normalise` gives other keys for some text: stored segments are then re-derived.
-NORMALISER_VERSION = 1
+# 2: an OCR `é` for `å` is restored before stemming ("mélet" keys as "målet").
+NORMALISER_VERSION = 2
 
 _STEMMER = snowballstemmer.stemmer("danish")
 
@@ -125,7 +126,10 @@ def restore_ocr(word: str) -> str:
 
     A `g` between two consonants is almost always a misread `ø` (`forsgrgelse`, `ngdvendige`,
     `ggr`), as is a word-initial `g` before a consonant that cannot follow g (`gvrige`); a `4`, `®`,
-    `&`, `@` or `z` between letters stands for `å` or `æ` (`4r`, `besk®ftigelse`, `bek&mpe`).
+    `&`, `@` or `z` between letters stands for `å` or `æ` (`4r`, `besk®ftigelse`, `bek&mpe`); an
+    `é` after a consonant and before a consonant or the word's end is an `å` (`mélet`, `pé`).
+    Folding makes é and å one letter anyway; restoring it first makes the stemmer treat the
+    word as Danish (`mélet` → `mål`, as `målet`).
     """
     chars = list(_INNER_4.sub("å", word))
     for i, ch in enumerate(chars):
@@ -144,6 +148,8 @@ def restore_ocr(word: str) -> str:
             chars[i] = "æ"
         elif ch == "z" and prev_is_consonant and next_is_consonant:
             chars[i] = "æ"
+        elif ch == "é" and prev_is_consonant and (next_is_consonant or not next_ch):
+            chars[i] = "å"  # "mélet", "pé", "omréder": OCR's é for å, so they stem as "målet"
     return "".join(chars)
 
 

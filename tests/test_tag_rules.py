@@ -32,6 +32,20 @@ GOAL3 = "6 Flere flygtninge og familiesammenførte skal være selvforsørgende"
         ("I 2022 forventer kommunen at modtage omkring 30 kvoteflygtninge.", 0.0),
         ("Det forventes, at 60 pct. af deltagerne er i job efter et år.", 2.0),
         ("Kommunen skal ansætte 850 personer i fleksjob i 2022.", 1.0),
+        # From seed 000 (OCR'd): "1" is the OCR of "i", and money put in measures nothing.
+        (
+            "Aftale om en seerlig indsats for fortidspension og fleksjob afstter 16,7 mio. kr. "
+            "til en reekke initiativer, der skal sikre, at borgerne hurtigere bliver visiteret "
+            "til de rette ordninger og at der er fremdrift 1 borgernes forlgb:",
+            0.0,
+        ),
+        # From seed 001: the numbers of a programme's quoted name measure nothing.
+        (
+            "Med afsæt i satspuljeinitiativerne ‘Flere skal med 1 og 2’ (2017 & 2019) skal "
+            "kommunen gennemføre en resultatfokuseret indsats.",
+            0.0,
+        ),
+        ("Målet er, at 1 ud af 3 skal i job.", 1.0),
     ],
 )
 def test_whose_target_and_forecasts(sentence: str, strength: float) -> None:

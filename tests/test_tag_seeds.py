@@ -243,3 +243,21 @@ def test_a_frameworks_rows_do_not_depend_on_what_else_is_tagged_with_it(
             .sort(quoted)
         )
     )
+
+
+def test_frameworks_terms_shows_each_term_as_written_and_where_it_was_learned(
+    seeded: Workspace,
+) -> None:
+    pasted = GOLD_DIR / "frameworks" / "blind-themes.toml"
+    args = ["frameworks", "--terms", str(pasted), "--workspace", str(seeded.root), "--format"]
+    result = CliRunner().invoke(main, [*args, "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    written = {(r["item"], r["term"]): r["as written"] for r in rows}
+    # The folded key of a label word is shown with the label's own spelling.
+    assert written[("1", "apkvalificaring")] == "opkvalificering"
+    learned = [r for r in rows if r["origin"] == "learned"]
+    assert learned and all("passages in" in r["learned from"] for r in learned)
+    # A learned term reads as the plans write it, OCR damage repaired ("fgrtidspension").
+    assert all("fgr" not in r["as written"] for r in learned)
+    assert any(r["as written"] != r["term"] for r in learned)

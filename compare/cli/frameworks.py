@@ -16,6 +16,7 @@ from compare.cli.base import (
     reports_errors,
     workspace_option,
 )
+from compare.display import repair_words
 from compare.errors import BadFramework
 from compare.frameworks.catalog import (
     FRAMEWORKS_DIR,
@@ -23,6 +24,7 @@ from compare.frameworks.catalog import (
     find_framework,
     load_frameworks,
 )
+from compare.frameworks.labels import ORIGIN_LEARNED
 from compare.schema import KIND_PLAN
 from compare.store.documents import load_documents
 from compare.tagging.pipeline import corpus_for, item_terms
@@ -94,19 +96,20 @@ def _print_terms(ref: str, folder: Path | None, workspace_dir: Path | None, fmt:
     framework = find_framework(ref, folder)
     documents = load_documents(ws).filter(pl.col("kind") == KIND_PLAN)
     segments = ws.read_segments(documents["doc_id"].to_list())
-    table = item_terms(corpus_for(documents, segments, [framework]), framework)
-    header = ["item", "term", "origin", "info", "anchor", "core", "learned from"]
+    table = item_terms(corpus_for(documents, segments, [framework]), framework, segments)
+    header = ["item", "term", "as written", "origin", "info", "anchor", "core", "learned from"]
     rows = [
         [
             item,
             term,
+            repair_words(written) if origin == ORIGIN_LEARNED else written,
             origin,
             f"{info:.2f}",
             "yes" if anchor else "",
             "yes" if core else "",
             f"{passages} passages in {len(docs)} plans" if passages else "",
         ]
-        for item, term, origin, info, anchor, core, passages, docs in table.iter_rows()
+        for item, term, written, origin, info, anchor, core, passages, docs in table.iter_rows()
     ]
     if fmt == "csv":
         click.echo(csv_text(rows, header), nl=False)

@@ -89,3 +89,60 @@ def label_terms(label: str) -> tuple[LabelTerm, ...]:
 def _add_verb_stem(key: str, rarity: float, add: Callable[[str, str, float], None]) -> None:
     if key.endswith(VERB_SUFFIX) and len(key) - len(VERB_SUFFIX) >= MIN_VERB_STEM:
         add(key[: -len(VERB_SUFFIX)], ORIGIN_PART, rarity)
+
+
+# "Revalidender, fleksjobvisiterede og borgere i ressourceforløb": elements of at most
+# MAX_ELEMENT_WORDS words, separated by commas and a last "og"/"eller"/"samt", none a clause.
+_LISTING = re.compile(r"^[^,]+(?:,\s*[^,]+)+\s+(?:og|eller|samt)\s+[^,]+$", re.UNICODE)
+_ELEMENT_SPLIT = re.compile(r",\s*|\s+(?:og|eller|samt)\s+(?=[^,]+$)", re.UNICODE)
+_CLAUSE_WORDS = frozenset({"skal", "der", "som", "at", "så", "hvor", "fx", "herunder"})
+MAX_ELEMENT_WORDS = 4
+
+
+@lru_cache(maxsize=4096)
+def listing_elements(label: str) -> tuple[str, ...]:
+    """The elements of a label that lists groups or measures, or () for any other label.
+
+    "Langtidsledige, flygtninge og personer med handicap" is about each of the three: a plan
+    addresses it where it addresses one of them, so each element has a core of its own
+    (`compare.tagging.terms.weigh_information`). An elided list ("Læse-, skrive- og
+    regnefærdigheder") is one compound said three times, not a listing.
+    """
+    text = label.strip().rstrip(".")
+    if not _LISTING.match(text) or re.search(r"\w-,", text):
+        return ()
+    elements = tuple(e.strip() for e in _ELEMENT_SPLIT.split(text) if e.strip())
+    if len(elements) < 3:
+        return ()
+    for element in elements:
+        element_words = words(element)
+        if len(element_words) > MAX_ELEMENT_WORDS or _CLAUSE_WORDS & {
+            w.lower() for w in element_words
+        }:
+            return ()
+    return elements
+
+
+def element_of_terms(label: str) -> dict[str, int]:
+    """For a listing label, each of its terms' element (see `listing_elements`)."""
+    found: dict[str, int] = {}
+    for n, element in enumerate(listing_elements(label)):
+        for term in label_terms(element):
+            found.setdefault(term.term, n)
+    return found
+
+
+def written_forms(label: str) -> dict[str, str]:
+    """Term key -> the word as written, for a label's words, compound parts and completed
+    elisions ("sundheds- og ældreområdet" → `sundhedsområdet`), for display."""
+    found: dict[str, str] = {}
+    for word in words(label):
+        found.setdefault(term_key(word), word)
+        for part in split_compound(word) or ():
+            found.setdefault(term_key(part), part)
+    for match in _ELISION.finditer(label):
+        parts = split_compound(match.group(2).lower())
+        if parts:
+            whole = match.group(1).lower() + parts[1]
+            found.setdefault(term_key(whole), whole)
+    return found

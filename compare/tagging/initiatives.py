@@ -53,32 +53,39 @@ def _keys() -> tuple[tuple[str, ...], frozenset[str]]:
 def initiative_kind(text: str, terms: Sequence[str] = ()) -> str | None:
     """What in the passage names a concrete initiative (one of `KINDS`), or None.
 
-    With `terms` (the item's term keys found in the passage), only a sentence that also holds
-    one of them counts: in a note where every section is a project, "projektperioden" in a
-    sentence about something else does not make the theme concrete.
+    Money, something set up, a quoted name or a target anywhere in the passage name the
+    passage's initiative. A project word counts, with `terms` (the item's term keys found in
+    the passage), only in a sentence that also holds one of them: in a note where every
+    section is a project, "projektperioden" in a sentence about something else does not make
+    the theme concrete.
     """
-    if not terms:
-        return _sentence_kind(text)
+    kinds = _kinds(text)
+    if not kinds:
+        return None
+    if kinds[0] != "project" or not terms:
+        return kinds[0]
+    if len(kinds) > 1:
+        return kinds[1]
     patterns = [term_pattern(t) for t in terms]
     for sentence in sentences(text):
         key = f" {normalise(sentence)} "
-        if any(p in key for p in patterns) and (kind := _sentence_kind(sentence)):
-            return kind
+        if any(p in key for p in patterns) and "project" in _kinds(sentence):
+            return "project"
     return None
 
 
 @lru_cache(maxsize=65536)
-def _sentence_kind(text: str) -> str | None:
-    if MONEY.search(text):
-        return "money"
+def _kinds(text: str) -> tuple[str, ...]:
+    """The kinds of initiative the text names, in the order of `KINDS`."""
     projects, set_up = _keys()
     keys = [term_key(w) for w in words(text)]
-    if any(k.startswith(projects) for k in keys):
-        return "project"
-    if any(k in set_up for k in keys):
-        return "set up"
-    if QUOTED_NAME.search(text):
-        return "named"
+    found = {
+        "money": bool(MONEY.search(text)),
+        "project": any(k.startswith(projects) for k in keys),
+        "set up": any(k in set_up for k in keys),
+        "named": bool(QUOTED_NAME.search(text)),
+    }
+    kinds = [kind for kind in KINDS if found.get(kind)]
     if find_targets(text):
-        return "target"
-    return None
+        kinds.append("target")
+    return tuple(kinds)

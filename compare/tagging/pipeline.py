@@ -7,6 +7,7 @@ that decide a level are read sentence by sentence for targets.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -24,18 +25,20 @@ from compare.tagging.evidence import (
     described_items,
     item_evidence,
 )
+from compare.tagging.readable import readable_terms
 from compare.tagging.score import Decision, Passage, UnitEvidence, decide, quote
 from compare.tagging.terms import term_pattern, term_table, weigh_information
 from compare.tagging.units import (
     DocUnits,
     build_units,
+    heading_keys,
     heading_matches,
     promote_inline_headings,
     referenced_units,
     unit_column,
 )
 from compare.tagging.version import TAGGER_VERSION
-from compare.text import NORMALISER_VERSION, normalise
+from compare.text import NORMALISER_VERSION, content_keys, normalise
 
 
 def applicable_pairs(
@@ -125,6 +128,9 @@ def tag_documents(
         doc_units = units.get(doc_id) or DocUnits(doc_id, {0: 0}, {0: []})
         headed = heading_matches(doc_units, {item.id: item.label for item in fw.items})
         _keep_telling_headings(headed, doc_units, fw.id, cores)
+        for item_id, found in head_matches(doc_units, fw).items():
+            for unit_no, score in found.items():
+                headed.setdefault(item_id, {}).setdefault(unit_no, score)
         for item in fw.items:
             key = (doc_id, fw.id, item.id)
             item_units = {
@@ -155,6 +161,7 @@ def tag_documents(
                 item.label,
                 telling=bool(cores.get((fw.id, item.id))),
                 described=(fw.id, item.id) in described,
+                core=cores.get((fw.id, item.id), []),
             )
             _add_tag(tags, doc_id, fw, item.id, decision, text_hash.get(doc_id), stamp)
             _add_evidence(evidence, doc_id, fw.id, item.id, decision, seg_rows)
@@ -232,6 +239,47 @@ def _keep_telling_headings(
             del headed[item_id]
 
 
+# Where a label's head ends and its examples or qualifications begin: "Unge og uddannelse,
+# herunder initiativer vedr. motivation og fastholdelse", "Opkvalificering af ledige, fx til
+# mangelområder", "Arbejdet med ressourceforløb – særlige initiativer ...".
+_HEAD_END = re.compile(
+    r",\s*(?:herunder|fx|f\.\s?eks|bl\.\s?a|især|særligt|der|som)\b|\s[–-]\s|:|\((?!\d)",
+    re.IGNORECASE | re.UNICODE,
+)
+MIN_HEAD_WORDS = 2
+
+
+def label_head(label: str) -> list[str]:
+    """The term keys of a label's head, when the label goes on with examples; else [].
+
+    A head of fewer than `MIN_HEAD_WORDS` topic words is too little to mirror.
+    """
+    end = _HEAD_END.search(label)
+    if end is None:
+        return []
+    keys = content_keys(label[: end.start()])
+    return keys if len(keys) >= MIN_HEAD_WORDS else []
+
+
+def head_matches(doc_units: DocUnits, fw: Framework) -> dict[str, dict[int, float]]:
+    """Units under a heading that holds every topic word of an item's label head.
+
+    "4.5 Unge i uddannelse" is the plan's section on "Unge og uddannelse, herunder initiativer
+    vedr. motivation og fastholdelse": a careful reader takes the head of a long label as its
+    topic and the rest as examples, which a fuzzy match of the whole label cannot see.
+    """
+    found: dict[str, dict[int, float]] = {}
+    for item in fw.items:
+        patterns = [term_pattern(k) for k in label_head(item.label)]
+        if not patterns:
+            continue
+        for unit_no, path in doc_units.path_headings.items():
+            if any(all(p in f" {heading_keys(h)} " for p in patterns) for h in path):
+                found.setdefault(item.id, {})[unit_no] = HEAD_MATCH_SCORE
+    return found
+
+
+HEAD_MATCH_SCORE = 100.0
 MIN_BODY_WORDS = 5  # a section under a mirrored heading needs a sentence of its own
 
 
@@ -310,14 +358,19 @@ def _add_evidence(
             evidence[name].append(value)
 
 
-def item_terms(corpus: Corpus, framework: Framework) -> pl.DataFrame:
+def item_terms(
+    corpus: Corpus, framework: Framework, segments: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Every term of the framework's items as the tagger weighs it: where it came from, how
     informative it is, whether it anchors a match or is the item's core, and for a learned
     term where it was learned (`compare frameworks --terms`; the frameworks page can show it).
 
-    Columns: item_id, term, origin, info, anchor, core, passages, documents.
+    Columns: item_id, term, written (the words as written, `readable.readable_terms`; the
+    plans' `segments` give those of learned terms), origin, info, anchor, core, passages,
+    documents.
     """
     terms = term_table([framework], corpus.extra_terms())
+    written = readable_terms(framework, terms["term"].unique().to_list(), segments)
     weighed = weigh_information(terms, corpus.unit_df, corpus.n_units)
     learned = corpus.learned.filter(pl.col("framework_id") == framework.id).select(
         "item_id", "term", "passages", "documents"
@@ -330,6 +383,7 @@ def item_terms(corpus: Corpus, framework: Framework) -> pl.DataFrame:
         .select(
             "item_id",
             "term",
+            pl.col("term").replace_strict(written, return_dtype=pl.Utf8).alias("written"),
             "origin",
             pl.col("info").round(2),
             "anchor",

@@ -19,8 +19,8 @@ The signals, as a careful reader uses them:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Protocol
 
 from compare.schema import FRAMEWORK_GOALS, LEVEL_ADDRESSED, LEVEL_NONE, LEVEL_TARGET
@@ -31,6 +31,8 @@ from compare.tagging.targets import (
     label_numbers,
     measure_numbers,
 )
+from compare.tagging.terms import term_pattern
+from compare.text import normalise
 
 ADDRESSED_SCORE = 3.5  # a unit's weighted term score from which an item counts as addressed
 ADDRESSED_TERMS = 2  # ... with at least this many distinct terms in the unit
@@ -52,7 +54,7 @@ class PassageSource(Protocol):
     def get(self, unit_no: int) -> list[Passage]: ...
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitEvidence:
     """One unit's evidence for one item."""
 
@@ -64,7 +66,7 @@ class UnitEvidence:
     info: dict[str, float] = field(default_factory=dict)  # anchor term -> relative information
 
 
-@dataclass
+@dataclass(slots=True)
 class Passage:
     """A segment as a candidate evidence passage."""
 
@@ -103,7 +105,7 @@ def distinct_terms(terms: set[str] | list[str]) -> list[str]:
     return kept
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """A place where an item may be addressed: one unit, or a section with its subsections."""
 
@@ -113,9 +115,14 @@ class Candidate:
     heading: bool
     core: set[str] = field(default_factory=set)
     info: dict[str, float] = field(default_factory=dict)
+    core_found: bool = field(init=False)
+    distinct: int = field(init=False)  # how many separate terms were found (`distinct_terms`)
 
-    @cached_property
-    def core_found(self) -> bool:
+    def __post_init__(self) -> None:
+        self.core_found = self._core_found()
+        self.distinct = len(distinct_terms(self.terms)) if self.core_found else 0
+
+    def _core_found(self) -> bool:
         """A core term is here, or separate anchor terms as informative together as the best.
 
         "Opkvalificeringsinitiativer ift. jobparate kontanthjælpsmodtagere" is addressed where
@@ -136,11 +143,6 @@ class Candidate:
         surely addressed by a section full of "aktivitetsparate kontanthjælpsmodtagere".
         """
         return max(self.info.values(), default=0.0) >= TOP_TERM_SHARE
-
-    @cached_property
-    def distinct(self) -> int:
-        """How many separate terms were found (see `distinct_terms`)."""
-        return len(distinct_terms(self.terms))
 
     @property
     def strength(self) -> float:
@@ -216,6 +218,7 @@ def decide(
     label: str = "",
     telling: bool = True,
     described: bool = False,
+    core: Sequence[str] = (),
 ) -> Decision:
     """Level, score, terms, target sentence and ranked passages for one (document, item).
 
@@ -223,7 +226,9 @@ def decide(
     ("... skal øges med 5.000 personer frem til 2025") restates the goal, it is not the plan's.
     `telling` is False for an item without core terms ("Særlige initiativer"): its blank is
     never sure. `described` is True for an item with hand-written (or lent) keywords: one of
-    them said once does not address it (see `Candidate.addressed`).
+    them said once does not address it (see `Candidate.addressed`). `core` holds the item's
+    core terms: a goal without a section of its own gets X only from a target sentence that
+    says one of them (see `_find_target`).
     """
     headed = {u for u, ev in units.items() if ev.heading}
     ranked = candidates(units, parent or {})
@@ -231,7 +236,7 @@ def decide(
     if not headed and not strong:
         best = ranked[0] if ranked else None
         terms = sorted(best.terms) if best else []
-        sure, reason = judge_blank(ranked, telling)
+        sure, reason = judge_blank(ranked, telling, described)
         return Decision(
             LEVEL_NONE, _confidence(best.score if best else 0.0), terms, None, [], sure, reason
         )
@@ -241,7 +246,9 @@ def decide(
         focus = sorted({u for c in strong[:3] for u in c.units})
     target, target_seg = None, None
     if kind == FRAMEWORK_GOALS:
-        target, target_seg = _find_target(focus, passages_of, require_terms=not headed, label=label)
+        target, target_seg = _find_target(
+            focus, passages_of, require_terms=not headed, label=label, core=core
+        )
         level = LEVEL_TARGET if target else LEVEL_ADDRESSED
     passages = _rank_passages(focus, passages_of, target_seg)
     named = None
@@ -255,14 +262,19 @@ def decide(
     return Decision(level, _confidence(top), terms, target, passages, sure, reason)
 
 
-def judge_blank(ranked: list[Candidate], telling: bool = True) -> tuple[str, str]:
+def judge_blank(
+    ranked: list[Candidate], telling: bool = True, described: bool = True
+) -> tuple[str, str]:
     """Sure of a blank only when none of the item's telling words is found anywhere.
 
-    An item whose label has no telling word ("Særlige initiativer") is never surely blank:
-    the plan may well address it in its own words.
+    An item whose label has no telling word ("Særlige initiativer") is never surely blank,
+    nor is an item known by its label alone (not `described` by keywords): a label is a few
+    words, and a plan says "særlige vilkår" where the label says "rummelig arbejdsplads".
     """
     if not telling:
         return CONFIDENCE_UNSURE, "its label has no telling word to look for"
+    if not described and not any(c.terms for c in ranked):
+        return CONFIDENCE_UNSURE, "none of its label's words occur; said in other words?"
     if any(c.core_found for c in ranked):
         return CONFIDENCE_UNSURE, "its distinctive words occur, but too little of it in one place"
     if any(c.terms for c in ranked):
@@ -314,13 +326,18 @@ def _find_target(
     passages_of: PassageSource,
     require_terms: bool,
     label: str = "",
+    core: Sequence[str] = (),
 ) -> tuple[str | None, int | None]:
     """The strongest result level in the focus units (in passages with item terms, if told).
 
     Passages that restate the label, sentences whose measures are all the label's own numbers,
-    and activity targets (`targets.is_activity_target`) are skipped.
+    and activity targets (`targets.is_activity_target`) are skipped. With `require_terms` (no
+    section on the goal), the target sentence itself must say one of the `core` terms: "150
+    personer skal ansættes i fleksjob" is no result level for "Fleksjobansatte skal have
+    mulighed for at arbejde flere timer om ugen" unless it is about their hours.
     """
     own_numbers = label_numbers(label)
+    patterns = [term_pattern(t) for t in core] if require_terms else []
     best: tuple[float, str, int] | None = None
     for unit_no in focus:
         for passage in passages_of.get(unit_no):
@@ -332,9 +349,17 @@ def _find_target(
                     continue
                 if is_activity_target(target.sentence, label):
                     continue
+                if patterns and not _says_any(target.sentence, patterns):
+                    continue
                 if best is None or target.strength > best[0]:
                     best = (target.strength, target.sentence, passage.seg_no)
     return (best[1], best[2]) if best else (None, None)
+
+
+def _says_any(sentence: str, patterns: list[str]) -> bool:
+    """True if the sentence's normalised text holds one of the term patterns."""
+    key = f" {normalise(sentence)} "
+    return any(p in key for p in patterns)
 
 
 def _rank_passages(

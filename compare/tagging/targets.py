@@ -48,6 +48,9 @@ _NOT_A_MEASURE_BEFORE = re.compile(
     r"(?:afsnit|bilag|punkt|nr\.?|§|kapitel|figur|tabel)\s*$", re.IGNORECASE
 )
 
+# A lone "1" between two lower-case words is how OCR reads the preposition "i".
+_OCR_I = re.compile(r"[a-zæøå] 1 [a-zæøå]")
+
 _PERCENT = {"pct", "procent", "procentpoint", "pct-point", "point"}
 _RANK_WORDS = {
     "top",
@@ -148,8 +151,14 @@ def _measures(sentence: str) -> int:
     return len(_measure_values(sentence))
 
 
+# A name in quotes is no measure, whatever numbers it holds: "satspuljeinitiativerne 'Flere
+# skal med 1 og 2' (2017 & 2019)".
+_QUOTED = re.compile(r"[\"'‘’“”»«„][^\"'‘’“”»«„]{1,80}[\"'‘’“”»«]")
+
+
 def _measure_values(sentence: str) -> list[str]:
     found = []
+    sentence = _QUOTED.sub(lambda m: " " * len(m.group(0)), sentence)
     for match in _NUMBER.finditer(sentence):
         value = match.group(1)
         if _YEAR.match(value):
@@ -158,6 +167,8 @@ def _measure_values(sentence: str) -> list[str]:
             continue
         if _NOT_A_MEASURE_BEFORE.search(sentence[: match.start()]):
             continue
+        if value == "1" and _OCR_I.match(sentence, max(0, match.start() - 2), match.end() + 2):
+            continue  # "fremdrift 1 borgernes forløb": the OCR of "i", not a one
         found.append(value.replace(".", ""))
     return found
 

@@ -31,6 +31,7 @@ from compare.frameworks.labels import (
     ORIGIN_LENT,
     ORIGIN_PART,
     ORIGIN_PHRASE,
+    element_of_terms,
     label_terms,
 )
 from compare.frameworks.specificity import PRIOR_UNITS, framework_spread
@@ -161,6 +162,7 @@ def term_table(
     rows: dict[str, list] = {name: [] for name in TERM_TABLE_SCHEMA}
     for fw in frameworks:
         of_label = {item.id: {t.term: t for t in label_terms(item.label)} for item in fw.items}
+        element_of = {item.id: element_of_terms(item.label) for item in fw.items}
         users: dict[str, int] = {}
         for terms in of_label.values():
             for term in terms:
@@ -202,6 +204,7 @@ def term_table(
                 rows["origin"].append(origin)
                 rows["in_label"].append(found is not None and found.origin == ORIGIN_LABEL)
                 rows["parts"].append(list(found.parts) if found is not None else [])
+                rows["element"].append(element_of[item.id].get(term, -1))
     return pl.DataFrame(rows, schema=TERM_TABLE_SCHEMA)
 
 
@@ -214,7 +217,8 @@ def weigh_information(terms: pl.DataFrame, unit_df: pl.DataFrame, n_units: int) 
     (`specificity.blended_info`); hand-written and lent keywords keep full information. Then,
     per item, terms with `ANCHOR_SHARE` of the information of the item's best one-word term
     anchor a match and those with `CORE_SHARE` are its core (a phrase of two label words is
-    rarer than either, so it does not set the scale).
+    rarer than either, so it does not set the scale). The terms of each element of a listing
+    label are measured against that element's best term instead (`labels.listing_elements`).
     """
     share = n_units / (n_units + PRIOR_UNITS)
     top = math.log((n_units + 1) / 0.5)
@@ -257,14 +261,20 @@ def weigh_information(terms: pl.DataFrame, unit_df: pl.DataFrame, n_units: int) 
         .with_columns(pl.min_horizontal("info", pl.col("part_info").fill_null(1.0)).alias("info"))
         .drop("part_info")
     )
-    best = (
-        weighed.filter(pl.col("core_ok") & ~pl.col("term").str.contains(" "))
-        .group_by("framework_id", "item_id")
-        .agg(pl.col("info").max().alias("best"))
+    one_word = weighed.filter(pl.col("core_ok") & ~pl.col("term").str.contains(" "))
+    best = one_word.group_by("framework_id", "item_id").agg(pl.col("info").max().alias("best"))
+    # Each element of a listing label ("Langtidsledige, flygtninge og personer med handicap")
+    # is measured against its own best term: each has a core of its own.
+    best_element = (
+        one_word.filter(pl.col("element") >= 0)
+        .group_by("framework_id", "item_id", "element")
+        .agg(pl.col("info").max().alias("best_element"))
     )
     return (
         weighed.join(best, on=["framework_id", "item_id"], how="left")
-        .with_columns(pl.col("best").fill_null(1.0))
+        .join(best_element, on=["framework_id", "item_id", "element"], how="left")
+        .with_columns(pl.coalesce("best_element", "best").fill_null(1.0).alias("best"))
+        .drop("best_element")
         .with_columns(
             (pl.col("info") / pl.col("best")).clip(0.0, 1.0).alias("relative"),
         )

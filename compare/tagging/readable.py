@@ -1,0 +1,56 @@
+"""Terms as an analyst reads them: the words a label, keyword or plan wrote for each term key.
+
+Matching runs on stemmed, OCR-folded keys (`kampansatiansardning`); the frameworks page and
+`compare frameworks --terms` show the word as written (`kompensationsordninger`). A label's,
+keyword's or description's own words come first; a term learned from the plans takes the form
+the plans use most often (cleaned for display as document text is).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import polars as pl
+
+from compare.frameworks.catalog import Framework
+from compare.frameworks.labels import written_forms
+from compare.tagging.terms import find_terms, term_pattern
+from compare.text import clean_display, term_key, words
+
+
+def readable_terms(
+    framework: Framework, terms: list[str], segments: pl.DataFrame | None = None
+) -> dict[str, str]:
+    """For each term key, the words as written: from the framework's texts, else the plans.
+
+    `segments` (doc_id, seg_no, text, norm) are searched only for the keys the framework's own
+    texts do not hold.
+    """
+    written: dict[str, str] = {}
+    for item in framework.items:
+        for key, word in written_forms(item.label).items():
+            written.setdefault(key, word)
+        for text in (*item.keywords, item.description or ""):
+            for word in words(text):
+                written.setdefault(term_key(word), word)
+    missing = sorted({k for t in terms for k in t.split()} - set(written))
+    if missing and segments is not None and not segments.is_empty():
+        written.update(_from_plans(missing, segments))
+    return {t: " ".join(written.get(k, k) for k in t.split()) for t in terms}
+
+
+def _from_plans(keys: list[str], segments: pl.DataFrame) -> dict[str, str]:
+    """The most common written form of each key in the segments that hold it."""
+    found = find_terms(segments.select("doc_id", "seg_no", "norm"), [term_pattern(k) for k in keys])
+    if found.is_empty():
+        return {}
+    texts = segments.join(found.select("doc_id", "seg_no").unique(), on=["doc_id", "seg_no"])
+    wanted = set(keys)
+    counts: dict[str, Counter[str]] = {}
+    for text in texts["text"].to_list():
+        for word in words(text):
+            key = term_key(word)
+            for candidate in (key, *(key[:n] for n in range(5, len(key)))):
+                if candidate in wanted:
+                    counts.setdefault(candidate, Counter())[word] += 1
+    return {key: clean_display(counter.most_common(1)[0][0]) for key, counter in counts.items()}
