@@ -1,12 +1,18 @@
 """Find headings in text that has no styles (plain text, OCR'd text, PDF) and build blocks.
 
-Plans number their sections (`5 Ministermål for 2018`, `5.3 Flere flygtninge ...`, `4.3. ...`),
-but also number lists the same way (`1. Alle ledige skal ...`). A numbered line counts as a
-heading only when its number can follow the current section number (`4.2` after `4.1`, `5` after
-`4.7`, `4.1` read by OCR as `41`), it does not end a sentence, and the next line does not carry
-on the same count. Short standalone lines that introduce prose (`Indsatser`, `Status`) become
-headings one level below the current numbered section. PDFs that set headings in a larger font
-are read by font size instead.
+Plans number their sections (`5 Ministermål for 2018`, `5.3 Flere flygtninge ...`, `4.3. ...`), but
+also number lists the same way (`1. Alle ledige skal ...`). One rule holds in every format
+(`list_items`, applied to styled headings too in `build_blocks`): a numbered line is a list item,
+never a heading, when it reads as a sentence (`is_list_sentence`: `1. Udsatte skal hjælpes ind på
+arbejdsmarkedet gennem en virksomhedsrettet indsats.` in section 4.7 of København's 2018 plan) or
+when it counts on with the numbered heading next to it, nothing between them (`1. Alle ledige skal
+have en værdig sagsbehandling` / `2. Flere ledige skal opkvalificeres`, the 2022 plan's goals);
+`4.7 Udsatte i job og uddannelse` stays a heading. Text without styles needs more: there a numbered
+line counts as a heading only when its number can also follow the current section number (`4.2`
+after `4.1`, `5` after `4.7`, `4.1` read by OCR as `41`) and no list of the same count came just
+before. Short standalone lines that introduce prose (`Indsatser`, `Status`) become headings one
+level below the current numbered section. PDFs that set headings in a larger font are read by font
+size, numbered headings taking their level from their number read the same way.
 """
 
 from __future__ import annotations
@@ -26,10 +32,19 @@ _PARAGRAPH_END = re.compile(r"[.!?:;\"”’»]$")  # `(18-19 år)` ends a table
 _ONLY_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 
 MAX_HEADING_CHARS = 160  # a numbered line longer than this is a sentence, not a heading
+MIN_SENTENCE_WORDS = 4  # a numbered line this long that ends with a full stop is a sentence
 MAX_SHORT_HEADING_CHARS = 70
 MAX_SHORT_HEADING_WORDS = 8
 LIST_WINDOW = 25  # lines within which `n.` after `n-1.` continues a list
 SIZE_RATIO = 1.12  # a font this much larger than the body text marks a heading
+
+
+def strip_bullet_sign(text: str) -> str:
+    """The text without the bullet sign it opens with, if any (`e Beskrive ...` → `Beskrive ...`).
+
+    The sign is layout, not text: `e` and `o` are OCR'd bullet dots.
+    """
+    return _BULLET_SIGN.sub("", text, count=1)
 
 
 def is_bullet(text: str) -> bool:
@@ -44,6 +59,65 @@ def _number(text: str) -> tuple[tuple[int, ...], bool, str] | None:
         return None
     parts = tuple(int(p) for p in match.group(1).split("."))
     return parts, bool(match.group(2)), match.group(3)
+
+
+def is_list_sentence(text: str) -> bool:
+    """True for a numbered line that reads as a sentence: a list item in any format.
+
+    `1. Udsatte skal hjælpes ind på arbejdsmarkedet gennem en virksomhedsrettet indsats.`
+    (København 2018, section 4.7) is one: after its number come at least MIN_SENTENCE_WORDS
+    words ending a sentence (`.`, `!`, `?`). So is a line longer than any heading
+    (MAX_HEADING_CHARS) and one ending in `,` or `;` (an item the next line carries on). `4.7
+    Udsatte i job og uddannelse` is not, nor `5.1 Flere personer skal i beskæftigelse`: goal
+    headings have verbs too, so a verb does not tell; the full stop does. A short title with a
+    stray stop (`4.1 Indledning.`) is not a sentence either.
+    """
+    numbered = _number(" ".join(text.split()))
+    if numbered is None:
+        return False
+    rest = numbered[2].strip()
+    if len(rest) > MAX_HEADING_CHARS or rest[-1] in ",;":
+        return True
+    return rest[-1] in ".!?" and len(rest.split()) >= MIN_SENTENCE_WORDS
+
+
+def _counts_on(first: tuple[int, ...], second: tuple[int, ...]) -> bool:
+    """Whether `second` is the number after `first` at the same depth (`2.` after `1.`)."""
+    return second == (*first[:-1], first[-1] + 1)
+
+
+def list_items(lines: list[Line]) -> set[int]:
+    """Indexes of lines marked as headings that are list items by the module's one rule.
+
+    A numbered line is a list item if it reads as a sentence (`is_list_sentence`) or if the
+    line just before or after it is a numbered heading too and counts on with it (`1. Alle
+    ledige skal have en værdig sagsbehandling` set as a heading, followed by `2. Flere ledige
+    skal opkvalificeres` set the same way): sections have text of their own between them, list
+    items do not. Styles do not overrule this: a plan whose list items were set as headings
+    reads the same as its text. A styled `3. Københavns Kommunes vision ...` right after the
+    list item `2. ...` in body text stays a heading: there the style tells what numbering
+    cannot (plain text, without styles, reads it as the list's next item).
+    """
+    numbers = [
+        _number(" ".join(line.text.split()))
+        if line.heading_level is not None and not line.table
+        else None
+        for line in lines
+    ]
+    found: set[int] = set()
+    for i, line in enumerate(lines):
+        numbered = numbers[i]
+        if numbered is None:
+            continue
+        before = numbers[i - 1] if i > 0 else None
+        after = numbers[i + 1] if i + 1 < len(lines) else None
+        if (
+            is_list_sentence(line.text)
+            or (before is not None and _counts_on(before[0], numbered[0]))
+            or (after is not None and _counts_on(numbered[0], after[0]))
+        ):
+            found.add(i)
+    return found
 
 
 def _next_numbers(stack: tuple[int, ...]) -> list[tuple[int, ...]]:
@@ -136,7 +210,7 @@ class _TextHeadings:
             return i + 1
         original = (line.text, line.line_end)
         j = self._merge_continuations(i)
-        if line.text.rstrip().endswith("."):  # the wrapped line ended a sentence: a list item
+        if is_list_sentence(line.text):  # the wrapped line ended a sentence: a list item
             line.text, line.line_end = original
             self.last_list = (number, i)
             self.out.append(line)
@@ -150,7 +224,7 @@ class _TextHeadings:
         text = rest.strip()
         if not text or not text[0].isalpha() or not text[0].isupper():
             return False
-        if len(text) > MAX_HEADING_CHARS or text[-1] in ".,;" or "\t" in text:
+        if is_list_sentence(self.lines[i].text) or "\t" in text:
             return False
         if self.last_list is not None:
             prev_number, prev_i = self.last_list
@@ -244,15 +318,34 @@ def _mark_by_size(lines: list[Line]) -> bool:
         )
     }
     for line in candidates:
-        numbered = _number(line.text)
-        line.heading_level = (
-            len(numbered[0]) if numbered else ranks[round((line.size or 0) * 2) / 2]
-        )
+        line.heading_level = ranks[round((line.size or 0) * 2) / 2]
     return True
 
 
+def _level_by_number(lines: list[Line]) -> list[Line]:
+    """Numbered headings take their level from their number, read as in text (`41` is `4.1`).
+
+    List items (`list_items`) are skipped: `build_blocks` makes them paragraphs.
+    """
+    skip = list_items(lines)
+    stack: tuple[int, ...] = ()
+    for i, line in enumerate(lines):
+        numbered = _number(" ".join(line.text.split()))
+        if line.heading_level is None or numbered is None or i in skip:
+            continue
+        number = _follows(numbered[0], numbered[1], stack) or numbered[0]
+        line.heading_level = len(number)
+        stack = number
+    return lines
+
+
 def _merge_size_headings(lines: list[Line]) -> list[Line]:
-    """Join a large-font heading wrapped over two lines into one heading line."""
+    """Join a large-font heading wrapped over two lines into one heading line.
+
+    A heading the page break cut (`1. Udsatte skal hjælpes ind på arbejdsmarkedet gennem en` at
+    the foot of a page, `virksomhedsrettet indsats.` at the top of the next, in the same size)
+    is joined too when its second part starts in lower case.
+    """
     out: list[Line] = []
     for line in lines:
         prev = out[-1] if out else None
@@ -261,9 +354,15 @@ def _merge_size_headings(lines: list[Line]) -> list[Line]:
             and prev.heading_level is not None
             and line.heading_level is not None
             and _number(line.text) is None
-            and not line.gap_before
             and prev.size == line.size
-            and prev.page == line.page
+            and (
+                (not line.gap_before and prev.page == line.page)
+                or (
+                    prev.page is not None
+                    and line.page == prev.page + 1
+                    and line.text.lstrip()[:1].islower()
+                )
+            )
         ):
             prev.text = f"{prev.text}\n{line.text}"
             prev.line_end = line.line_end
@@ -279,7 +378,7 @@ def mark_headings(lines: list[Line]) -> list[Line]:
     in a larger font are read by size; everything else by numbering and short standalone lines.
     """
     if any(line.size for line in lines) and _mark_by_size(lines):
-        return _merge_size_headings(lines)
+        return _level_by_number(_merge_size_headings(lines))
     return _TextHeadings(lines).run()
 
 
@@ -295,37 +394,54 @@ def _starts_item(prev: str, text: str) -> bool:
     return numbered[1] or bool(_SENTENCE_END.search(prev.rstrip()))
 
 
+def _continues_over_page(last: Line, line: Line) -> bool:
+    """Whether `line`, first on its page, carries on the sentence `last` left at the foot of
+    the page before (`... til bade ledige og` / `virksomheder ved at ...`)."""
+    return (
+        last.page is not None
+        and line.page == last.page + 1
+        and not _PARAGRAPH_END.search(last.text.rstrip())
+        and line.text.lstrip()[:1].islower()
+    )
+
+
 def build_blocks(lines: Iterable[Line]) -> list[Block]:
     """Group lines into heading and paragraph blocks.
 
     A paragraph ends at a gap, a heading, a table row, a page break or before a bullet or
-    numbered list item, so each list item is a passage of its own.
+    numbered list item, so each list item is a passage of its own. A sentence the page break cut
+    (`_continues_over_page`) stays one paragraph, as it is in the plan's text. A line marked as
+    a heading (by style, font or numbering) that is a list item by the one rule (`list_items`)
+    is a paragraph of its own, in every format.
     """
+    lines = list(lines)
+    demoted = list_items(lines)
     blocks: list[Block] = []
     para: list[Line] = []
 
     def flush() -> None:
         if para:
-            # the bullet sign is layout, not text (`e Beskrive ...` is an OCR'd `• Beskrive ...`)
-            first = _BULLET_SIGN.sub("", para[0].text, count=1)
+            first = strip_bullet_sign(para[0].text)
             text = "\n".join([first, *(p.text for p in para[1:])])
             blocks.append(Block(text, False, 0, para[0].page, para[0].line_no, para[-1].line_end))
             para.clear()
 
-    for line in lines:
-        if line.heading_level is not None:
+    for i, line in enumerate(lines):
+        if line.heading_level is not None and i not in demoted:
             flush()
             blocks.append(
                 Block(line.text, True, line.heading_level, line.page, line.line_no, line.line_end)
             )
-        elif line.table or line.standalone:
+        elif line.table or line.standalone or i in demoted:
             flush()
             blocks.append(Block(line.text, False, 0, line.page, line.line_no, line.line_end))
         else:
             if para and (
-                line.gap_before
-                or line.page != para[-1].page
-                or _starts_item(para[-1].text, line.text)
+                _starts_item(para[-1].text, line.text)
+                or (
+                    not _continues_over_page(para[-1], line)
+                    and (line.gap_before or line.page != para[-1].page)
+                )
             ):
                 flush()
             para.append(line)

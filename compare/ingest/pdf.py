@@ -19,6 +19,9 @@ MIN_TEXT_CHARS = 20  # fewer letters than this in the whole file: it is a scan w
 _PDFIUM_LOCK = threading.Lock()
 
 
+Row = tuple[str, float | None, float | None]  # text, baseline y, font size
+
+
 def _open(data: bytes, name: str) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(data)
@@ -30,7 +33,7 @@ def _open(data: bytes, name: str) -> pdfium.PdfDocument:
         raise UnreadableDocument(name, "corrupt PDF; it cannot be opened") from None
 
 
-def _page_lines(textpage: pdfium.PdfTextPage) -> list[tuple[str, float | None, float | None]]:
+def _page_lines(textpage: pdfium.PdfTextPage) -> list[Row]:
     """(text, baseline y, font size) of each line of a page, blank lines as ("", None, None)."""
     text = textpage.get_text_range()
     raw = textpage.raw
@@ -51,16 +54,39 @@ def _page_lines(textpage: pdfium.PdfTextPage) -> list[tuple[str, float | None, f
     return out
 
 
-def _gaps(page: list[tuple[str, float | None, float | None]]) -> list[bool]:
-    """For each line, whether a vertical gap (or a change of font size) comes before it."""
-    pitches = []
-    previous = None
-    for text, y, _ in page:
+def _pairs(page: list[Row]) -> list[tuple[float, float | None, float | None]]:
+    """(pitch, font size, font size of the line above) for each text line below another."""
+    out = []
+    previous: tuple[float, float | None] | None = None
+    for text, y, size in page:
         if text and y is not None:
-            if previous is not None and 0 < previous - y:
-                pitches.append(previous - y)
-            previous = y
-    usual = statistics.median(pitches) if pitches else None
+            if previous is not None and previous[0] - y > 0:
+                out.append((previous[0] - y, size, previous[1]))
+            previous = (y, size)
+    return out
+
+
+def _line_pitch(pages: list[list[Row]]) -> tuple[float | None, bool]:
+    """The document's usual line pitch inside a paragraph, per point of font size if it can.
+
+    Measured over the whole document, between lines of the same size: on a page of one-line
+    paragraphs and bullets most pitches are paragraph gaps, over a plan most are not. The
+    second value says whether the pitch is per point of font size (else in points).
+    """
+    pairs = [pair for page in pages for pair in _pairs(page)]
+    ratios = [pitch / size for pitch, size, above in pairs if size and size == above]
+    if ratios:
+        return statistics.median(ratios), True
+    pitches = [pitch for pitch, _, _ in pairs]
+    return (statistics.median(pitches) if pitches else None), False
+
+
+def _gaps(page: list[Row], pitch: float | None, per_size: bool) -> list[bool]:
+    """For each line, whether a vertical gap (or a change of font size) comes before it.
+
+    The usual pitch (`_line_pitch`) grows with the font size, so a heading set large and
+    wrapped over two lines stays one heading.
+    """
     gaps: list[bool] = []
     prev_y: float | None = None
     prev_size: float | None = None
@@ -70,10 +96,12 @@ def _gaps(page: list[tuple[str, float | None, float | None]]) -> list[bool]:
             blank = True
             gaps.append(True)
             continue
+        unit = (size or prev_size) if per_size else 1.0
+        usual = pitch * unit if pitch is not None and unit else None
         gap = blank or prev_y is None or y is None or usual is None
         if not gap and prev_y is not None and y is not None and usual is not None:
-            pitch = prev_y - y
-            gap = pitch <= 0 or pitch > GAP_RATIO * usual
+            between = prev_y - y
+            gap = between <= 0 or between > GAP_RATIO * usual
         if not gap and size and prev_size and abs(size - prev_size) > 0.1 * prev_size:
             gap = True
         gaps.append(gap)
@@ -83,6 +111,10 @@ def _gaps(page: list[tuple[str, float | None, float | None]]) -> list[bool]:
 
 def read_pdf(data: bytes, name: str) -> RawDocument:
     """Read a PDF's text layer page by page; headings come from font size or numbering.
+
+    Lines set larger than the body text are headings, a numbered one at the level its number
+    gives (`41 QOverordnet status` after `4 Status og indsatser` is 4.1, as in text); a large
+    line that is a list item by the one rule of `compare.ingest.headings` is a paragraph.
 
     Raises UnreadableDocument for corrupt, encrypted, empty and image-only PDFs.
     """
@@ -99,19 +131,22 @@ def _extract(data: bytes, name: str) -> tuple[list[Line], int, str, str | None]:
         page_count = len(document)
         if page_count == 0:
             raise UnreadableDocument(name, "the PDF has no pages")
-        lines: list[Line] = []
-        texts: list[str] = []
-        line_no = 0
-        letters = 0
+        pages: list[list[Row]] = []
         for index in range(page_count):
             page = document[index]
             textpage = page.get_textpage()
             try:
-                rows = _page_lines(textpage)
+                pages.append(_page_lines(textpage))
             finally:
                 textpage.close()
                 page.close()
-            gaps = _gaps(rows)
+        pitch, per_size = _line_pitch(pages)
+        lines: list[Line] = []
+        texts: list[str] = []
+        line_no = 0
+        letters = 0
+        for index, rows in enumerate(pages):
+            gaps = _gaps(rows, pitch, per_size)
             page_lines = [text for text, _, _ in rows]
             # a lone number first or last on a page is a page number, not text
             content = [i for i, (text, _, _) in enumerate(rows) if text]

@@ -70,7 +70,11 @@ def text_lines(text: str) -> tuple[list[Line], int | None]:
 
 
 def read_text(text: str) -> RawDocument:
-    """Read plain or OCR'd text; headings are found from numbering and short standalone lines."""
+    """Read plain or OCR'd text; headings are found from numbering and short standalone lines.
+
+    The rules are in `compare.ingest.headings`; the list-item rule there is the one every
+    format shares.
+    """
     lines, pages = text_lines(text)
     blocks = build_blocks(mark_headings(lines))
     return RawDocument(blocks, pages, FORMAT_TXT, None, text)
@@ -86,7 +90,12 @@ def strip_inline_markdown(text: str) -> str:
 
 
 def read_markdown(text: str) -> RawDocument:
-    """Read Markdown: `#` and underlined headings, paragraphs, list items and table rows."""
+    """Read Markdown: `#` and underlined headings, paragraphs, list items and table rows.
+
+    A `#`-heading that is a list item by the one rule of `compare.ingest.headings`
+    (`# 1. Udsatte skal hjælpes ind på arbejdsmarkedet gennem en virksomhedsrettet indsats.`)
+    is a paragraph, as the same line is in plain text.
+    """
     raw = split_lines(text)
     lines: list[Line] = []
     gap = True

@@ -14,6 +14,8 @@ def segment(doc_id: str, raw: RawDocument) -> pl.DataFrame:
 
     `heading_path` reads like `5 Ministermål for 2018 > 5.3 Flere flygtninge ...`; a heading's
     own row includes itself. `section_no` counts headings (0 is text before the first one).
+    Which blocks are headings the readers decided, by one rule for every format
+    (`compare.ingest.headings`), so the same plan gets the same sections from any file.
     """
     rows: dict[str, list] = {name: [] for name in SEGMENTS}
     stack: list[tuple[int, str]] = []  # (level, display text) of the open headings

@@ -110,7 +110,10 @@ class _Walker:
 def read_html(data: bytes, name: str) -> RawDocument:
     """Read an HTML page; navigation, scripts and styles are left out.
 
-    A page without h1–h6 gets headings from numbering and short lines, as plain text does.
+    A page without h1–h6 gets headings from numbering and short lines, as plain text does. An
+    `<hN>` that is a list item by the one rule of `compare.ingest.headings` (a numbered sentence,
+    or numbered lines counting on: `<h1>1. Alle ledige ...</h1><h1>2. Flere ledige ...</h1>`)
+    is a paragraph.
 
     The encoding comes from the page itself (BOM or `<meta charset>`), else it is detected.
     """

@@ -75,7 +75,9 @@ def read_docx(data: bytes, name: str) -> RawDocument:
     """Read a .docx: paragraphs and table rows in document order.
 
     Headings come from `Heading N`/`Overskrift N` styles (and `Title`); a document without any
-    heading style gets headings from numbering and short lines, as plain text does.
+    heading style gets headings from numbering and short lines, as plain text does. A styled
+    heading that is a list item by the one rule of `compare.ingest.headings` (`1. Udsatte skal
+    hjælpes ind på arbejdsmarkedet gennem en virksomhedsrettet indsats.`) is a paragraph.
     """
     try:
         check_archive(data, name)  # before python-docx inflates any part in memory

@@ -4,6 +4,10 @@ Plans repeat the same sub-headings under every topic (`Status`, `Indsatser`, `M�
 `Indhold og formål`); such a structural section belongs to the topic above it. A *unit* is a
 section with a heading of its own plus its structural subsections; term density and evidence are
 measured per unit, so a topic's words count together and a word in passing elsewhere does not.
+Units are built on the headings the readers found by one rule for every format
+(`compare.ingest.headings`: `1. Udsatte skal hjælpes ind på arbejdsmarkedet gennem en
+virksomhedsrettet indsats.` is a list item, not a heading, in a PDF or a Word file too), so the
+same plan has the same units whatever its file.
 """
 
 from __future__ import annotations
@@ -176,7 +180,11 @@ def promote_inline_headings(segments: pl.DataFrame) -> pl.DataFrame:
     to the first line of its text. A short paragraph that starts with the section number that
     comes next after the last heading (`_next_numbers`) is taken as that heading: it gets its
     own section, level and heading path, so the same plan gives the same sections whatever its
-    file format. Other documents are returned unchanged.
+    file format. A numbered sentence is a list item here as in every reader
+    (`compare.ingest.headings.is_list_sentence`): `5.4 Flere jobparate skal i job` after `5.3`
+    is promoted, `5.4 Jobcentret vil tilbyde alle jobparate en samtale hver måned.` is not (nor
+    a heading run into a one-sentence text: the rule cannot tell that from a list item).
+    Other documents are returned unchanged.
     """
     candidates = segments.filter(
         ~pl.col("is_heading") & pl.col("text").str.contains(r"^\s*\d{1,2}(?:\.\d{1,2})+\.?\s")
@@ -192,6 +200,9 @@ def promote_inline_headings(segments: pl.DataFrame) -> pl.DataFrame:
 
 
 def _promote(doc: pl.DataFrame) -> pl.DataFrame:
+    # here, not at the top: loading compare.ingest costs commands that never promote a heading
+    from compare.ingest.headings import is_list_sentence
+
     rows = doc.to_dicts()
     section = 0
     stack: list[tuple[int, str]] = []  # (level, heading text) of the open headings
@@ -205,6 +216,7 @@ def _promote(doc: pl.DataFrame) -> pl.DataFrame:
             and last_number is not None
             and number.group(1) in _next_numbers(last_number)
             and len((row["text"] or "").split()) <= MAX_INLINE_HEADING_WORDS
+            and not is_list_sentence(row["text"] or "")
         )
         if row["is_heading"] or is_next:
             if is_next and number is not None:
