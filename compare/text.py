@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import snowballstemmer
 
@@ -242,10 +243,45 @@ def fold_name(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def danish_frequencies() -> dict[str, float]:
-    """General Danish word frequencies (wordfreq's Danish list, shipped in its wheel)."""
-    from wordfreq import get_frequency_dict  # imported here: loading the list takes a moment
+    """General Danish word frequencies (wordfreq's Danish list, shipped in its wheel).
 
-    return get_frequency_dict("da")
+    Importing wordfreq takes a quarter of a second (ftfy, langcodes, regex), which every
+    command that loads a framework paid; the list is kept in the user's cache as a marshal
+    file per wordfreq version (written atomically) and read from there after the first time.
+    """
+    import marshal
+    from importlib.metadata import version
+
+    from compare.config import cache_dir
+
+    cache = cache_dir() / f"wordfreq-{version('wordfreq')}-da.marshal"
+    try:
+        found = marshal.loads(cache.read_bytes())
+        if isinstance(found, dict) and found:
+            return found
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    from wordfreq import get_frequency_dict
+
+    frequencies = get_frequency_dict("da")
+    _write_cache(cache, marshal.dumps(frequencies))
+    return frequencies
+
+
+def _write_cache(path: Path, data: bytes) -> None:
+    """Write derived data to the cache by a rename, so a reader never sees half a file; a cache
+    that cannot be written is no error (the data is derived again next time)."""
+    import os
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        return
 
 
 def zipf(word: str) -> float:

@@ -144,3 +144,25 @@ def test_seed_2018_plan_mentions_copenhagen_in_folded_form(seed) -> None:
 def test_an_ocr_e_acute_for_aa_keys_as_the_clean_word(ocr: str, clean: str) -> None:
     # Seed 001 writes "Mélet er at reducere ...": without the å the stemmer keeps "-et".
     assert term_key(ocr) == term_key(clean)
+
+
+def test_the_danish_word_list_is_read_from_the_cache_without_importing_wordfreq(
+    tmp_path, monkeypatch
+) -> None:
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("COMPARE_CACHE", str(tmp_path))
+    probe = (
+        "import sys; from compare.text import zipf; z = zipf('arbejde'); "
+        "print(z > 4, 'wordfreq' in sys.modules)"
+    )
+    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert first.stdout.split() == ["True", "True"], first.stderr
+    cached = list(tmp_path.glob("wordfreq-*-da.marshal"))
+    assert len(cached) == 1
+    second = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert second.stdout.split() == ["True", "False"], second.stderr
+    cached[0].write_bytes(b"\x00damaged")  # a damaged cache is derived again
+    third = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert third.stdout.split() == ["True", "True"], third.stderr
