@@ -204,13 +204,7 @@ def _write_totals(sheet: Worksheet, r: int, items: list[Item], rows: list[Matrix
                 1 for row in rows if item.id in row.cells and row.cells[item.id].level == level
             )
             cell = write_value(sheet.cell(r, col), count)
-            styles.set_look(
-                cell,
-                font=styles.HEADER_FONT,
-                fill=styles.TOTAL_FILL,
-                border=styles.GRID,
-                alignment=styles.CENTRED,
-            )
+            styles.set_banner_look(cell, styles.TOTAL_FILL)
         styles.style_header(sheet.cell(r, len(items) + 2))
     return r
 
@@ -260,13 +254,7 @@ def _write_groups(sheet: Worksheet, items: list[Item], r: int) -> None:
         if i == len(items) or (items[i].group or "") != (items[start].group or ""):
             first, last = start + 2, i + 1
             cell = write_text(sheet.cell(r, first), items[start].group or "")
-            styles.set_look(
-                cell,
-                font=styles.HEADER_FONT,
-                fill=styles.GROUP_FILL,
-                border=styles.GRID,
-                alignment=styles.CENTRED,
-            )
+            styles.set_banner_look(cell, styles.GROUP_FILL)
             if last > first:
                 sheet.merge_cells(start_row=r, start_column=first, end_row=r, end_column=last)
             start = i

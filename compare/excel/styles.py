@@ -163,6 +163,11 @@ def set_look(
     return cell
 
 
+def set_banner_look(cell: Cell, fill: PatternFill) -> Cell:
+    """A matrix sheet's centred bold banner cell on `fill`: totals rows and item groups."""
+    return set_look(cell, font=HEADER_FONT, fill=fill, border=GRID, alignment=CENTRED)
+
+
 def apply(cell: Cell, name: str) -> Cell:
     """Give a cell one of the named styles, adding it to the cell's workbook on first use."""
     number_format = cell.number_format if cell.has_style else "General"
