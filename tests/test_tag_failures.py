@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from compare.cli import main
 from compare.frameworks.catalog import framework_from_titles, save_framework
-from compare.frameworks.labels import listing_elements
+from compare.frameworks.labels import label_head, listing_elements
 from compare.review.matrix import matrix_cells
 from compare.store.workspace import Workspace
 from compare.tagging.initiatives import initiative_kind
@@ -231,3 +231,16 @@ def test_a_listing_theme_is_addressed_through_any_of_its_elements() -> None:
 )
 def test_which_labels_are_listings(label: str, elements: int) -> None:
     assert len(listing_elements(label)) == elements
+
+
+@pytest.mark.parametrize(
+    "label,head",
+    [
+        ("Unge og uddannelse, herunder initiativer vedr. motivation og fastholdelse", 2),
+        ("Opkvalificering af ledige, fx til mangelområder og grøn omstilling", 2),
+        ("Flygtninge", 0),  # nothing follows: the whole label is matched as before
+        ("Ledige – særlige initiativer", 0),  # a one-word head is too little to mirror
+    ],
+)
+def test_the_head_of_a_label_that_goes_on_with_examples(label: str, head: int) -> None:
+    assert len(label_head(label)) == head

@@ -5,6 +5,10 @@ its compounds (`handicapkompenserende` → `handicap`, `kompenserende`; a plan w
 handicap" more often than the label's compound), the completion of its elided compounds
 ("lære- og praktikpladser" → `lærepladser`) and, for a noun in `-ering`, the stem its verb
 shares (`opkvalificering` → `opkvalific…`, which also matches "opkvalificere").
+
+Also what a label's shape says: the elements of a listing label (`listing_elements`), the head
+of a label that goes on with examples (`label_head`), and each term as written, for display
+(`written_forms`).
 """
 
 from __future__ import annotations
@@ -146,3 +150,25 @@ def written_forms(label: str) -> dict[str, str]:
             whole = match.group(1).lower() + parts[1]
             found.setdefault(term_key(whole), whole)
     return found
+
+
+# Where a label's head ends and its examples or qualifications begin: "Unge og uddannelse,
+# herunder initiativer vedr. motivation og fastholdelse", "Opkvalificering af ledige, fx til
+# mangelområder", "Arbejdet med ressourceforløb – særlige initiativer ...".
+_HEAD_END = re.compile(
+    r",\s*(?:herunder|fx|f\.\s?eks|bl\.\s?a|især|særligt|der|som)\b|\s[–-]\s|:|\((?!\d)",
+    re.IGNORECASE | re.UNICODE,
+)
+MIN_HEAD_WORDS = 2
+
+
+def label_head(label: str) -> list[str]:
+    """The term keys of a label's head, when the label goes on with examples; else [].
+
+    A head of fewer than `MIN_HEAD_WORDS` topic words is too little to mirror.
+    """
+    end = _HEAD_END.search(label)
+    if end is None:
+        return []
+    keys = content_keys(label[: end.start()])
+    return keys if len(keys) >= MIN_HEAD_WORDS else []

@@ -7,7 +7,6 @@ that decide a level are read sentence by sentence for targets.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -15,6 +14,7 @@ import polars as pl
 import pyarrow as pa
 
 from compare.frameworks.catalog import Framework
+from compare.frameworks.labels import label_head
 from compare.schema import EVIDENCE, TAGS, FrameSchema, conform, empty_frame
 from compare.tagging import version
 from compare.tagging.evidence import (
@@ -38,7 +38,7 @@ from compare.tagging.units import (
     unit_column,
 )
 from compare.tagging.version import TAGGER_VERSION
-from compare.text import NORMALISER_VERSION, content_keys, normalise
+from compare.text import NORMALISER_VERSION, normalise
 
 
 def applicable_pairs(
@@ -89,17 +89,13 @@ def tag_documents(
     used = {fw.id: fw for _, fw in pairs}
     fws = list(used.values())
     found_in = None
+    # Learning from these documents alone: all of them count (see `corpus_for`).
+    doc_ids = documents["doc_id"].to_list() if corpus is None else sorted({d for d, _ in pairs})
+    segs = promote_inline_headings(segments.filter(pl.col("doc_id").is_in(doc_ids)))
+    units = build_units(segs)
+    segs = unit_column(segs, units)
     if corpus is None:
-        every = documents["doc_id"].to_list()
-        segs = promote_inline_headings(segments.filter(pl.col("doc_id").is_in(every)))
-        units = build_units(segs)
-        segs = unit_column(segs, units)
         corpus, found_in = corpus_found(segs, fws, pairs)
-    else:
-        doc_ids = sorted({d for d, _ in pairs})
-        segs = promote_inline_headings(segments.filter(pl.col("doc_id").is_in(doc_ids)))
-        units = build_units(segs)
-        segs = unit_column(segs, units)
     unit_ev, seg_scores, restated = item_evidence(segs, fws, pairs, corpus, found_in)
     cores = core_terms(fws, pairs, corpus)
     described = described_items(fws)
@@ -239,26 +235,7 @@ def _keep_telling_headings(
             del headed[item_id]
 
 
-# Where a label's head ends and its examples or qualifications begin: "Unge og uddannelse,
-# herunder initiativer vedr. motivation og fastholdelse", "Opkvalificering af ledige, fx til
-# mangelområder", "Arbejdet med ressourceforløb – særlige initiativer ...".
-_HEAD_END = re.compile(
-    r",\s*(?:herunder|fx|f\.\s?eks|bl\.\s?a|især|særligt|der|som)\b|\s[–-]\s|:|\((?!\d)",
-    re.IGNORECASE | re.UNICODE,
-)
-MIN_HEAD_WORDS = 2
-
-
-def label_head(label: str) -> list[str]:
-    """The term keys of a label's head, when the label goes on with examples; else [].
-
-    A head of fewer than `MIN_HEAD_WORDS` topic words is too little to mirror.
-    """
-    end = _HEAD_END.search(label)
-    if end is None:
-        return []
-    keys = content_keys(label[: end.start()])
-    return keys if len(keys) >= MIN_HEAD_WORDS else []
+HEAD_MATCH_SCORE = 100.0  # a heading mirroring a label's head is as good as the label's
 
 
 def head_matches(doc_units: DocUnits, fw: Framework) -> dict[str, dict[int, float]]:
@@ -279,7 +256,6 @@ def head_matches(doc_units: DocUnits, fw: Framework) -> dict[str, dict[int, floa
     return found
 
 
-HEAD_MATCH_SCORE = 100.0
 MIN_BODY_WORDS = 5  # a section under a mirrored heading needs a sentence of its own
 
 
