@@ -8,4 +8,5 @@ from __future__ import annotations
 # not addressing, activity targets, confidence per cell.
 # 3: corpus statistics from the documents alone (not from what else is tagged), a telling word
 # said once addresses an item, a theme is X where its passages name a concrete initiative.
-TAGGER_VERSION = 3
+# 4: only a core term stands for an item (no more "less telling terms together").
+TAGGER_VERSION = 4
