@@ -140,25 +140,18 @@ class Candidate:
         """The term score, plus a bonus when a heading mirrors the item."""
         return self.score + (HEADING_BONUS if self.heading else 0.0)
 
-    def addressed(self, said_once: bool = True) -> bool:
-        """A core term is said in one section (an item known by its label alone), or meets a
-        second term there, or is said again and again.
+    def addressed(self) -> bool:
+        """A core term is here, and meets a second term or is said again and again.
 
         The core (see `compare.tagging.terms.weigh_information`) is what tells the item apart:
         "Beskæftigelsesindsats for hjemløse" is not addressed by a section on
-        "beskæftigelsesindsatsen" in general, however often it says so, and is addressed by a
-        section that says "hjemløse" in a sentence of its own (restatements and listings of the
-        label are no evidence: `evidence.restatements`). A pasted label's telling word is
-        rarely said twice: "Lokale beskæftigelsesindsatser i udsatte boligområder" is addressed
-        by "Opsøgende lærlingeindsats i udsatte boligområder (0,6 mio. kr.)". With
-        `said_once` False (an item with hand-written keywords, which name what the plans say
-        about it, so that one of them said once is a word in passing: "Blandt de unge ledige er
-        der også enkelte flygtninge"), the core must come with more.
+        "beskæftigelsesindsatsen" in general, however often it says so. A telling word said
+        once is not enough either: round 3 tried that for items known by their label alone
+        (a pasted label's telling word is rarely said twice) and two blind gold sets showed it
+        cost more blanks than it found (`tests/gold/README.md`, README "Accuracy").
         """
         if not self.core_found:
             return False
-        if said_once and self.core and len(self.units) == 1:  # the telling word, in one place
-            return True
         return (self.score >= ADDRESSED_SCORE and self.distinct >= ADDRESSED_TERMS) or (
             self.score >= CONCRETE_SCORE and self.distinct >= 1
         )
@@ -216,14 +209,14 @@ def decide(
     `label` is the item's label: a target sentence whose numbers are all the label's own
     ("... skal øges med 5.000 personer frem til 2025") restates the goal, it is not the plan's.
     `telling` is False for an item without core terms ("Særlige initiativer"): its blank is
-    never sure. `described` is True for an item with hand-written (or lent) keywords: one of
-    them said once does not address it (see `Candidate.addressed`). `core` holds the item's
+    never sure. `described` is True for an item with hand-written (or lent) keywords: only
+    its blank can be sure (see `judge_blank`). `core` holds the item's
     core terms: a goal without a section of its own gets X only from a target sentence that
     says one of them (see `_find_target`).
     """
     headed = {u for u, ev in units.items() if ev.heading}
     ranked = candidates(units, parent or {})
-    strong = [c for c in ranked if c.addressed(said_once=not described)]
+    strong = [c for c in ranked if c.addressed()]
     if not headed and not strong:
         best = ranked[0] if ranked else None
         terms = sorted(best.terms) if best else []

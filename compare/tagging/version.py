@@ -9,4 +9,5 @@ from __future__ import annotations
 # 3: corpus statistics from the documents alone (not from what else is tagged), a telling word
 # said once addresses an item, a theme is X where its passages name a concrete initiative.
 # 4: only a core term stands for an item (no more "less telling terms together").
-TAGGER_VERSION = 4
+# 5: a telling word said once no longer addresses a pasted item (the blind sets said no).
+TAGGER_VERSION = 5
