@@ -14,7 +14,7 @@ import polars as pl
 
 from compare.frameworks.catalog import Framework
 from compare.frameworks.labels import written_forms
-from compare.tagging.terms import find_terms, term_pattern
+from compare.tagging.terms import find_terms, matched_terms, term_pattern
 from compare.text import clean_display, term_key, words
 
 
@@ -45,12 +45,10 @@ def _from_plans(keys: list[str], segments: pl.DataFrame) -> dict[str, str]:
     if found.is_empty():
         return {}
     texts = segments.join(found.select("doc_id", "seg_no").unique(), on=["doc_id", "seg_no"])
-    wanted = set(keys)
+    wanted = frozenset(keys)
     counts: dict[str, Counter[str]] = {}
     for text in texts["text"].to_list():
         for word in words(text):
-            key = term_key(word)
-            for candidate in (key, *(key[:n] for n in range(5, len(key)))):
-                if candidate in wanted:
-                    counts.setdefault(candidate, Counter())[word] += 1
+            for key in matched_terms(term_key(word), wanted):  # as the tagger matches it
+                counts.setdefault(key, Counter())[word] += 1
     return {key: clean_display(counter.most_common(1)[0][0]) for key, counter in counts.items()}

@@ -81,16 +81,16 @@ def elided_keys(text: str, terms: frozenset[str]) -> list[str]:
     for match in _ELISION.finditer(text):
         last = match.group(2)
         for head in _ELIDED_WORD.findall(match.group(1)):
-            alone = _matched_terms(term_key(head), terms)
+            alone = matched_terms(term_key(head), terms)
             for cut in range(1, len(last) - MIN_TAIL_CHARS + 1):
                 key = term_key(head + last[cut:])
-                if _matched_terms(key, terms) - alone:
+                if matched_terms(key, terms) - alone:
                     found.append(key)
                     break
     return found
 
 
-def _matched_terms(key: str, terms: frozenset[str]) -> set[str]:
+def matched_terms(key: str, terms: frozenset[str]) -> set[str]:
     """The one-word terms that match a key: the whole key, or a long enough prefix of it."""
     found = {key} & terms
     found.update(key[:n] for n in range(PREFIX_MIN_CHARS, len(key)) if key[:n] in terms)
