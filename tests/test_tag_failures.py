@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from compare.cli import main
 from compare.frameworks.catalog import framework_from_titles, save_framework
-from compare.frameworks.labels import label_head, listing_elements
+from compare.frameworks.labels import goal_subjects, label_head, listing_elements
 from compare.review.matrix import matrix_cells
 from compare.store.workspace import Workspace
 from compare.tagging.initiatives import initiative_kind
@@ -140,6 +140,41 @@ def test_an_activity_target_is_not_a_result_level() -> None:
 
 
 @pytest.mark.seeds
+def _goal_under(label: str, heading: str, body: list[str]) -> str:
+    """The level of a one-goal framework on BACKGROUND plus a section under `heading`."""
+    fw = framework_from_titles("g", "Mål", "goals", 2025, [label], known=())
+    outline = [*BACKGROUND, (heading, 1, body)]
+    tags, _ = tag_documents(plan_documents([("p", 2025, 2025)]), plan_segments("p", outline), [fw])
+    return tags["level"].item()
+
+
+def test_a_section_headed_by_the_goals_people_holds_its_result_level() -> None:
+    label = "Flere sygemeldte skal delvist raskmeldes og bevare kontakten til arbejdsmarkedet"
+    # After seed 000, section 4.6: a rank target and a share for the goal's people.
+    body = [
+        "Jobcentret følger op på alle sygemeldte borgere inden for de første otte uger.",
+        "Målet er, at 52 procent af sagerne over 22 uger afsluttes med job i 2018.",
+    ]
+    assert _goal_under(label, "6 Sygemeldte hurtigere i job", body) == "X"
+    # The same sentences under a heading that does not name them: no section on the goal,
+    # and the target sentence says none of the goal's own telling words.
+    assert _goal_under(label, "6 Opfølgning", body) == "(X)"
+
+
+@pytest.mark.parametrize(
+    "label,subjects",
+    [
+        ("Flere jobparate kontanthjælpsmodtagere skal i ordinære job", 1),
+        ("Veteraner med behov for en særlig indsats skal i job eller uddannelse", 2),
+        ("Alle ledige skal have en værdig sagsbehandling", 0),  # common words head nothing
+        ("Flere unge skal have en uddannelse", 0),
+        ("Beskæftigelsesindsats for hjemløse", 0),  # no "skal": not a goal's sentence
+    ],
+)
+def test_the_people_a_goal_is_about(label: str, subjects: int) -> None:
+    assert len(goal_subjects(label)) == subjects
+
+
 def test_listing_passages_are_not_evidence(seeds_dir: Path, tmp_path: Path) -> None:
     """On the whole plan, no quoted passage of a goal is one of the listed goal bullets."""
     text = (seeds_dir / SEED_PLAN_2018).read_text(encoding="utf-8")

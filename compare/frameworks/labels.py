@@ -7,8 +7,8 @@ handicap" more often than the label's compound), the completion of its elided co
 shares (`opkvalificering` → `opkvalific…`, which also matches "opkvalificere").
 
 Also what a label's shape says: the elements of a listing label (`listing_elements`), the head
-of a label that goes on with examples (`label_head`), and each term as written, for display
-(`written_forms`).
+of a label that goes on with examples (`label_head`), the people a goal is about
+(`goal_subjects`), and each term as written, for display (`written_forms`).
 """
 
 from __future__ import annotations
@@ -172,3 +172,38 @@ def label_head(label: str) -> list[str]:
         return []
     keys = content_keys(label[: end.start()])
     return keys if len(keys) >= MIN_HEAD_WORDS else []
+
+
+# A ministerial goal says who it is about before "skal": "Flere sygemeldte skal delvist
+# raskmeldes ...", "Veteraner med behov for en særlig indsats skal i job ...". The subject's
+# qualifier ("med behov for ...", "på uddannelseshjælp") may be left out by a plan's heading.
+_GOAL_VERB = re.compile(r"\bskal\b", re.IGNORECASE | re.UNICODE)
+_SUBJECT_QUALIFIER = re.compile(r"\s(?:med|på|i|der|som|fra|inden\s+for)\s", re.IGNORECASE)
+MAX_SUBJECT_WORDS = 8  # a longer text before "skal" is a sentence, not a subject
+SUBJECT_RARITY = 0.5  # `general_rarity` of a word that names a group: sygemeldte 0.99, unge 0.1
+
+
+def goal_subjects(label: str) -> list[list[str]]:
+    """The term keys of a goal's subject, the people it is about, whole and without qualifier.
+
+    "Flere jobparate kontanthjælpsmodtagere skal i ordinære job" → [[jobparat,
+    kontanthjælpsmodtag]]; "Veteraner med behov for en særlig indsats skal ..." → [[veteran,
+    behov, særlig, indsats], [veteran]]. A plan that heads a section "4.4 Jobparate
+    kontanthjælpsmodtagere i job" writes there about the goal's people, and that is where its
+    result level for them is. Only a subject with a word that is rare in general Danish
+    (`SUBJECT_RARITY`) counts: "Alle ledige", "Flere unge", "Virksomhederne" head too many
+    sections to mark one as the goal's. A label without "skal" has none.
+    """
+    verb = _GOAL_VERB.search(label)
+    if verb is None or verb.start() == 0:
+        return []
+    subject = label[: verb.start()].strip()
+    if len(words(subject)) > MAX_SUBJECT_WORDS:
+        return []
+    found: list[list[str]] = []
+    for text in (subject, _SUBJECT_QUALIFIER.split(f" {subject} ", maxsplit=1)[0]):
+        keys = content_keys(text)
+        telling = any(general_rarity(w) >= SUBJECT_RARITY for w in words(text) if is_topic_word(w))
+        if keys and telling and keys not in found:
+            found.append(keys)
+    return found

@@ -14,8 +14,8 @@ import polars as pl
 import pyarrow as pa
 
 from compare.frameworks.catalog import Framework
-from compare.frameworks.labels import label_head
-from compare.schema import EVIDENCE, TAGS, FrameSchema, conform, empty_frame
+from compare.frameworks.labels import goal_subjects, label_head
+from compare.schema import EVIDENCE, FRAMEWORK_GOALS, TAGS, FrameSchema, conform, empty_frame
 from compare.tagging import version
 from compare.tagging.evidence import (
     Corpus,
@@ -244,15 +244,23 @@ def head_matches(doc_units: DocUnits, fw: Framework) -> dict[str, dict[int, floa
     "4.5 Unge i uddannelse" is the plan's section on "Unge og uddannelse, herunder initiativer
     vedr. motivation og fastholdelse": a careful reader takes the head of a long label as its
     topic and the rest as examples, which a fuzzy match of the whole label cannot see.
+
+    For a goal, the head may also be its subject, the people it is about (`goal_subjects`):
+    "4.6 Sygemeldte hurtigere i job" is the plan's section on "Flere sygemeldte skal delvist
+    raskmeldes og bevare kontakten til arbejdsmarkedet".
     """
     found: dict[str, dict[int, float]] = {}
     for item in fw.items:
-        patterns = [term_pattern(k) for k in label_head(item.label)]
-        if not patterns:
-            continue
-        for unit_no, path in doc_units.path_headings.items():
-            if any(all(p in f" {heading_keys(h)} " for p in patterns) for h in path):
-                found.setdefault(item.id, {})[unit_no] = HEAD_MATCH_SCORE
+        heads = [label_head(item.label)]
+        if fw.kind == FRAMEWORK_GOALS:
+            heads += goal_subjects(item.label)
+        for head in heads:
+            patterns = [term_pattern(k) for k in head]
+            if not patterns:
+                continue
+            for unit_no, path in doc_units.path_headings.items():
+                if any(all(p in f" {heading_keys(h)} " for p in patterns) for h in path):
+                    found.setdefault(item.id, {})[unit_no] = HEAD_MATCH_SCORE
     return found
 
 
