@@ -90,11 +90,20 @@ def elided_keys(text: str, terms: frozenset[str]) -> list[str]:
     return found
 
 
-def matched_terms(key: str, terms: frozenset[str]) -> set[str]:
+def matched_terms(key: str, terms: frozenset[str]) -> frozenset[str]:
     """The one-word terms that match a key: the whole key, or a long enough prefix of it."""
+    if key not in terms and key[:PREFIX_MIN_CHARS] not in _prefixes(terms):
+        return frozenset()  # the common case, answered without trying every prefix
     found = {key} & terms
     found.update(key[:n] for n in range(PREFIX_MIN_CHARS, len(key)) if key[:n] in terms)
-    return found
+    return frozenset(found)
+
+
+@lru_cache(maxsize=16)
+def _prefixes(terms: frozenset[str]) -> frozenset[str]:
+    """The first `PREFIX_MIN_CHARS` characters of every term that long (a frozenset keeps
+    its hash, so asking again for the same terms costs a lookup)."""
+    return frozenset(t[:PREFIX_MIN_CHARS] for t in terms if len(t) >= PREFIX_MIN_CHARS)
 
 
 def with_elisions(segments: pl.DataFrame, terms: Sequence[str]) -> pl.DataFrame:
