@@ -19,11 +19,19 @@ from click.testing import CliRunner
 
 from compare.cli import main
 from compare.frameworks.catalog import framework_from_titles, save_framework
-from compare.frameworks.labels import goal_subjects, label_head, listing_elements
+from compare.frameworks.labels import (
+    goal_subjects,
+    label_head,
+    listing_elements,
+    predicate_verb,
+    topic_keys,
+)
 from compare.review.matrix import matrix_cells
 from compare.store.workspace import Workspace
 from compare.tagging.initiatives import initiative_kind
 from compare.tagging.pipeline import tag_documents
+from compare.tagging.terms import term_table, weigh_information
+from compare.text import term_key
 from tests.conftest import SEED_PLAN_2018
 from tests.tag_samples import BACKGROUND, plan_documents, plan_segments
 
@@ -173,6 +181,46 @@ def test_a_section_headed_by_the_goals_people_holds_its_result_level() -> None:
 )
 def test_the_people_a_goal_is_about(label: str, subjects: int) -> None:
     assert len(goal_subjects(label)) == subjects
+
+
+def _core_of(label: str, sections_with: dict[str, int]) -> set[str]:
+    """The core terms of a pasted one-item theme, its words found in so many of 200 sections."""
+    fw = framework_from_titles("t", "Temaer", "themes", 2025, [label], known=())
+    unit_df = pl.DataFrame(
+        {"term": [term_key(w) for w in sections_with], "units_with": list(sections_with.values())}
+    )
+    weighed = weigh_information(term_table([fw]), unit_df, 200)
+    return set(weighed.filter(pl.col("core"))["term"])
+
+
+def test_the_head_of_a_label_is_its_core_even_beside_rarer_examples() -> None:
+    # A plan that speaks of opkvalificering in 30 of its sections (seed 001, 4.2), and never of
+    # the examples: the head is still what the theme is about.
+    label = "Opkvalificering, herunder voksen-, efter- og videreuddannelsesområdet (VEU)"
+    assert term_key("opkvalificering") in _core_of(label, {"opkvalificering": 30})
+
+
+def test_a_sentence_labels_verb_is_not_its_core() -> None:
+    # "bekæmpes" is rare in plans ("Bekæmpelse af socialt bedrageri"), langtidsledigheden is not.
+    core = _core_of("Langtidsledigheden skal bekæmpes", {"langtidsledige": 25, "bekæmpes": 2})
+    assert term_key("bekæmpes") not in core
+    assert term_key("langtidsledigheden") in core
+
+
+@pytest.mark.parametrize(
+    "label,topic,verb",
+    [
+        ("Opkvalificering, herunder voksen-, efter- og videreuddannelsesområdet (VEU)", 1, False),
+        ("Langtidsledigheden skal bekæmpes", 1, True),
+        ("Mangel og rekrutteringsudfordringer skal begrænses.", 1, True),
+        ("Flere ledige skal opkvalificeres", 0, False),  # the subject tells nothing: verb stays
+        ("Unge og uddannelse, herunder initiativer vedr. motivation", 0, False),  # common words
+        ("Sygefravær", 0, False),  # a noun phrase: all of it is the topic
+    ],
+)
+def test_what_a_label_is_about(label: str, topic: int, verb: bool) -> None:
+    assert len(topic_keys(label)) == topic
+    assert (predicate_verb(label) is not None) == verb
 
 
 def test_listing_passages_are_not_evidence(seeds_dir: Path, tmp_path: Path) -> None:

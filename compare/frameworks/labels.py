@@ -8,7 +8,8 @@ shares (`opkvalificering` → `opkvalific…`, which also matches "opkvalificere
 
 Also what a label's shape says: the elements of a listing label (`listing_elements`), the head
 of a label that goes on with examples (`label_head`), the people a goal is about
-(`goal_subjects`), and each term as written, for display (`written_forms`).
+(`goal_subjects`), which words are its topic (`topic_keys`, `predicate_verb`), and each term as
+written, for display (`written_forms`).
 """
 
 from __future__ import annotations
@@ -207,3 +208,42 @@ def goal_subjects(label: str) -> list[list[str]]:
         if keys and telling and keys not in found:
             found.append(keys)
     return found
+
+
+def topic_keys(label: str) -> frozenset[str]:
+    """The term keys of the telling words of what a label is about (may be empty).
+
+    A label that goes on with examples is about its head: "Opkvalificering, herunder voksen-,
+    efter- og videreuddannelsesområdet (VEU)" is about opkvalificering, and "VEU" is one
+    example of it. A sentence is about its subject: "Langtidsledigheden skal bekæmpes" is
+    about langtidsledigheden. Only words rare in general Danish count (`SUBJECT_RARITY`):
+    "Unge og uddannelse, herunder ..." names its topic in words every plan uses everywhere.
+    """
+    end = _HEAD_END.search(label)
+    text = label[: end.start()] if end is not None else label
+    verb = _GOAL_VERB.search(text)
+    if verb is not None:  # a sentence: its subject, if that tells who it is about
+        text = text[: verb.start()] if goal_subjects(text) else ""
+    elif end is None:
+        return frozenset()  # a noun phrase without examples: all of it is the topic
+    return frozenset(
+        key
+        for word in words(text)
+        if is_topic_word(word) and general_rarity(word) >= SUBJECT_RARITY
+        for key in content_keys(word)
+    )
+
+
+def predicate_verb(label: str) -> str | None:
+    """The key of a sentence label's lone verb when its subject tells the topic, or None.
+
+    In "Langtidsledigheden skal bekæmpes" and "Mangel og rekrutteringsudfordringer skal
+    begrænses" the verb says what should happen, not what the item is about: a section on
+    "bekæmpelse af socialt bedrageri" is not about long-term unemployment. Where the subject
+    tells nothing ("Flere ledige skal opkvalificeres") the verb is the topic and stays.
+    """
+    verb = _GOAL_VERB.search(label)
+    if verb is None or not goal_subjects(label):
+        return None
+    predicate = content_keys(label[verb.end() :])
+    return predicate[0] if len(predicate) == 1 else None

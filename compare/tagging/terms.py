@@ -33,6 +33,8 @@ from compare.frameworks.labels import (
     ORIGIN_PHRASE,
     element_of_terms,
     label_terms,
+    predicate_verb,
+    topic_keys,
 )
 from compare.frameworks.specificity import PRIOR_UNITS, framework_spread
 from compare.schema import TERM_TABLE as TERM_TABLE_SCHEMA
@@ -172,6 +174,11 @@ def term_table(
     for fw in frameworks:
         of_label = {item.id: {t.term: t for t in label_terms(item.label)} for item in fw.items}
         element_of = {item.id: element_of_terms(item.label) for item in fw.items}
+        # Keywords say what an item is about; a label alone says it with its topic.
+        topic_of = {
+            item.id: frozenset() if item.keywords else topic_keys(item.label) for item in fw.items
+        }
+        verb_of = {item.id: predicate_verb(item.label) for item in fw.items}
         users: dict[str, int] = {}
         for terms in of_label.values():
             for term in terms:
@@ -205,8 +212,12 @@ def term_table(
                 rows["source_weight"].append(weight)
                 # Description words widen the net but never anchor a match on their own.
                 rows["anchor"].append(not generic and origin != ORIGIN_DESCRIPTION)
+                # A sentence label's lone verb ("... skal bekæmpes") says what should happen,
+                # not what the item is about (`labels.predicate_verb`).
                 rows["core_ok"].append(
-                    not generic and origin not in (ORIGIN_DESCRIPTION, ORIGIN_LEARNED)
+                    not generic
+                    and origin not in (ORIGIN_DESCRIPTION, ORIGIN_LEARNED)
+                    and term != verb_of[item.id]
                 )
                 rows["rarity"].append(found.rarity if found is not None else 1.0)
                 rows["spread"].append(framework_spread(users.get(term, 1)))
@@ -214,6 +225,8 @@ def term_table(
                 rows["in_label"].append(found is not None and found.origin == ORIGIN_LABEL)
                 rows["parts"].append(list(found.parts) if found is not None else [])
                 rows["element"].append(element_of[item.id].get(term, -1))
+                topic = topic_of[item.id]
+                rows["topic"].append(bool(topic) and all(k in topic for k in term.split()))
     return pl.DataFrame(rows, schema=TERM_TABLE_SCHEMA)
 
 
@@ -228,6 +241,9 @@ def weigh_information(terms: pl.DataFrame, unit_df: pl.DataFrame, n_units: int) 
     anchor a match and those with `CORE_SHARE` are its core (a phrase of two label words is
     rarer than either, so it does not set the scale). The terms of each element of a listing
     label are measured against that element's best term instead (`labels.listing_elements`).
+    A telling word of the label's topic (`labels.topic_keys`: its head, or a sentence's
+    subject) is core whatever its share: "opkvalificering" in "Opkvalificering, herunder ...
+    (VEU)" is what the theme is about, however much rarer "VEU" is.
     """
     share = n_units / (n_units + PRIOR_UNITS)
     top = math.log((n_units + 1) / 0.5)
@@ -295,7 +311,7 @@ def weigh_information(terms: pl.DataFrame, unit_df: pl.DataFrame, n_units: int) 
             ).alias("anchor"),
             (
                 pl.col("core_ok")
-                & (pl.col("relative") >= CORE_SHARE)
+                & ((pl.col("relative") >= CORE_SHARE) | pl.col("topic"))
                 & (pl.col("info") >= MIN_INFO)
             ).alias("core"),
         )
