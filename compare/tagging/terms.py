@@ -81,15 +81,25 @@ def elided_keys(text: str, terms: frozenset[str]) -> list[str]:
     """
     found: list[str] = []
     for match in _ELISION.finditer(text):
-        last = match.group(2)
         for head in _ELIDED_WORD.findall(match.group(1)):
-            alone = matched_terms(term_key(head), terms)
-            for cut in range(1, len(last) - MIN_TAIL_CHARS + 1):
-                key = term_key(head + last[cut:])
-                if matched_terms(key, terms) - alone:
-                    found.append(key)
-                    break
+            key = _completion(head, match.group(2), terms)
+            if key is not None:
+                found.append(key)
     return found
+
+
+@lru_cache(maxsize=65536)
+def _completion(head: str, last: str, terms: frozenset[str]) -> str | None:
+    """The key of `head` completed with a tail of `last` that matches a term, or None.
+
+    Memoised: plans write the same elided pairs ("lære- og elevpladser") again and again.
+    """
+    alone = matched_terms(term_key(head), terms)
+    for cut in range(1, len(last) - MIN_TAIL_CHARS + 1):
+        key = term_key(head + last[cut:])
+        if matched_terms(key, terms) - alone:
+            return key
+    return None
 
 
 def matched_terms(key: str, terms: frozenset[str]) -> frozenset[str]:
