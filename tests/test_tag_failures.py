@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from compare.cli import main
-from compare.frameworks.catalog import framework_from_titles, save_framework
+from compare.frameworks.catalog import derive_terms, framework_from_titles, save_framework
 from compare.frameworks.labels import (
     goal_subjects,
     label_head,
@@ -236,7 +236,8 @@ def _theme_tag(label: str, body: list[str], keywords: tuple[str, ...] = ()) -> d
     """The tag of a one-theme framework on a plan of BACKGROUND plus a section holding `body`."""
     fw = framework_from_titles("t", "Temaer", "themes", None, [label], known=())
     if keywords:
-        item = replace(fw.items[0], keywords=keywords, terms=(*fw.items[0].terms, *keywords))
+        terms = derive_terms(label, None, keywords)  # as the catalog derives a file's item
+        item = replace(fw.items[0], keywords=keywords, terms=terms)
         fw = replace(fw, items=(item,))
     outline = [*BACKGROUND, ("7 Øvrige indsatser", 1, body)]
     tags, _ = tag_documents(plan_documents([("p", 2025, 2025)]), plan_segments("p", outline), [fw])
@@ -256,6 +257,23 @@ def test_a_blank_is_sure_only_where_keywords_were_looked_for() -> None:
     assert pasted["level"] == described["level"] == ""
     assert pasted["confidence"] == "unsure" and described["confidence"] == "sure"
     assert _theme_tag(label, body)["confidence"] == "unsure"
+
+
+def test_term_evidence_is_sure_only_for_a_theme_described_by_keywords() -> None:
+    # After set 6 (tests/gold/README.md): "Indsats målrettet flygtningekvinder" was surely X on
+    # a plan whose refugee section never says "kvinder". Label words found often, in one
+    # place, are no sure sign of what a pasted label means.
+    label = "Virksomhedspraktik og løntilskud for flygtninge"
+    body = [
+        "Nyankomne flygtninge får virksomhedspraktik i deres første måned i kommunen.",
+        "Efter virksomhedspraktikken følger løntilskud i en privat virksomhed.",
+        "Vi har i 2025 afsat 4 mio. kr. til virksomhedspraktik og løntilskud for flygtninge.",
+        "Jobkonsulenterne finder praktikpladser og løntilskudsjob til flygtninge.",
+    ]
+    keywords = ("virksomhedspraktik", "løntilskud")
+    pasted, described = _theme_tag(label, body), _theme_tag(label, body, keywords)
+    assert pasted["level"] == described["level"] == "X"
+    assert pasted["confidence"] == "unsure" and described["confidence"] == "sure"
 
 
 # From seed 001 (København 2022, section 3.4, OCR repaired): the label's telling words said once.
