@@ -197,17 +197,12 @@ class Passages:
         found = self.cache.get(unit_no)
         if found is None:
             scores, restated = self.scores, self.restated
-            found = [
-                Passage(
-                    seg_no,
-                    unit_no,
-                    text,
-                    *scores.get(seg_no, _NO_SCORE),
-                    heading,
-                    seg_no in restated,
+            found = []
+            for seg_no, text, heading in self.by_unit.get((self.doc_id, unit_no), ()):
+                score, terms = scores.get(seg_no, _NO_SCORE)
+                found.append(
+                    Passage(seg_no, unit_no, text, score, terms, heading, seg_no in restated)
                 )
-                for seg_no, text, heading in self.by_unit.get((self.doc_id, unit_no), ())
-            ]
             self.cache[unit_no] = found
         return found
 
