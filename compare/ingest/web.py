@@ -55,20 +55,39 @@ _BLOCKS = {
 }
 
 
+_BOLD = ("b", "strong")
+
+
+def _all_bold(block: Tag) -> bool:
+    """True if all the text of a block is inside <b> or <strong> (`<p><b>Status</b></p>`)."""
+    total = "".join(block.get_text().split())
+    if not total:
+        return False
+    if any(parent.name in _BOLD for parent in block.parents):
+        return True
+    outermost = [
+        b
+        for b in block.find_all(_BOLD)
+        if not any(p.name in _BOLD for p in b.parents if p is not block)
+    ]
+    return "".join("".join(b.get_text().split()) for b in outermost) == total
+
+
 class _Walker:
     """Collects a page's text blocks in document order."""
 
     def __init__(self) -> None:
-        self.blocks: list[tuple[str, int | None, bool]] = []  # text, heading level, table row
+        # text, heading level, table row, all in bold
+        self.blocks: list[tuple[str, int | None, bool, bool]] = []
         self.buffer: list[str] = []
 
-    def flush(self) -> None:
+    def flush(self, bold: bool = False) -> None:
         text = "".join(self.buffer)
         self.buffer.clear()
         lines = [" ".join(line.split()) for line in text.split("\n")]
         text = "\n".join(line for line in lines if line)
         if text:
-            self.blocks.append((text, None, False))
+            self.blocks.append((text, None, False, bold))
 
     def walk(self, node: Tag) -> None:
         for child in node.children:
@@ -86,7 +105,7 @@ class _Walker:
                 self.flush()
                 text = " ".join(child.get_text(" ").split())
                 if text:
-                    self.blocks.append((text, _HEADINGS[name], False))
+                    self.blocks.append((text, _HEADINGS[name], False, False))
             elif name == "br":
                 self.buffer.append("\n")
             elif name == "tr":
@@ -98,11 +117,11 @@ class _Walker:
                 while cells and not cells[-1]:
                     cells.pop()
                 if any(cells):
-                    self.blocks.append((" | ".join(cells), None, True))
+                    self.blocks.append((" | ".join(cells), None, True, False))
             elif name in _BLOCKS:
                 self.flush()
                 self.walk(child)
-                self.flush()
+                self.flush(bold=_all_bold(child))
             else:
                 self.walk(child)
 
@@ -127,7 +146,7 @@ def read_html(data: bytes, name: str) -> RawDocument:
     lines: list[Line] = []
     line_no = 1
     texts: list[str] = []
-    for text, level, table in walker.blocks:
+    for text, level, table, bold in walker.blocks:
         span = text.count("\n")
         lines.append(
             Line(
@@ -138,13 +157,13 @@ def read_html(data: bytes, name: str) -> RawDocument:
                 heading_level=level,
                 table=table,
                 standalone=True,
+                bold=bold,
             )
         )
         texts.append(text)
         line_no += span + 1
-    if not any(line.heading_level is not None for line in lines):
-        lines = mark_headings(lines)
+    lines = mark_headings(lines)
     title = " ".join(title_tag.get_text(" ").split()) if title_tag is not None else ""
     if not title:
-        title = next((text for text, level, _ in walker.blocks if level == 1), "")
+        title = next((text for text, level, *_ in walker.blocks if level == 1), "")
     return RawDocument(build_blocks(lines), None, FORMAT_HTML, title or None, "\n".join(texts))
