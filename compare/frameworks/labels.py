@@ -187,13 +187,14 @@ SUBJECT_RARITY = 0.5  # `general_rarity` of a word that names a group: sygemeldt
 def goal_subjects(label: str) -> list[list[str]]:
     """The term keys of a goal's subject, the people it is about, whole and without qualifier.
 
-    "Flere jobparate kontanthjælpsmodtagere skal i ordinære job" → [[jobparat,
-    kontanthjælpsmodtag]]; "Veteraner med behov for en særlig indsats skal ..." → [[veteran,
-    behov, særlig, indsats], [veteran]]. A plan that heads a section "4.4 Jobparate
-    kontanthjælpsmodtagere i job" writes there about the goal's people, and that is where its
-    result level for them is. Only a subject with a word that is rare in general Danish
-    (`SUBJECT_RARITY`) counts: "Alle ledige", "Flere unge", "Virksomhederne" head too many
-    sections to mark one as the goal's. A label without "skal" has none.
+    "Flere jobparate kontanthjælpsmodtagere skal i ordinære job" → the keys of [jobparate,
+    kontanthjælpsmodtagere]; "Veteraner med behov for en særlig indsats skal ..." → those of
+    [veteraner, behov] and [veteraner] ("særlig", "indsats" are stop words). A plan that heads
+    a section "4.4 Jobparate kontanthjælpsmodtagere i job" writes there about the goal's
+    people, and that is where its result level for them is. Only a subject with a word that
+    is rare in general Danish (`SUBJECT_RARITY`) counts: "Alle ledige", "Flere unge",
+    "Virksomhederne" head too many sections to mark one as the goal's. A label without "skal"
+    has none.
     """
     verb = _GOAL_VERB.search(label)
     if verb is None or verb.start() == 0:
