@@ -241,3 +241,13 @@ def test_sub_headings_set_as_body_text_in_a_styled_file_are_headings(name: str) 
         (2, "4.1 Unge i uddannelse"),
         (3, "Status"),
     ]
+
+
+def test_only_a_paragraph_wholly_in_bold_is_a_sub_heading_in_a_styled_page() -> None:
+    page = (
+        "<html><body><h1>4 Beskæftigelsesindsatsen</h1>"
+        f"<p>{PROSE}</p><p><strong>Status</strong></p><p>{PROSE}</p>"
+        f"<p><b>Indsatser</b> for unge</p><p>{PROSE}</p></body></html>"
+    )
+    frame = segment("t", parse_document(page.encode("utf-8"), "plan.html"))
+    assert _headings(frame) == [(1, "4 Beskæftigelsesindsatsen"), (2, "Status")]

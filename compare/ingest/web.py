@@ -55,22 +55,7 @@ _BLOCKS = {
 }
 
 
-_BOLD = ("b", "strong")
-
-
-def _all_bold(block: Tag) -> bool:
-    """True if all the text of a block is inside <b> or <strong> (`<p><b>Status</b></p>`)."""
-    total = "".join(block.get_text().split())
-    if not total:
-        return False
-    if any(parent.name in _BOLD for parent in block.parents):
-        return True
-    outermost = [
-        b
-        for b in block.find_all(_BOLD)
-        if not any(p.name in _BOLD for p in b.parents if p is not block)
-    ]
-    return "".join("".join(b.get_text().split()) for b in outermost) == total
+_BOLD = {"b", "strong"}
 
 
 class _Walker:
@@ -79,10 +64,13 @@ class _Walker:
     def __init__(self) -> None:
         # text, heading level, table row, all in bold
         self.blocks: list[tuple[str, int | None, bool, bool]] = []
-        self.buffer: list[str] = []
+        self.buffer: list[tuple[str, bool]] = []  # text pieces, each inside <b>/<strong> or not
+        self.bold_depth = 0
 
-    def flush(self, bold: bool = False) -> None:
-        text = "".join(self.buffer)
+    def flush(self) -> None:
+        text = "".join(piece for piece, _ in self.buffer)
+        # A paragraph set wholly in bold (`<p><b>Status</b></p>`) may be a sub-heading.
+        bold = all(in_bold for piece, in_bold in self.buffer if piece.strip())
         self.buffer.clear()
         lines = [" ".join(line.split()) for line in text.split("\n")]
         text = "\n".join(line for line in lines if line)
@@ -94,7 +82,7 @@ class _Walker:
             if isinstance(child, Comment):
                 continue
             if isinstance(child, NavigableString):
-                self.buffer.append(str(child))
+                self.buffer.append((str(child), self.bold_depth > 0))
                 continue
             if not isinstance(child, Tag):
                 continue
@@ -107,7 +95,7 @@ class _Walker:
                 if text:
                     self.blocks.append((text, _HEADINGS[name], False, False))
             elif name == "br":
-                self.buffer.append("\n")
+                self.buffer.append(("\n", self.bold_depth > 0))
             elif name == "tr":
                 self.flush()
                 cells = [
@@ -121,7 +109,11 @@ class _Walker:
             elif name in _BLOCKS:
                 self.flush()
                 self.walk(child)
-                self.flush(bold=_all_bold(child))
+                self.flush()
+            elif name in _BOLD:
+                self.bold_depth += 1
+                self.walk(child)
+                self.bold_depth -= 1
             else:
                 self.walk(child)
 
