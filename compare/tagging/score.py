@@ -167,8 +167,9 @@ def candidates(units: dict[int, UnitEvidence], parent: dict[int, int]) -> list[C
     A plan may spread one topic over several short subsections (`3.1 ... > Bedre jobmatch`,
     `3.1 ... > Afklaringspuljen`); together they are one place.
     """
+    # A unit's own candidate shares its sets: nothing changes them once the unit is built.
     found = [
-        Candidate((u,), ev.score, set(ev.terms), bool(ev.heading), set(ev.core), dict(ev.info))
+        Candidate((u,), ev.score, ev.terms, bool(ev.heading), ev.core, ev.info)
         for u, ev in units.items()
     ]
     children: dict[int, list[int]] = {}
