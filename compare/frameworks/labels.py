@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from compare.frameworks.specificity import general_rarity, split_compound
-from compare.text import content_keys, is_topic_word, normalise, term_key, words
+from compare.text import STOPWORDS, content_keys, is_topic_word, normalise, term_key, words
 
 ORIGIN_LABEL = "label"
 ORIGIN_PHRASE = "label phrase"
@@ -33,6 +33,10 @@ ORIGIN_LEARNED = "learned"  # pseudo-relevance feedback from the plans (see `exp
 VERB_SUFFIX = "aring"  # the folded key of "-ering": opkvalificering → apkvalificaring
 MIN_VERB_STEM = 6
 MIN_PART_KEY = 5  # a shorter part ("syg", "køb") is too short a key to find on its own
+# A compound's part whose key cannot be weighed (too short, or the stem of a stop word:
+# "nytte" in "Nytteindsats" stems as "nyt"): how telling it is, is not known, so it does not cap
+# the compound's information. A part that is a stop word ("indsats"), "", tells nothing.
+UNKNOWN_PART = "?"
 _ELISION = re.compile(r"(\w{2,})-,?\s+(?:\w{2,}-,?\s+)*(?:og|eller)\s+(\w{5,})", re.UNICODE)
 
 
@@ -72,7 +76,9 @@ def label_terms(label: str) -> tuple[LabelTerm, ...]:
             continue
         parts = split_compound(word)
         part_keys_of = tuple(
-            (content_keys(part, MIN_PART_KEY) or [""])[0] if is_topic_word(part) else ""
+            ""
+            if part.lower() in STOPWORDS
+            else (content_keys(part, MIN_PART_KEY) or [UNKNOWN_PART])[0]
             for part in parts or ()
         )
         add(keys[0], ORIGIN_LABEL, rarity[word], part_keys_of)

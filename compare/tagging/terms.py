@@ -31,6 +31,7 @@ from compare.frameworks.labels import (
     ORIGIN_LENT,
     ORIGIN_PART,
     ORIGIN_PHRASE,
+    UNKNOWN_PART,
     element_of_terms,
     label_terms,
     predicate_verb,
@@ -276,7 +277,9 @@ def weigh_information(terms: pl.DataFrame, unit_df: pl.DataFrame, n_units: int) 
         .with_columns(info.alias("info"))
     )
     # A compound is no more telling than its most telling part: "beskæftigelsesindsats" is
-    # rare as a word, but both "beskæftigelse" and "indsats" are everywhere in plans.
+    # rare as a word, but both "beskæftigelse" and "indsats" are everywhere in plans. A part
+    # too short to weigh (`labels.UNKNOWN_PART`: "nytte", "unge") caps nothing: before, it
+    # counted as telling nothing, and "Nytteindsats" or "Ungeindsats" had no telling word.
     parts = (
         weighed.select("framework_id", "item_id", "term", pl.col("parts").alias("part"))
         .explode("part")
@@ -287,6 +290,9 @@ def weigh_information(terms: pl.DataFrame, unit_df: pl.DataFrame, n_units: int) 
             ),
             on=["framework_id", "item_id", "part"],
             how="left",
+        )
+        .with_columns(
+            pl.when(pl.col("part") == UNKNOWN_PART).then(1.0).otherwise(pl.col("p")).alias("p")
         )
         .group_by("framework_id", "item_id", "term")
         .agg(pl.col("p").fill_null(0.0).max().alias("part_info"))
