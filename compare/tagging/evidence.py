@@ -153,9 +153,10 @@ def corpus_found(
     q = _query(segs, frameworks, pairs, corpus_docs=corpus_docs)
     total = int(q.n_units["n_units"].sum()) if not q.n_units.is_empty() else 0
     found = find_terms(q.keyed, q.terms["pattern"].to_list()).rename({"doc_id": "dkey"})
-    hits = _hits(found, q)
+    every_hit = _hits(found, q, nested=True)
+    hits = _outer_hits(every_hit, q)
     corpus = Corpus(_unit_df(found, q), total)
-    restating = restatements(_hits(found, q, nested=True), q)
+    restating = restatements(every_hit, q)
     hits = hits.join(restating, on=["dkey", "seg_no", "ikey"], how="anti")
     weighted = _weigh(hits, found, q, corpus)
     # Only items described by their label alone learn: hand-written keywords already say in
@@ -203,8 +204,9 @@ def item_evidence(
     else:
         q = _query(segs, frameworks, pairs, corpus.extra_terms())
         found = find_terms(q.keyed, q.terms["pattern"].to_list()).rename({"doc_id": "dkey"})
-    restating = restatements(_hits(found, q, nested=True), q)
-    hits = _hits(found, q).join(restating, on=["dkey", "seg_no", "ikey"], how="anti")
+    every_hit = _hits(found, q, nested=True)
+    restating = restatements(every_hit, q)
+    hits = _outer_hits(every_hit, q).join(restating, on=["dkey", "seg_no", "ikey"], how="anti")
     weighted = _weigh(hits, found, q, corpus)
     anchors = pl.col("term").filter(pl.col("anchor")).unique().sort()
     cores = pl.col("term").filter(pl.col("core")).unique().sort()
@@ -358,11 +360,16 @@ def _hits(found: pl.DataFrame, q: _Query, nested: bool = False) -> pl.DataFrame:
         .join(q.terms.select("ikey", "term", "pattern"), on="pattern")
         .join(q.allowed, on=["dkey", "ikey"])
     )
-    if nested:
-        return hits
-    # A term found inside a longer found term ("a kas" in "samarbejde med a kas") is the same
-    # mention: only the longer one counts. Which terms contain which is known from the
-    # framework alone, so the check is a join with that small table.
+    return hits if nested else _outer_hits(hits, q)
+
+
+def _outer_hits(hits: pl.DataFrame, q: _Query) -> pl.DataFrame:
+    """The hits without the terms found inside a longer found term of the same item.
+
+    A term found inside a longer found term ("a kas" in "samarbejde med a kas") is the same
+    mention: only the longer one counts. Which terms contain which is known from the
+    framework alone, so the check is a join with that small table.
+    """
     keys = ["dkey", "seg_no", "ikey"]
     covered = (
         hits.select(*keys, "term")
