@@ -164,8 +164,10 @@ def test_a_no_op_tag_reads_each_file_once_and_walks_the_folder_once(
     first = CliRunner().invoke(main, args)
     assert first.exit_code == 0, first.output
 
-    from compare.store import workspace
+    from compare.store import tag_stamp, workspace
 
+    # Without the stamp that answers it at once (tests/test_warm_stamp.py): the run in full.
+    (tmp_path / "ws" / tag_stamp.STAMP_FILE).unlink()
     workspace._DOCUMENTS_CACHE.clear()  # as in a new process
     reads: list[str] = []
     walks: list[str] = []
