@@ -66,7 +66,7 @@ def _refuse_shadowing(frameworks: list[Framework], replace: bool) -> None:
     from compare.errors import DuplicateFramework
     from compare.frameworks.catalog import load_frameworks
 
-    if replace:
+    if replace or not frameworks:
         return
     folder = {fw.id: fw for fw in load_frameworks(errors=[])}
     for fw in frameworks:
