@@ -232,8 +232,10 @@ def plan_summaries(
     frames = [_by_doc(f) for f in (segments, evidence, tags, cells)]
     out = []
     for plan in plans.iter_rows(named=True):
-        own = [parts.get(plan["doc_id"], empty) for parts, empty in frames]
-        out.append(plan_summary(plan, *own, frameworks))
+        segs, evid, plan_tags, plan_cells = (
+            parts.get(plan["doc_id"], empty) for parts, empty in frames
+        )
+        out.append(plan_summary(plan, segs, evid, plan_tags, plan_cells, frameworks))
     return out
 
 

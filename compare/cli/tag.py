@@ -16,6 +16,7 @@ from compare.cli.base import (
     reports_errors,
     workspace_option,
 )
+from compare.config import return_freed_memory_at_once
 from compare.config import workspace_dir as default_workspace
 from compare.kinds import KIND_PLAN, KINDS
 from compare.store import tag_stamp
@@ -196,6 +197,7 @@ def tag_command(
     if pairs is not None:  # what the run below would find and say, without its imports
         click.echo(f"0 tagged, {pairs} unchanged (workspace: {root})")
         return
+    return_freed_memory_at_once()  # before Polars loads (see `compare.config`)
     from compare.frameworks.catalog import find_frameworks
     from compare.pool import shared_workers
 
