@@ -364,4 +364,5 @@ TERM_TABLE: FrameSchema = {
     "in_label": pl.Boolean,  # one of the label's own words (whatever else made it a term)
     "parts": pl.List(pl.Utf8),  # a compound's parts' keys ("" for a stop word part)
     "element": pl.Int32,  # which element of a listing label the term is of; -1 if none
+    "topic": pl.Boolean,  # of the label's topic: its head, or a sentence's telling subject
 }

@@ -3,7 +3,8 @@
 `Parts` is a plan in reading order: (heading level, text), level 0 for a paragraph, -1 for a
 page break and -2 for a bullet item. Headings become Word heading styles, `<hN>`, `#`-headings
 and, in a PDF, a font size per level larger than the body text; bullet items become Word's
-`List Bullet` paragraphs, `<li>`, `- ` items and `•` lines.
+`List Bullet` paragraphs, `<li>`, `- ` items and `•` lines. `PLAIN_HEADING` parts are sub-headings
+set as body text, as many Word files and web pages set them.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from tests.ingest_samples import DEJAVU
 Parts = list[tuple[int, str]]
 PAGE_BREAK = -1
 BULLET = -2
+# A sub-heading a styled file sets as body text (Word and HTML only): a `Normal` paragraph if
+# it is numbered ("4.5 Unge i uddannelse"), a bold one if not ("Status").
+PLAIN_HEADING = -3
+NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s")
 PDF_SIZES = {0: 10.5, 1: 17, 2: 14.5, 3: 12.5, 4: 12, 5: 12, 6: 12}
 
 
@@ -57,6 +62,8 @@ def docx_file(parts: Parts) -> bytes:
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         elif level == BULLET:
             document.add_paragraph(text, style="List Bullet")
+        elif level == PLAIN_HEADING:
+            document.add_paragraph().add_run(text).bold = not NUMBERED.match(text)
         elif level:
             document.add_heading(text, level=level)
         else:
@@ -69,10 +76,14 @@ def docx_file(parts: Parts) -> bytes:
 def html_file(parts: Parts) -> bytes:
     """An HTML page: `<hN>` headings and `<p>` paragraphs."""
     tags = {0: "<p>{}</p>", BULLET: "<ul><li>{}</li></ul>"}
+
+    def tag(level: int, text: str) -> str:
+        if level == PLAIN_HEADING:
+            return "<p>{}</p>" if NUMBERED.match(text) else "<p><strong>{}</strong></p>"
+        return tags.get(level, f"<h{level}>{{}}</h{level}>")
+
     body = "\n".join(
-        tags.get(level, f"<h{level}>{{}}</h{level}>").format(html.escape(t))
-        for level, t in parts
-        if level != PAGE_BREAK
+        tag(level, t).format(html.escape(t)) for level, t in parts if level != PAGE_BREAK
     )
     page = f"<html><head><meta charset='utf-8'><title>Plan</title></head><body>{body}</body></html>"
     return page.encode("utf-8")

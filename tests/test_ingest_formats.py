@@ -13,7 +13,7 @@ import pytest
 from compare.ingest import parse_document, segment
 from compare.ingest.headings import build_blocks, is_list_sentence, mark_headings
 from compare.ingest.model import Line
-from tests.format_samples import PAGE_BREAK, RENDERERS, Parts, text_file
+from tests.format_samples import PAGE_BREAK, PLAIN_HEADING, RENDERERS, Parts, text_file
 
 PROSE = (
     "Jobcentret arbejder med en tidlig og tæt indsats for borgerne, hvor der fra første dialog er "
@@ -219,3 +219,35 @@ def test_pdf_page_of_one_line_paragraphs_keeps_them_apart() -> None:
     ]
     frame = _segments(parts, "plan.pdf")
     assert frame.filter(~pl.col("is_heading"))["text"].to_list() == [PROSE] * 8 + items
+
+
+@pytest.mark.parametrize("name", ["plan.docx", "plan.html"])
+def test_sub_headings_set_as_body_text_in_a_styled_file_are_headings(name: str) -> None:
+    # A Word file or web page that styles its chapters but sets "4.1 Unge i uddannelse" in
+    # `Normal` and "Status" in bold reads as the text: the numbered one follows the styled
+    # chapter's count, the bold one is a short heading; a plain short paragraph (a chart's
+    # caption, 2018 plan, section 4.1) stays text, as styles say what is a heading there.
+    parts: Parts = [
+        (1, "4 Beskæftigelsesindsatsen i København"),
+        (0, PROSE),
+        (PLAIN_HEADING, "4.1 Unge i uddannelse"),
+        (PLAIN_HEADING, "Status"),
+        (0, PROSE),
+        (0, "Københavns Kommune er marginalt længere fra"),
+        (0, PROSE),
+    ]
+    assert _headings(_segments(parts, name)) == [
+        (1, "4 Beskæftigelsesindsatsen i København"),
+        (2, "4.1 Unge i uddannelse"),
+        (3, "Status"),
+    ]
+
+
+def test_only_a_paragraph_wholly_in_bold_is_a_sub_heading_in_a_styled_page() -> None:
+    page = (
+        "<html><body><h1>4 Beskæftigelsesindsatsen</h1>"
+        f"<p>{PROSE}</p><p><strong>Status</strong></p><p>{PROSE}</p>"
+        f"<p><b>Indsatser</b> for unge</p><p>{PROSE}</p></body></html>"
+    )
+    frame = segment("t", parse_document(page.encode("utf-8"), "plan.html"))
+    assert _headings(frame) == [(1, "4 Beskæftigelsesindsatsen"), (2, "Status")]

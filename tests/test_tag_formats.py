@@ -26,7 +26,7 @@ from compare.review.matrix import matrix_cells
 from compare.store.workspace import Workspace
 from compare.tagging.units import build_units, promote_inline_headings
 from tests.conftest import SEED_PLAN_2018, SEED_PLAN_2022
-from tests.format_samples import BULLET, RENDERERS, Parts
+from tests.format_samples import BULLET, PLAIN_HEADING, RENDERERS, Parts
 
 pytestmark = [pytest.mark.seeds, pytest.mark.slow]
 PLANS = {
@@ -92,11 +92,20 @@ def _sections(ws: Workspace) -> list[tuple[int, str, str]]:
     ]
 
 
-def _read(seeds_dir: Path, folder: Path, name: str, year: int) -> tuple[dict, list, list]:
-    """Write the plan of `year` as `name` into `folder`, tag it; its row, sections, passages."""
+def _read(
+    seeds_dir: Path, folder: Path, name: str, year: int, plain_sub_headings: bool = False
+) -> tuple[dict, list, list]:
+    """Write the plan of `year` as `name` into `folder`, tag it; its row, sections, passages.
+
+    With `plain_sub_headings`, headings below the chapters are set as body text
+    (`PLAIN_HEADING`: numbered ones in `Normal`, the others bold).
+    """
     folder.mkdir()
     text = (seeds_dir / PLANS[year][0]).read_text(encoding="utf-8")
-    data = text.encode("utf-8") if name == "plan.txt" else RENDERERS[name](_parts(text))
+    parts = _parts(text)
+    if plain_sub_headings:
+        parts = [(PLAIN_HEADING if level >= 2 else level, t) for level, t in parts]
+    data = text.encode("utf-8") if name == "plan.txt" else RENDERERS[name](parts)
     (folder / name).write_bytes(data)
     ws = _tag(folder, folder.parent / f"ws-{folder.name}", year)
     return _row(ws, year), _sections(ws), ws.read_segments().sort("seg_no")["text"].to_list()
@@ -129,6 +138,18 @@ def test_the_plan_in_another_format_reads_and_scores_as_the_text(
     assert sections == text_sections
     if name in SAME_PASSAGES:
         assert passages == text_passages
+
+
+@pytest.mark.parametrize("name", ["plan.docx", "plan.html"])
+def test_sub_headings_set_as_body_text_read_and_score_as_the_text(
+    from_text: tuple[int, dict, list, list], seeds_dir: Path, tmp_path: Path, name: str
+) -> None:
+    # Chapters styled, sections and sub-headings set as body text (numbered or bold), as many
+    # Word files and web pages are: the same headings, units and row as the text file.
+    year, text_row, text_sections, _ = from_text
+    row, sections, _ = _read(seeds_dir, tmp_path / "other", name, year, plain_sub_headings=True)
+    assert row == text_row
+    assert sections == text_sections
 
 
 def test_the_rendered_files_set_list_items_as_headings(seeds_dir: Path) -> None:

@@ -142,17 +142,24 @@ def retag_labels_only(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """TAGS and EVIDENCE for the given documents, tagged in memory with labels-only frameworks.
 
-    The workspace's plans are tagged along with them (and then dropped), because the tagger
-    learns from all the plans it is given at once; nothing is written. Omit `frameworks` to use
-    the frameworks folder.
+    Each document is tagged as `compare tag --kind KIND` tags it: together with every document
+    of its kind in the workspace, because the tagger learns from all the documents it is given
+    at once (then the others are dropped; nothing is written). So a gold file gets the same
+    figures alone as beside the gold files of other documents. Omit `frameworks` to use the
+    frameworks folder.
     """
-    wanted = set(doc_ids)
+    wanted = list(set(doc_ids))
     fws = labels_only(frameworks if frameworks is not None else load_frameworks(errors=[]))
-    docs = documents.filter(pl.col("doc_id").is_in(list(wanted)) | (pl.col("kind") == KIND_PLAN))
-    segments = ws.read_segments(docs["doc_id"].to_list())
-    tags, evidence = tag_documents(docs, segments, fws)
-    keep = pl.col("doc_id").is_in(list(wanted))
-    return tags.filter(keep), evidence.filter(keep)
+    kinds = documents.filter(pl.col("doc_id").is_in(wanted))["kind"].unique().sort().to_list()
+    results = []
+    for kind in kinds:
+        docs = documents.filter(pl.col("kind") == kind)
+        tags, evidence = tag_documents(docs, ws.read_segments(docs["doc_id"].to_list()), fws)
+        keep = pl.col("doc_id").is_in(wanted)
+        results.append((tags.filter(keep), evidence.filter(keep)))
+    if not results:
+        return tag_documents(documents.clear(), ws.read_segments([]), fws)
+    return pl.concat([t for t, _ in results]), pl.concat([e for _, e in results])
 
 
 def evaluate(

@@ -7,8 +7,9 @@ handicap" more often than the label's compound), the completion of its elided co
 shares (`opkvalificering` → `opkvalific…`, which also matches "opkvalificere").
 
 Also what a label's shape says: the elements of a listing label (`listing_elements`), the head
-of a label that goes on with examples (`label_head`), and each term as written, for display
-(`written_forms`).
+of a label that goes on with examples (`label_head`), the people a goal is about
+(`goal_subjects`), which words are its topic (`topic_keys`, `predicate_verb`), and each term as
+written, for display (`written_forms`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from compare.frameworks.specificity import general_rarity, split_compound
-from compare.text import content_keys, is_topic_word, normalise, term_key, words
+from compare.text import STOPWORDS, content_keys, is_topic_word, normalise, term_key, words
 
 ORIGIN_LABEL = "label"
 ORIGIN_PHRASE = "label phrase"
@@ -32,6 +33,10 @@ ORIGIN_LEARNED = "learned"  # pseudo-relevance feedback from the plans (see `exp
 VERB_SUFFIX = "aring"  # the folded key of "-ering": opkvalificering → apkvalificaring
 MIN_VERB_STEM = 6
 MIN_PART_KEY = 5  # a shorter part ("syg", "køb") is too short a key to find on its own
+# A compound's part whose key cannot be weighed (too short, or the stem of a stop word:
+# "nytte" in "Nytteindsats" stems as "nyt"): how telling it is, is not known, so it does not cap
+# the compound's information. A part that is a stop word ("indsats"), "", tells nothing.
+UNKNOWN_PART = "?"
 _ELISION = re.compile(r"(\w{2,})-,?\s+(?:\w{2,}-,?\s+)*(?:og|eller)\s+(\w{5,})", re.UNICODE)
 
 
@@ -71,7 +76,9 @@ def label_terms(label: str) -> tuple[LabelTerm, ...]:
             continue
         parts = split_compound(word)
         part_keys_of = tuple(
-            (content_keys(part, MIN_PART_KEY) or [""])[0] if is_topic_word(part) else ""
+            ""
+            if part.lower() in STOPWORDS
+            else (content_keys(part, MIN_PART_KEY) or [UNKNOWN_PART])[0]
             for part in parts or ()
         )
         add(keys[0], ORIGIN_LABEL, rarity[word], part_keys_of)
@@ -172,3 +179,78 @@ def label_head(label: str) -> list[str]:
         return []
     keys = content_keys(label[: end.start()])
     return keys if len(keys) >= MIN_HEAD_WORDS else []
+
+
+# A ministerial goal says who it is about before "skal": "Flere sygemeldte skal delvist
+# raskmeldes ...", "Veteraner med behov for en særlig indsats skal i job ...". The subject's
+# qualifier ("med behov for ...", "på uddannelseshjælp") may be left out by a plan's heading.
+_GOAL_VERB = re.compile(r"\bskal\b", re.IGNORECASE | re.UNICODE)
+_SUBJECT_QUALIFIER = re.compile(r"\s(?:med|på|i|der|som|fra|inden\s+for)\s", re.IGNORECASE)
+MAX_SUBJECT_WORDS = 8  # a longer text before "skal" is a sentence, not a subject
+SUBJECT_RARITY = 0.5  # `general_rarity` of a word that names a group: sygemeldte 0.99, unge 0.1
+
+
+def goal_subjects(label: str) -> list[list[str]]:
+    """The term keys of a goal's subject, the people it is about, whole and without qualifier.
+
+    "Flere jobparate kontanthjælpsmodtagere skal i ordinære job" → the keys of [jobparate,
+    kontanthjælpsmodtagere]; "Veteraner med behov for en særlig indsats skal ..." → those of
+    [veteraner, behov] and [veteraner] ("særlig", "indsats" are stop words). A plan that heads
+    a section "4.4 Jobparate kontanthjælpsmodtagere i job" writes there about the goal's
+    people, and that is where its result level for them is. Only a subject with a word that
+    is rare in general Danish (`SUBJECT_RARITY`) counts: "Alle ledige", "Flere unge",
+    "Virksomhederne" head too many sections to mark one as the goal's. A label without "skal"
+    has none.
+    """
+    verb = _GOAL_VERB.search(label)
+    if verb is None or verb.start() == 0:
+        return []
+    subject = label[: verb.start()].strip()
+    if len(words(subject)) > MAX_SUBJECT_WORDS:
+        return []
+    found: list[list[str]] = []
+    for text in (subject, _SUBJECT_QUALIFIER.split(f" {subject} ", maxsplit=1)[0]):
+        keys = content_keys(text)
+        telling = any(general_rarity(w) >= SUBJECT_RARITY for w in words(text) if is_topic_word(w))
+        if keys and telling and keys not in found:
+            found.append(keys)
+    return found
+
+
+def topic_keys(label: str) -> frozenset[str]:
+    """The term keys of the telling words of what a label is about (may be empty).
+
+    A label that goes on with examples is about its head: "Opkvalificering, herunder voksen-,
+    efter- og videreuddannelsesområdet (VEU)" is about opkvalificering, and "VEU" is one
+    example of it. A sentence is about its subject: "Langtidsledigheden skal bekæmpes" is
+    about langtidsledigheden. Only words rare in general Danish count (`SUBJECT_RARITY`):
+    "Unge og uddannelse, herunder ..." names its topic in words every plan uses everywhere.
+    """
+    end = _HEAD_END.search(label)
+    text = label[: end.start()] if end is not None else label
+    verb = _GOAL_VERB.search(text)
+    if verb is not None:  # a sentence: its subject, if that tells who it is about
+        text = text[: verb.start()] if goal_subjects(text) else ""
+    elif end is None:
+        return frozenset()  # a noun phrase without examples: all of it is the topic
+    return frozenset(
+        key
+        for word in words(text)
+        if is_topic_word(word) and general_rarity(word) >= SUBJECT_RARITY
+        for key in content_keys(word)
+    )
+
+
+def predicate_verb(label: str) -> str | None:
+    """The key of a sentence label's lone verb when its subject tells the topic, or None.
+
+    In "Langtidsledigheden skal bekæmpes" and "Mangel og rekrutteringsudfordringer skal
+    begrænses" the verb says what should happen, not what the item is about: a section on
+    "bekæmpelse af socialt bedrageri" is not about long-term unemployment. Where the subject
+    tells nothing ("Flere ledige skal opkvalificeres") the verb is the topic and stays.
+    """
+    verb = _GOAL_VERB.search(label)
+    if verb is None or not goal_subjects(label):
+        return None
+    predicate = content_keys(label[verb.end() :])
+    return predicate[0] if len(predicate) == 1 else None

@@ -176,16 +176,22 @@ class _TextHeadings:
 
     def __init__(self, lines: list[Line]) -> None:
         self.lines = lines
+        # A file that styles headings styles its sub-headings, numbers them or sets them bold:
+        # its other short paragraphs (a chart's caption, a one-line bullet) are text.
+        self.styled = any(line.heading_level is not None for line in lines)
         self.width = _line_width(lines)
         self.stack: tuple[int, ...] = ()
         self.last_list: tuple[tuple[int, ...], int] | None = None
         self.out: list[Line] = []
 
     def run(self) -> list[Line]:
+        styled_items = list_items(self.lines)  # headings by style that are list items
         i = 0
         while i < len(self.lines):
             line = self.lines[i]
             if line.heading_level is not None or line.table:
+                if line.heading_level is not None and i not in styled_items:
+                    self._follow_styled(line)
                 self.out.append(line)
                 i += 1
                 continue
@@ -193,11 +199,20 @@ class _TextHeadings:
             if numbered is not None:
                 i = self._numbered(i, *numbered)
                 continue
-            if self._short_heading(i):
+            if (line.bold or not self.styled) and self._short_heading(i):
                 line.heading_level = len(self.stack) + 1
             self.out.append(line)
             i += 1
         return self.out
+
+    def _follow_styled(self, line: Line) -> None:
+        """A heading the file styles ("4 Beskæftigelsesindsatsen" as Heading 1) sets the count
+        that the numbered paragraphs after it follow ("4.5 Unge i uddannelse" in Normal)."""
+        numbered = _number(line.text)
+        if numbered is not None:
+            accepted = _follows(numbered[0], numbered[1], self.stack)
+            if accepted is not None:
+                self.stack = accepted
 
     def _numbered(self, i: int, number: tuple[int, ...], dotted: bool, rest: str) -> int:
         line = self.lines[i]
@@ -374,8 +389,10 @@ def _merge_size_headings(lines: list[Line]) -> list[Line]:
 def mark_headings(lines: list[Line]) -> list[Line]:
     """Decide which lines are headings and at what level; wrapped headings become one line.
 
-    Lines that already carry a `heading_level` (from styles) keep it. PDFs whose headings are set
-    in a larger font are read by size; everything else by numbering and short standalone lines.
+    Lines that already carry a `heading_level` (from styles) keep it, and their numbers set the
+    count that numbered paragraphs follow ("4.5 Unge i uddannelse" in `Normal` under a styled
+    "4 ..."). PDFs whose headings are set in a larger font are read by size; everything else by
+    numbering and short standalone lines — in a file with heading styles, only bold ones.
     """
     if any(line.size for line in lines) and _mark_by_size(lines):
         return _level_by_number(_merge_size_headings(lines))

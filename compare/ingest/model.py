@@ -25,7 +25,8 @@ class Line:
 
     `gap_before` says a blank line, a vertical gap or a page start separates it from the line
     before. Structured formats (DOCX, HTML, Markdown) set `heading_level` on their headings and
-    `standalone` on lines that are whole paragraphs already.
+    `standalone` on lines that are whole paragraphs already; DOCX and HTML set `bold` on a
+    paragraph set wholly in bold, which a file with heading styles may use for sub-headings.
     """
 
     text: str
@@ -37,6 +38,7 @@ class Line:
     heading_level: int | None = None
     table: bool = False  # a table row: its own paragraph, never a heading
     standalone: bool = False  # a whole paragraph: never joined with its neighbours
+    bold: bool = False  # all of it set in bold (DOCX runs, HTML <b>/<strong>)
 
     def __post_init__(self) -> None:
         if self.line_end < self.line_no:

@@ -55,27 +55,34 @@ _BLOCKS = {
 }
 
 
+_BOLD = {"b", "strong"}
+
+
 class _Walker:
     """Collects a page's text blocks in document order."""
 
     def __init__(self) -> None:
-        self.blocks: list[tuple[str, int | None, bool]] = []  # text, heading level, table row
-        self.buffer: list[str] = []
+        # text, heading level, table row, all in bold
+        self.blocks: list[tuple[str, int | None, bool, bool]] = []
+        self.buffer: list[tuple[str, bool]] = []  # text pieces, each inside <b>/<strong> or not
+        self.bold_depth = 0
 
     def flush(self) -> None:
-        text = "".join(self.buffer)
+        text = "".join(piece for piece, _ in self.buffer)
+        # A paragraph set wholly in bold (`<p><b>Status</b></p>`) may be a sub-heading.
+        bold = all(in_bold for piece, in_bold in self.buffer if piece.strip())
         self.buffer.clear()
         lines = [" ".join(line.split()) for line in text.split("\n")]
         text = "\n".join(line for line in lines if line)
         if text:
-            self.blocks.append((text, None, False))
+            self.blocks.append((text, None, False, bold))
 
     def walk(self, node: Tag) -> None:
         for child in node.children:
             if isinstance(child, Comment):
                 continue
             if isinstance(child, NavigableString):
-                self.buffer.append(str(child))
+                self.buffer.append((str(child), self.bold_depth > 0))
                 continue
             if not isinstance(child, Tag):
                 continue
@@ -86,9 +93,9 @@ class _Walker:
                 self.flush()
                 text = " ".join(child.get_text(" ").split())
                 if text:
-                    self.blocks.append((text, _HEADINGS[name], False))
+                    self.blocks.append((text, _HEADINGS[name], False, False))
             elif name == "br":
-                self.buffer.append("\n")
+                self.buffer.append(("\n", self.bold_depth > 0))
             elif name == "tr":
                 self.flush()
                 cells = [
@@ -98,11 +105,15 @@ class _Walker:
                 while cells and not cells[-1]:
                     cells.pop()
                 if any(cells):
-                    self.blocks.append((" | ".join(cells), None, True))
+                    self.blocks.append((" | ".join(cells), None, True, False))
             elif name in _BLOCKS:
                 self.flush()
                 self.walk(child)
                 self.flush()
+            elif name in _BOLD:
+                self.bold_depth += 1
+                self.walk(child)
+                self.bold_depth -= 1
             else:
                 self.walk(child)
 
@@ -127,7 +138,7 @@ def read_html(data: bytes, name: str) -> RawDocument:
     lines: list[Line] = []
     line_no = 1
     texts: list[str] = []
-    for text, level, table in walker.blocks:
+    for text, level, table, bold in walker.blocks:
         span = text.count("\n")
         lines.append(
             Line(
@@ -138,13 +149,13 @@ def read_html(data: bytes, name: str) -> RawDocument:
                 heading_level=level,
                 table=table,
                 standalone=True,
+                bold=bold,
             )
         )
         texts.append(text)
         line_no += span + 1
-    if not any(line.heading_level is not None for line in lines):
-        lines = mark_headings(lines)
+    lines = mark_headings(lines)
     title = " ".join(title_tag.get_text(" ").split()) if title_tag is not None else ""
     if not title:
-        title = next((text for text, level, _ in walker.blocks if level == 1), "")
+        title = next((text for text, level, *_ in walker.blocks if level == 1), "")
     return RawDocument(build_blocks(lines), None, FORMAT_HTML, title or None, "\n".join(texts))

@@ -59,6 +59,14 @@ def _row_text(row_cells: list) -> str:
     return " | ".join(cells)
 
 
+def _all_bold(paragraph: Paragraph) -> bool:
+    """True if every run with text is bold (directly or through its character style)."""
+    runs = [run for run in paragraph.runs if run.text.strip()]
+    return bool(runs) and all(
+        run.bold or (run.style is not None and run.style.font.bold) for run in runs
+    )
+
+
 def _body_items(parent: Any) -> Iterator[Any]:
     """Paragraphs and tables in document order, including those inside content controls."""
     for child in parent.iterchildren():
@@ -107,6 +115,7 @@ def read_docx(data: bytes, name: str) -> RawDocument:
                     gap_before=True,
                     heading_level=level,
                     standalone=True,
+                    bold=_all_bold(paragraph),
                 )
             )
             texts.extend(text.split("\n"))
@@ -116,8 +125,7 @@ def read_docx(data: bytes, name: str) -> RawDocument:
                 if text.strip(" |"):
                     lines.append(Line(text, len(texts) + 1, gap_before=True, table=True))
                     texts.append(text)
-    if not any(line.heading_level is not None for line in lines):
-        lines = mark_headings(lines)
+    lines = mark_headings(lines)
     core_title = (document.core_properties.title or "").strip()
     return RawDocument(
         build_blocks(lines), None, FORMAT_DOCX, core_title or title, "\n".join(texts)

@@ -37,6 +37,8 @@ RESTATE_SIMILARITY = 75  # ... and reads like it (rapidfuzz ratio of the normali
 POINTER = r"(?i)\bafsnit(?:tet|tene)?\s+\d"
 POINTER_MAX_WORDS = 40
 
+SCORE_DIGITS = 9  # evidence sums kept to this many decimals (see `item_evidence`)
+
 
 @dataclass
 class Corpus:
@@ -206,8 +208,11 @@ def item_evidence(
     weighted = _weigh(hits, found, q, corpus)
     anchors = pl.col("term").filter(pl.col("anchor")).unique().sort()
     cores = pl.col("term").filter(pl.col("core")).unique().sort()
+    # Sums are rounded: joins and parallel sums add the same weights in another order from run
+    # to run, and two passages with equal evidence must rank the same way every time.
+    score = pl.col("weight").sum().round(SCORE_DIGITS).alias("score")
     units_frame = weighted.group_by("dkey", "ikey", "unit_no").agg(
-        pl.col("weight").sum().alias("score"), anchors.alias("terms"), cores.alias("core")
+        score, anchors.alias("terms"), cores.alias("core")
     )
     relative = dict(
         zip(
@@ -218,7 +223,7 @@ def item_evidence(
     )
     segs_frame = (
         weighted.group_by("dkey", "ikey", "seg_no")
-        .agg(pl.col("weight").sum().alias("score"), anchors.alias("terms"))
+        .agg(score, anchors.alias("terms"))
         .filter(pl.col("terms").list.len() > 0)
     )  # passages without anchor terms are never quoted
     unit_ev: dict[tuple[str, str, str], list[tuple]] = {}

@@ -14,8 +14,8 @@ import polars as pl
 import pyarrow as pa
 
 from compare.frameworks.catalog import Framework
-from compare.frameworks.labels import label_head
-from compare.schema import EVIDENCE, TAGS, FrameSchema, conform, empty_frame
+from compare.frameworks.labels import goal_subjects, label_head
+from compare.schema import EVIDENCE, FRAMEWORK_GOALS, TAGS, FrameSchema, conform, empty_frame
 from compare.tagging import version
 from compare.tagging.evidence import (
     Corpus,
@@ -117,9 +117,10 @@ def tag_documents(
             "is_heading",
         ).iter_rows()
     }
-    by_unit: dict[tuple[str, int], list[int]] = {}
+    # Per unit, what every item's passages share: seg_no, text and whether it is a heading.
+    by_unit: dict[tuple[str, int], list[tuple[int, str, bool]]] = {}
     for (doc_id, seg_no), row in seg_rows.items():
-        by_unit.setdefault((doc_id, row[0]), []).append(seg_no)
+        by_unit.setdefault((doc_id, row[0]), []).append((seg_no, row[1], bool(row[6])))
     for doc_id, fw in pairs:
         doc_units = units.get(doc_id) or DocUnits(doc_id, {0: 0}, {0: []})
         headed = heading_matches(doc_units, {item.id: item.label for item in fw.items})
@@ -136,7 +137,7 @@ def tag_documents(
             for unit_no, score in headed.get(item.id, {}).items():
                 item_units.setdefault(unit_no, UnitEvidence(unit_no)).heading = score
             passages_of = Passages(
-                doc_id, by_unit, seg_rows, seg_scores.get(key, {}), restated.get(key, set())
+                doc_id, by_unit, seg_scores.get(key, {}), restated.get(key, set())
             )
             for unit_no in list(headed.get(item.id, {})):
                 if not _has_body(passages_of.get(unit_no)):  # a heading in a list of goals
@@ -183,35 +184,30 @@ class Passages:
     def __init__(
         self,
         doc_id: str,
-        by_unit: dict[tuple[str, int], list[int]],  # (doc_id, unit_no) -> its seg_nos
-        seg_rows: dict[tuple[str, int], list],  # (doc_id, seg_no) -> the segment's columns
+        by_unit: dict[tuple[str, int], list[tuple[int, str, bool]]],  # its segments, in order
         scores: dict[int, tuple],  # seg_no -> (score, anchor terms) for this item
         restated: set[int] | None = None,  # seg_nos that only restate the item's label
     ) -> None:
-        self.doc_id, self.by_unit, self.seg_rows, self.scores = doc_id, by_unit, seg_rows, scores
+        self.doc_id, self.by_unit, self.scores = doc_id, by_unit, scores
         self.restated = restated or set()
         self.cache: dict[int, list[Passage]] = {}
 
     def get(self, unit_no: int) -> list[Passage]:
         """The unit's segments as passages, in reading order."""
-        if unit_no not in self.cache:
-            passages = []
-            for seg_no in self.by_unit.get((self.doc_id, unit_no), []):
-                score, terms = self.scores.get(seg_no, (0.0, []))
-                row = self.seg_rows[(self.doc_id, seg_no)]
-                passages.append(
-                    Passage(
-                        seg_no,
-                        unit_no,
-                        row[1],
-                        score,
-                        list(terms),
-                        bool(row[6]),
-                        seg_no in self.restated,
-                    )
+        found = self.cache.get(unit_no)
+        if found is None:
+            scores, restated = self.scores, self.restated
+            found = []
+            for seg_no, text, heading in self.by_unit.get((self.doc_id, unit_no), ()):
+                score, terms = scores.get(seg_no, _NO_SCORE)
+                found.append(
+                    Passage(seg_no, unit_no, text, score, terms, heading, seg_no in restated)
                 )
-            self.cache[unit_no] = passages
-        return self.cache[unit_no]
+            self.cache[unit_no] = found
+        return found
+
+
+_NO_SCORE: tuple[float, list[str]] = (0.0, [])
 
 
 def _keep_telling_headings(
@@ -244,15 +240,23 @@ def head_matches(doc_units: DocUnits, fw: Framework) -> dict[str, dict[int, floa
     "4.5 Unge i uddannelse" is the plan's section on "Unge og uddannelse, herunder initiativer
     vedr. motivation og fastholdelse": a careful reader takes the head of a long label as its
     topic and the rest as examples, which a fuzzy match of the whole label cannot see.
+
+    For a goal, the head may also be its subject, the people it is about (`goal_subjects`):
+    "4.6 Sygemeldte hurtigere i job" is the plan's section on "Flere sygemeldte skal delvist
+    raskmeldes og bevare kontakten til arbejdsmarkedet".
     """
     found: dict[str, dict[int, float]] = {}
     for item in fw.items:
-        patterns = [term_pattern(k) for k in label_head(item.label)]
-        if not patterns:
-            continue
-        for unit_no, path in doc_units.path_headings.items():
-            if any(all(p in f" {heading_keys(h)} " for p in patterns) for h in path):
-                found.setdefault(item.id, {})[unit_no] = HEAD_MATCH_SCORE
+        heads = [label_head(item.label)]
+        if fw.kind == FRAMEWORK_GOALS:
+            heads += goal_subjects(item.label)
+        for head in heads:
+            patterns = [term_pattern(k) for k in head]
+            if not patterns:
+                continue
+            for unit_no, path in doc_units.path_headings.items():
+                if any(all(p in f" {heading_keys(h)} " for p in patterns) for h in path):
+                    found.setdefault(item.id, {})[unit_no] = HEAD_MATCH_SCORE
     return found
 
 

@@ -31,8 +31,11 @@ from compare.frameworks.labels import (
     ORIGIN_LENT,
     ORIGIN_PART,
     ORIGIN_PHRASE,
+    UNKNOWN_PART,
     element_of_terms,
     label_terms,
+    predicate_verb,
+    topic_keys,
 )
 from compare.frameworks.specificity import PRIOR_UNITS, framework_spread
 from compare.schema import TERM_TABLE as TERM_TABLE_SCHEMA
@@ -79,22 +82,41 @@ def elided_keys(text: str, terms: frozenset[str]) -> list[str]:
     """
     found: list[str] = []
     for match in _ELISION.finditer(text):
-        last = match.group(2)
         for head in _ELIDED_WORD.findall(match.group(1)):
-            alone = matched_terms(term_key(head), terms)
-            for cut in range(1, len(last) - MIN_TAIL_CHARS + 1):
-                key = term_key(head + last[cut:])
-                if matched_terms(key, terms) - alone:
-                    found.append(key)
-                    break
+            key = _completion(head, match.group(2), terms)
+            if key is not None:
+                found.append(key)
     return found
 
 
-def matched_terms(key: str, terms: frozenset[str]) -> set[str]:
+@lru_cache(maxsize=65536)
+def _completion(head: str, last: str, terms: frozenset[str]) -> str | None:
+    """The key of `head` completed with a tail of `last` that matches a term, or None.
+
+    Memoised: plans write the same elided pairs ("lære- og elevpladser") again and again.
+    """
+    alone = matched_terms(term_key(head), terms)
+    for cut in range(1, len(last) - MIN_TAIL_CHARS + 1):
+        key = term_key(head + last[cut:])
+        if matched_terms(key, terms) - alone:
+            return key
+    return None
+
+
+def matched_terms(key: str, terms: frozenset[str]) -> frozenset[str]:
     """The one-word terms that match a key: the whole key, or a long enough prefix of it."""
+    if key not in terms and key[:PREFIX_MIN_CHARS] not in _prefixes(terms):
+        return frozenset()  # the common case, answered without trying every prefix
     found = {key} & terms
     found.update(key[:n] for n in range(PREFIX_MIN_CHARS, len(key)) if key[:n] in terms)
-    return found
+    return frozenset(found)
+
+
+@lru_cache(maxsize=16)
+def _prefixes(terms: frozenset[str]) -> frozenset[str]:
+    """The first `PREFIX_MIN_CHARS` characters of every term that long (a frozenset keeps
+    its hash, so asking again for the same terms costs a lookup)."""
+    return frozenset(t[:PREFIX_MIN_CHARS] for t in terms if len(t) >= PREFIX_MIN_CHARS)
 
 
 def with_elisions(segments: pl.DataFrame, terms: Sequence[str]) -> pl.DataFrame:
@@ -163,6 +185,11 @@ def term_table(
     for fw in frameworks:
         of_label = {item.id: {t.term: t for t in label_terms(item.label)} for item in fw.items}
         element_of = {item.id: element_of_terms(item.label) for item in fw.items}
+        # Keywords say what an item is about; a label alone says it with its topic.
+        topic_of = {
+            item.id: frozenset() if item.keywords else topic_keys(item.label) for item in fw.items
+        }
+        verb_of = {item.id: predicate_verb(item.label) for item in fw.items}
         users: dict[str, int] = {}
         for terms in of_label.values():
             for term in terms:
@@ -196,8 +223,12 @@ def term_table(
                 rows["source_weight"].append(weight)
                 # Description words widen the net but never anchor a match on their own.
                 rows["anchor"].append(not generic and origin != ORIGIN_DESCRIPTION)
+                # A sentence label's lone verb ("... skal bekæmpes") says what should happen,
+                # not what the item is about (`labels.predicate_verb`).
                 rows["core_ok"].append(
-                    not generic and origin not in (ORIGIN_DESCRIPTION, ORIGIN_LEARNED)
+                    not generic
+                    and origin not in (ORIGIN_DESCRIPTION, ORIGIN_LEARNED)
+                    and term != verb_of[item.id]
                 )
                 rows["rarity"].append(found.rarity if found is not None else 1.0)
                 rows["spread"].append(framework_spread(users.get(term, 1)))
@@ -205,6 +236,8 @@ def term_table(
                 rows["in_label"].append(found is not None and found.origin == ORIGIN_LABEL)
                 rows["parts"].append(list(found.parts) if found is not None else [])
                 rows["element"].append(element_of[item.id].get(term, -1))
+                topic = topic_of[item.id]
+                rows["topic"].append(bool(topic) and all(k in topic for k in term.split()))
     return pl.DataFrame(rows, schema=TERM_TABLE_SCHEMA)
 
 
@@ -219,6 +252,9 @@ def weigh_information(terms: pl.DataFrame, unit_df: pl.DataFrame, n_units: int) 
     anchor a match and those with `CORE_SHARE` are its core (a phrase of two label words is
     rarer than either, so it does not set the scale). The terms of each element of a listing
     label are measured against that element's best term instead (`labels.listing_elements`).
+    A telling word of the label's topic (`labels.topic_keys`: its head, or a sentence's
+    subject) is core whatever its share: "opkvalificering" in "Opkvalificering, herunder ...
+    (VEU)" is what the theme is about, however much rarer "VEU" is.
     """
     share = n_units / (n_units + PRIOR_UNITS)
     top = math.log((n_units + 1) / 0.5)
@@ -241,7 +277,9 @@ def weigh_information(terms: pl.DataFrame, unit_df: pl.DataFrame, n_units: int) 
         .with_columns(info.alias("info"))
     )
     # A compound is no more telling than its most telling part: "beskæftigelsesindsats" is
-    # rare as a word, but both "beskæftigelse" and "indsats" are everywhere in plans.
+    # rare as a word, but both "beskæftigelse" and "indsats" are everywhere in plans. A part
+    # too short to weigh (`labels.UNKNOWN_PART`: "nytte", "unge") caps nothing: before, it
+    # counted as telling nothing, and "Nytteindsats" or "Ungeindsats" had no telling word.
     parts = (
         weighed.select("framework_id", "item_id", "term", pl.col("parts").alias("part"))
         .explode("part")
@@ -252,6 +290,9 @@ def weigh_information(terms: pl.DataFrame, unit_df: pl.DataFrame, n_units: int) 
             ),
             on=["framework_id", "item_id", "part"],
             how="left",
+        )
+        .with_columns(
+            pl.when(pl.col("part") == UNKNOWN_PART).then(1.0).otherwise(pl.col("p")).alias("p")
         )
         .group_by("framework_id", "item_id", "term")
         .agg(pl.col("p").fill_null(0.0).max().alias("part_info"))
@@ -286,7 +327,7 @@ def weigh_information(terms: pl.DataFrame, unit_df: pl.DataFrame, n_units: int) 
             ).alias("anchor"),
             (
                 pl.col("core_ok")
-                & (pl.col("relative") >= CORE_SHARE)
+                & ((pl.col("relative") >= CORE_SHARE) | pl.col("topic"))
                 & (pl.col("info") >= MIN_INFO)
             ).alias("core"),
         )

@@ -136,17 +136,22 @@ def heading_matches(units: DocUnits, labels: dict[str, str]) -> dict[str, dict[i
         for j in range(len(heads)):
             if rough[i][j] >= HEADING_MATCH:  # cheap filter; the exact rule may still say no
                 score_of[(i, j)] = _similarity(label_keys[i], head_keys[j])
-    index = {h: j for j, h in enumerate(heads)}
-    found: dict[str, dict[int, float]] = {}
-    for i, item_id in enumerate(item_ids):
-        for unit_no in unit_nos:
-            best = max(
-                (score_of.get((i, index[h]), 0.0) for h in units.path_headings[unit_no]),
-                default=0.0,
-            )
-            if best >= HEADING_MATCH:
-                found.setdefault(item_id, {})[unit_no] = best
-    return found
+    # Each mirroring heading marks the units under it; a unit keeps its best heading.
+    units_under: dict[str, list[int]] = {}
+    for unit_no in unit_nos:
+        for h in dict.fromkeys(units.path_headings[unit_no]):
+            units_under.setdefault(h, []).append(unit_no)
+    best: dict[int, dict[int, float]] = {}
+    for (i, j), score in score_of.items():
+        if score >= HEADING_MATCH:
+            of_item = best.setdefault(i, {})
+            for unit_no in units_under[heads[j]]:
+                of_item[unit_no] = max(of_item.get(unit_no, 0.0), score)
+    order = {u: n for n, u in enumerate(unit_nos)}
+    return {
+        item_ids[i]: {u: best[i][u] for u in sorted(best[i], key=order.__getitem__)}
+        for i in sorted(best)
+    }
 
 
 def referenced_units(units: DocUnits, texts: list[str]) -> set[int]:

@@ -10,4 +10,8 @@ from __future__ import annotations
 # said once addresses an item, a theme is X where its passages name a concrete initiative.
 # 4: only a core term stands for an item (no more "less telling terms together").
 # 5: a telling word said once no longer addresses a pasted item (the blind sets said no).
-TAGGER_VERSION = 5
+# 6: a goal's section may be headed by the people it is about (`labels.goal_subjects`); a
+# label's topic (its head, a sentence's subject) is its core; a sentence's lone verb is not;
+# term evidence is sure only for an item with keywords; a compound's part too short to weigh
+# does not cap its information.
+TAGGER_VERSION = 6
