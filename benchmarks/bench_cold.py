@@ -19,12 +19,14 @@ Printed per N: medians of `--repeat` runs, peak memory summed over all the comma
 process, and PSS, which splits them), the ratios to both floors, and how time grows with N.
 
     .venv/bin/python benchmarks/bench_cold.py [--plans 100 300 1000] [--repeat 3] [--workers N]
+        [--compare 'COMMAND']
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -138,6 +140,12 @@ def main() -> None:
     parser.add_argument("--plans", type=int, nargs="+", default=[100, 300, 1000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=None, help="passed to `compare tag`")
+    parser.add_argument(
+        "--compare",
+        default=str(COMPARE),
+        help="the command to time (default: this checkout's `compare`); e.g. "
+        "'python OLD/run.py' for an older checkout, to time it on the same folders",
+    )
     parser.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "bench-cold")
     args = parser.parse_args()
     print(f"machine: {machine()}, Polars {pl.__version__}")
@@ -157,7 +165,8 @@ def main() -> None:
             fb.append(floor_b(files))
             ws = Path(tempfile.mkdtemp(prefix="bench-cold-ws-"))
             try:
-                command = [str(COMPARE), "tag", str(folder), "--workspace", str(ws), *extra]
+                command = [*shlex.split(args.compare), "tag", str(folder), "--workspace", str(ws)]
+                command += extra
                 wall, peak, _ = run_command(command)
                 cold.append(wall)
                 peaks.append(peak)

@@ -6,8 +6,9 @@ Two corpora (not timed while built):
 - `seeds`: segments drawn from the seed plans' real sentences with random OCR damage added, so
   the vocabulary of term keys grows like a real scanned corpus's (it is what the fuzzy matching
   scans).
-Then times building the term index, the first search with cold in-process caches (index and
-segments read from disk), and repeated searches.
+Then measures building the term index in a fresh process (its peak RSS, next to that of a
+process that only imports the same modules), times building it here, the first search with cold
+in-process caches (index and segments read from disk), and repeated searches.
 
     .venv/bin/python benchmarks/bench_search.py [--plans 1000] [--source corpus|seeds]
 """
@@ -18,6 +19,7 @@ import argparse
 import random
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -130,6 +132,32 @@ def seeds_workspace(root: Path, plans: int, segments: int = 300, seed: int = 7) 
     return ws
 
 
+# VmHWM, not ru_maxrss: a child's ru_maxrss starts from its parent's (this process's) peak.
+_BUILD = """
+import sys
+from pathlib import Path
+from compare.analysis import search
+from compare.store.workspace import Workspace
+def peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+imported = peak()
+search.build_index(Workspace(Path(sys.argv[1])))
+print(imported, peak())
+"""
+
+
+def build_peak_mib(root: Path) -> tuple[float, float]:
+    """Peak RSS (MiB) of a fresh process after importing the search module, and after it has
+    built the index of the workspace at `root`."""
+    out = subprocess.run(
+        [sys.executable, "-c", _BUILD, str(root)], check=True, cwd=ROOT, capture_output=True
+    )
+    imported, built = (int(v) / 1024 for v in out.stdout.split())
+    return imported, built
+
+
 def main() -> None:
     """Build the corpus, then print timings of index build and searches."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -149,6 +177,12 @@ def main() -> None:
             "(not timed)"
         )
 
+        imported, built = build_peak_mib(ws.root)
+        print(
+            f"index build in a fresh process: peak RSS {built:.0f} MiB "
+            f"({imported:.0f} MiB after the imports)"
+        )
+        ws.search_index_path.unlink(missing_ok=True)
         started = time.perf_counter()
         vocabulary = search_module.build_index(ws)
         print(

@@ -25,6 +25,20 @@ CRASH_ENV = "COMPARE_CRASH_AT"  # tests only: kill the process at this point of 
 CACHE_ENV = "COMPARE_CACHE"  # derived data kept between runs (the display text's word list)
 
 
+# Polars' allocator on Linux (jemalloc) keeps freed pages for about 10 s before giving them back;
+# at 1,000 plans the tagger's corpus statistics free and allocate hundreds of MB within that
+# time, so the pages add up. Returned at once, the peak of `compare tag` is ~100 MB lower.
+ALLOCATOR_ENV = "_RJEM_MALLOC_CONF"
+ALLOCATOR_CONF = "dirty_decay_ms:0,muzzy_decay_ms:0"
+
+
+def return_freed_memory_at_once() -> None:
+    """Have Polars' allocator return freed memory at once, in this process (if Polars is not
+    loaded yet) and in every process started after (the workers). A setting of the user's wins.
+    """
+    os.environ.setdefault(ALLOCATOR_ENV, ALLOCATOR_CONF)
+
+
 def _env_path(name: str) -> Path | None:
     value = os.environ.get(name)
     return Path(value).expanduser() if value else None

@@ -18,11 +18,8 @@ YEAR_MIN = 1990
 YEAR_MAX = 2100
 YEAR_RANGE = (YEAR_MIN, YEAR_MAX)
 
-# Document kinds.
-KIND_PLAN = "plan"  # a municipality's employment plan (beskæftigelsesplan)
-KIND_OVERVIEW = "overview"  # a regional overview of many plans (like seed 003)
-KIND_OTHER = "other"  # anything else: budget notes, agendas, ...
-KINDS: tuple[str, ...] = (KIND_PLAN, KIND_OVERVIEW, KIND_OTHER)
+# Document kinds (in `compare.kinds`, which imports nothing: the command line names them).
+from compare.kinds import KIND_OTHER, KIND_OVERVIEW, KIND_PLAN, KINDS  # noqa: E402, F401
 
 # Framework kinds.
 FRAMEWORK_GOALS = "goals"

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "compare"
 
 # From the ground up. A unit may import units of lower layers; the facts may import each other.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"errors", "schema", "text", "config", "zipguard", "pool"}),
+    frozenset({"errors", "schema", "kinds", "text", "config", "zipguard", "pool"}),
     frozenset({"registry"}),
     frozenset({"store"}),
     frozenset({"frameworks", "ingest", "display"}),

@@ -79,6 +79,26 @@ def test_parallel_and_serial_runs_store_the_same_frames(seeds_dir: Path, tmp_pat
     assert [found[f"bilag-{i}.txt"] for i in range(len(SWAPS))] == SWAPS
 
 
+def test_many_chunks_in_two_workers_give_the_serial_tags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More chunks than are handed out at once: results come back in order, none is lost."""
+    from compare.tagging import run
+    from tests.test_tag_commit import store_plans
+
+    monkeypatch.setattr(run, "CHUNK_DOCS", 2)
+    frames = {}
+    for workers in (1, 2):
+        ws = Workspace.open(tmp_path / f"ws{workers}")
+        store_plans(ws, [f"p{n:02d}" for n in range(19)])
+        report = tag_workspace(ws, workers=workers)
+        assert report.documents == 19
+        frames[workers] = (ws.read_tags().drop("tagged_at"), ws.read_evidence())
+    assert -(-19 // run.CHUNK_DOCS) > run.AHEAD * 2  # more chunks than the window
+    assert frames[1][0].height > 0 and frames[1][1].height > 0
+    assert frames[2][0].equals(frames[1][0]) and frames[2][1].equals(frames[1][1])
+
+
 def _children(pid: int) -> set[int]:
     """Every process below `pid` (forkserver workers are grandchildren)."""
     parents = {}
@@ -164,8 +184,10 @@ def test_a_no_op_tag_reads_each_file_once_and_walks_the_folder_once(
     first = CliRunner().invoke(main, args)
     assert first.exit_code == 0, first.output
 
-    from compare.store import workspace
+    from compare.store import tag_stamp, workspace
 
+    # Without the stamp that answers it at once (tests/test_warm_stamp.py): the run in full.
+    (tmp_path / "ws" / tag_stamp.STAMP_FILE).unlink()
     workspace._DOCUMENTS_CACHE.clear()  # as in a new process
     reads: list[str] = []
     walks: list[str] = []

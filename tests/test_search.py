@@ -168,6 +168,21 @@ def test_the_index_is_rebuilt_when_the_segments_change(ws):
     assert not list(ws.root.glob(f".{search_module.INDEX_FILE}.*"))  # no temporary file left
 
 
+def test_the_index_counted_in_batches_is_the_count_of_every_word_at_once(ws, monkeypatch):
+    norms = ws.read_segment_columns(["norm"])["norm"].fill_null("").to_list()
+    expected: dict[str, int] = {}
+    for norm in norms:
+        for term in norm.split(" "):
+            if term:
+                expected[term] = expected.get(term, 0) + 1
+    monkeypatch.setattr(search_module, "INDEX_BATCH", 2)  # several batches, the last one short
+    assert len(norms) > 2 * search_module.INDEX_BATCH and len(norms) % 2
+    vocabulary = search_module.build_index(ws)
+    assert vocabulary.schema == {"term": pl.Utf8, "n": pl.UInt32}
+    assert vocabulary["term"].to_list() == sorted(expected)
+    assert dict(vocabulary.iter_rows()) == expected
+
+
 def test_empty_workspace_has_no_results(workspace):
     assert search(workspace, "job").is_empty()
 

@@ -165,18 +165,17 @@ def theme_overview(
         on=["doc_id", "item_id"],
         how="inner",
     )
+    # Each frame split by item once (rows in their order, as a filter per item gives them).
+    by_item = [_by_item(f) for f in (best_level, passages, addressed_evidence, cells)]
     rows = []
     for item in framework.items:
-        levels = best_level.filter(pl.col("item_id") == item.id)
+        levels, item_rows, item_evidence, item_cells = (
+            parts.get(item.id, empty) for parts, empty in by_item
+        )
         target = _sorted(levels.filter(pl.col("_rank") == 2)["_name"])
         addressed = _sorted(levels.filter(pl.col("_rank") == 1)["_name"])
-        item_passages = [
-            _passage(row)
-            for row in passages.filter(pl.col("item_id") == item.id).iter_rows(named=True)
-        ]
-        groups = activity_groups(
-            item, addressed_evidence.filter(pl.col("item_id") == item.id), [*target, *addressed]
-        )
+        item_passages = [_passage(row) for row in item_rows.iter_rows(named=True)]
+        groups = activity_groups(item, item_evidence, [*target, *addressed])
         known = {(p["doc_id"], p["seg_no"]) for p in item_passages}
         for _, members in groups:
             for member in members:
@@ -190,7 +189,7 @@ def theme_overview(
             addressed,
             n_total,
             item_passages,
-            cells.filter(pl.col("item_id") == item.id),
+            item_cells,
             groups,
         )
         rows.append(
@@ -211,6 +210,12 @@ def theme_overview(
             }
         )
     return pl.DataFrame(rows, schema=OVERVIEW)
+
+
+def _by_item(frame: pl.DataFrame) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+    """The frame's rows per item_id, and the empty frame an item without rows gets."""
+    parts = frame.partition_by("item_id", as_dict=True, maintain_order=True)
+    return {key[0]: part for key, part in parts.items()}, frame.clear()
 
 
 def _sorted(names: pl.Series) -> list[str]:

@@ -228,17 +228,18 @@ def plan_summaries(
     may hold more documents than these."""
     if plans.is_empty() or segments is None:
         return []
+    # Each frame split by plan once (rows in their order, as a filter per plan gives them).
+    frames = [_by_doc(f) for f in (segments, evidence, tags, cells)]
     out = []
     for plan in plans.iter_rows(named=True):
-        mine = pl.col("doc_id") == plan["doc_id"]
-        out.append(
-            plan_summary(
-                plan,
-                segments.filter(mine),
-                evidence.filter(mine),
-                tags.filter(mine),
-                cells.filter(mine),
-                frameworks,
-            )
+        segs, evid, plan_tags, plan_cells = (
+            parts.get(plan["doc_id"], empty) for parts, empty in frames
         )
+        out.append(plan_summary(plan, segs, evid, plan_tags, plan_cells, frameworks))
     return out
+
+
+def _by_doc(frame: pl.DataFrame) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+    """The frame's rows per doc_id, and the empty frame a plan without rows gets."""
+    parts = frame.partition_by("doc_id", as_dict=True, maintain_order=True)
+    return {key[0]: part for key, part in parts.items()}, frame.clear()

@@ -5,10 +5,9 @@ from __future__ import annotations
 import functools
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from compare.cli.base import (
     main,
@@ -17,24 +16,29 @@ from compare.cli.base import (
     reports_errors,
     workspace_option,
 )
-from compare.errors import DuplicateFramework
-from compare.frameworks.catalog import (
-    Framework,
-    find_frameworks,
-    load_frameworks,
-)
-from compare.ingest.metadata import period_label
-from compare.pool import shared_workers
-from compare.schema import KIND_PLAN, KINDS
-from compare.store.documents import load_documents
-from compare.store.workspace import Workspace
-from compare.tagging.run import TagReport, tag_workspace
+from compare.config import return_freed_memory_at_once
+from compare.config import workspace_dir as default_workspace
+from compare.kinds import KIND_PLAN, KINDS
+from compare.store import tag_stamp
+
+# Polars, the readers and the tagger load only when a run has something to do: a run with
+# nothing changed is answered from the stamp (`compare.store.tag_stamp`) without them.
+if TYPE_CHECKING:
+    from compare.frameworks.catalog import Framework
+    from compare.store.workspace import Workspace
+    from compare.tagging.run import TagReport
 
 EXIT_SOME_FAILED = 1  # some files could not be ingested; the rest are tagged
+# What the tagging step reads besides the frameworks: a change to one of them while it runs
+# means its result may be out of date at once, and no stamp is left.
+READ_BY_TAG = ("documents.parquet", "segments.parquet", "review.sqlite", "review.sqlite-wal")
 
 
-def _ingest(paths: tuple[Path, ...], ws: Workspace, workers: int | None) -> int:
-    """Ingest what is new among the paths; print a line per added or failed file."""
+def _ingest(paths: tuple[Path, ...], ws: Workspace, workers: int | None) -> tuple[int, int]:
+    """Ingest what is new among the paths; print a line per added or failed file.
+
+    Returns the number of files found and of files that failed.
+    """
     from compare.ingest import ingest_paths
 
     report = ingest_paths(paths, ws, workers=workers)
@@ -47,12 +51,12 @@ def _ingest(paths: tuple[Path, ...], ws: Workspace, workers: int | None) -> int:
             + " yet: put them there, or upload them in the app",
             err=True,
         )
-        return 0
+        return 0, 0
     for doc in report.added:
         click.echo(f"added: {doc.file_name}: {doc.who}, {doc.period}, {doc.kind}")
     for name, message in report.failed:
         click.echo(f"error: {name}: {message}", err=True)
-    return len(report.failed)
+    return report.files, len(report.failed)
 
 
 def _refuse_shadowing(frameworks: list[Framework], replace: bool) -> None:
@@ -60,7 +64,10 @@ def _refuse_shadowing(frameworks: list[Framework], replace: bool) -> None:
 
     Its levels would silently take the place of that framework's in the matrix and the export.
     """
-    if replace:
+    from compare.errors import DuplicateFramework
+    from compare.frameworks.catalog import load_frameworks
+
+    if replace or not frameworks:
         return
     folder = {fw.id: fw for fw in load_frameworks(errors=[])}
     for fw in frameworks:
@@ -81,6 +88,11 @@ def _tag_with_progress(
     kinds: tuple[str, ...],
     rebuild: bool,
 ) -> TagReport:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from compare.tagging.run import tag_workspace
+
     console = Console(file=raw_stderr())
 
     def notify(line: str) -> None:
@@ -102,6 +114,9 @@ def _tag_with_progress(
 
 
 def _print_summary(ws: Workspace, report: TagReport) -> None:
+    from compare.ingest.metadata import period_label
+    from compare.store.documents import load_documents
+
     if report.summary.is_empty():
         return
     docs = load_documents(ws).select("doc_id", "file_name", "municipality", "year", "year_to")
@@ -174,12 +189,25 @@ def tag_command(
     framework. Exit code 0 on success, 1 if some files could not be ingested (the others are
     still tagged) or on an error.
     """
+    kinds = kinds or (KIND_PLAN,)
+    # Taken first, before anything is read or imported (see `compare.store.tag_stamp`).
+    root = (workspace_dir or default_workspace()).expanduser().resolve()
+    inputs = tag_stamp.inputs_key(paths, root, framework_refs, kinds, replace)
+    pairs = None if rebuild else tag_stamp.unchanged_pairs(root, inputs)
+    if pairs is not None:  # what the run below would find and say, without its imports
+        click.echo(f"0 tagged, {pairs} unchanged (workspace: {root})")
+        return
+    return_freed_memory_at_once()  # before Polars loads (see `compare.config`)
+    from compare.frameworks.catalog import find_frameworks
+    from compare.pool import shared_workers
+
     ws = open_workspace(workspace_dir, create=bool(paths), must_exist=not paths)
     frameworks = find_frameworks(framework_refs) or None
     _refuse_shadowing(frameworks or [], replace)
     with shared_workers():  # one pool, started only if needed, for ingest and tagging
-        failed = _ingest(paths, ws, workers) if paths else 0
-        report = _tag_with_progress(ws, frameworks, workers, kinds or (KIND_PLAN,), rebuild)
+        files, failed = _ingest(paths, ws, workers) if paths else (0, 0)
+        before = tag_stamp.workspace_key(ws.root, READ_BY_TAG)
+        report = _tag_with_progress(ws, frameworks, workers, kinds, rebuild)
     _print_summary(ws, report)
     click.echo(
         f"{len(report.tagged)} tagged, {len(report.skipped)} unchanged"
@@ -188,3 +216,13 @@ def tag_command(
     )
     if failed:
         sys.exit(EXIT_SOME_FAILED)
+    # Everything is tagged now, unless another process changed what the tagger read while it
+    # ran (or the tagger re-derived text, or a pair gave no rows): then the next run decides.
+    settled = (
+        (files or not paths)
+        and not report.renormalised
+        and report.summary.height == len(report.tagged)
+        and tag_stamp.workspace_key(ws.root, READ_BY_TAG) == before
+    )
+    if settled and ws.root == root:
+        tag_stamp.write_stamp(ws.root, inputs, len(report.tagged) + len(report.skipped))

@@ -21,7 +21,7 @@ from compare.display import repair_words as _repair_words
 from compare.excel import styles
 from compare.excel.matrix_sheet import REMARKS_KEY, Links, Quote, remark_text, short_time
 from compare.excel.rows import MatrixRow
-from compare.excel.safe import write_text, write_value
+from compare.excel.safe import clean_text, needs_quote_prefix, write_text, write_value
 from compare.frameworks.catalog import Framework, Item
 from compare.schema import LEVEL_TARGET
 
@@ -237,13 +237,26 @@ def _table(
         for col in range(1, len(columns) + 1)
     ]
     r = start
+    new_cell, cells = Cell.__new__, sheet._cells
     for values in rows:
         r += 1
         for col, value in enumerate(values, 1):
-            # As `styles.apply(sheet.cell(r, col), look)` on a new cell, tens of thousands of times.
-            cell = Cell(sheet, row=r, column=col, style_array=looks[col - 1])
-            sheet._add_cell(cell)
+            # As `styles.apply(sheet.cell(r, col), look)` and `write_value` on a new cell, tens
+            # of thousands of times: Cell.__init__'s and Worksheet._add_cell's assignments.
+            cell = new_cell(Cell)
+            cell.parent = sheet
+            cell._style = looks[col - 1].__copy__()  # as StyleArray(look): a cell's own copy
+            cell.row, cell.column = r, col
+            cell._hyperlink = cell._comment = None
+            cells[(r, col)] = cell
+            if type(value) is str:  # most cells: text that needs neither emptying nor a prefix
+                text = clean_text(value)
+                if text and not needs_quote_prefix(text):
+                    cell._value, cell.data_type = text, "s"
+                    continue
+            cell._value, cell.data_type = None, "n"
             write_value(cell, value)
+        sheet._current_row = max(sheet._current_row, r)
         if wrapped:
             texts = [(str(values[c - 1] or ""), columns[c - 1][1]) for c in wrapped]
             height = styles.row_height(texts, maximum=MAX_EVIDENCE_LINES * styles.POINTS_PER_LINE)

@@ -23,6 +23,7 @@ from openpyxl.cell._writer import _set_attributes
 from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.compat import safe_string
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
@@ -30,6 +31,9 @@ from openpyxl.writer.excel import ExcelWriter
 _NUMBER_TYPES = (int, float)
 _ATTRIBUTE_SPECIAL = re.compile('[&<>"\n\r\t]')
 _column_letter = lru_cache(maxsize=None)(get_column_letter)
+_LETTERS = {n: get_column_letter(n) for n in range(1, 703)}  # A..ZZ, looked up per cell
+_NO_STYLE = bytes(StyleArray().tobytes())  # the style array of a cell with no style set
+COMPRESS_LEVEL = 1  # zlib level: a third of the time of the default 6, the file ~40 % larger
 
 
 def _text(value: str) -> str:
@@ -97,29 +101,37 @@ class _RowsAsText(WorksheetWriter):
         cell_styles = self.ws.parent._cell_styles
         comments: list[Any] = []
         hyperlinks: list[Any] = []
+        number = f"{row_idx}"
         for cell in row:
-            if cell._comment is not None:
+            comment = cell._comment
+            if comment is not None:
                 comments.append(cell)
             style = cell._style
-            styled = style is not None and any(style)
+            key = style.tobytes() if style is not None else _NO_STYLE
+            styled = key != _NO_STYLE  # any(style): a style index is set
             value = cell._value
-            if value is None and not styled and cell._comment is None:
+            if value is None and not styled and comment is None:
                 continue
             kind = cell.data_type
-            head = f'<c r="{_column_letter(cell.column)}{cell.row}"'  # cell.coordinate
+            column = cell.column
+            letter = _LETTERS.get(column) or _column_letter(column)
             if styled:
-                key = style.tobytes()
                 style_id = style_ids.get(key)
                 if style_id is None:
                     style_id = style_ids[key] = cell_styles.add(style)
-                head += f' s="{style_id}"'
-            if cell.hyperlink:
-                hyperlinks.append(cell.hyperlink)
+                head = f'<c r="{letter}{number}" s="{style_id}"'  # cell.coordinate, style
+            else:
+                head = f'<c r="{letter}{number}"'
+            link = cell.hyperlink
+            if link:
+                hyperlinks.append(link)
             if kind == "s" and isinstance(value, str):
                 if value == "":
                     parts.append(f'{head} t="inlineStr"></c>')
                 else:
-                    space = ' xml:space="preserve"' if value != value.strip() else ""
+                    # as `value != value.strip()`: strip and isspace share one definition
+                    edge = value[0].isspace() or value[-1].isspace()
+                    space = ' xml:space="preserve"' if edge else ""
                     parts.append(f'{head} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>')
             elif kind in ("n", "b") and (value is None or isinstance(value, _NUMBER_TYPES)):
                 if value is None:
@@ -128,7 +140,7 @@ class _RowsAsText(WorksheetWriter):
                     parts.append(f'{head} t="{kind}"><v>{safe_string(value)}</v></c>')
             elif kind == "d" and isinstance(value, datetime.date | datetime.datetime):
                 shown, attributes = _set_attributes(cell, styled)
-                if cell.hyperlink:
+                if link:
                     self.ws._hyperlinks.pop()  # _set_attributes added it; it is added below
                 attributes_text = " ".join(f'{k}="{_attribute(v)}"' for k, v in attributes.items())
                 parts.append(f"<c {attributes_text}><v>{safe_string(shown)}</v></c>")
@@ -169,8 +181,10 @@ def save_xlsx(workbook: Workbook, target: str | IO[bytes]) -> None:
     if not LXML or workbook.write_only:
         workbook.save(target)
         return
-    # As openpyxl.writer.excel.save_workbook does.
-    with ZipFile(target, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+    # As openpyxl.writer.excel.save_workbook does, but compressed faster (the parts are the same).
+    with ZipFile(
+        target, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=COMPRESS_LEVEL
+    ) as archive:
         workbook.properties.modified = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
         writer = _Writer(workbook, archive)
         writer.write_data()

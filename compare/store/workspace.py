@@ -265,6 +265,20 @@ class Workspace:
             raise self.damaged(self.segments_path, err) from err
         return conform(frame, SEGMENTS).select(columns)
 
+    def segment_column_batches(self, column: str, rows: int) -> Iterator[pl.Series]:
+        """One column of the segments, `rows` segments at a time: read without holding it all
+        (the search vocabulary is counted a batch at a time)."""
+        if not self.segments_path.exists():
+            return
+        try:
+            lazy = pl.scan_parquet(self.segments_path).select(column)
+            total = lazy.select(pl.len()).collect().item()
+            for start in range(0, total, rows):
+                frame = conform(lazy.slice(start, rows).collect(), {column: SEGMENTS[column]})
+                yield frame[column]
+        except (OSError, pl.exceptions.PolarsError) as err:
+            raise self.damaged(self.segments_path, err) from err
+
     def segments_stamp(self) -> str:
         """The segments file's modification time and size: what a derived index was built from."""
         stat = self.segments_path.stat()

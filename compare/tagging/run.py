@@ -8,7 +8,9 @@ the tags and evidence frames atomically, keeping every other stored row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -113,16 +115,25 @@ def renormalise_stale(ws: Workspace, everything: bool = False) -> set[str]:
     return set(stale)
 
 
+Chunk = tuple[pl.DataFrame, pl.DataFrame, list[Framework]]
+AHEAD = 2  # chunks per worker handed out ahead: each holds its documents' segments until done
+
+
 def _run(
-    chunks: list[tuple[pl.DataFrame, pl.DataFrame, list[Framework]]],
+    chunks: Iterable[Chunk],
     workers: int,
     progress: Progress | None,
     total: int,
     corpus: Corpus | None = None,
 ) -> list[tuple[pl.DataFrame, pl.DataFrame]]:
+    """Tag the chunks, in order; in `workers` processes, a few chunks handed out at a time.
+
+    `chunks` may be made one at a time (a generator): with at most AHEAD per worker in flight,
+    the segments being tagged are held once, not copied whole into the pending tasks.
+    """
     results = []
     done = 0
-    if workers <= 1 or len(chunks) <= 1:
+    if workers <= 1:
         for docs, segs, fws in chunks:
             results.append(tag_documents(docs, segs, fws, corpus))
             done += docs.height
@@ -131,14 +142,23 @@ def _run(
         return results
     # Forked from a preloaded forkserver, never from this process (see `compare.pool`).
     with worker_pool(workers) as pool:
-        futures = [
-            pool.submit(tag_documents, docs, segs, fws, corpus) for docs, segs, fws in chunks
-        ]
-        for future, (docs, _, _) in zip(futures, chunks, strict=True):
+        in_flight: deque[tuple[Future, int]] = deque()
+
+        def finish_one() -> None:
+            nonlocal done
+            future, n_docs = in_flight.popleft()
             results.append(future.result())
-            done += docs.height
+            done += n_docs
             if progress is not None:
                 progress(done, total)
+
+        for docs, segs, fws in chunks:
+            in_flight.append((pool.submit(tag_documents, docs, segs, fws, corpus), docs.height))
+            del docs, segs  # from here on held by its task only, until it is done
+            while len(in_flight) >= AHEAD * workers:
+                finish_one()
+        while in_flight:
+            finish_one()
     return results
 
 
@@ -274,18 +294,6 @@ def _tag_todo(
     for doc_id in doc_ids:
         groups.setdefault(frozenset(fw.id for fw in todo[doc_id]), []).append(doc_id)
     size = max(1, min(CHUNK_DOCS, -(-len(doc_ids) // (2 * n_workers))))
-    chunks = []
-    for fw_ids, ids in groups.items():
-        fws = [fw for fw in todo[ids[0]] if fw.id in fw_ids]
-        for start in range(0, len(ids), size):
-            part = ids[start : start + size]
-            chunks.append(
-                (
-                    docs.filter(pl.col("doc_id").is_in(part)),
-                    segments.filter(pl.col("doc_id").is_in(part)),
-                    fws,
-                )
-            )
     # What terms are worth is learned from all the plans of the run at once (see
     # `compare.tagging.evidence`), so every chunk gets the same corpus and the tags do not
     # depend on how the plans were split.
@@ -294,7 +302,22 @@ def _tag_todo(
     rest = [d for d in documents["doc_id"].to_list() if d not in todo]
     everything = pl.concat([segments, ws.read_segments(rest)]) if rest else segments
     corpus = corpus_for(documents, everything, all_fws)
-    results = _run(chunks, n_workers, progress, len(doc_ids), corpus)
+    del everything  # the documents not tagged now were read for the corpus only
+
+    def chunks() -> Iterator[Chunk]:
+        """Each chunk's frames, made when it is handed out (see `_run`)."""
+        for fw_ids, ids in groups.items():
+            fws = [fw for fw in todo[ids[0]] if fw.id in fw_ids]
+            for start in range(0, len(ids), size):
+                part = ids[start : start + size]
+                yield (
+                    docs.filter(pl.col("doc_id").is_in(part)),
+                    segments.filter(pl.col("doc_id").is_in(part)),
+                    fws,
+                )
+
+    n_chunks = sum(-(-len(ids) // size) for ids in groups.values())
+    results = _run(chunks(), n_workers if n_chunks > 1 else 1, progress, len(doc_ids), corpus)
     return (
         pl.concat([conform(t, TAGS) for t, _ in results]),
         pl.concat([conform(e, EVIDENCE) for _, e in results]),
