@@ -157,6 +157,7 @@ def corpus_found(
     hits = _outer_hits(every_hit, q)
     corpus = Corpus(_unit_df(found, q), total)
     restating = restatements(every_hit, q)
+    del every_hit  # the largest frame of the run: gone before the weights are joined on
     hits = hits.join(restating, on=["dkey", "seg_no", "ikey"], how="anti")
     weighted = _weigh(hits, found, q, corpus)
     # Only items described by their label alone learn: hand-written keywords already say in
@@ -358,6 +359,7 @@ def _hits(found: pl.DataFrame, q: _Query, nested: bool = False) -> pl.DataFrame:
     hits = (
         found.join(q.units_of, on=["dkey", "seg_no"])
         .join(q.terms.select("ikey", "term", "pattern"), on="pattern")
+        .drop("pattern")  # the term says it; at 1,000 plans the column alone is ~100 MB
         .join(q.allowed, on=["dkey", "ikey"])
     )
     return hits if nested else _outer_hits(hits, q)
