@@ -60,3 +60,23 @@ def private_ws(seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     ws = copy_workspace(seeded, tmp_path / "workspace")
     monkeypatch.setenv(ENV_VAR, str(ws.root))
     return ws
+
+
+def record_parquet_reads(patch: pytest.MonkeyPatch) -> list[str]:
+    """Patch Polars' Parquet readers to record the name of every file read; the record."""
+    import polars as pl
+
+    reads: list[str] = []
+    real_read, real_scan = pl.read_parquet, pl.scan_parquet
+
+    def read_parquet(source, *a, **k):  # type: ignore[no-untyped-def]
+        reads.append(Path(source).name)
+        return real_read(source, *a, **k)
+
+    def scan_parquet(source, *a, **k):  # type: ignore[no-untyped-def]
+        reads.append(Path(source).name)
+        return real_scan(source, *a, **k)
+
+    patch.setattr(pl, "read_parquet", read_parquet)
+    patch.setattr(pl, "scan_parquet", scan_parquet)
+    return reads

@@ -16,7 +16,13 @@ import pytest
 from compare.ingest import ingest_paths
 from compare.store.workspace import Workspace
 from compare.tagging.run import tag_workspace
-from tests.conftest import SEED_BUDGET_2013, SEED_OVERVIEW_2018, SEED_PLAN_2018, SEED_PLAN_2022
+from tests.conftest import (
+    SEED_BUDGET_2013,
+    SEED_OVERVIEW_2018,
+    SEED_PLAN_2018,
+    SEED_PLAN_2022,
+    record_parquet_reads,
+)
 
 COPENHAGEN = re.compile(r"\b(?:K|k)(?:[gøeoa]|ge|es|ø)benhavn(?=s?\b)", re.IGNORECASE)
 SWAPS = ["Roskilde", "Tårnby", "Frederiksberg", "Gentofte", "Helsingør", "Furesø"]
@@ -189,24 +195,14 @@ def test_a_no_op_tag_reads_each_file_once_and_walks_the_folder_once(
     # Without the stamp that answers it at once (tests/test_warm_stamp.py): the run in full.
     (tmp_path / "ws" / tag_stamp.STAMP_FILE).unlink()
     workspace._DOCUMENTS_CACHE.clear()  # as in a new process
-    reads: list[str] = []
     walks: list[str] = []
-    real_read, real_scan, real_rglob = pl.read_parquet, pl.scan_parquet, Path.rglob
-
-    def read_parquet(source, *a, **k):
-        reads.append(Path(source).name)
-        return real_read(source, *a, **k)
-
-    def scan_parquet(source, *a, **k):
-        reads.append(Path(source).name)
-        return real_scan(source, *a, **k)
+    real_rglob = Path.rglob
 
     def rglob(self, pattern):
         walks.append(self.name)
         return real_rglob(self, pattern)
 
-    monkeypatch.setattr(pl, "read_parquet", read_parquet)
-    monkeypatch.setattr(pl, "scan_parquet", scan_parquet)
+    reads = record_parquet_reads(monkeypatch)
     monkeypatch.setattr(Path, "rglob", rglob)
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 0, again.output

@@ -6,7 +6,6 @@ import os
 import shutil
 from pathlib import Path
 
-import polars as pl
 import pytest
 from click.testing import CliRunner, Result
 
@@ -16,6 +15,7 @@ from compare.store import tag_stamp
 from compare.store import workspace as workspace_module
 from compare.store.review_db import ReviewStore
 from compare.store.workspace import Workspace
+from tests.conftest import record_parquet_reads
 
 PLAN = """# Beskæftigelsesplan 2018 for {name} Kommune
 
@@ -50,20 +50,8 @@ def _tag(
 ) -> tuple[Result, list[str]]:
     """Run `compare tag` in this process; its output and the Parquet files it read."""
     workspace_module._DOCUMENTS_CACHE.clear()  # as in a new process
-    reads: list[str] = []
-    real_read, real_scan = pl.read_parquet, pl.scan_parquet
-
-    def read_parquet(source, *a, **k):
-        reads.append(Path(source).name)
-        return real_read(source, *a, **k)
-
-    def scan_parquet(source, *a, **k):
-        reads.append(Path(source).name)
-        return real_scan(source, *a, **k)
-
     with monkeypatch.context() as patch:
-        patch.setattr(pl, "read_parquet", read_parquet)
-        patch.setattr(pl, "scan_parquet", scan_parquet)
+        reads = record_parquet_reads(patch)
         result = CliRunner().invoke(main, ["tag", str(plans), "--workspace", str(ws), *extra])
     assert result.exit_code == code, result.output
     return result, reads
