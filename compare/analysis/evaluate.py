@@ -24,8 +24,8 @@ import polars as pl
 
 from compare.errors import BadGold, CompareError
 from compare.frameworks.catalog import Framework, labels_only, load_frameworks
+from compare.schema import EVIDENCE, KIND_PLAN, LEVEL_NONE, TAGS, empty_frame, period_covers
 from compare.schema import GOLD as GOLD_SCHEMA
-from compare.schema import KIND_PLAN, LEVEL_NONE, period_covers
 from compare.store.documents import load_documents
 from compare.store.review_db import normalise_level
 from compare.store.versions import SUPERSEDED_BY
@@ -158,7 +158,7 @@ def retag_labels_only(
         keep = pl.col("doc_id").is_in(wanted)
         results.append((tags.filter(keep), evidence.filter(keep)))
     if not results:
-        return tag_documents(documents.clear(), ws.read_segments([]), fws)
+        return empty_frame(TAGS), empty_frame(EVIDENCE)
     return pl.concat([t for t, _ in results]), pl.concat([e for _, e in results])
 
 
