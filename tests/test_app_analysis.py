@@ -205,3 +205,30 @@ def test_framework_uploaded_as_a_sheet(private_ws, frameworks_folder):
     assert any("ark-temaer" in s.value for s in at.success), [e.value for e in at.error]
     assert (frameworks_folder / "ark-temaer.toml").exists()
     assert not private_ws.read_tags().filter(pl.col("framework_id") == "ark-temaer").is_empty()
+
+
+def test_an_items_keywords_are_set_on_the_frameworks_page_and_tagged(private_ws, frameworks_folder):
+    # The analyst read "rusmiddel" in a plan where theme 11's label says something else: the
+    # word goes into the framework's file, and the plans are tagged again against it.
+    path = frameworks_folder / "rar-hovedstaden-2018.toml"
+    before_text = path.read_text(encoding="utf-8")
+    before = private_ws.read_tags().filter(pl.col("framework_id") == "rar-hovedstaden-2018")
+    at = _open("frameworks")
+    at.selectbox(key=f"{state.FW_KEYWORDS_ITEM}rar-hovedstaden-2018").set_value("11")
+    _ok(at.run())
+    box = at.text_input(key=f"{state.FW_KEYWORDS_TEXT}rar-hovedstaden-2018:11")
+    assert box.value  # the item's keywords as they are
+    box.input("og i, ")  # only stop words: refused, nothing written
+    _ok(at.button(key=f"{state.FW_KEYWORDS_SAVE}rar-hovedstaden-2018").click().run())
+    assert any("no word the tagger can match" in e.value for e in at.error)
+    assert path.read_text(encoding="utf-8") == before_text
+    box = at.text_input(key=f"{state.FW_KEYWORDS_TEXT}rar-hovedstaden-2018:11")
+    box.input("ressourceforløb, rusmiddelbehandling")
+    _ok(at.button(key=f"{state.FW_KEYWORDS_SAVE}rar-hovedstaden-2018").click().run())
+    assert any("Søgeord for punkt 11" in s.value for s in at.success), [e.value for e in at.error]
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == before_text.splitlines()[0]  # its comments kept
+    assert 'keywords = ["ressourceforløb", "rusmiddelbehandling"]' in text
+    after = private_ws.read_tags().filter(pl.col("framework_id") == "rar-hovedstaden-2018")
+    assert after.height == before.height
+    assert set(after["framework_hash"]) != set(before["framework_hash"])  # tagged again

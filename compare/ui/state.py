@@ -110,6 +110,9 @@ FW_NEW_SAVE = "fw_new_save"
 FW_UPLOAD = "fw_upload"
 FW_UPLOAD_SAVE = "fw_upload_save"
 FW_RESULT = "fw_result"  # the last add's outcome, shown until the next one
+FW_KEYWORDS_ITEM = "fw_keywords_item:"  # prefix + framework id: the item whose keywords to set
+FW_KEYWORDS_TEXT = "fw_keywords_text:"  # prefix + framework id + ":" + item id
+FW_KEYWORDS_SAVE = "fw_keywords_save:"  # prefix + framework id
 
 ANALYSIS_PERSISTENT: tuple[str, ...] = (
     OVERVIEW_FRAMEWORK,

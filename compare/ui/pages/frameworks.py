@@ -1,4 +1,4 @@
-"""Page "Rammer": the frameworks and their items; add one from pasted titles or a sheet."""
+"""Page "Rammer": the frameworks and their items; set an item's keywords; add a framework."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from compare.frameworks.catalog import (
     load_framework,
     save_framework,
 )
+from compare.frameworks.keywords import parse_keywords, set_item_keywords
 from compare.schema import FRAMEWORK_GOALS, YEAR_MAX, YEAR_MIN
 from compare.tagging.run import TagReport, tag_workspace
 from compare.ui import data, state
@@ -83,6 +84,36 @@ def _listing(frameworks: list[Framework]) -> None:
                 schema={"Punkt": pl.Utf8, "Gruppe": pl.Utf8, "Titel": pl.Utf8, "Nøgleord": pl.Utf8},
             )
             st.dataframe(items, hide_index=True, width="stretch")
+            _keywords_form(fw)
+
+
+def _keywords_form(fw: Framework) -> None:
+    """Set one item's keywords: the plan's own words for it, which its label does not hold."""
+    labels = {item.id: item.label for item in fw.items}
+    item_id = st.selectbox(
+        "Søgeord for punkt",
+        list(labels),
+        key=f"{state.FW_KEYWORDS_ITEM}{fw.id}",
+        format_func=lambda i: f"{i}. {labels[i]}",
+    )
+    item = next(i for i in fw.items if i.id == item_id)
+    text = st.text_input(
+        "Søgeord (adskilt af komma)",
+        value=", ".join(item.keywords),
+        key=f"{state.FW_KEYWORDS_TEXT}{fw.id}:{item_id}",
+        help="Planernes egne ord for punktet, fx 'rusmiddel' hvor titlen siger 'misbrug'. "
+        "Rammens fil ændres; resten af filen bliver, som den er.",
+    )
+    if not st.button("Gem søgeord og tag igen", key=f"{state.FW_KEYWORDS_SAVE}{fw.id}"):
+        return
+    keywords = parse_keywords(text)
+    try:
+        path = set_item_keywords(fw, item_id, keywords)
+    except CompareError as err:
+        st.error(f"Søgeordene er ikke gemt: {err}")
+        return
+    said = ", ".join(keywords) if keywords else "ingen"
+    _tag_and_report(fw.id, f"Søgeord for punkt {item_id} i {fw.id} er gemt ({path.name}): {said}.")
 
 
 def _paste_form(frameworks: list[Framework]) -> None:
@@ -180,26 +211,24 @@ def _save_and_tag(fw: Framework) -> None:
     except CompareError as err:
         st.error(f"Rammen er ikke gemt: {err}")
         return
+    _tag_and_report(fw.id, f"Rammen {fw.id} med {len(fw.items)} punkter er gemt ({path.name}).")
+
+
+def _tag_and_report(fw_id: str, saved: str) -> None:
+    """Tag the workspace against the framework as saved, then show what was done."""
     data.clear()
-    saved = find_framework(fw.id)  # as loaded from the folder: terms linked with the others
-    bar = st.progress(0.0, text=f"Tagger planerne mod {fw.id} …")
+    fw = find_framework(fw_id)  # as loaded from the folder: terms linked with the others
+    bar = st.progress(0.0, text=f"Tagger planerne mod {fw_id} …")
 
     def progress(done: int, total: int) -> None:
         bar.progress(done / total if total else 1.0, text=f"Tagger {done} af {total} …")
 
     try:
-        report = tag_workspace(data.app_workspace(), [saved], progress=progress)
+        report = tag_workspace(data.app_workspace(), [fw], progress=progress)
     except CompareError as err:
-        st.session_state[state.FW_RESULT] = (
-            "warning",
-            f"Rammen {fw.id} er gemt ({path.name}), men tagningen fejlede: {err}",
-        )
+        st.session_state[state.FW_RESULT] = ("warning", f"{saved} Men tagningen fejlede: {err}")
     else:
-        st.session_state[state.FW_RESULT] = (
-            "success",
-            f"Rammen {fw.id} med {len(fw.items)} punkter er gemt ({path.name}). "
-            f"{_report_text(report)}",
-        )
+        st.session_state[state.FW_RESULT] = ("success", f"{saved} {_report_text(report)}")
     data.clear()
     st.rerun()
 
