@@ -115,3 +115,21 @@ def test_keywords_are_parsed_from_what_an_analyst_types() -> None:
         "misbrug",
         "IPS-misbrug",
     )
+
+
+def test_the_command_line_sets_keywords_and_says_what_to_do_next(
+    pasted: Path, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from compare.cli import main
+
+    args = ["frameworks", "--folder", str(tmp_path), "--set-keywords", "temaer", "1"]
+    result = CliRunner().invoke(main, [*args, "rusmiddel, rusmiddelbehandling"])
+    assert result.exit_code == 0, result.output
+    assert "item 1 keywords: rusmiddel, rusmiddelbehandling" in result.output
+    assert "compare tag" in result.output
+    assert load_framework(pasted).items[0].keywords == ("rusmiddel", "rusmiddelbehandling")
+    refused = CliRunner().invoke(main, [*args[:-1], "9", "rusmiddel"])
+    assert refused.exit_code == 1
+    assert "temaer.toml: no item '9'" in refused.output

@@ -53,17 +53,34 @@ from compare.tagging.pipeline import corpus_for, item_terms
     help="Instead of the list: every term of this framework's items as the tagger weighs it "
     "on the workspace's plans (origin, information, anchor, core, where a term was learned).",
 )
+@click.option(
+    "--set-keywords",
+    "set_keywords",
+    nargs=3,
+    metavar="ID ITEM KEYWORDS",
+    default=None,
+    help="Instead of the list: set the keywords of item ITEM of framework ID to KEYWORDS "
+    '(comma-separated; "" for none) in its TOML file, comments kept. Then `compare tag`.',
+)
 @workspace_option
 @reports_errors
 def frameworks_command(
-    fmt: str, folder: Path | None, terms_of: str | None, workspace_dir: Path | None
+    fmt: str,
+    folder: Path | None,
+    terms_of: str | None,
+    set_keywords: tuple[str, str, str] | None,
+    workspace_dir: Path | None,
 ) -> None:
     """List the frameworks (goals and themes) with their kind, year and number of items.
 
     A malformed framework file is reported on stderr (file, line, problem) and the exit code is
     1; the other frameworks are still listed. With --terms, show one framework's terms instead:
     what its labels, keywords and descriptions give, and what its items learned from the plans.
+    With --set-keywords, give an item the plans' own words for it (as the app's Rammer page).
     """
+    if set_keywords is not None:
+        _set_keywords(*set_keywords, folder)
+        return
     if terms_of is not None:
         _print_terms(terms_of, folder, workspace_dir, fmt)
         return
@@ -115,3 +132,12 @@ def _print_terms(ref: str, folder: Path | None, workspace_dir: Path | None, fmt:
         click.echo(csv_text(rows, header), nl=False)
     else:
         echo_table(header, rows)
+
+
+def _set_keywords(fw_id: str, item_id: str, text: str, folder: Path | None) -> None:
+    from compare.frameworks.keywords import parse_keywords, set_item_keywords
+
+    keywords = parse_keywords(text)
+    path = set_item_keywords(find_framework(fw_id, folder), item_id, keywords)
+    said = ", ".join(keywords) if keywords else "none"
+    click.echo(f"{path.name}: item {item_id} keywords: {said}. Run `compare tag` to tag again.")
