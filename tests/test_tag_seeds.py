@@ -39,9 +39,10 @@ REPORTED_LABELS_ONLY = {
     "koebenhavn-2022.csv": (0.66, 0.80),
     "koebenhavn-2013.csv": (0.43, 0.60),
 }
-# The pasted frameworks' gold (labels only, with the framework files in gold/frameworks/): every
-# set but set 8, each measured once while blind, then seen (tests/gold/README.md). Set 8, the
-# last blind set, is reported in the README and deliberately not asserted.
+# The pasted frameworks' gold (labels only, with the framework files in gold/frameworks/), each
+# set measured once while blind (tests/gold/README.md). Sets up to 7 were then tuned on; sets 8,
+# 9 and 10 were not, and their floors are the blind figures: they guard against a change that
+# loses rows, they are not targets to tune to (write a new blind set before tuning).
 REPORTED_PASTED = {
     "koebenhavn-2018-heldout.csv": (0.62, 0.62),
     "koebenhavn-2022-heldout.csv": (0.50, 0.58),
@@ -64,6 +65,15 @@ REPORTED_PASTED = {
     "koebenhavn-2018-set7.csv": (0.59, 0.67),
     "koebenhavn-2022-set7.csv": (0.55, 0.64),
     "koebenhavn-2013-set7.csv": (0.75, 0.78),
+    "koebenhavn-2018-set8.csv": (0.57, 0.55),
+    "koebenhavn-2022-set8.csv": (0.61, 0.66),
+    "koebenhavn-2013-set8.csv": (0.65, 0.71),
+    "koebenhavn-2018-set9.csv": (0.43, 0.67),
+    "koebenhavn-2022-set9.csv": (0.38, 0.69),
+    "koebenhavn-2013-set9.csv": (0.31, 0.44),
+    "koebenhavn-2018-set10.csv": (0.76, 0.80),
+    "koebenhavn-2022-set10.csv": (0.52, 0.67),
+    "koebenhavn-2013-set10.csv": (0.38, 0.50),
 }
 
 
