@@ -191,13 +191,14 @@ def item_evidence(
     pairs: list[tuple[str, Framework]],
     corpus: Corpus,
     found_in: tuple[_Query, pl.DataFrame] | None = None,
-) -> tuple[dict, dict, dict]:
+) -> tuple[dict, dict, dict, dict]:
     """Weighted term hits summed per (doc, item, unit) and per (doc, item, segment).
 
     Returns three dicts keyed by (doc_id, framework_id, item_id): unit -> a list of (unit_no,
-    score, anchor terms, core terms, {anchor term: relative information}); seg_no -> (score,
-    anchor terms) for segments with anchor terms; and the seg_nos that only restate the
-    item's label (`restatements`), which count for nothing. `found_in` is what `corpus_found`
+    score, anchor terms, core terms); seg_no -> (score, anchor terms) for segments with anchor
+    terms; and the seg_nos that only restate the item's label (`restatements`), which count
+    for nothing. The fourth, keyed by (framework_id, item_id), holds each found term's
+    information relative to the item's most telling term. `found_in` is what `corpus_found`
     returned for these same segments, to save finding the terms again.
     """
     if found_in is not None:
@@ -217,13 +218,9 @@ def item_evidence(
     units_frame = weighted.group_by("dkey", "ikey", "unit_no").agg(
         score, anchors.alias("terms"), cores.alias("core")
     )
-    relative = dict(
-        zip(
-            zip(weighted["ikey"].to_list(), weighted["term"].to_list(), strict=True),
-            weighted["relative"].to_list(),
-            strict=True,
-        )
-    )
+    relative: dict[tuple[str, str], dict[str, float]] = {}
+    for k, term, rel in weighted.select("ikey", "term", "relative").unique().iter_rows():
+        relative.setdefault(q.item_of[k], {})[term] = rel
     segs_frame = (
         weighted.group_by("dkey", "ikey", "seg_no")
         .agg(score, anchors.alias("terms"))
@@ -231,9 +228,8 @@ def item_evidence(
     )  # passages without anchor terms are never quoted
     unit_ev: dict[tuple[str, str, str], list[tuple]] = {}
     for d, k, unit_no, score, found_t, core in units_frame.iter_rows():
-        info = {t: relative[(k, t)] for t in found_t}
         unit_ev.setdefault((q.doc_ids[d], *q.item_of[k]), []).append(
-            (unit_no, score, found_t, core, info)
+            (unit_no, score, found_t, core)
         )
     seg_scores: dict[tuple[str, str, str], dict[int, tuple]] = {}
     for d, k, seg_no, score, found_t in segs_frame.iter_rows():
@@ -241,7 +237,7 @@ def item_evidence(
     restated: dict[tuple[str, str, str], set[int]] = {}
     for d, seg_no, k in restating.iter_rows():
         restated.setdefault((q.doc_ids[d], *q.item_of[k]), set()).add(seg_no)
-    return unit_ev, seg_scores, restated
+    return unit_ev, seg_scores, restated, relative
 
 
 def core_terms(

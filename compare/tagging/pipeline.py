@@ -96,31 +96,21 @@ def tag_documents(
     segs = unit_column(segs, units)
     if corpus is None:
         corpus, found_in = corpus_found(segs, fws, pairs)
-    unit_ev, seg_scores, restated = item_evidence(segs, fws, pairs, corpus, found_in)
+    unit_ev, seg_scores, restated, relative = item_evidence(segs, fws, pairs, corpus, found_in)
     cores = core_terms(fws, pairs, corpus)
     described = described_items(fws)
     text_hash = dict(documents.select("doc_id", "text_hash").iter_rows())
     stamp = datetime.now(UTC).replace(tzinfo=None)
     tags: dict[str, list] = {name: [] for name in TAGS}
     evidence: dict[str, list] = {name: [] for name in EVIDENCE}
-    seg_rows = {
-        (d, s): r
-        for d, s, *r in segs.select(
-            "doc_id",
-            "seg_no",
-            "unit_no",
-            "text",
-            "heading_path",
-            "page",
-            "line_start",
-            "line_end",
-            "is_heading",
-        ).iter_rows()
-    }
+    seg_rows = _segment_rows(segs)
     # Per unit, what every item's passages share: seg_no, text and whether it is a heading.
     by_unit: dict[tuple[str, int], list[tuple[int, str, bool]]] = {}
-    for (doc_id, seg_no), row in seg_rows.items():
-        by_unit.setdefault((doc_id, row[0]), []).append((seg_no, row[1], bool(row[6])))
+    for doc_id, seg_no, unit_no, text, heading in zip(
+        *(segs[c].to_list() for c in ("doc_id", "seg_no", "unit_no", "text", "is_heading")),
+        strict=True,
+    ):
+        by_unit.setdefault((doc_id, unit_no), []).append((seg_no, text, bool(heading)))
     for doc_id, fw in pairs:
         doc_units = units.get(doc_id) or DocUnits(doc_id, {0: 0}, {0: []})
         headed = heading_matches(doc_units, {item.id: item.label for item in fw.items})
@@ -130,10 +120,7 @@ def tag_documents(
                 headed.setdefault(item_id, {}).setdefault(unit_no, score)
         for item in fw.items:
             key = (doc_id, fw.id, item.id)
-            item_units = {
-                u: UnitEvidence(u, s, set(t), core=set(c), info=i)
-                for u, s, t, c, i in unit_ev.get(key, [])
-            }
+            item_units = {u: UnitEvidence(u, s, t, core=c) for u, s, t, c in unit_ev.get(key, [])}
             for unit_no, score in headed.get(item.id, {}).items():
                 item_units.setdefault(unit_no, UnitEvidence(unit_no)).heading = score
             passages_of = Passages(
@@ -159,6 +146,7 @@ def tag_documents(
                 telling=bool(cores.get((fw.id, item.id))),
                 described=(fw.id, item.id) in described,
                 core=cores.get((fw.id, item.id), []),
+                relative=relative.get((fw.id, item.id), {}),
             )
             _add_tag(tags, doc_id, fw, item.id, decision, text_hash.get(doc_id), stamp)
             _add_evidence(evidence, doc_id, fw.id, item.id, decision, seg_rows)
@@ -204,6 +192,24 @@ class Passages:
                     Passage(seg_no, unit_no, text, score, terms, heading, seg_no in restated)
                 )
             self.cache[unit_no] = found
+        return found
+
+    def scored(self, unit_no: int, also: int | None = None) -> list[Passage]:
+        """The unit's passages with anchor terms (and segment `also`), in reading order.
+
+        The same passages as `get` gives, without making those no ranking can quote.
+        """
+        cached = self.cache.get(unit_no)
+        if cached is not None:
+            return [p for p in cached if p.terms or p.seg_no == also]
+        scores, restated = self.scores, self.restated
+        found = []
+        for seg_no, text, heading in self.by_unit.get((self.doc_id, unit_no), ()):
+            if seg_no in scores or seg_no == also:
+                score, terms = scores.get(seg_no, _NO_SCORE)
+                found.append(
+                    Passage(seg_no, unit_no, text, score, terms, heading, seg_no in restated)
+                )
         return found
 
 
@@ -309,16 +315,23 @@ def _add_tag(
         tags[name].append(value)
 
 
+def _segment_rows(segs: pl.DataFrame) -> dict[tuple[str, int], tuple]:
+    """(doc_id, seg_no) -> (text, heading_path, page, line_start, line_end), for quoting."""
+    columns = ("doc_id", "seg_no", "text", "heading_path", "page", "line_start", "line_end")
+    doc_ids, seg_nos, *rest = (segs[c].to_list() for c in columns)
+    return dict(zip(zip(doc_ids, seg_nos, strict=True), zip(*rest, strict=True), strict=True))
+
+
 def _add_evidence(
     evidence: dict[str, list],
     doc_id: str,
     fw_id: str,
     item_id: str,
     decision: Decision,
-    seg_rows: dict,
+    seg_rows: dict[tuple[str, int], tuple],
 ) -> None:
     for rank, (passage, is_target) in enumerate(decision.passages, start=1):
-        _, text, heading_path, page, line_start, line_end, _ = seg_rows[(doc_id, passage.seg_no)]
+        text, heading_path, page, line_start, line_end = seg_rows[(doc_id, passage.seg_no)]
         row = {
             "doc_id": doc_id,
             "framework_id": fw_id,

@@ -19,7 +19,7 @@ The signals, as a careful reader uses them:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -52,6 +52,8 @@ class PassageSource(Protocol):
 
     def get(self, unit_no: int) -> list[Passage]: ...
 
+    def scored(self, unit_no: int, also: int | None = None) -> list[Passage]: ...
+
 
 @dataclass(slots=True)
 class UnitEvidence:
@@ -59,10 +61,9 @@ class UnitEvidence:
 
     unit_no: int
     score: float = 0.0
-    terms: set[str] = field(default_factory=set)
+    terms: Collection[str] = ()  # the item's anchor terms found here, each once
     heading: float = 0.0  # heading similarity, 0 if the heading does not mirror the item
-    core: set[str] = field(default_factory=set)  # the item's core terms found here
-    info: dict[str, float] = field(default_factory=dict)  # anchor term -> relative information
+    core: Collection[str] = ()  # the item's core terms found here
 
 
 @dataclass(slots=True)
@@ -110,10 +111,10 @@ class Candidate:
 
     units: tuple[int, ...]
     score: float
-    terms: set[str]
+    terms: Collection[str]
     heading: bool
-    core: set[str] = field(default_factory=set)
-    info: dict[str, float] = field(default_factory=dict)
+    core: Collection[str] = ()
+    relative: Mapping[str, float] = field(default_factory=dict)  # term -> relative information
     core_found: bool = field(init=False)
     distinct: int = field(init=False)  # how many separate terms were found (`distinct_terms`)
 
@@ -133,7 +134,7 @@ class Candidate:
         "Arbejde med uddannelsesperspektiv i indsatsen for de aktivitetsparate ..." is not
         surely addressed by a section full of "aktivitetsparate kontanthjælpsmodtagere".
         """
-        return max(self.info.values(), default=0.0) >= TOP_TERM_SHARE
+        return max((self.relative[t] for t in self.terms), default=0.0) >= TOP_TERM_SHARE
 
     @property
     def strength(self) -> float:
@@ -161,16 +162,12 @@ class Candidate:
         return self.score >= CONCRETE_SCORE and self.distinct >= CONCRETE_TERMS
 
 
-def candidates(units: dict[int, UnitEvidence], parent: dict[int, int]) -> list[Candidate]:
-    """Each unit, and each unit together with its subsections that hold evidence.
-
-    A plan may spread one topic over several short subsections (`3.1 ... > Bedre jobmatch`,
-    `3.1 ... > Afklaringspuljen`); together they are one place.
-    """
-    # A unit's own candidate shares its sets: nothing changes them once the unit is built.
-    found = [
-        Candidate((u,), ev.score, ev.terms, bool(ev.heading), ev.core, ev.info)
-        for u, ev in units.items()
+def _places(
+    units: dict[int, UnitEvidence], parent: dict[int, int]
+) -> list[tuple[tuple[int, ...], list[UnitEvidence]]]:
+    """Each unit, and each unit together with its subsections that hold evidence."""
+    places: list[tuple[tuple[int, ...], list[UnitEvidence]]] = [
+        ((u,), [ev]) for u, ev in units.items()
     ]
     children: dict[int, list[int]] = {}
     for unit_no in units:
@@ -178,20 +175,76 @@ def candidates(units: dict[int, UnitEvidence], parent: dict[int, int]) -> list[C
             children.setdefault(parent[unit_no], []).append(unit_no)
     for top, kids in children.items():
         members = ([top] if top in units else []) + sorted(kids)
-        if len(members) < 2:
-            continue
-        evs = [units[u] for u in members]
-        found.append(
-            Candidate(
-                tuple(members),
-                sum(ev.score for ev in evs),
-                set().union(*(ev.terms for ev in evs)),
-                any(ev.heading for ev in evs),
-                set().union(*(ev.core for ev in evs)),
-                {t: i for ev in evs for t, i in ev.info.items()},
-            )
-        )
-    return sorted(found, key=lambda c: (-c.strength, c.units))
+        if len(members) >= 2:
+            places.append((tuple(members), [units[u] for u in members]))
+    return places
+
+
+def _candidate(
+    members: tuple[int, ...], evs: list[UnitEvidence], relative: Mapping[str, float]
+) -> Candidate:
+    """The candidate of one place (a unit's own candidate shares the unit's collections)."""
+    if len(evs) == 1:
+        ev = evs[0]
+        return Candidate(members, ev.score, ev.terms, bool(ev.heading), ev.core, relative)
+    return Candidate(
+        members,
+        sum(ev.score for ev in evs),
+        set().union(*(ev.terms for ev in evs)),
+        any(ev.heading for ev in evs),
+        set().union(*(ev.core for ev in evs)),
+        relative,
+    )
+
+
+@dataclass(slots=True)
+class _Ranking:
+    """What `decide` needs of the places an item may be addressed in, best first.
+
+    A place is one unit, or a unit together with its subsections that hold evidence: a plan
+    may spread one topic over several short subsections (`3.1 ... > Bedre jobmatch`,
+    `3.1 ... > Afklaringspuljen`); together they are one place.
+    """
+
+    strong: list[Candidate]  # the addressed candidates, best first
+    best: Candidate | None  # the best candidate of all
+    any_terms: bool  # some place holds some of the item's terms
+    any_core: bool  # ... some of its core terms
+
+
+def _rank(
+    units: dict[int, UnitEvidence], parent: dict[int, int], relative: Mapping[str, float]
+) -> _Ranking:
+    """Rank the places by strength; build candidates in full only where they can be addressed.
+
+    A place is addressed only with a core term and at least `ADDRESSED_SCORE` (a heading
+    bonus is not score), so most places of most items are ranked by their strength alone.
+    """
+    strong: list[Candidate] = []
+    best_key: tuple[float, tuple[int, ...]] | None = None
+    best_place: tuple[tuple[int, ...], list[UnitEvidence]] | None = None
+    for members, evs in _places(units, parent):
+        if len(evs) == 1:
+            score, heading, core = evs[0].score, bool(evs[0].heading), bool(evs[0].core)
+        else:
+            score = sum(ev.score for ev in evs)
+            heading = any(ev.heading for ev in evs)
+            core = any(ev.core for ev in evs)
+        key = (-(score + (HEADING_BONUS if heading else 0.0)), members)
+        if best_key is None or key < best_key:
+            best_key, best_place = key, (members, evs)
+        if core and score >= ADDRESSED_SCORE:
+            candidate = _candidate(members, evs, relative)
+            if candidate.addressed():
+                strong.append(candidate)
+    strong.sort(key=lambda c: (-c.strength, c.units))
+    best = _candidate(*best_place, relative) if best_place is not None else None
+    return _Ranking(
+        strong,
+        best,
+        any(ev.terms for ev in units.values()),
+        any(ev.core for ev in units.values()),
+    )
 
 
 def decide(
@@ -204,6 +257,7 @@ def decide(
     telling: bool = True,
     described: bool = False,
     core: Sequence[str] = (),
+    relative: Mapping[str, float] | None = None,
 ) -> Decision:
     """Level, score, terms, target sentence and ranked passages for one (document, item).
 
@@ -213,15 +267,16 @@ def decide(
     never sure. `described` is True for an item with hand-written (or lent) keywords: only
     its blank can be sure (see `judge_blank`). `core` holds the item's
     core terms: a goal without a section of its own gets X only from a target sentence that
-    says one of them (see `_find_target`).
+    says one of them (see `_find_target`). `relative` holds each anchor term's information
+    relative to the item's most telling term (see `Candidate.has_top_term`).
     """
     headed = {u for u, ev in units.items() if ev.heading}
-    ranked = candidates(units, parent or {})
-    strong = [c for c in ranked if c.addressed()]
+    ranking = _rank(units, parent or {}, relative if relative is not None else {})
+    strong = ranking.strong
     if not headed and not strong:
-        best = ranked[0] if ranked else None
+        best = ranking.best
         terms = sorted(best.terms) if best else []
-        sure, reason = judge_blank(ranked, telling, described)
+        sure, reason = judge_blank(ranking.any_terms, ranking.any_core, telling, described)
         return Decision(
             LEVEL_NONE, _confidence(best.score if best else 0.0), terms, None, [], sure, reason
         )
@@ -248,7 +303,7 @@ def decide(
 
 
 def judge_blank(
-    ranked: list[Candidate], telling: bool = True, described: bool = True
+    any_terms: bool, any_core: bool, telling: bool = True, described: bool = True
 ) -> tuple[str, str]:
     """Sure of a blank only when none of the item's telling words is found anywhere.
 
@@ -258,11 +313,11 @@ def judge_blank(
     """
     if not telling:
         return CONFIDENCE_UNSURE, "its label has no telling word to look for"
-    if not described and not any(c.terms for c in ranked):
+    if not described and not any_terms:
         return CONFIDENCE_UNSURE, "none of its label's words occur; said in other words?"
-    if any(c.core_found for c in ranked):
+    if any_core:
         return CONFIDENCE_UNSURE, "its distinctive words occur, but too little of it in one place"
-    if any(c.terms for c in ranked):
+    if any_terms:
         return CONFIDENCE_UNSURE, "only some of its less distinctive words occur"
     return CONFIDENCE_SURE, "none of the item's telling words is in the plan"
 
@@ -362,8 +417,8 @@ def _rank_passages(
     candidates = [
         p
         for u in focus
-        for p in passages_of.get(u)
-        if not p.is_heading and not p.restates and (p.terms or p.seg_no == target_seg)
+        for p in passages_of.scored(u, target_seg)
+        if not p.is_heading and not p.restates
     ]
     candidates.sort(
         key=lambda p: (-(p.score + (100.0 if p.seg_no == target_seg else 0.0)), p.seg_no)
