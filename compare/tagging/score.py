@@ -44,6 +44,7 @@ CONFIDENCE_UNSURE = "unsure"
 TOP_TERM_SHARE = 0.95  # a term this close to the item's most telling one is that term
 SURE_STRENGTH = 1.5  # a theme's evidence this many times the concreteness threshold is sure
 MAX_EVIDENCE = 5
+FOCUS_PLACES = 3  # the strongest places where an item is addressed are where its evidence is
 MAX_QUOTE_CHARS = 600
 
 
@@ -92,7 +93,7 @@ class Decision:
     reason: str = ""  # one line for the analyst: why the tagger is sure or not
 
 
-def distinct_terms(terms: set[str] | list[str]) -> list[str]:
+def distinct_terms(terms: Collection[str]) -> list[str]:
     """The terms that are separate mentions: a term inside another found term is the same one.
 
     "a kas" (a-kasser) and "kas", or "rekruttering" and "rekrutteringssamarbejde", found in one
@@ -206,7 +207,8 @@ class _Ranking:
     `3.1 ... > Afklaringspuljen`); together they are one place.
     """
 
-    strong: list[Candidate]  # the addressed candidates, best first
+    strong: list[Candidate]  # the best addressed candidates (at most FOCUS_PLACES), best first
+    concrete: bool  # some addressed candidate is concrete
     best: Candidate | None  # the best candidate of all
     any_terms: bool  # some place holds some of the item's terms
     any_core: bool  # ... some of its core terms
@@ -215,14 +217,13 @@ class _Ranking:
 def _rank(
     units: dict[int, UnitEvidence], parent: dict[int, int], relative: Mapping[str, float]
 ) -> _Ranking:
-    """Rank the places by strength; build candidates in full only where they can be addressed.
+    """Rank the places by strength; build candidates only where they can be addressed.
 
     A place is addressed only with a core term and at least `ADDRESSED_SCORE` (a heading
-    bonus is not score), so most places of most items are ranked by their strength alone.
+    bonus is not score), and only the strongest few addressed places, and whether any is
+    concrete, decide a level: most places of most items are ranked by strength alone.
     """
-    strong: list[Candidate] = []
-    best_key: tuple[float, tuple[int, ...]] | None = None
-    best_place: tuple[tuple[int, ...], list[UnitEvidence]] | None = None
+    ranked = []
     for members, evs in _places(units, parent):
         if len(evs) == 1:
             score, heading, core = evs[0].score, bool(evs[0].heading), bool(evs[0].core)
@@ -230,17 +231,23 @@ def _rank(
             score = sum(ev.score for ev in evs)
             heading = any(ev.heading for ev in evs)
             core = any(ev.core for ev in evs)
-        key = (-(score + (HEADING_BONUS if heading else 0.0)), members)
-        if best_key is None or key < best_key:
-            best_key, best_place = key, (members, evs)
+        strength = score + (HEADING_BONUS if heading else 0.0)
+        ranked.append((-strength, members, evs, score, core))
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    strong: list[Candidate] = []
+    concrete = False
+    for minus_strength, members, evs, score, core in ranked:
+        if len(strong) >= FOCUS_PLACES and (concrete or -minus_strength < CONCRETE_SCORE):
+            break  # the rest are weaker, and none of them can be concrete if these are not
         if core and score >= ADDRESSED_SCORE:
             candidate = _candidate(members, evs, relative)
             if candidate.addressed():
                 strong.append(candidate)
-    strong.sort(key=lambda c: (-c.strength, c.units))
-    best = _candidate(*best_place, relative) if best_place is not None else None
+                concrete = concrete or candidate.concrete()
+    best = _candidate(ranked[0][1], ranked[0][2], relative) if ranked else None
     return _Ranking(
         strong,
+        concrete,
         best,
         any(ev.terms for ev in units.values()),
         any(ev.core for ev in units.values()),
@@ -283,7 +290,7 @@ def decide(
     if headed:
         focus = sorted(headed | referenced)
     else:
-        focus = sorted({u for c in strong[:3] for u in c.units})
+        focus = sorted({u for c in strong[:FOCUS_PLACES] for u in c.units})
     target, target_seg = None, None
     if kind == FRAMEWORK_GOALS:
         target, target_seg = _find_target(
@@ -294,7 +301,7 @@ def decide(
     named = None
     if kind != FRAMEWORK_GOALS:
         named = next((k for p, _ in passages if (k := initiative_kind(p.text, p.terms))), None)
-        concrete = bool(headed) or any(c.concrete() for c in strong) or named is not None
+        concrete = bool(headed) or ranking.concrete or named is not None
         level = LEVEL_TARGET if concrete else LEVEL_ADDRESSED
     top = max([c.strength for c in strong] + [HEADING_BONUS if headed else 0.0])
     terms = sorted({t for u in focus if u in units for t in units[u].terms})
