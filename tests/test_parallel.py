@@ -105,6 +105,41 @@ def test_many_chunks_in_two_workers_give_the_serial_tags(
     assert frames[2][0].equals(frames[1][0]) and frames[2][1].equals(frames[1][1])
 
 
+@pytest.mark.seeds
+def test_corpus_statistics_in_parts_add_up_to_those_of_all_plans(
+    seeds_dir: Path, tmp_path: Path
+) -> None:
+    """What `compare tag` computes in parallel parts equals the corpus of all plans at once."""
+    from compare.frameworks.catalog import labels_only, load_frameworks
+    from compare.store.documents import load_documents
+    from compare.tagging.evidence import merge_counts
+    from compare.tagging.pipeline import corpus_for, corpus_in_parts
+
+    ws = Workspace.open(tmp_path / "ws")
+    ingest_paths([_corpus(seeds_dir, tmp_path / "plans")], ws, workers=1)
+    plans = load_documents(ws).filter(pl.col("kind") == "plan")
+    segments = ws.read_segments(plans["doc_id"].to_list())
+    frameworks = load_frameworks(errors=[])
+    whole = corpus_for(plans, segments, frameworks)
+    assert whole.n_units > 0 and whole.unit_df.height > 100
+    split = corpus_in_parts(plans, frameworks, 3)
+    assert split is not None  # every shipped item has keywords: nothing is learned
+    parts, searched = split
+    assert len(parts) == 3 and sum(part.height for part in parts) == plans.height == 8
+    merged = merge_counts([corpus_for(part, segments, frameworks, searched) for part in parts])
+    assert merged.n_units == whole.n_units
+    assert merged.unit_df.sort("term").equals(whole.unit_df.sort("term"))
+    # A part of 2018 plans alone must still count the 2022 goals' terms, and the other way.
+    by_year = [plans.filter(pl.col("year") == year) for year in (2018, 2022)]
+    assert all(part.height == 4 for part in by_year)
+    alone = merge_counts([corpus_for(part, segments, frameworks) for part in by_year])
+    searching = merge_counts([corpus_for(p, segments, frameworks, searched) for p in by_year])
+    assert searching.unit_df.sort("term").equals(whole.unit_df.sort("term"))
+    assert not alone.unit_df.sort("term").equals(whole.unit_df.sort("term"))
+    # Terms learned from the plans need all of them at once: no parts then.
+    assert corpus_in_parts(plans, labels_only(frameworks), 3) is None
+
+
 def _children(pid: int) -> set[int]:
     """Every process below `pid` (forkserver workers are grandchildren)."""
     parents = {}

@@ -127,6 +127,27 @@ def _query(
     )
 
 
+def learns(frameworks: Sequence[Framework]) -> bool:
+    """True if some item is known by its label alone: the corpus then learns terms for it.
+
+    Without learning, the corpus is only section counts, which add up over any split of the
+    documents (`merge_counts`).
+    """
+    terms = term_table(frameworks).select("framework_id", "item_id", "origin")
+    described = terms.filter(pl.col("origin").is_in([ORIGIN_KEYWORD, ORIGIN_LENT]))
+    return not terms.join(described, on=["framework_id", "item_id"], how="anti").is_empty()
+
+
+def merge_counts(parts: Sequence[Corpus]) -> Corpus:
+    """One corpus from the section counts of disjoint sets of documents (nothing learned)."""
+    unit_df = (
+        pl.concat([part.unit_df for part in parts])
+        .group_by("term")
+        .agg(pl.col("units_with").sum().cast(pl.Int64))
+    )
+    return Corpus(unit_df, sum(part.n_units for part in parts))
+
+
 def corpus_of(
     segs: pl.DataFrame, frameworks: Sequence[Framework], pairs: list[tuple[str, Framework]]
 ) -> Corpus:

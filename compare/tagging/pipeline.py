@@ -26,6 +26,7 @@ from compare.tagging.evidence import (
     corpus_of,
     described_items,
     item_evidence,
+    learns,
 )
 from compare.tagging.readable import readable_terms
 from compare.tagging.score import Decision, Passage, UnitEvidence, decide, quote
@@ -56,21 +57,52 @@ def applicable_pairs(
 
 
 def corpus_for(
-    documents: pl.DataFrame, segments: pl.DataFrame, frameworks: Sequence[Framework]
+    documents: pl.DataFrame,
+    segments: pl.DataFrame,
+    frameworks: Sequence[Framework],
+    searched: Sequence[Framework] | None = None,
 ) -> Corpus:
     """The corpus statistics of these documents (see `compare.tagging.evidence`).
 
     Compute it once over all the plans of a run and pass it to every `tag_documents` call,
     so that the tags do not depend on how the plans are split into chunks. Every document
     counts, also those no framework applies to (a goal framework of another year): the
-    statistics are the plans', whatever frameworks are tagged with them.
+    statistics are the plans', whatever frameworks are tagged with them. The terms counted
+    are those of the frameworks that apply to some of these documents, or of `searched`: the
+    frameworks that apply to some document of the whole run when these documents are one part
+    of it (see `corpus_in_parts`).
     """
     pairs = applicable_pairs(documents.select("doc_id", "year", "year_to"), frameworks)
+    fws = list(searched) if searched is not None else used_frameworks(pairs)
     doc_ids = documents["doc_id"].unique().to_list()
     with _cycle_collection_paused():
         segs = promote_inline_headings(segments.filter(pl.col("doc_id").is_in(doc_ids)))
         segs = unit_column(segs, build_units(segs))
-        return corpus_of(segs, list({fw.id: fw for _, fw in pairs}.values()), pairs)
+        return corpus_of(segs, fws, pairs)
+
+
+def used_frameworks(pairs: list[tuple[str, Framework]]) -> list[Framework]:
+    """The frameworks of the pairs, each once, in order."""
+    return list({fw.id: fw for _, fw in pairs}.values())
+
+
+def corpus_in_parts(
+    documents: pl.DataFrame, frameworks: Sequence[Framework], parts: int
+) -> tuple[list[pl.DataFrame], list[Framework]] | None:
+    """The documents split into `parts` for `corpus_for` in parallel, and the frameworks each
+    part must search; None when the corpus cannot be added up from parts (an item learns).
+
+    Section counts add up over disjoint documents (`evidence.merge_counts`); terms learned
+    from the plans need all of them at once.
+    """
+    pairs = applicable_pairs(documents.select("doc_id", "year", "year_to"), frameworks)
+    searched = used_frameworks(pairs)
+    if parts < 2 or not searched or learns(searched):
+        return None
+    doc_ids = sorted(documents["doc_id"].unique().to_list())
+    size = -(-len(doc_ids) // parts)
+    split = [doc_ids[i : i + size] for i in range(0, len(doc_ids), size)]
+    return [documents.filter(pl.col("doc_id").is_in(ids)) for ids in split], searched
 
 
 def tag_documents(

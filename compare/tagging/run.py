@@ -30,8 +30,14 @@ from compare.schema import (
 from compare.store.documents import load_documents
 from compare.store.workspace import Workspace
 from compare.tagging import version
-from compare.tagging.evidence import Corpus
-from compare.tagging.pipeline import applicable_pairs, corpus_for, framework_hash, tag_documents
+from compare.tagging.evidence import Corpus, merge_counts
+from compare.tagging.pipeline import (
+    applicable_pairs,
+    corpus_for,
+    corpus_in_parts,
+    framework_hash,
+    tag_documents,
+)
 from compare.text import NORMALISER_VERSION, normalise
 
 __all__ = ["TagReport", "tag_documents", "tag_workspace"]
@@ -301,7 +307,7 @@ def _tag_todo(
     all_fws = list({fw.id: fw for fws in todo.values() for fw in fws}.values())
     rest = [d for d in documents["doc_id"].to_list() if d not in todo]
     everything = pl.concat([segments, ws.read_segments(rest)]) if rest else segments
-    corpus = corpus_for(documents, everything, all_fws)
+    corpus = _corpus(documents, everything, all_fws, n_workers)
     del everything  # the documents not tagged now were read for the corpus only
 
     def chunks() -> Iterator[Chunk]:
@@ -322,6 +328,30 @@ def _tag_todo(
         pl.concat([conform(t, TAGS) for t, _ in results]),
         pl.concat([conform(e, EVIDENCE) for _, e in results]),
     )
+
+
+def _corpus(
+    documents: pl.DataFrame, segments: pl.DataFrame, frameworks: list[Framework], workers: int
+) -> Corpus:
+    """The run's corpus statistics: in parts, in `workers` processes, where they add up."""
+    split = None
+    if workers > 1 and documents.height >= MIN_DOCS_FOR_PROCESSES:
+        split = corpus_in_parts(documents, frameworks, workers)
+    if split is None:
+        return corpus_for(documents, segments, frameworks)
+    parts, searched = split
+    with worker_pool(workers) as pool:
+        futures = [
+            pool.submit(
+                corpus_for,
+                part,
+                segments.filter(pl.col("doc_id").is_in(part["doc_id"].implode())),
+                frameworks,
+                searched,
+            )
+            for part in parts
+        ]
+        return merge_counts([future.result() for future in futures])
 
 
 def _summary(tags: pl.DataFrame) -> pl.DataFrame:
