@@ -43,12 +43,20 @@ def _summary_line(doc: DocumentSummary) -> str:
     )
 
 
-def _run_with_progress(
-    files: list[Path], ws: Workspace, overrides: dict, max_bytes: int, reviewer: str
+def ingest_with_progress(
+    files: list[Path],
+    ws: Workspace,
+    overrides: dict | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    reviewer: str = "ingest",
+    workers: int | None = None,
 ) -> IngestReport:
+    """`ingest_paths` with a progress bar on a terminal (`compare ingest`, `compare tag PATH`)."""
     console = Console(file=raw_stderr())  # its own cursor movements; the names are cleaned
     if len(files) < PROGRESS_MIN_FILES or not console.is_terminal:
-        return ingest_paths(files, ws, overrides, max_bytes=max_bytes, reviewer=reviewer)
+        return ingest_paths(
+            files, ws, overrides, max_bytes=max_bytes, reviewer=reviewer, workers=workers
+        )
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -62,7 +70,9 @@ def _run_with_progress(
         def progress(done: int, total: int, name: str) -> None:
             bar.update(task, completed=done, name=strip_controls(name))
 
-        return ingest_paths(files, ws, overrides, progress, max_bytes=max_bytes, reviewer=reviewer)
+        return ingest_paths(
+            files, ws, overrides, progress, max_bytes=max_bytes, reviewer=reviewer, workers=workers
+        )
 
 
 @main.command("ingest")
@@ -132,7 +142,7 @@ def ingest_command(
             + ", ".join(str(p) for p in paths)
         )
     reviewer = env_reviewer() or "ingest"
-    report = _run_with_progress(files, ws, overrides, int(max_mb * 1024 * 1024), reviewer)
+    report = ingest_with_progress(files, ws, overrides, int(max_mb * 1024 * 1024), reviewer)
     replaced = replaced_versions(ws) if report.added else {}
     for doc in report.added:
         click.echo(_summary_line(doc))

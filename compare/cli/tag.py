@@ -39,9 +39,10 @@ def _ingest(paths: tuple[Path, ...], ws: Workspace, workers: int | None) -> tupl
 
     Returns the number of files found and of files that failed.
     """
-    from compare.ingest import ingest_paths
+    from compare.cli.ingest import ingest_with_progress
+    from compare.ingest import collect_files
 
-    report = ingest_paths(paths, ws, workers=workers)
+    report = ingest_with_progress(collect_files(paths, exclude=ws.root), ws, workers=workers)
     if not report.files:
         # Not an error: on a new machine `make run` tags an empty data/plans/ and opens the app
         # on its upload page; what is already in the workspace is still tagged below.
