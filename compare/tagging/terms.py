@@ -180,7 +180,17 @@ def term_table(
 
     `learned` adds terms learned from the plans per (framework_id, item_id) (see
     `compare.tagging.expand`): they widen the net and anchor, but are never an item's core.
+    Memoised: each chunk of plans asks for the same frameworks' table several times.
     """
+    frozen = tuple(sorted((key, tuple(terms)) for key, terms in (learned or {}).items()))
+    return _term_table(tuple(frameworks), frozen)
+
+
+@lru_cache(maxsize=8)
+def _term_table(
+    frameworks: tuple[Framework, ...], frozen: tuple[tuple[tuple[str, str], tuple[str, ...]], ...]
+) -> pl.DataFrame:
+    learned = {key: list(terms) for key, terms in frozen}
     rows: dict[str, list] = {name: [] for name in TERM_TABLE_SCHEMA}
     for fw in frameworks:
         of_label = {item.id: {t.term: t for t in label_terms(item.label)} for item in fw.items}
