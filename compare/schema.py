@@ -99,6 +99,11 @@ EVIDENCE: FrameSchema = {
     "is_target": pl.Boolean,  # the passage holds the concrete target sentence
 }
 
+# Where an evidence passage is in its document: the tagger joins these onto the passages it
+# found (EVIDENCE_FOUND) from the segments.
+EVIDENCE_LOCATION = ("heading_path", "page", "line_start", "line_end")
+EVIDENCE_FOUND: FrameSchema = {n: d for n, d in EVIDENCE.items() if n not in EVIDENCE_LOCATION}
+
 # The evidence a cell shows (compare.review.evidence.effective_evidence): EVIDENCE with the
 # analysts' passages merged in, and who put a passage there ("" for the tagger).
 EFFECTIVE_EVIDENCE: FrameSchema = {**EVIDENCE, "added_by": pl.Utf8}

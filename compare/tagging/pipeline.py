@@ -17,7 +17,16 @@ import pyarrow as pa
 
 from compare.frameworks.catalog import Framework
 from compare.frameworks.labels import goal_subjects, label_head
-from compare.schema import EVIDENCE, FRAMEWORK_GOALS, TAGS, FrameSchema, conform, empty_frame
+from compare.schema import (
+    EVIDENCE,
+    EVIDENCE_FOUND,
+    EVIDENCE_LOCATION,
+    FRAMEWORK_GOALS,
+    TAGS,
+    FrameSchema,
+    conform,
+    empty_frame,
+)
 from compare.tagging import version
 from compare.tagging.evidence import (
     Corpus,
@@ -147,7 +156,7 @@ def _tag_documents(
     text_hash = dict(documents.select("doc_id", "text_hash").iter_rows())
     stamp = datetime.now(UTC).replace(tzinfo=None)
     tags: dict[str, list] = {name: [] for name in TAGS}
-    evidence: dict[str, list] = {name: [] for name in _EVIDENCE_FOUND}
+    evidence: dict[str, list] = {name: [] for name in EVIDENCE_FOUND}
     # Per unit, what every item's passages share: seg_no, text and whether it is a heading.
     by_unit: dict[tuple[str, int], list[tuple[int, str, bool]]] = {}
     for doc_id, seg_no, unit_no, text, heading in zip(
@@ -194,18 +203,13 @@ def _tag_documents(
             )
             _add_tag(tags, doc_id, fw, item.id, decision, text_hash.get(doc_id), stamp)
             _add_evidence(evidence, doc_id, fw.id, item.id, decision)
-    located = _frame(evidence, _EVIDENCE_FOUND).join(
-        segs.select(pl.col("doc_id"), pl.col("seg_no").cast(pl.Int32), *_LOCATION),
+    located = _frame(evidence, EVIDENCE_FOUND).join(
+        segs.select(pl.col("doc_id"), pl.col("seg_no").cast(pl.Int32), *EVIDENCE_LOCATION),
         on=["doc_id", "seg_no"],
         how="left",
         maintain_order="left",
     )
     return _frame(tags, TAGS), conform(located, EVIDENCE)
-
-
-# Where a passage is in its document: joined onto the evidence rows from the segments.
-_LOCATION = ("heading_path", "page", "line_start", "line_end")
-_EVIDENCE_FOUND: FrameSchema = {n: d for n, d in EVIDENCE.items() if n not in _LOCATION}
 
 
 @contextmanager
