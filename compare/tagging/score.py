@@ -135,7 +135,7 @@ class Candidate:
         "Arbejde med uddannelsesperspektiv i indsatsen for de aktivitetsparate ..." is not
         surely addressed by a section full of "aktivitetsparate kontanthjælpsmodtagere".
         """
-        return max((self.relative[t] for t in self.terms), default=0.0) >= TOP_TERM_SHARE
+        return max((self.relative.get(t, 0.0) for t in self.terms), default=0.0) >= TOP_TERM_SHARE
 
     @property
     def strength(self) -> float:
@@ -207,7 +207,7 @@ class _Ranking:
     `3.1 ... > Afklaringspuljen`); together they are one place.
     """
 
-    strong: list[Candidate]  # the best addressed candidates (at most FOCUS_PLACES), best first
+    strong: list[Candidate]  # the strongest addressed candidates, best first (see `_rank`)
     concrete: bool  # some addressed candidate is concrete
     best: Candidate | None  # the best candidate of all
     any_terms: bool  # some place holds some of the item's terms
@@ -220,8 +220,9 @@ def _rank(
     """Rank the places by strength; build candidates only where they can be addressed.
 
     A place is addressed only with a core term and at least `ADDRESSED_SCORE` (a heading
-    bonus is not score), and only the strongest few addressed places, and whether any is
-    concrete, decide a level: most places of most items are ranked by strength alone.
+    bonus is not score), and only the strongest `FOCUS_PLACES` addressed places, and whether
+    any is concrete, decide a level: candidates are built until those are known, and most
+    places of most items are ranked by strength alone.
     """
     ranked = []
     for members, evs in _places(units, parent):
