@@ -226,6 +226,28 @@ def test_narrative_cli_saved_text_reaches_overview_and_word(mixed_ws: Path, tmp_
     assert "PAGE" in footer
 
 
+def test_a_narrative_pasted_from_word_reaches_the_word_document(mixed_ws: Path, tmp_path: Path):
+    """Word's manual line break is a vertical tab in pasted text; python-docx refuses it."""
+    text_file = tmp_path / "n.txt"
+    text_file.write_text("Planen har\x0bvirksomhedspraktik\x0c og løntilskud.\x07", "utf-8")
+    key = [THEMES, "1", "--year", "2018", "--council", "Hovedstaden"]
+    _run(["narrative", "set", *key, "--text-file", str(text_file), "--reviewer", "Bo"], mixed_ws)
+    out = tmp_path / "rapport.docx"
+    _run(["report", "--council", COUNCIL, "--year", "2018", "--out", str(out)], mixed_ws)
+    themes = Document(str(out)).tables[0]
+    cell = next(r.cells[1] for r in themes.rows if r.cells[0].text.startswith("1. "))
+    assert cell.text == "Planen har\nvirksomhedspraktik\n og løntilskud."
+    assert cell._tc.xml.count("<w:br/>") == 2  # the breaks are Word's line breaks
+
+
+def test_word_text_keeps_line_breaks_and_drops_what_xml_cannot_hold() -> None:
+    from compare.word.document import xml_text
+
+    assert xml_text("a\x0bb\x0cc\td\ne\r") == "a\nb\nc\td\ne\r"
+    assert xml_text("\x00x\x07y\x1b[1mz\ufffe\ud800") == "xy[1mz"
+    assert xml_text("Kgbenhavn ÆØÅ – “citat”") == "Kgbenhavn ÆØÅ – “citat”"
+
+
 def test_per_municipality_rows_are_drafted_kept_and_exported(mixed_ws: Path, tmp_path: Path):
     ws = Workspace(mixed_ws)
     from compare.analysis.item_table import item_table

@@ -9,6 +9,7 @@ Written atomically, like the Excel workbook.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,18 @@ from compare.word.content import ADDRESSED_NOTE, Report
 
 DRAFT_MARK = "[Udkast] "
 TABLE_STYLE = "Table Grid"
+# What Word's XML cannot hold: C0 controls but tab and line breaks, and what is not a character.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_BREAKS = "\x0b\x0c"  # Word's own line break (pasted from Word) and a form feed
+
+
+def xml_text(text: str) -> str:
+    """The text as Word can hold it: line breaks kept, other control characters dropped.
+
+    An analyst's narrative pasted from Word carries its manual line breaks as vertical tabs,
+    and a framework sheet may carry any control character; python-docx refuses them all.
+    """
+    return _NOT_XML.sub(lambda m: "\n" if m.group() in _BREAKS else "", text)
 
 
 def _page_number_footer(section: Any) -> None:
@@ -48,7 +61,7 @@ def _header_row(table: Table, texts: list[str]) -> None:
     row = table.rows[0]
     for cell, text in zip(row.cells, texts, strict=True):
         cell.text = ""
-        run = cell.paragraphs[0].add_run(text)
+        run = cell.paragraphs[0].add_run(xml_text(text))
         run.bold = True
     tr_pr = row._tr.get_or_add_trPr()  # repeat the header on every page
     header = OxmlElement("w:tblHeader")
@@ -71,15 +84,15 @@ def _text_cell(cell: Any, text: str, is_draft: bool) -> None:
         mark = paragraph.add_run(DRAFT_MARK)
         mark.italic = True
         mark.bold = True
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(xml_text(text))
     run.italic = is_draft
 
 
 def _title_block(doc: Any, report: Report) -> None:
     for text in (report.office, report.dated):
-        doc.add_paragraph(text)
+        doc.add_paragraph(xml_text(text))
     doc.add_heading(f"Kommunernes beskæftigelsesplaner {report.year}", level=0)
-    doc.add_paragraph(report.council).runs[0].bold = True
+    doc.add_paragraph(xml_text(report.council)).runs[0].bold = True
 
 
 def _themes(doc: Any, report: Report) -> None:
@@ -94,9 +107,9 @@ def _themes(doc: Any, report: Report) -> None:
             cells = table.add_row().cells
             merged = cells[0].merge(cells[1])
             merged.text = ""
-            merged.paragraphs[0].add_run(group).bold = True
+            merged.paragraphs[0].add_run(xml_text(group)).bold = True
         cells = table.add_row().cells
-        cells[0].text = f"{row.item_id}. {row.label}"
+        cells[0].text = xml_text(f"{row.item_id}. {row.label}")
         _text_cell(cells[1], row.text, row.is_draft)
     _widths(table, [5.5, 11.0])
 
@@ -107,16 +120,16 @@ def _goals(doc: Any, report: Report) -> None:
     section.page_width, section.page_height = section.page_height, section.page_width
     section.left_margin = section.right_margin = Cm(1.5)  # 26.7 cm for the 25.5 cm table
     section.top_margin = section.bottom_margin = Cm(1.5)
-    doc.add_heading(report.goals_title, level=1)
+    doc.add_heading(xml_text(report.goals_title), level=1)
     n = len(report.goal_labels)
     table = doc.add_table(rows=1, cols=n + 2)
     table.style = TABLE_STYLE
     _header_row(table, ["Jobcenter", *report.goal_labels, "Supplerende mål/bemærkninger"])
     for row in report.goals:
         cells = table.add_row().cells
-        cells[0].text = row.jobcentre
+        cells[0].text = xml_text(row.jobcentre)
         for cell, level in zip(cells[1 : n + 1], row.levels, strict=True):
-            cell.text = level
+            cell.text = xml_text(level)
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         _text_cell(cells[n + 1], row.remark, row.remark_is_draft)
     goal_width = (25.5 - 3.2 - 5.5) / max(n, 1)
@@ -131,14 +144,14 @@ def _goals(doc: Any, report: Report) -> None:
 
 def _municipality_tables(doc: Any, report: Report) -> None:
     for table_data in report.tables:
-        doc.add_heading(f"Beskæftigelsesplaner {report.year} – {table_data.label}", level=1)
+        doc.add_heading(xml_text(f"Beskæftigelsesplaner {report.year} – {table_data.label}"), 1)
         table = doc.add_table(rows=1, cols=3)
         table.style = TABLE_STYLE
         _header_row(table, ["Kommune", "Niveau", "Planens indsats"])
         for row in table_data.rows:
             cells = table.add_row().cells
-            cells[0].text = row.municipality
-            cells[1].text = row.level
+            cells[0].text = xml_text(row.municipality)
+            cells[1].text = xml_text(row.level)
             _text_cell(cells[2], row.text, row.is_draft)
         _widths(table, [3.5, 1.7, 11.3])
 
@@ -147,9 +160,10 @@ def _annex(doc: Any, report: Report) -> None:
     """Annex: per plan, its period, focus areas and every target it sets itself."""
     doc.add_heading("Bilag: planernes egne mål", level=1)
     for summary in report.summaries:
-        doc.add_heading(f"{summary['municipality'] or 'Ukendt kommune'} {summary['period']}", 2)
+        name = summary["municipality"] or "Ukendt kommune"
+        doc.add_heading(xml_text(f"{name} {summary['period']}"), 2)
         if summary["focus_areas"]:
-            doc.add_paragraph("Fokusområder: " + "; ".join(summary["focus_areas"]))
+            doc.add_paragraph(xml_text("Fokusområder: " + "; ".join(summary["focus_areas"])))
         targets = summary["targets"]
         if targets.is_empty():
             doc.add_paragraph("Planen sætter ingen egne mål, som programmet har fundet.")
@@ -159,10 +173,10 @@ def _annex(doc: Any, report: Report) -> None:
         _header_row(table, ["Mål", "Afsnit (side)", "Tjener"])
         for target in targets.iter_rows(named=True):
             cells = table.add_row().cells
-            cells[0].text = target["sentence"]
+            cells[0].text = xml_text(target["sentence"])
             page = f" (s. {target['page']})" if target["page"] else ""
-            cells[1].text = (target["section"] or "") + page
-            cells[2].text = ", ".join(target["serves"]) or "supplerende"
+            cells[1].text = xml_text((target["section"] or "") + page)
+            cells[2].text = xml_text(", ".join(target["serves"]) or "supplerende")
         _widths(table, [9.5, 4.0, 3.0])
 
 
