@@ -46,6 +46,24 @@ def test_missing_column(tmp_path: Path) -> None:
         load_gold(path)
 
 
+def test_a_gold_file_saved_by_danish_excel_reads_as_the_comma_one(tmp_path: Path) -> None:
+    """Excel in Danish writes "CSV" with semicolons (and a byte-order mark if UTF-8)."""
+    rows = [
+        ["København", "2018", "f", "1", "X", "a, b"],
+        ["København", "2018", "f", "2", "(x)", ""],
+    ]
+    comma = _gold(tmp_path, "".join(",".join(f'"{c}"' for c in r) + "\n" for r in rows))
+    semicolon = tmp_path / "excel.csv"
+    text = HEADER.replace(",", ";") + "".join(";".join(r) + "\r\n" for r in rows)
+    semicolon.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    tab = tmp_path / "tab.csv"
+    tab.write_text(HEADER.replace(",", "\t") + "".join("\t".join(r) + "\n" for r in rows))
+    expected = load_gold(comma).drop("source")
+    assert expected.height == 2 and expected["level"].to_list() == ["X", "(X)"]
+    assert load_gold(semicolon).drop("source").equals(expected)
+    assert load_gold(tab).drop("source").equals(expected)
+
+
 def test_levels_are_normalised(tmp_path: Path) -> None:
     gold = load_gold(
         _gold(

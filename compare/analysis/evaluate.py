@@ -65,8 +65,12 @@ def load_gold(path: Path | str) -> pl.DataFrame:
     except OSError as err:
         raise BadGold(path, f"cannot read the file ({err.strerror or err})") from err
     except UnicodeDecodeError as err:
-        raise BadGold(path, "the file is not UTF-8 text; save it as UTF-8") from err
-    reader = csv.reader(io.StringIO(text))
+        raise BadGold(
+            path, "the file is not UTF-8 text; save it as UTF-8 (Excel: CSV UTF-8)"
+        ) from err
+    # Excel in Danish saves "CSV" with semicolons: the header line says which separator it is.
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text), delimiter=max(",;\t", key=first_line.count))
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in GOLD_COLUMNS if c not in header]
     if missing:
