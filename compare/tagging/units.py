@@ -132,10 +132,9 @@ def heading_matches(units: DocUnits, labels: dict[str, str]) -> dict[str, dict[i
     label_keys = [heading_keys(labels[i]) for i in item_ids]
     rough = process.cdist(label_keys, head_keys, scorer=fuzz.token_set_ratio, workers=1)
     score_of: dict[tuple[int, int], float] = {}
-    for i in range(len(item_ids)):
-        for j in range(len(heads)):
-            if rough[i][j] >= HEADING_MATCH:  # cheap filter; the exact rule may still say no
-                score_of[(i, j)] = _similarity(label_keys[i], head_keys[j])
+    rows, columns = (rough >= HEADING_MATCH).nonzero()  # a cheap filter, row by row ...
+    for i, j in zip(rows.tolist(), columns.tolist(), strict=True):
+        score_of[(i, j)] = _similarity(label_keys[i], head_keys[j])  # ... the exact rule
     # Each mirroring heading marks the units under it; a unit keeps its best heading.
     units_under: dict[str, list[int]] = {}
     for unit_no in unit_nos:
