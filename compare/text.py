@@ -232,10 +232,14 @@ def _chunk_keys(chunks: list[str]) -> str:
     except KeyError:
         if len(_CHUNK_KEYS) > MAX_CACHED_CHUNKS:
             _CHUNK_KEYS.clear()
-        for chunk in set(chunks).difference(_CHUNK_KEYS):
-            # Never "" when the run has a word: a term key is never empty.
-            _CHUNK_KEYS[chunk] = _keys_of(_WORD.findall(chunk.lower()))
-        return " ".join(filter(None, map(_CHUNK_KEYS.__getitem__, chunks)))
+        # Looked up into a local dict: another thread may clear the cache meanwhile.
+        keys = {}
+        for chunk in set(chunks):
+            key = _CHUNK_KEYS.get(chunk)
+            if key is None:  # never "" for a run with a word: a term key is never empty
+                key = _CHUNK_KEYS[chunk] = _keys_of(_WORD.findall(chunk.lower()))
+            keys[chunk] = key
+        return " ".join(filter(None, map(keys.__getitem__, chunks)))
 
 
 def normalise(text: str) -> str:

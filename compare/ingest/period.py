@@ -47,9 +47,13 @@ def fold_text(text: str) -> str:
     except KeyError:
         if len(_FOLDED) > MAX_CACHED_PIECES:
             _FOLDED.clear()
-        for piece in set(pieces).difference(_FOLDED):
-            _FOLDED[piece] = _fold_words(piece)
-        return " ".join(map(_FOLDED.__getitem__, pieces))
+        folded = {}  # a local dict: another thread may clear the cache meanwhile
+        for piece in set(pieces):
+            found = _FOLDED.get(piece)
+            if found is None:
+                found = _FOLDED[piece] = _fold_words(piece)
+            folded[piece] = found
+        return " ".join(map(folded.__getitem__, pieces))
 
 
 PLAN_KEY = fold("beskæftigelsesplan")

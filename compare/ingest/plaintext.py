@@ -64,9 +64,10 @@ def text_lines(text: str) -> tuple[list[Line], int | None]:
         else:
             if "<" in stripped:  # exported tables sometimes carry their cells' HTML
                 stripped = " ".join(html.unescape(_INLINE_HTML.sub(" ", stripped)).split())
-            lines.append(Line(stripped, line_no, page=page, gap_before=gap))
+            # (text, line_no, line_end, page, gap_before): positional, as keywords cost more
+            lines.append(Line(stripped, line_no, 0, page, gap))
         gap = False
-    pages = max((p for _, p in raw if p is not None), default=None)
+    pages = max((p for _, p in raw if p is not None), default=None) if "\f" in text else None
     return lines, pages
 
 
