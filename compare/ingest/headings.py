@@ -422,6 +422,14 @@ def mark_headings(lines: list[Line]) -> list[Line]:
 
 def _starts_item(prev: str, text: str) -> bool:
     """Whether a line opens a new list item (`e ...`, `1. ...`) rather than wrapping on."""
+    first = text[:1]
+    if not (
+        first in _SIGNS
+        or first.isspace()
+        or first.isdecimal()
+        or ("a" <= first <= "z" and text[1:2] == ")")
+    ):
+        return False  # neither a bullet (`is_bullet`) nor numbered (`_number`): most lines
     if is_bullet(text):
         return True
     numbered = _number(text)
@@ -477,8 +485,8 @@ def build_blocks(lines: Iterable[Line]) -> list[Block]:
             if para and (
                 _starts_item(para[-1].text, line.text)
                 or (
-                    not _continues_over_page(para[-1], line)
-                    and (line.gap_before or line.page != para[-1].page)
+                    (line.gap_before or line.page != para[-1].page)
+                    and not _continues_over_page(para[-1], line)
                 )
             ):
                 flush()
