@@ -31,7 +31,11 @@ _LETTER = "0-9a-zæøåéèüöäA-ZÆØÅÉÈÜÖÄ"
 # every character.
 _WORD = re.compile(rf"[{_LETTER}]+(?:[®&@¢](?=[a-zæøå])[{_LETTER}]+)*")
 _HAS_LETTER = re.compile(r"[a-zæøåéèüöä]")
-_HYPHEN_BREAK = re.compile(r"([a-zæøåé])-[ \t]*\r?\n[ \t]*([a-zæøåé])")
+# A word broken over a line end: `([a-zæøåé])-[ \t]*\r?\n[ \t]*([a-zæøåé])`, the two letters joined.
+# Written to start with the hyphen (the letters as lookarounds), so the regex engine jumps from
+# hyphen to hyphen instead of trying every letter; `repair_hyphenation` then skips a break whose
+# first letter is the previous break's second one, as the consuming pattern did (`a-\nb-\nc`).
+_HYPHEN_GAP = re.compile(r"-(?<=[a-zæøåé]-)[ \t]*\r?\n[ \t]*(?=[a-zæøåé])")
 _SOFT_HYPHEN = "\u00ad"
 
 _VOWELS = set("aeiouyæøåé")
@@ -83,7 +87,18 @@ def repair_hyphenation(text: str) -> str:
         text = text.replace(_SOFT_HYPHEN, "")
     if "-" not in text or "\n" not in text:  # most paragraphs: nothing to join, no regex pass
         return text
-    return _HYPHEN_BREAK.sub(r"\1\2", text)
+    kept: list[str] = []
+    last = 0  # end of the last gap removed
+    for match in _HYPHEN_GAP.finditer(text):
+        start, end = match.span()
+        if start - 1 <= last and kept:
+            continue  # its first letter was the second letter of the break just joined
+        kept.append(text[last:start])
+        last = end
+    if not kept:
+        return text
+    kept.append(text[last:])
+    return "".join(kept)
 
 
 def _fold_space(text: str) -> str:
@@ -104,8 +119,8 @@ def clean_and_normalise(text: str) -> tuple[str, str]:
     both; other text takes the two functions as they are.
     """
     if _SOFT_HYPHEN not in text and unicodedata.is_normalized("NFC", text):
-        repaired = repair_hyphenation(text)
-        return _fold_space(repaired), _keys_of(_WORD.findall(repaired.lower()))
+        chunks = repair_hyphenation(text).split()
+        return " ".join(chunks), _chunk_keys(chunks)
     return clean_display(text), normalise(text)
 
 
@@ -202,13 +217,38 @@ def _keys_of(lowered_words: list[str]) -> str:
         return " ".join(map(_KEYS.__getitem__, lowered_words))
 
 
+# The term keys of every distinct run of non-space characters (`plan,`, `(2018)`, `Kgbenhavns`),
+# joined by spaces ("" for a run with no word in it). A word never spans white space, so a text's
+# keys are its runs' keys in order: one `str.split` and a lookup per run instead of a regex
+# match per word, which is most of what normalising costs. Bounded like `_KEYS`.
+_CHUNK_KEYS: dict[str, str] = {}
+MAX_CACHED_CHUNKS = 300_000
+
+
+def _chunk_keys(chunks: list[str]) -> str:
+    """The term keys of the words in these runs of non-space characters, joined by spaces."""
+    try:
+        return " ".join(filter(None, map(_CHUNK_KEYS.__getitem__, chunks)))
+    except KeyError:
+        if len(_CHUNK_KEYS) > MAX_CACHED_CHUNKS:
+            _CHUNK_KEYS.clear()
+        # Looked up into a local dict: another thread may clear the cache meanwhile.
+        keys = {}
+        for chunk in set(chunks):
+            key = _CHUNK_KEYS.get(chunk)
+            if key is None:  # never "" for a run with a word: a term key is never empty
+                key = _CHUNK_KEYS[chunk] = _keys_of(_WORD.findall(chunk.lower()))
+            keys[chunk] = key
+        return " ".join(filter(None, map(keys.__getitem__, chunks)))
+
+
 def normalise(text: str) -> str:
     """The matching form of a text: its words' term keys separated by single spaces.
 
     Hyphenation across line breaks is repaired first. Stop words are kept, so a phrase's keys
     stay adjacent; callers that want topic words use `content_keys`.
     """
-    return _keys_of(words(repair_hyphenation(text)))
+    return _chunk_keys(unicodedata.normalize("NFC", repair_hyphenation(text)).split())
 
 
 def is_topic_word(word: str, min_length: int = 3) -> bool:

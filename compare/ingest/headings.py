@@ -39,21 +39,40 @@ LIST_WINDOW = 25  # lines within which `n.` after `n-1.` continues a list
 SIZE_RATIO = 1.12  # a font this much larger than the body text marks a heading
 
 
+# The characters a bullet line can open with (after any white space), for a check before the
+# regexes above: most lines open with a letter that starts no list, and need no regex pass.
+_SIGNS = frozenset("-–—•·▪◦*»¢®eo+")
+
+
 def strip_bullet_sign(text: str) -> str:
     """The text without the bullet sign it opens with, if any (`e Beskrive ...` → `Beskrive ...`).
 
     The sign is layout, not text: `e` and `o` are OCR'd bullet dots.
     """
+    first = text[:1]
+    if first not in _SIGNS and not first.isspace():
+        return text
     return _BULLET_SIGN.sub("", text, count=1)
 
 
 def is_bullet(text: str) -> bool:
     """True for a bullet or lettered list line (`e Beskrive ...`, `— ...`, `a) ...`)."""
-    return bool(_BULLET.match(text))
+    first = text[:1]
+    if (
+        first in _SIGNS
+        or first.isspace()
+        or first.isdecimal()  # what `\d` matches
+        or ("a" <= first <= "z" and text[1:2] == ")")
+    ):
+        return bool(_BULLET.match(text))
+    return False
 
 
 def _number(text: str) -> tuple[tuple[int, ...], bool, str] | None:
     """The section number of a numbered line, whether a dot follows it, and the rest."""
+    first = text[:1]
+    if not first.isdecimal() and not first.isspace():  # `^\s*\d` cannot match: no regex pass
+        return None
     match = _NUMBERED.match(text)
     if not match:
         return None
@@ -282,8 +301,10 @@ class _TextHeadings:
     def _short_heading(self, i: int) -> bool:
         line = self.lines[i]
         text = line.text.strip()
+        if not (3 <= len(text) <= MAX_SHORT_HEADING_CHARS):
+            return False
         words = text.split()
-        if not (3 <= len(text) <= MAX_SHORT_HEADING_CHARS) or len(words) > MAX_SHORT_HEADING_WORDS:
+        if len(words) > MAX_SHORT_HEADING_WORDS:
             return False
         if not (text[0].isalpha() and text[0].isupper()) or is_bullet(text):
             return False
@@ -401,6 +422,14 @@ def mark_headings(lines: list[Line]) -> list[Line]:
 
 def _starts_item(prev: str, text: str) -> bool:
     """Whether a line opens a new list item (`e ...`, `1. ...`) rather than wrapping on."""
+    first = text[:1]
+    if not (
+        first in _SIGNS
+        or first.isspace()
+        or first.isdecimal()
+        or ("a" <= first <= "z" and text[1:2] == ")")
+    ):
+        return False  # neither a bullet (`is_bullet`) nor numbered (`_number`): most lines
     if is_bullet(text):
         return True
     numbered = _number(text)
@@ -456,8 +485,8 @@ def build_blocks(lines: Iterable[Line]) -> list[Block]:
             if para and (
                 _starts_item(para[-1].text, line.text)
                 or (
-                    not _continues_over_page(para[-1], line)
-                    and (line.gap_before or line.page != para[-1].page)
+                    (line.gap_before or line.page != para[-1].page)
+                    and not _continues_over_page(para[-1], line)
                 )
             ):
                 flush()

@@ -41,11 +41,12 @@ TITLE_FACTOR = 3.0
 MIN_SCORE = 3.0  # less than this (e.g. one passing mention) is not enough to decide
 DOMINANCE = 2.0  # the municipality must score at least this times the next one
 OVERVIEW_MIN = 8  # an overview of plans names at least this many municipalities/jobcentres
+MAX_NOT_NAMES = 200_000  # capitalised words remembered as no name (bounds the memory)
 
 _CAPITAL_RUN = re.compile(r"[A-ZÆØÅÄÖÜÉ][^\W\d_]*")  # a capital and its letters (\b: the caller)
 _WORD_CHAR = re.compile(r"\w")  # a word character next to a name: not a whole word
 _NEXT_WORD = re.compile(r"[ \t]*[-–]?[ \t]*([^\W\d_]+)")
-_PREV_WORD = re.compile(r"([^\W\d_]+)[ \t]*$")
+_LETTERS = re.compile(r"[^\W\d_]+")
 _NUMBERED = re.compile(r"^\d+(?:\.\d+)*\.?\s")
 _BULLET = re.compile(r"^(?:[•·\-—–*>|]|e\s+(?=[A-ZÆØÅ]))")
 _MARKDOWN = re.compile(r"^#{1,6}\s+|[*_]{1,3}")
@@ -155,6 +156,13 @@ def _first_words(registry: Registry) -> dict[str, list[tuple[tuple[str, ...], tu
     return index
 
 
+@lru_cache(maxsize=4)
+def _not_names(registry: Registry) -> set[str]:
+    """Capitalised words seen that start no name in `registry` (`Beskæftigelsesplan`, `Der`):
+    documents share most of theirs, so each is folded and looked up once per process."""
+    return set()
+
+
 def _match_name(
     text: str, end: int, entries: list[tuple[tuple[str, ...], tuple[str, str]]]
 ) -> tuple[int, tuple[str, str]] | None:
@@ -176,6 +184,20 @@ def _match_name(
     return None
 
 
+def _word_before(text: str, start: int) -> str | None:
+    """The word just before `start` (within 30 characters), as `_PREV_WORD.search` finds it.
+
+    That search takes the letters that end the window before spaces or tabs, the window ending
+    at `start` or just before a line break there (`$`); read backwards in one match here.
+    """
+    window = text[max(0, start - 30) : start]
+    if window.endswith("\n"):
+        window = window[:-1]
+    window = window.rstrip(" \t")
+    letters = _LETTERS.match(window[::-1])
+    return window[len(window) - letters.end() :] if letters else None
+
+
 def _is_sentence_start(text: str, start: int) -> bool:
     before = text[max(0, start - 40) : start].rstrip(" \t\"'“”(")
     return not before or before[-1] in ".!?:\n\r"
@@ -189,42 +211,50 @@ def find_mentions(
     scores: Counter[str] = Counter()
     counts: Counter[str] = Counter()
     jobcentres: Counter[str] = Counter()
-    # One scan for capitalised words: a capital where no word character comes before it (what
-    # `\b` says, checked here so the regex engine can jump from capital to capital).
-    capitalised = [
-        m
-        for m in _CAPITAL_RUN.finditer(text)
-        if not (m.start() and _WORD_CHAR.match(text, m.start() - 1))
-    ]
-    # Fold each distinct capitalised word once; only names are then visited where they occur.
-    hits = set()
-    for token in {m.group(0) for m in capitalised}:
+    # The distinct capitalised words, each folded once (`fold` is cached); a word that can
+    # start a name is then found with `str.find` where it stands as a whole word: a capital run
+    # with no word character before it (what `\b` says) and none after it (`Roskilde2` is no
+    # mention). The text is scanned by the regex once, and Python visits only the names.
+    hits = []
+    not_names = _not_names(registry)
+    for token in set(_CAPITAL_RUN.findall(text)).difference(not_names):
         word = fold(token.lower())
         if word in index or (word.endswith("s") and word[:-1] in index):
-            hits.add(token)
+            hits.append(token)
+        elif len(not_names) < MAX_NOT_NAMES:
+            not_names.add(token)
     if not hits:
         return Mentions(scores, counts, jobcentres)
-    for m in capitalised:
-        if m.group(0) not in hits or _WORD_CHAR.match(text, m.end()):
-            continue  # not a name, or a name glued to a digit (`Roskilde2`) — not a mention
-        word = fold(m.group(0).lower())
+    found_at: list[tuple[int, str]] = []
+    for token in hits:
+        size = len(token)
+        start = text.find(token)
+        while start != -1:
+            if not (start and _WORD_CHAR.match(text, start - 1)) and not _WORD_CHAR.match(
+                text, start + size
+            ):
+                found_at.append((start, token))
+            start = text.find(token, start + size)
+    found_at.sort()  # in text order, as the scores' ties and the jobcentre note depend on it
+    for start, token in found_at:
+        word = fold(token.lower())
         entries = index.get(word) or index[word[:-1]]
-        found = _match_name(text, m.end(), entries)
+        found = _match_name(text, start + len(token), entries)
         if found is None:
             continue
         end, (kind, value) = found
-        before = _PREV_WORD.search(text, max(0, m.start() - 30), m.start())
+        before = _word_before(text, start)
         after = _NEXT_WORD.match(text, end)
         strong = bool(
-            (before and fold(before.group(1).lower()) in _STRONG_BEFORE)
+            (before and fold(before.lower()) in _STRONG_BEFORE)
             or (after and fold(after.group(1).lower()) in _STRONG_AFTER)
         )
-        if word in _AMBIGUOUS and not strong and _is_sentence_start(text, m.start()):
+        if word in _AMBIGUOUS and not strong and _is_sentence_start(text, start):
             continue
         weight = STRONG_WEIGHT if strong else 1.0
-        if title_span and title_span[0] <= m.start() < title_span[1]:
+        if title_span and title_span[0] <= start < title_span[1]:
             weight *= TITLE_FACTOR
-        elif m.start() < OPENING_CHARS:
+        elif start < OPENING_CHARS:
             weight *= OPENING_FACTOR
         code = value if kind == "m" else registry.host(value).code
         if kind == "j":
@@ -235,7 +265,11 @@ def find_mentions(
 
 
 def _clean_line(line: str) -> str:
-    return re.sub(r"\s+", " ", _MARKDOWN.sub("", line)).strip(" \t#*_|")
+    # Markup goes only where a line has some (most have none: no regex pass); runs of white
+    # space become one space (`str.split` splits where `\s` matches; the ends are stripped).
+    if "*" in line or "_" in line or line.startswith("#"):
+        line = _MARKDOWN.sub("", line)
+    return " ".join(line.split()).strip(" \t#*_|")
 
 
 def find_title(lines: list[str]) -> tuple[int, str] | None:

@@ -159,15 +159,10 @@ def _extract(data: bytes, name: str) -> tuple[list[Line], int, str, str | None]:
                 if text and i not in drop:
                     if letters < MIN_TEXT_CHARS:  # counting stops once there is text enough
                         letters += sum(ch.isalpha() for ch in text)
-                    lines.append(
-                        Line(
-                            text,
-                            line_no + i + 1,
-                            page=index + 1,
-                            gap_before=gaps[i] or i == content[0],
-                            size=size,
-                        )
-                    )
+                    # (text, line_no, line_end, page, gap_before, size): positional, as
+                    # keywords cost more
+                    gap = gaps[i] or i == content[0]
+                    lines.append(Line(text, line_no + i + 1, 0, index + 1, gap, size))
             line_no += len(page_lines)
             texts.append("\n".join(page_lines))
         if letters < MIN_TEXT_CHARS:

@@ -11,6 +11,7 @@ and `ministermalene for 2018` match like the clean spellings.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 
 from compare.text import fold
@@ -21,13 +22,38 @@ MAX_SPAN = 10  # a plan period longer than this is not a period ("2013-2030" is 
 _LETTER_RUNS = re.compile(r"([^\W\d_]+)")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _CUES = ("plan", "versi", "udgav", "minister", "politisk", "budget", "period")
+_CUE = re.compile("|".join(_CUES))  # is any cue in a (lower-case) paragraph: one search
+
+
+def _fold_words(text: str) -> str:
+    """Fold each word of a lower-case text; digits, spaces and punctuation stay."""
+    parts = _LETTER_RUNS.split(text)  # [between, word, between, word, ..., between]
+    parts[1::2] = map(fold, parts[1::2])
+    return "".join(parts)
+
+
+# Every distinct space-separated piece of lower-case text, folded: a word never spans a space,
+# so a text folds piece by piece, and texts repeat their pieces (one dictionary lookup each
+# instead of a regex split). Cleared when it grows past the bound.
+_FOLDED: dict[str, str] = {}
+MAX_CACHED_PIECES = 300_000
 
 
 def fold_text(text: str) -> str:
     """Lower-case the text and fold each word; digits, spaces and punctuation stay."""
-    parts = _LETTER_RUNS.split(text.lower())  # [between, word, between, word, ..., between]
-    parts[1::2] = map(fold, parts[1::2])  # fold is cached: each distinct word folds once
-    return "".join(parts)
+    pieces = text.lower().split(" ")
+    try:
+        return " ".join(map(_FOLDED.__getitem__, pieces))
+    except KeyError:
+        if len(_FOLDED) > MAX_CACHED_PIECES:
+            _FOLDED.clear()
+        folded = {}  # a local dict: another thread may clear the cache meanwhile
+        for piece in set(pieces):
+            found = _FOLDED.get(piece)
+            if found is None:
+                found = _FOLDED[piece] = _fold_words(piece)
+            folded[piece] = found
+        return " ".join(map(folded.__getitem__, pieces))
 
 
 PLAN_KEY = fold("beskæftigelsesplan")
@@ -38,7 +64,8 @@ _RANGE = _Y + r"(?:\s*(?:-|–|—|/|" + fold("til") + r")\s*((?:19|20)?\d\d)(?!
 _FOR = r"(?:(?:" + "|".join(fold(w) for w in ("for", "til", "i")) + r")\s+)?"
 _PERIOD_WORD = r"(?:(?:" + "|".join(fold(w) for w in ("perioden", "året", "årene")) + r")\s+)?"
 
-_VERSION = re.compile(_Y + r"\s*-?\s*(?:" + fold("versionen")[:6] + "|" + fold("udgaven")[:4] + ")")
+_VERSION_WORDS = (fold("versionen")[:6], fold("udgaven")[:4])
+_VERSION = re.compile(_Y + r"\s*-?\s*(?:" + "|".join(_VERSION_WORDS) + ")")
 _PLAN_YEAR = re.compile(PLAN_KEY + r"\w*\s+" + _FOR + _PERIOD_WORD + _RANGE)
 _PERIOD = re.compile(
     fold("perioden")
@@ -90,15 +117,36 @@ def is_overview_phrase(folded: str) -> bool:
     return _OVERVIEW.search(folded) is not None
 
 
+def _cue_paragraphs(text: str) -> list[str]:
+    """The paragraphs of a text that hold a cue (lower-cased), in order.
+
+    Each cue is looked for in the whole lower-cased text (`str.find`), not paragraph by
+    paragraph; a paragraph is kept when a cue starts inside it (a cue never spans the blank
+    line between two). Lower-casing that changes a text's length (`İ`) takes the slow way.
+    """
+    lower = text.lower()
+    if len(lower) != len(text):
+        return [part for part in _PARAGRAPH.split(text) if _CUE.search(part.lower())]
+    starts = [0]
+    ends = []
+    for gap in _PARAGRAPH.finditer(text):
+        ends.append(gap.start())
+        starts.append(gap.end())
+    ends.append(len(text))
+    found = set()
+    for cue in _CUES:
+        at = lower.find(cue)
+        while at != -1:
+            found.add(bisect_right(starts, at) - 1)
+            at = lower.find(cue, at + 1)
+    return [text[starts[i] : ends[i]] for i in sorted(found)]
+
+
 def fold_parts(text: str) -> tuple[str, str]:
     """(opening, body) folded: the first OPENING_CHARS, and the later paragraphs that could
     hold a period or the plan word (the rest is skipped: detection runs on every document)."""
     opening = fold_text(text[:OPENING_CHARS]).replace("\n", " ")
-    kept = []
-    for part in _PARAGRAPH.split(text[OPENING_CHARS:]):
-        lower = part.lower()
-        if any(cue in lower for cue in _CUES):
-            kept.append(part.replace("\n", " "))
+    kept = [part.replace("\n", " ") for part in _cue_paragraphs(text[OPENING_CHARS:])]
     return opening, fold_text("\n".join(kept))
 
 
@@ -120,7 +168,8 @@ def detect_period(title: str, opening: str, body: str) -> tuple[int | None, int 
             votes[_period(m.group(1), last)] += weight
 
     for part in (title, opening, body):
-        vote(_VERSION, part, W_VERSION, ranged=False)
+        if any(word in part for word in _VERSION_WORDS):  # else `_VERSION` cannot match
+            vote(_VERSION, part, W_VERSION, ranged=False)
     vote(_PLAN_YEAR, title, W_PLAN_TITLE)
     vote(_PLAN_YEAR, opening, W_PLAN_OPENING)
     vote(_PLAN_YEAR, body, W_PLAN_BODY)

@@ -37,7 +37,7 @@ from compare.ingest.overrides import Overrides, apply_overrides
 from compare.ingest.readers import check_size, load_bytes, parse_document
 from compare.ingest.segment import segment
 from compare.pool import cpu_count, worker_pool
-from compare.schema import DOCUMENTS, KIND_OVERVIEW, SEGMENTS, conform
+from compare.schema import DOCUMENTS, KIND_OVERVIEW, SEGMENTS, FrameSchema, conform
 from compare.store.review_db import ReviewStore
 from compare.store.workspace import Workspace
 from compare.text import NORMALISER_VERSION
@@ -183,11 +183,21 @@ def collect_files(paths: Iterable[Path | str], exclude: Path | None = None) -> l
 
 
 def _text_hash(segments: pl.DataFrame) -> str:
-    """Hash of what the tagger reads: every segment's heading path and text, in order."""
-    digest = hashlib.sha256()
-    for path, text in zip(segments["heading_path"], segments["text"], strict=True):
-        digest.update(f"{path}\x1f{text}\x1e".encode())
-    return digest.hexdigest()
+    """Hash of what the tagger reads: every segment's heading path and text, in order.
+
+    One string hashed at once: the same digest as feeding the rows one by one.
+    """
+    paths, texts = segments["heading_path"].to_list(), segments["text"].to_list()
+    joined = "".join([f"{path}\x1f{text}\x1e" for path, text in zip(paths, texts, strict=True)])
+    return hashlib.sha256(joined.encode()).hexdigest()
+
+
+def _conformed(frame: pl.DataFrame, schema: FrameSchema) -> pl.DataFrame:
+    """`conform(frame, schema)`, skipped for a frame that has the schema's columns and types in
+    order already (every parsed document's segments): a select per document adds up."""
+    if list(frame.schema.items()) == list(schema.items()):
+        return frame
+    return conform(frame, schema)
 
 
 def _title(raw: RawDocument, detected: str | None) -> str | None:
@@ -299,7 +309,7 @@ def _commit(ws: Workspace, prepared: list[_Prepared], report: IngestReport) -> l
         # Segments of these ids can only be left over from a crash before documents were
         # written: replace them, never duplicate them.
         segments = ws.read_segments().filter(~pl.col("doc_id").is_in(new_ids))
-        segments = pl.concat([segments, *(conform(item.segments, SEGMENTS) for item in fresh)])
+        segments = pl.concat([segments, *(_conformed(item.segments, SEGMENTS) for item in fresh)])
         ws.write_segments(segments)
         ws.write_documents(pl.concat([documents, new_docs]))
     return fresh

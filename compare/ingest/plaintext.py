@@ -18,6 +18,7 @@ _INLINE_HTML = re.compile(
 )
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\3(?![\w*])")
 
 
@@ -63,9 +64,10 @@ def text_lines(text: str) -> tuple[list[Line], int | None]:
         else:
             if "<" in stripped:  # exported tables sometimes carry their cells' HTML
                 stripped = " ".join(html.unescape(_INLINE_HTML.sub(" ", stripped)).split())
-            lines.append(Line(stripped, line_no, page=page, gap_before=gap))
+            # (text, line_no, line_end, page, gap_before): positional, as keywords cost more
+            lines.append(Line(stripped, line_no, 0, page, gap))
         gap = False
-    pages = max((p for _, p in raw if p is not None), default=None)
+    pages = max((p for _, p in raw if p is not None), default=None) if "\f" in text else None
     return lines, pages
 
 
@@ -82,11 +84,17 @@ def read_text(text: str) -> RawDocument:
 
 def strip_inline_markdown(text: str) -> str:
     """Markdown inline markup removed: emphasis, links (their text kept), code ticks, escapes."""
-    text = _LINK.sub(r"\1", text)
+    # Each pattern runs only where its opening character is: most lines have no markup at all.
+    if "[" in text:
+        text = _LINK.sub(r"\1", text)
     for _ in range(2):  # nested emphasis: ***x***
+        if "*" not in text and "_" not in text:
+            break
         text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(4) or "", text)
     text = text.replace("`", "")
-    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", text)
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(r"\1", text)
 
 
 def read_markdown(text: str) -> RawDocument:

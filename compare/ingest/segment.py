@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from compare.ingest.model import RawDocument
-from compare.schema import HEADING_SEPARATOR, SEGMENTS, conform, empty_frame
+from compare.schema import HEADING_SEPARATOR, SEGMENTS, empty_frame
 from compare.text import clean_and_normalise
 
 
@@ -17,8 +17,12 @@ def segment(doc_id: str, raw: RawDocument) -> pl.DataFrame:
     Which blocks are headings the readers decided, by one rule for every format
     (`compare.ingest.headings`), so the same plan gets the same sections from any file.
     """
-    rows: dict[str, list] = {name: [] for name in SEGMENTS}
+    columns: dict[str, list] = {name: [] for name in SEGMENTS}
+    texts, norms, paths = columns["text"], columns["norm"], columns["heading_path"]
+    is_heading, levels, sections = columns["is_heading"], columns["level"], columns["section_no"]
+    pages, starts, ends = columns["page"], columns["line_start"], columns["line_end"]
     stack: list[tuple[int, str]] = []  # (level, display text) of the open headings
+    path = ""  # the stack joined: it changes only at a heading
     section = 0
     for block in raw.blocks:
         text, norm = clean_and_normalise(block.text)
@@ -29,17 +33,21 @@ def segment(doc_id: str, raw: RawDocument) -> pl.DataFrame:
             while stack and stack[-1][0] >= block.level:
                 stack.pop()
             stack.append((block.level, text))
-        rows["doc_id"].append(doc_id)
-        rows["seg_no"].append(len(rows["seg_no"]))
-        rows["section_no"].append(section)
-        rows["heading_path"].append(HEADING_SEPARATOR.join(t for _, t in stack))
-        rows["is_heading"].append(block.is_heading)
-        rows["level"].append(block.level if block.is_heading else 0)
-        rows["text"].append(text)
-        rows["norm"].append(norm)
-        rows["page"].append(block.page)
-        rows["line_start"].append(block.line_start)
-        rows["line_end"].append(block.line_end)
-    if not rows["doc_id"]:
+            path = HEADING_SEPARATOR.join(t for _, t in stack)
+            levels.append(block.level)
+        else:
+            levels.append(0)
+        sections.append(section)
+        paths.append(path)
+        is_heading.append(block.is_heading)
+        texts.append(text)
+        norms.append(norm)
+        pages.append(block.page)
+        starts.append(block.line_start)
+        ends.append(block.line_end)
+    if not texts:
         return empty_frame(SEGMENTS)
-    return conform(pl.DataFrame(rows, schema=SEGMENTS), SEGMENTS)
+    columns["doc_id"] = [doc_id] * len(texts)
+    columns["seg_no"] = list(range(len(texts)))
+    # Built with the schema's columns, in its order and types: no `conform` pass needed.
+    return pl.DataFrame(columns, schema=SEGMENTS)
