@@ -175,11 +175,11 @@ def corpus_found(
     total = int(q.n_units["n_units"].sum()) if not q.n_units.is_empty() else 0
     found = find_terms(q.keyed, q.terms["pattern"].to_list()).rename({"doc_id": "dkey"})
     corpus = Corpus(_unit_df(found, q), total)
+    if not learns(frameworks):
+        return corpus, (q, found)  # nothing to learn: the section counts are all there is
     # Only items described by their label alone learn: hand-written keywords already say in
     # the plans' words what the item is about, and learning on top of them blurs X and (X).
     described = q.terms.filter(pl.col("origin").is_in([ORIGIN_KEYWORD, ORIGIN_LENT]))["ikey"]
-    if q.terms.filter(~pl.col("ikey").is_in(described.unique().implode())).is_empty():
-        return corpus, (q, found)  # nothing to learn: the section counts are all there is
     every_hit = _hits(found, q, nested=True)
     hits = _outer_hits(every_hit, q)
     restating = restatements(every_hit, q)
