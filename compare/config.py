@@ -16,10 +16,12 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = PROJECT_ROOT / "data"
 REGISTRY_DIR = DATA_DIR  # municipalities.csv, councils.csv, council_members.csv, ...
 FRAMEWORKS_DIR = DATA_DIR / "frameworks"
+THESAURUS_FILE = DATA_DIR / "thesaurus.toml"  # the domain thesaurus (`frameworks.thesaurus`)
 WORKSPACE_DIR = DATA_DIR / "workspace"
 
 WORKSPACE_ENV = "COMPARE_WORKSPACE"  # the workspace folder (the CLI's --workspace default)
 FRAMEWORKS_ENV = "COMPARE_FRAMEWORKS"  # the frameworks folder (tests, other setups)
+THESAURUS_ENV = "COMPARE_THESAURUS"  # another thesaurus file (tests, another office's list)
 REVIEWER_ENV = "COMPARE_REVIEWER"  # the default --reviewer of commands that record a change
 CRASH_ENV = "COMPARE_CRASH_AT"  # tests only: kill the process at this point of a tag commit
 CACHE_ENV = "COMPARE_CACHE"  # derived data kept between runs (the display text's word list)
@@ -47,6 +49,13 @@ def _env_path(name: str) -> Path | None:
 def workspace_dir() -> Path:
     """The workspace folder: `$COMPARE_WORKSPACE` if set, else `data/workspace` in the project."""
     return _env_path(WORKSPACE_ENV) or WORKSPACE_DIR
+
+
+def thesaurus_file() -> tuple[Path, bool]:
+    """The thesaurus file, and whether the user named it (`$COMPARE_THESAURUS`): a named file
+    must exist, the default `data/thesaurus.toml` may be absent (no thesaurus then)."""
+    given = _env_path(THESAURUS_ENV)
+    return (given, True) if given is not None else (THESAURUS_FILE, False)
 
 
 def frameworks_dir() -> Path:

@@ -293,7 +293,7 @@ def test_frameworks_terms_shows_each_term_as_written_and_where_it_was_learned(
     # The folded key of a label word is shown with the label's own spelling.
     assert written[("1", "apkvalificaring")] == "opkvalificering"
     learned = [r for r in rows if r["origin"] == "learned"]
-    assert learned and all("passages in" in r["learned from"] for r in learned)
+    assert learned and all("passages in" in r["from"] for r in learned)
     # A learned term reads as the plans write it, OCR damage repaired ("fgrtidspension").
     assert all("fgr" not in r["as written"] for r in learned)
     assert any(r["as written"] != r["term"] for r in learned)

@@ -114,7 +114,7 @@ def _print_terms(ref: str, folder: Path | None, workspace_dir: Path | None, fmt:
     documents = load_documents(ws).filter(pl.col("kind") == KIND_PLAN)
     segments = ws.read_segments(documents["doc_id"].to_list())
     table = item_terms(corpus_for(documents, segments, [framework]), framework, segments)
-    header = ["item", "term", "as written", "origin", "info", "anchor", "core", "learned from"]
+    header = ["item", "term", "as written", "origin", "info", "anchor", "core", "from"]
     rows = [
         [
             item,
@@ -124,9 +124,15 @@ def _print_terms(ref: str, folder: Path | None, workspace_dir: Path | None, fmt:
             f"{info:.2f}",
             "yes" if anchor else "",
             "yes" if core else "",
-            f"{passages} passages in {len(docs)} plans" if passages else "",
+            f"{passages} passages in {len(docs)} plans"
+            if passages
+            else f"thesaurus: {concept}"
+            if concept
+            else "",
         ]
-        for item, term, written, origin, info, anchor, core, passages, docs in table.iter_rows()
+        for item, term, written, origin, info, anchor, core, passages, docs, concept in (
+            table.iter_rows()
+        )
     ]
     if fmt == "csv":
         click.echo(csv_text(rows, header), nl=False)

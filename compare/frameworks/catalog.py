@@ -25,6 +25,7 @@ from compare.config import FRAMEWORKS_DIR, FRAMEWORKS_ENV, frameworks_dir  # noq
 from compare.errors import BadFramework, UnknownFramework
 from compare.frameworks.files import SUFFIXES, RawFramework, read_raw, to_toml
 from compare.frameworks.labels import label_terms
+from compare.frameworks.thesaurus import current_thesaurus, related_terms
 from compare.schema import FRAMEWORK_GOALS, FRAMEWORK_THEMES, YEAR_MAX, YEAR_MIN, period_covers
 from compare.store.workspace import atomic_write
 from compare.text import content_keys, fold_name, normalise
@@ -91,15 +92,21 @@ def derive_terms(
     Hand-written keywords are kept as phrases ("mangel på arbejdskraft"); the label gives its
     topic words, pairs of adjacent topic words ("kvalificerede arbejdskraft"), the parts of its
     compounds and the completions of its elided compounds (`compare.frameworks.labels`); the
-    description its topic words. Duplicates are dropped, first source first.
+    description its topic words; an item without keywords borrows the terms of its label's
+    concepts in the thesaurus (`compare.frameworks.thesaurus`). Duplicates are dropped, first
+    source first.
     """
     terms: dict[str, None] = {}
+    keywords = tuple(keywords)
     for keyword in keywords:
         phrase = normalise(keyword)
         if phrase:
             terms.setdefault(phrase, None)
     for found in label_terms(label):
         terms.setdefault(found.term, None)
+    if not keywords:
+        for related in related_terms(label):
+            terms.setdefault(related.term, None)
     for key in content_keys(description or ""):
         terms.setdefault(key, None)
     return tuple(terms)
@@ -294,9 +301,10 @@ def load_frameworks(
     """All frameworks in a folder (omit it for `frameworks_dir()`), linked, sorted by id.
 
     A malformed file raises BadFramework; pass an `errors` list to collect those instead and
-    load the rest.
+    load the rest. A malformed thesaurus raises BadThesaurus: every label depends on it.
     """
     root = Path(folder) if folder is not None else frameworks_dir()
+    current_thesaurus()  # a broken thesaurus is reported here, before any label needs it
     frameworks: list[Framework] = []
     by_id: dict[str, Path] = {}
     paths = (

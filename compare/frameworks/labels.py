@@ -29,6 +29,7 @@ ORIGIN_KEYWORD = "keyword"
 ORIGIN_DESCRIPTION = "description"
 ORIGIN_LENT = "lent"  # a keyword of a near-identical item of another framework
 ORIGIN_LEARNED = "learned"  # pseudo-relevance feedback from the plans (see `expand`)
+ORIGIN_RELATED = "related"  # a term of the label's concept in the thesaurus (see `thesaurus`)
 
 VERB_SUFFIX = "aring"  # the folded key of "-ering": opkvalificering → apkvalificaring
 MIN_VERB_STEM = 6

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from compare.frameworks.catalog import Framework
 from compare.frameworks.labels import goal_subjects, label_head
+from compare.frameworks.thesaurus import related_terms
 from compare.schema import (
     EVIDENCE,
     EVIDENCE_FOUND,
@@ -423,7 +424,7 @@ def item_terms(
 
     Columns: item_id, term, written (the words as written, `readable.readable_terms`; the
     plans' `segments` give those of learned terms), origin, info, anchor, core, passages,
-    documents.
+    documents, and concept: the thesaurus concept a borrowed term comes from.
     """
     terms = term_table([framework], corpus.extra_terms())
     written = readable_terms(framework, terms["term"].unique().to_list(), segments)
@@ -431,9 +432,20 @@ def item_terms(
     learned = corpus.learned.filter(pl.col("framework_id") == framework.id).select(
         "item_id", "term", "passages", "documents"
     )
+    borrowed = pl.DataFrame(
+        [
+            (item.id, related.term, related.concept)
+            for item in framework.items
+            if not item.keywords
+            for related in related_terms(item.label)
+        ],
+        schema={"item_id": pl.Utf8, "term": pl.Utf8, "concept": pl.Utf8},
+        orient="row",
+    ).unique(["item_id", "term"], keep="first")
     order = {item.id: n for n, item in enumerate(framework.items)}
     return (
         weighed.join(learned, on=["item_id", "term"], how="left")
+        .join(borrowed, on=["item_id", "term"], how="left")
         .with_columns(pl.col("item_id").replace_strict(order, return_dtype=pl.Int32).alias("n"))
         .sort("n", "info", descending=[False, True], maintain_order=True)
         .select(
@@ -446,5 +458,6 @@ def item_terms(
             "core",
             "passages",
             "documents",
+            "concept",
         )
     )

@@ -2,8 +2,8 @@
 
 Matching runs on stemmed, OCR-folded keys (`kampansatiansardning`); the frameworks page and
 `compare frameworks --terms` show the word as written (`kompensationsordninger`). A label's,
-keyword's or description's own words come first; a term learned from the plans takes the form
-the plans use most often (cleaned for display as document text is).
+keyword's, description's or thesaurus concept's own words come first; a term learned from the
+plans takes the form the plans use most often (cleaned for display as document text is).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import polars as pl
 
 from compare.frameworks.catalog import Framework
 from compare.frameworks.labels import written_forms
+from compare.frameworks.thesaurus import related_terms
 from compare.tagging.terms import find_terms, matched_terms, term_pattern
 from compare.text import clean_display, term_key, words
 
@@ -33,6 +34,10 @@ def readable_terms(
         for text in (*item.keywords, item.description or ""):
             for word in words(text):
                 written.setdefault(term_key(word), word)
+        if not item.keywords:
+            for related in related_terms(item.label):
+                for word in words(related.written):
+                    written.setdefault(term_key(word), word)
     missing = sorted({k for t in terms for k in t.split()} - set(written))
     if missing and segments is not None and not segments.is_empty():
         written.update(_from_plans(missing, segments))

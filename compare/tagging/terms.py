@@ -31,6 +31,7 @@ from compare.frameworks.labels import (
     ORIGIN_LENT,
     ORIGIN_PART,
     ORIGIN_PHRASE,
+    ORIGIN_RELATED,
     UNKNOWN_PART,
     element_of_terms,
     label_terms,
@@ -38,6 +39,7 @@ from compare.frameworks.labels import (
     topic_keys,
 )
 from compare.frameworks.specificity import PRIOR_UNITS, framework_spread
+from compare.frameworks.thesaurus import related_terms
 from compare.schema import TERM_TABLE as TERM_TABLE_SCHEMA
 from compare.text import STOPWORDS, content_keys, normalise, term_key
 
@@ -51,6 +53,7 @@ WEIGHT_LABEL = 1.0
 WEIGHT_PART = 0.8  # a part of a label's compound
 WEIGHT_DESCRIPTION = 0.6
 WEIGHT_LEARNED = 0.5  # learned from the plans (see `compare.tagging.expand`)
+WEIGHT_RELATED = 0.8  # a term of the label's concept in the thesaurus, as a compound's part
 MIN_SECTIONS_FOR_IDF = 12  # short documents are weighted as if they had this many sections
 # Of an item's terms, those with this share of its best term's information anchor a match, and
 # those with CORE_SHARE are its core: an item is addressed only where a core term is found.
@@ -194,6 +197,10 @@ def _term_table(
     rows: dict[str, list] = {name: [] for name in TERM_TABLE_SCHEMA}
     for fw in frameworks:
         of_label = {item.id: {t.term: t for t in label_terms(item.label)} for item in fw.items}
+        related_of = {
+            item.id: {} if item.keywords else {t.term: t for t in related_terms(item.label)}
+            for item in fw.items
+        }
         element_of = {item.id: element_of_terms(item.label) for item in fw.items}
         # Keywords say what an item is about; a label alone says it with its topic.
         topic_of = {
@@ -210,6 +217,7 @@ def _term_table(
             extra = (learned or {}).get((fw.id, item.id), [])
             for term in [*item.terms, *(t for t in extra if t not in item.terms)]:
                 found = of_label[item.id].get(term)
+                related = related_of[item.id].get(term) if found is None else None
                 if term in keyword_terms:
                     origin, weight = ORIGIN_KEYWORD, WEIGHT_KEYWORD
                 elif found is not None:
@@ -217,6 +225,8 @@ def _term_table(
                     weight = {ORIGIN_PHRASE: WEIGHT_PHRASE, ORIGIN_PART: WEIGHT_PART}.get(
                         origin, WEIGHT_LABEL
                     )
+                elif related is not None:
+                    origin, weight = ORIGIN_RELATED, WEIGHT_RELATED
                 elif term in description_keys:
                     origin, weight = ORIGIN_DESCRIPTION, WEIGHT_DESCRIPTION
                 elif term in item.terms:
@@ -240,12 +250,26 @@ def _term_table(
                     and origin not in (ORIGIN_DESCRIPTION, ORIGIN_LEARNED)
                     and term != verb_of[item.id]
                 )
-                rows["rarity"].append(found.rarity if found is not None else 1.0)
+                rows["rarity"].append(
+                    found.rarity
+                    if found is not None
+                    else related.rarity
+                    if related is not None
+                    else 1.0
+                )
                 rows["spread"].append(framework_spread(users.get(term, 1)))
                 rows["origin"].append(origin)
                 rows["in_label"].append(found is not None and found.origin == ORIGIN_LABEL)
-                rows["parts"].append(list(found.parts) if found is not None else [])
-                rows["element"].append(element_of[item.id].get(term, -1))
+                # A borrowed term is no more telling than the label words it stands for (as a
+                # compound is no more telling than its parts; see `weigh_information`), and
+                # belongs to their element of a listing label.
+                via = [k for k in related.via if k in of_label[item.id]] if related else []
+                rows["parts"].append(list(found.parts) if found is not None else via)
+                rows["element"].append(
+                    max((element_of[item.id].get(k, -1) for k in via), default=-1)
+                    if related
+                    else element_of[item.id].get(term, -1)
+                )
                 topic = topic_of[item.id]
                 rows["topic"].append(bool(topic) and all(k in topic for k in term.split()))
     return pl.DataFrame(rows, schema=TERM_TABLE_SCHEMA)
@@ -312,7 +336,10 @@ def weigh_information(terms: pl.DataFrame, unit_df: pl.DataFrame, n_units: int) 
         .with_columns(pl.min_horizontal("info", pl.col("part_info").fill_null(1.0)).alias("info"))
         .drop("part_info")
     )
-    one_word = weighed.filter(pl.col("core_ok") & ~pl.col("term").str.contains(" "))
+    # The label's own words set the scale: a borrowed term is measured against them.
+    one_word = weighed.filter(
+        pl.col("core_ok") & ~pl.col("term").str.contains(" ") & (pl.col("origin") != ORIGIN_RELATED)
+    )
     best = one_word.group_by("framework_id", "item_id").agg(pl.col("info").max().alias("best"))
     # Each element of a listing label ("Langtidsledige, flygtninge og personer med handicap")
     # is measured against its own best term: each has a core of its own.

@@ -14,4 +14,6 @@ from __future__ import annotations
 # label's topic (its head, a sentence's subject) is its core; a sentence's lone verb is not;
 # term evidence is sure only for an item with keywords; a compound's part too short to weigh
 # does not cap its information.
-TAGGER_VERSION = 6
+# 7: an item known by its label alone borrows the terms of its label's concepts in the domain
+# thesaurus (`data/thesaurus.toml`, `compare.frameworks.thesaurus`).
+TAGGER_VERSION = 7

@@ -19,6 +19,7 @@ from compare.frameworks.catalog import (
     save_framework,
 )
 from compare.frameworks.keywords import parse_keywords, set_item_keywords
+from compare.frameworks.thesaurus import borrowed_text
 from compare.schema import FRAMEWORK_GOALS, YEAR_MAX, YEAR_MIN
 from compare.tagging.run import TagReport, tag_workspace
 from compare.ui import data, state
@@ -80,8 +81,15 @@ def _listing(frameworks: list[Framework]) -> None:
                     "Gruppe": [i.group or "" for i in fw.items],
                     "Titel": [i.label for i in fw.items],
                     "Nøgleord": [", ".join(i.keywords) for i in fw.items],
+                    "Fra tesaurus": [borrowed_text(i.label, i.keywords) for i in fw.items],
                 },
-                schema={"Punkt": pl.Utf8, "Gruppe": pl.Utf8, "Titel": pl.Utf8, "Nøgleord": pl.Utf8},
+                schema={
+                    "Punkt": pl.Utf8,
+                    "Gruppe": pl.Utf8,
+                    "Titel": pl.Utf8,
+                    "Nøgleord": pl.Utf8,
+                    "Fra tesaurus": pl.Utf8,
+                },
             )
             st.dataframe(items, hide_index=True, width="stretch")
             _keywords_form(fw)
