@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from compare.config import THESAURUS_ENV
 from compare.errors import BadFramework
 from compare.frameworks.catalog import FRAMEWORKS_DIR, find_framework, load_framework
 from compare.frameworks.keywords import parse_keywords, set_item_keywords
@@ -49,7 +50,15 @@ def _level(path: Path) -> str:
     return tags.filter(tags["item_id"] == "1")["level"].item()
 
 
-def test_the_plans_own_word_as_a_keyword_makes_the_theme_found(pasted: Path) -> None:
+def test_the_plans_own_word_as_a_keyword_makes_the_theme_found(
+    pasted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The shipped thesaurus knows that "rusmiddelbehandling" is "misbrugsbehandling" ...
+    assert _level(pasted) == "X"
+    # ... an office without it (or for words it does not know) writes the plan's word itself.
+    empty = tmp_path / "empty.toml"
+    empty.write_text("# no concepts\n", encoding="utf-8")
+    monkeypatch.setenv(THESAURUS_ENV, str(empty))
     assert _level(pasted) == ""  # "misbrug" is never said
     set_item_keywords(load_framework(pasted), "1", parse_keywords("rusmiddelbehandling, rusmiddel"))
     assert _level(pasted) == "X"

@@ -210,8 +210,9 @@ def test_a_sentence_labels_verb_is_not_its_core() -> None:
 def test_a_compound_part_too_short_to_weigh_does_not_make_it_tell_nothing() -> None:
     # "nytte" stems as the stop word "nyt", "indsats" is a stop word: before, "Nytteindsats"
     # counted as telling nothing and could never be found. A compound of a stop word and a
-    # common word is still no more telling than the common word.
-    assert _core_of("Nytteindsats", {"nytteindsats": 2}) == {term_key("nytteindsats")}
+    # common word is still no more telling than the common word. (The thesaurus's words for
+    # "nytteindsats" are core too; only the label's own word is asked about here.)
+    assert term_key("nytteindsats") in _core_of("Nytteindsats", {"nytteindsats": 2})
     hjemloese = _core_of("Beskæftigelsesindsats for hjemløse", {"beskæftigelsesindsats": 150})
     assert term_key("beskæftigelsesindsats") not in hjemloese
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import random
 
-import pytest
-
 from compare.tagging.score import (
     ADDRESSED_SCORE,
     CONCRETE_SCORE,
@@ -51,15 +49,14 @@ def _random_item(rng: random.Random) -> tuple[dict[int, UnitEvidence], dict[int,
     return units, parent
 
 
-@pytest.mark.parametrize("described", [False, True])  # a pasted label, an item with keywords
-def test_lazy_ranking_decides_as_ranking_every_place(described: bool) -> None:
+def test_lazy_ranking_decides_as_ranking_every_place() -> None:
     rng = random.Random(13)
     checked = {"blank": 0, "addressed": 0, "concrete": 0, "more than three": 0}
     for _ in range(3000):
         units, parent = _random_item(rng)
         every = _every_candidate(units, parent)
-        strong = [c for c in every if c.addressed(described)]
-        ranking = _rank(units, parent, {t: 1.0 for t in TERMS}, described)
+        strong = [c for c in every if c.addressed()]
+        ranking = _rank(units, parent, {t: 1.0 for t in TERMS})
         assert [c.units for c in ranking.strong[:FOCUS_PLACES]] == [
             c.units for c in strong[:FOCUS_PLACES]
         ]

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from compare.frameworks.specificity import general_rarity, split_compound
+from compare.frameworks.specificity import compound_tail, general_rarity, split_compound
 from compare.text import STOPWORDS, content_keys, is_topic_word, normalise, term_key, words
 
 ORIGIN_LABEL = "label"
@@ -91,9 +91,9 @@ def label_terms(label: str) -> tuple[LabelTerm, ...]:
         _add_verb_stem(keys[0], rarity[word], add)
     for match in _ELISION.finditer(label):
         head, last = match.group(1), match.group(2)
-        parts = split_compound(last.lower())
-        if parts and is_topic_word(head):
-            whole = head.lower() + parts[1]
+        tail = compound_tail(last.lower())  # as `tagging.terms.elided_keys` completes plans
+        if tail and is_topic_word(head):
+            whole = head.lower() + tail
             add(term_key(whole), ORIGIN_PART, general_rarity(whole))
     return tuple(found.values())
 

@@ -91,6 +91,34 @@ def split_compound(word: str) -> tuple[str, str] | None:
     return best[1] if best else None
 
 
+MIN_TAIL = 4  # the shared tail of an elided compound is a word: "pladser", "indsats"
+
+
+@lru_cache(maxsize=65536)
+def compound_tail(word: str) -> str | None:
+    """The last part of a compound, listed word or not: `elevpladser` → `pladser`.
+
+    The shortest listed tail whose head is a listed word (else a compound of listed words),
+    with or without the link `s`/`e`: `anlægsprojekter` → `projekter`, `jobafklaringsforløb`
+    → `forløb` (its head `jobafklarings` is job + afklaring + s). This is the tail an elided
+    compound borrows ("ressource- og jobafklaringsforløb": ressourceforløb); None if the word
+    is no compound.
+    """
+    word = word.lower()
+    cuts = [(word[:cut], word[cut:]) for cut in range(len(word) - MIN_TAIL, MIN_PART - 1, -1)]
+    tails = [(head, tail) for head, tail in cuts if zipf(tail) > 0]
+    for listed in (lemma_zipf, compound_zipf):  # a listed head first: "uddannelses|parate"
+        for head, tail in tails:  # not "uddannelsespa|rate"
+            if any(len(h) >= MIN_PART and listed(h) > 0 for h in _unlinked(head)):
+                return tail
+    return None
+
+
+def _unlinked(head: str) -> tuple[str, ...]:
+    """The head as written, and without its link (`anlægs` → `anlæg`)."""
+    return (head, head[:-1]) if head[-1] in LINKS else (head,)
+
+
 def compound_zipf(word: str) -> float:
     """The word's Zipf frequency, or for an unlisted compound its rarer part's, less a step."""
     found = lemma_zipf(word)

@@ -97,7 +97,7 @@ def _query(
         schema={"dkey": pl.Int32, "ikey": pl.Int32},
         orient="row",
     )
-    keyed = with_elisions(segs.filter(pl.col("doc_id").is_in(doc_ids)), terms["term"].to_list())
+    keyed = with_elisions(segs.filter(pl.col("doc_id").is_in(doc_ids)))
     keyed = keyed.select(
         pl.col("doc_id").replace_strict(dkey, return_dtype=pl.Int32), "seg_no", "norm", "unit_no"
     )

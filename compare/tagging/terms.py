@@ -9,7 +9,7 @@ all segments at once.
 
 Danish elides the shared tail of compounds in a list: "lære- og elevpladser" means
 "lærepladser og elevpladser". `elided_keys` completes such words, so that a term matches the
-elided form as it matches the whole word.
+elided form as it matches the whole word, whatever else a run looks for.
 """
 
 from __future__ import annotations
@@ -38,10 +38,10 @@ from compare.frameworks.labels import (
     predicate_verb,
     topic_keys,
 )
-from compare.frameworks.specificity import PRIOR_UNITS, framework_spread
+from compare.frameworks.specificity import PRIOR_UNITS, compound_tail, framework_spread
 from compare.frameworks.thesaurus import related_terms
 from compare.schema import TERM_TABLE as TERM_TABLE_SCHEMA
-from compare.text import STOPWORDS, content_keys, normalise, term_key
+from compare.text import STOPWORDS, content_keys, normalise, restore_ocr, term_key
 
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
@@ -72,38 +72,30 @@ _ELISION = re.compile(
     r"((?:\b\w{2,}-,?\s+)+)(?:og|0g|eller|samt|&)\s+(\w{5,})", re.IGNORECASE | re.UNICODE
 )
 _ELIDED_WORD = re.compile(r"(\w{2,})-")
-MIN_TAIL_CHARS = 4  # the shared tail of an elided compound is a word: "pladser", "indsats"
 
 
-def elided_keys(text: str, terms: frozenset[str]) -> list[str]:
-    """Term keys of the compounds a text writes elided that match one of the one-word terms.
+def elided_keys(text: str) -> list[str]:
+    """Term keys of the compounds a text writes elided: "lære- og elevpladser" → lærepladser.
 
-    In "lære- og elevpladser" the first word borrows a tail of the last; which tail is not
-    written, so each tail is tried, longest first, and a completion is kept only if it matches
-    a term that the first word alone does not (as a whole word, or as a prefix when the term is
-    long enough; see `term_pattern`).
+    In "lære- og elevpladser" the first word borrows the tail of the last, the last's final
+    compound part (`specificity.compound_tail`: "pladser"). The completion does not depend on
+    what is being looked for: before session 6 the tail was the one that made some term of
+    the run match, so adding a framework to a run could change another framework's evidence.
     """
     found: list[str] = []
     for match in _ELISION.finditer(text):
+        tail = compound_tail(restore_ocr(match.group(2).lower()))
+        if tail is None:
+            continue
         for head in _ELIDED_WORD.findall(match.group(1)):
-            key = _completion(head, match.group(2), terms)
-            if key is not None:
-                found.append(key)
+            found.append(_completion(head.lower(), tail))
     return found
 
 
 @lru_cache(maxsize=65536)
-def _completion(head: str, last: str, terms: frozenset[str]) -> str | None:
-    """The key of `head` completed with a tail of `last` that matches a term, or None.
-
-    Memoised: plans write the same elided pairs ("lære- og elevpladser") again and again.
-    """
-    alone = matched_terms(term_key(head), terms)
-    for cut in range(1, len(last) - MIN_TAIL_CHARS + 1):
-        key = term_key(head + last[cut:])
-        if matched_terms(key, terms) - alone:
-            return key
-    return None
+def _completion(head: str, tail: str) -> str:
+    """The key of `head` completed with `tail` (memoised: plans repeat the same pairs)."""
+    return term_key(head + tail)
 
 
 def matched_terms(key: str, terms: frozenset[str]) -> frozenset[str]:
@@ -122,15 +114,14 @@ def _prefixes(terms: frozenset[str]) -> frozenset[str]:
     return frozenset(t[:PREFIX_MIN_CHARS] for t in terms if len(t) >= PREFIX_MIN_CHARS)
 
 
-def with_elisions(segments: pl.DataFrame, terms: Sequence[str]) -> pl.DataFrame:
+def with_elisions(segments: pl.DataFrame) -> pl.DataFrame:
     """The segments with the completed elided compounds (see `elided_keys`) added to `norm`."""
-    one_word = frozenset(t for t in terms if " " not in t)
     has_elision = pl.col("text").str.contains(r"\w-,?\s+(?:\w+-,?\s+)*(?:og|0g|eller|samt|&)\s")
     rows = segments.filter(has_elision).select("doc_id", "seg_no", "text")
     extra = [
         (doc_id, seg_no, " ".join(keys))
         for doc_id, seg_no, text in rows.iter_rows()
-        if (keys := elided_keys(text, one_word))
+        if (keys := elided_keys(text))
     ]
     if not extra:
         return segments
