@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from compare.cli import main
-from compare.config import FRAMEWORKS_DIR, FRAMEWORKS_ENV
+from compare.config import FRAMEWORKS_DIR, FRAMEWORKS_ENV, THESAURUS_ENV
 from compare.store import tag_stamp
 from compare.store import workspace as workspace_module
 from compare.store.review_db import ReviewStore
@@ -139,6 +139,31 @@ def test_any_change_makes_a_full_run_that_sees_it(
     full, _ = _tag(monkeypatch, plans, ws)
     assert reads == []
     assert again.output == full.output
+
+
+def test_an_edited_thesaurus_re_tags_the_pasted_framework(
+    setup: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An analyst adds the plans' word for a pasted theme to the thesaurus: the next run sees it.
+    plans, frameworks, ws = setup
+    (frameworks / "pasted.toml").write_text(
+        'id = "pasted"\ntitle = "Temaer"\nkind = "themes"\n\n[[items]]\nid = "1"\n'
+        'label = "Nyankomne"\n',
+        encoding="utf-8",
+    )
+    thesaurus = ws.parent / "thesaurus.toml"
+    thesaurus.write_text("# none yet\n", encoding="utf-8")
+    monkeypatch.setenv(THESAURUS_ENV, str(thesaurus))
+    first, _ = _tag(monkeypatch, plans, ws)
+    thesaurus.write_text(
+        '[[concept]]\nid = "flygtninge"\nterms = ["nyankomne", "flygtninge"]\n', encoding="utf-8"
+    )
+    after, reads = _tag(monkeypatch, plans, ws)
+    assert "documents.parquet" in reads, after.output
+    # Only the pasted framework's items borrow (the shipped ones have keywords): it alone is
+    # tagged again.
+    assert "9 tagged" in _last(first)
+    assert "3 tagged, 6 unchanged" in _last(after)
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from compare.config import PROJECT_ROOT, REGISTRY_DIR, frameworks_dir
+from compare.config import PROJECT_ROOT, REGISTRY_DIR, frameworks_dir, thesaurus_file
 
 STAMP_FILE = ".tag-stamp.json"
 STAMP_VERSION = 1
@@ -135,6 +135,7 @@ def inputs_key(
         lines.append(f"framework\x1f{ref}")
         lines.append(_stat_line(Path(ref).expanduser(), ref))
     _folder_files(frameworks_dir(), lines)
+    lines.append(_stat_line(thesaurus_file()[0], "thesaurus"))  # the labels' borrowed words
     _folder_files(REGISTRY_DIR, lines)
     _code_lines(lines)
     return hashlib.sha256("\x1e".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
