@@ -168,8 +168,12 @@ def test_framework_added_by_pasting_titles_is_saved_and_tagged(private_ws, frame
     assert set(plans) <= set(tags["doc_id"])
     assert set(tags["item_id"]) == {"1", "2"}
     assert sorted(p.name for p in FRAMEWORKS_DIR.iterdir()) == before  # repo untouched
-    # The new framework is listed.
+    # The new framework is listed, with the words each item borrows from the thesaurus.
     assert "test-temaer" in at.dataframe[0].value["Id"].tolist()
+    tables = [d.value for d in at.dataframe if "Fra tesaurus" in d.value]
+    items = next(t for t in tables if "Virksomhedspraktik og løntilskud" in list(t["Titel"]))
+    borrowed = dict(zip(items["Titel"], items["Fra tesaurus"], strict=True))
+    assert "løntilskudsjob" in borrowed["Virksomhedspraktik og løntilskud"]
 
 
 def test_bad_framework_input_is_reported_and_nothing_is_written(private_ws, frameworks_folder):

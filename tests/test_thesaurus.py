@@ -120,12 +120,16 @@ def test_an_edited_thesaurus_is_read_again(small: Path) -> None:
     assert [c.id for c in after.concepts] == [*(c.id for c in before.concepts), "ips"]
 
 
-def _level(label: str, outline) -> str:
+def _tagged(label: str, outline) -> tuple[str, str]:
     fw = framework_from_titles("t", "Temaer", "themes", None, [label], known=())
     tags, _ = tag_documents(
         plan_documents([("p", 2018, 2018)]), plan_segments("p", BACKGROUND + outline), [fw]
     )
-    return tags["level"].item()
+    return tags["level"].item(), tags["confidence_reason"].item()
+
+
+def _level(label: str, outline) -> str:
+    return _tagged(label, outline)[0]
 
 
 PLAN_IN_ITS_OWN_WORDS = [
@@ -146,7 +150,9 @@ def test_a_label_in_other_words_is_found_through_the_thesaurus(
     small: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     label = "Den virksomhedsvendte indsats"
-    with_thesaurus = _level(label, PLAN_IN_ITS_OWN_WORDS)
+    # The plan's heading says it in its own words: through the thesaurus it mirrors the label.
+    with_thesaurus, reason = _tagged(label, PLAN_IN_ITS_OWN_WORDS)
+    assert reason == "a heading mirrors the theme"
     empty = small.parent / "empty.toml"
     empty.write_text("# no concepts\n", encoding="utf-8")
     monkeypatch.setenv(THESAURUS_ENV, str(empty))
@@ -156,6 +162,19 @@ def test_a_label_in_other_words_is_found_through_the_thesaurus(
     # A plan that never speaks of it stays blank with the thesaurus too.
     monkeypatch.setenv(THESAURUS_ENV, str(small))
     assert _level(label, []) == ""
+    assert _tagged("Misbrugsbehandling", []) == (
+        "",
+        "none of its words, nor the thesaurus's for it, occur; said otherwise?",
+    )
+
+
+def test_a_cell_found_through_the_thesaurus_alone_says_so(small: Path) -> None:
+    # The same section under a heading of other words: term evidence, the thesaurus's only.
+    (heading, level, paragraphs) = PLAN_IN_ITS_OWN_WORDS[0]
+    outline = [("6 Samarbejde med arbejdsgiverne", level, paragraphs)]
+    level_found, reason = _tagged("Den virksomhedsvendte indsats", outline)
+    assert level_found in ("X", "(X)")
+    assert reason.endswith("(the thesaurus's words only)")  # the analyst sees how it was found
 
 
 def test_the_terms_listing_says_which_concept_a_term_came_from(small: Path, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import polars as pl
 import pyarrow as pa
 
-from compare.frameworks.catalog import Framework
+from compare.frameworks.catalog import Framework, Item
 from compare.frameworks.labels import goal_subjects, label_head
 from compare.frameworks.thesaurus import related_terms
 from compare.schema import (
@@ -200,6 +200,7 @@ def _tag_documents(
                 described=(fw.id, item.id) in described,
                 core=cores.get((fw.id, item.id), []),
                 relative=relative.get((fw.id, item.id), {}),
+                borrowed=borrowed_terms(item),
             )
             _add_tag(tags, doc_id, fw, item.id, decision, text_hash.get(doc_id), stamp)
             _add_evidence(evidence, doc_id, fw.id, item.id, decision)
@@ -210,6 +211,13 @@ def _tag_documents(
         maintain_order="left",
     )
     return _frame(tags, TAGS), conform(located, EVIDENCE)
+
+
+def borrowed_terms(item: Item) -> frozenset[str]:
+    """The terms an item borrows from the thesaurus (none for an item with keywords)."""
+    if item.keywords:
+        return frozenset()
+    return frozenset(t.term for t in related_terms(item.label))
 
 
 @contextmanager

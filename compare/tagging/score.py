@@ -270,6 +270,7 @@ def decide(
     described: bool = False,
     core: Sequence[str] = (),
     relative: Mapping[str, float] | None = None,
+    borrowed: Collection[str] = (),
 ) -> Decision:
     """Level, score, terms, target sentence and ranked passages for one (document, item).
 
@@ -280,7 +281,8 @@ def decide(
     its blank can be sure (see `judge_blank`). `core` holds the item's
     core terms: a goal without a section of its own gets X only from a target sentence that
     says one of them (see `_find_target`). `relative` holds each anchor term's information
-    relative to the item's most telling term (see `Candidate.has_top_term`).
+    relative to the item's most telling term (see `Candidate.has_top_term`). `borrowed` holds
+    the terms the item borrows from the thesaurus: a cell found through them alone says so.
     """
     headed = {u for u, ev in units.items() if ev.heading}
     ranking = _rank(units, parent or {}, relative if relative is not None else {})
@@ -289,6 +291,8 @@ def decide(
         best = ranking.best
         terms = sorted(best.terms) if best else []
         sure, reason = judge_blank(ranking.any_terms, ranking.any_core, telling, described)
+        if borrowed and not ranking.any_terms:
+            reason = "none of its words, nor the thesaurus's for it, occur; said otherwise?"
         return Decision(
             LEVEL_NONE, _confidence(best.score if best else 0.0), terms, None, [], sure, reason
         )
@@ -311,6 +315,8 @@ def decide(
     top = max([c.strength for c in strong] + [HEADING_BONUS if headed else 0.0])
     terms = sorted({t for u in focus if u in units for t in units[u].terms})
     sure, reason = judge(kind, level, bool(headed), strong, named, described)
+    if not headed and terms and all(t in borrowed for t in terms):
+        reason = f"{reason} (the thesaurus's words only)"
     return Decision(level, _confidence(top), terms, target, passages, sure, reason)
 
 
