@@ -1,9 +1,12 @@
 """The export's faster ways of writing cells give the workbook openpyxl's own API gives.
 
-`save_xlsx` formats plain cells as text instead of through lxml; `_table`, `write_text`,
-`write_value` and `styles.set_look` set cells' values and style indexes directly instead of
-through openpyxl's setters. Each is compared here with the openpyxl way, part by part of the
-saved file (every part but the timestamps of docProps/core.xml) or cell by cell.
+`save_xlsx` formats plain cells as text instead of through lxml, and writes the plain rows that
+`_table` and the baseline sheet keep as values (`compare.excel.plain_rows`) without making
+openpyxl cells of them; `write_text`, `write_value` and `styles.set_look` set cells' values and
+style indexes directly instead of through openpyxl's setters. Each is compared here with the
+openpyxl way, part by part of the saved file (every part but the timestamps of
+docProps/core.xml) or cell by cell; `Workbook.save` writes the plain rows as the cells that
+`materialize` makes of them.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from openpyxl.comments import Comment
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from compare.excel import styles
+from compare.excel.plain_rows import materialize
 from compare.excel.safe import clean_text, needs_quote_prefix, write_text, write_value
 from compare.excel.sheets import _table
 from compare.excel.workbook import workspace_workbook
@@ -74,9 +78,10 @@ def _parts(data: bytes) -> dict[str, bytes]:
 
 
 def _saved(workbook: Workbook, fast: bool) -> dict[str, bytes]:
-    """The parts of `workbook` as `save_xlsx` (fast) or `Workbook.save` writes it."""
+    """The parts of `workbook` as `save_xlsx` (fast) or `Workbook.save` writes it (its plain
+    rows made openpyxl cells first)."""
     out = io.BytesIO()
-    save_xlsx(workbook, out) if fast else workbook.save(out)
+    save_xlsx(workbook, out) if fast else materialize(workbook).save(out)
     return _parts(out.getvalue())
 
 

@@ -26,7 +26,11 @@ from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.writer.excel import ExcelWriter
+
+from compare.excel.plain_rows import PlainRow, materialize, materialize_sheet, rows_of
+from compare.excel.safe import clean_text, needs_quote_prefix
 
 _NUMBER_TYPES = (int, float)
 _ATTRIBUTE_SPECIAL = re.compile('[&<>"\n\r\t]')
@@ -71,12 +75,48 @@ class _RowsAsText(WorksheetWriter):
         self.buffer = BytesIO()
         super().__init__(ws, out=self.buffer)
         self._style_ids: dict[bytes, int] = {}
+        plain = rows_of(ws)
+        if plain and plain.keys() & ({r for r, _ in ws._cells} | ws.row_dimensions.keys()):
+            materialize_sheet(ws)  # cells of its own in a plain row's place: openpyxl's cells
+            plain = {}
+        self._plain = plain
+        # id(look) -> (look, its ' s="n"' attribute or "" for no style), as used in the file
+        self._look_attributes: dict[int, tuple[Any, str]] = {}
+        self._prefixed: dict[int, tuple[Any, StyleArray]] = {}  # id(look) -> with quotePrefix
+
+    def write_dimensions(self) -> None:
+        """The sheet's extent, as `calculate_dimension` gives it for the cells that
+        `materialize` makes of the plain rows (each fills its columns from 1 on)."""
+        if not self._plain:
+            super().write_dimensions()
+            return
+        rows = {r for r, _ in self.ws._cells}
+        columns = {c for _, c in self.ws._cells}
+        for row in self._plain.values():
+            if row.values:
+                rows.add(row.r)
+                columns.update((1, len(row.values)))
+        ref = "A1:A1"
+        if rows:
+            first, last = _column_letter(min(columns)), _column_letter(max(columns))
+            ref = f"{first}{min(rows)}:{last}{max(rows)}"
+        self.xf.send(SheetDimension(ref).to_tree())
+
+    def rows(self) -> list[tuple[int, Any]]:
+        """openpyxl's rows (number, cells), with each plain row (number, PlainRow) in its place."""
+        rows = super().rows()
+        if not self._plain:
+            return rows
+        return sorted([*rows, *self._plain.items()], key=lambda row: row[0])
 
     def write_rows(self) -> None:
         xf = self.xf.send(True)
         pending: list[bytes] = []
         with xf.element("sheetData"):
             for row_idx, row in self.rows():
+                if isinstance(row, PlainRow):
+                    pending.append(self._plain_text(row))
+                    continue
                 text = self._row_text(row, row_idx)
                 if text is not None:
                     pending.append(text)
@@ -152,6 +192,69 @@ class _RowsAsText(WorksheetWriter):
         parts.append("</row>")
         return "".join(parts).encode("ascii", "xmlcharrefreplace")
 
+    def _look(self, look: Any) -> str:
+        """A look's ` s="n"` attribute (n: its index among the workbook's cell styles, added on
+        first use as `_row_text` adds a cell's style), or "" for a cell without style."""
+        known = self._look_attributes.get(id(look))
+        if known is not None and known[0] is look:
+            return known[1]
+        key = look.tobytes() if look is not None else _NO_STYLE
+        attribute = ""
+        if key != _NO_STYLE:
+            style_id = self._style_ids.get(key)
+            if style_id is None:
+                style_id = self._style_ids[key] = self.ws.parent._cell_styles.add(look)
+            attribute = f' s="{style_id}"'
+        self._look_attributes[id(look)] = (look, attribute)
+        return attribute
+
+    def _with_prefix(self, look: Any) -> StyleArray:
+        """The look with Excel's quote prefix set, as `cell.quotePrefix = True` gives it."""
+        known = self._prefixed.get(id(look))
+        if known is not None and known[0] is look:
+            return known[1]
+        prefixed = StyleArray(look) if look is not None else StyleArray()
+        prefixed.quotePrefix = True
+        self._prefixed[id(look)] = (look, prefixed)
+        return prefixed
+
+    def _plain_text(self, row: PlainRow) -> bytes:
+        """A plain row's XML: what `_row_text` writes for the cells `materialize` makes of it
+        (`write_value` of each value on a cell of its column's look)."""
+        number = f"{row.r}"
+        if row.height is None:
+            parts = [f'<row r="{number}">']
+        else:  # RowDimension's attributes for a height
+            parts = [f'<row r="{number}" ht="{safe_string(row.height)}" customHeight="1">']
+        look_attribute = self._look
+        for col, (value, look) in enumerate(zip(row.values, row.looks, strict=True), 1):
+            kind = type(value)
+            if kind is str or kind is bool:
+                text = clean_text(value) if kind is str else "ja" if value else "nej"
+                if text:
+                    if needs_quote_prefix(text):
+                        look = self._with_prefix(look)
+                    edge = text[0].isspace() or text[-1].isspace()
+                    space = ' xml:space="preserve"' if edge else ""
+                    parts.append(
+                        f'<c r="{_LETTERS.get(col) or _column_letter(col)}{number}"'
+                        f'{look_attribute(look)} t="inlineStr"><is><t{space}>{_text(text)}'
+                        "</t></is></c>"
+                    )
+                    continue
+                value = None
+            style = look_attribute(look)
+            if value is None:
+                if style:  # an empty cell without a style is not written
+                    letter = _LETTERS.get(col) or _column_letter(col)
+                    parts.append(f'<c r="{letter}{number}"{style} t="n"></c>')
+            else:  # int or float (PLAIN_TYPES)
+                letter = _LETTERS.get(col) or _column_letter(col)
+                shown = safe_string(value)
+                parts.append(f'<c r="{letter}{number}"{style} t="n"><v>{shown}</v></c>')
+        parts.append("</row>")
+        return "".join(parts).encode("ascii", "xmlcharrefreplace")
+
     def read_bytes(self) -> bytes:
         self.close()
         return self.buffer.getvalue()
@@ -179,6 +282,7 @@ def save_xlsx(workbook: Workbook, target: str | IO[bytes]) -> None:
     installed), or the workbook is write-only, this is `workbook.save` itself.
     """
     if not LXML or workbook.write_only:
+        materialize(workbook)  # openpyxl's writer knows only cells
         workbook.save(target)
         return
     # As openpyxl.writer.excel.save_workbook does, but compressed faster (the parts are the same).
