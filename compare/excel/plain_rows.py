@@ -53,7 +53,10 @@ def is_plain(values: Sequence[Any]) -> bool:
 
 def add_row(sheet: Worksheet, row: PlainRow) -> None:
     """Keep `row` for `sheet` (the values are written by `save_xlsx` as `write_value` would set
-    them on cells of the row's looks). A row of the same number replaces the one kept before."""
+    them on cells of the row's looks). A row of the same number replaces the one kept before.
+    Raises ValueError for a value not of `PLAIN_TYPES` or a look missing for a value."""
+    if not is_plain(row.values) or len(row.looks) != len(row.values):
+        raise ValueError(f"row {row.r}: only text, numbers and None, with a look per value")
     _ROWS.setdefault(sheet, {})[row.r] = row
     sheet._current_row = max(sheet._current_row, row.r)  # as adding its cells would
 

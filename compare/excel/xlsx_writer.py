@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from io import BytesIO
 from typing import IO, Any
@@ -20,17 +21,19 @@ from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import LXML, Workbook
 from openpyxl.cell._writer import _set_attributes
-from openpyxl.comments.comment_sheet import CommentRecord
+from openpyxl.comments.comment_sheet import CommentRecord, CommentSheet
 from openpyxl.compat import safe_string
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.packaging.relationship import Relationship
 from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import coordinate_to_tuple, get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from compare.excel.plain_rows import PlainRow, materialize, materialize_sheet, rows_of
-from compare.excel.safe import clean_text, needs_quote_prefix
+from compare.excel.safe import FORMULA_TRIGGERS, MAX_CELL_CHARS, clean_text
 
 _NUMBER_TYPES = (int, float)
 _ATTRIBUTE_SPECIAL = re.compile('[&<>"\n\r\t]')
@@ -82,6 +85,7 @@ class _RowsAsText(WorksheetWriter):
         self._plain = plain
         # id(look) -> (look, its ' s="n"' attribute or "" for no style), as used in the file
         self._look_attributes: dict[int, tuple[Any, str]] = {}
+        self._looks_attributes: dict[int, tuple[Sequence[Any], list[str]]] = {}
         self._prefixed: dict[int, tuple[Any, StyleArray]] = {}  # id(look) -> with quotePrefix
 
     def write_dimensions(self) -> None:
@@ -218,6 +222,13 @@ class _RowsAsText(WorksheetWriter):
         self._prefixed[id(look)] = (look, prefixed)
         return prefixed
 
+    def _row_looks(self, looks: Sequence[Any]) -> list[str]:
+        """Each column's ` s="n"` attribute for a row's looks (rows of a table share theirs)."""
+        known = self._looks_attributes.get(id(looks))
+        if known is None or known[0] is not looks:
+            known = self._looks_attributes[id(looks)] = (looks, [self._look(x) for x in looks])
+        return known[1]
+
     def _plain_text(self, row: PlainRow) -> bytes:
         """A plain row's XML: what `_row_text` writes for the cells `materialize` makes of it
         (`write_value` of each value on a cell of its column's look)."""
@@ -226,33 +237,43 @@ class _RowsAsText(WorksheetWriter):
             parts = [f'<row r="{number}">']
         else:  # RowDimension's attributes for a height
             parts = [f'<row r="{number}" ht="{safe_string(row.height)}" customHeight="1">']
-        look_attribute = self._look
-        for col, (value, look) in enumerate(zip(row.values, row.looks, strict=True), 1):
+        styles = self._row_looks(row.looks)
+        append = parts.append
+        for col, value in enumerate(row.values, 1):
             kind = type(value)
             if kind is str or kind is bool:
-                text = clean_text(value) if kind is str else "ja" if value else "nej"
+                if kind is bool:
+                    text = "ja" if value else "nej"
+                elif value.isprintable() and len(value) <= MAX_CELL_CHARS:
+                    text = value  # nothing for `clean_text` to remove or cut (no control char)
+                else:
+                    text = clean_text(value)
                 if text:
-                    if needs_quote_prefix(text):
-                        look = self._with_prefix(look)
-                    edge = text[0].isspace() or text[-1].isspace()
-                    space = ' xml:space="preserve"' if edge else ""
-                    parts.append(
-                        f'<c r="{_LETTERS.get(col) or _column_letter(col)}{number}"'
-                        f'{look_attribute(look)} t="inlineStr"><is><t{space}>{_text(text)}'
-                        "</t></is></c>"
+                    style = styles[col - 1]
+                    if text.startswith(FORMULA_TRIGGERS):  # needs_quote_prefix
+                        style = self._look(self._with_prefix(row.looks[col - 1]))
+                    # as `value != value.strip()`: strip and isspace share one definition
+                    space = (
+                        ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+                    )
+                    if "&" in text or "<" in text or ">" in text or "\r" in text:
+                        text = _text(text)
+                    append(
+                        f'<c r="{_LETTERS.get(col) or _column_letter(col)}{number}"{style}'
+                        f' t="inlineStr"><is><t{space}>{text}</t></is></c>'
                     )
                     continue
                 value = None
-            style = look_attribute(look)
+            style = styles[col - 1]
             if value is None:
                 if style:  # an empty cell without a style is not written
                     letter = _LETTERS.get(col) or _column_letter(col)
-                    parts.append(f'<c r="{letter}{number}"{style} t="n"></c>')
+                    append(f'<c r="{letter}{number}"{style} t="n"></c>')
             else:  # int or float (PLAIN_TYPES)
                 letter = _LETTERS.get(col) or _column_letter(col)
                 shown = safe_string(value)
-                parts.append(f'<c r="{letter}{number}"{style} t="n"><v>{shown}</v></c>')
-        parts.append("</row>")
+                append(f'<c r="{letter}{number}"{style} t="n"><v>{shown}</v></c>')
+        append("</row>")
         return "".join(parts).encode("ascii", "xmlcharrefreplace")
 
     def read_bytes(self) -> bytes:
@@ -260,8 +281,102 @@ class _RowsAsText(WorksheetWriter):
         return self.buffer.getvalue()
 
 
+_VML_HEAD = (  # what openpyxl's ShapeWriter writes before the shapes (lxml's own prefixes)
+    '<xml><ns0:shapelayout xmlns:ns0="urn:schemas-microsoft-com:office:office" '
+    'xmlns:ns1="urn:schemas-microsoft-com:vml" ns1:ext="edit"><ns0:idmap ns1:ext="edit" '
+    'data="1"/></ns0:shapelayout><ns2:shapetype xmlns:ns2="urn:schemas-microsoft-com:vml" '
+    'xmlns:ns3="urn:schemas-microsoft-com:office:office" id="_x0000_t202" '
+    'coordsize="21600,21600" ns3:spt="202" path="m,l,21600r21600,l21600,xe"><ns2:stroke '
+    'joinstyle="miter"/><ns2:path gradientshapeok="t" ns3:connecttype="rect"/></ns2:shapetype>'
+)
+_VML_SHAPE = (  # one comment's shape, as openpyxl's shape_writer._shape_factory makes it
+    '<ns0:shape xmlns:ns0="urn:schemas-microsoft-com:vml" '
+    'xmlns:ns1="urn:schemas-microsoft-com:office:office" type="#_x0000_t202" '
+    'style="{style}" fillcolor="#ffffe1" ns1:insetmode="auto" id="_x0000_s{id:04d}">'
+    '<ns0:fill color2="#ffffe1"/><ns0:shadow color="black" obscured="t"/><ns0:path '
+    'ns1:connecttype="none"/><ns0:textbox style="mso-direction-alt:auto"><div '
+    'style="text-align:left"/></ns0:textbox><ns2:ClientData '
+    'xmlns:ns2="urn:schemas-microsoft-com:office:excel" ObjectType="Note"><ns2:MoveWithCells/>'
+    "<ns2:SizeWithCells/><ns2:AutoFill>False</ns2:AutoFill><ns2:Row>{row}</ns2:Row>"
+    "<ns2:Column>{column}</ns2:Column></ns2:ClientData></ns0:shape>"
+)
+_VML_STYLE = (
+    "position:absolute; margin-left:59.25pt;margin-top:1.5pt;width:{width}px;"
+    "height:{height}px;z-index:1;visibility:hidden"
+)
+_XML_TEXT = re.compile(r"[^\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]*")
+
+
+def _plain_comment(record: Any) -> bool:
+    """True for a comment record as `CommentRecord.from_cell` makes it: plain text, no extras."""
+    text = record.text
+    return (
+        record.guid is None
+        and record.commentPr is None
+        and isinstance(text.t, str)
+        and not text.r
+        and not text.rPh
+        and text.phoneticPr is None
+        and isinstance(record.ref, str)
+        and _XML_TEXT.fullmatch(text.t) is not None
+    )
+
+
+def _comments_xml(sheet: Any) -> bytes:
+    """The comments part as `tostring(sheet.to_tree())` writes it for plain records."""
+    parts = [f'<comments xmlns="{SHEET_MAIN_NS}"><authors>']
+    parts.extend(f"<author>{_text(author)}</author>" for author in sheet.authors.author)
+    parts.append("</authors><commentList>")
+    for record in sheet.commentList:
+        text = record.text.t
+        stripped = text.strip()  # NestedText's `whitespace`: preserve around non-blank text
+        space = ' xml:space="preserve"' if stripped and text != stripped else ""
+        parts.append(
+            f'<comment ref="{_attribute(record.ref)}" authorId="{record.authorId}" '
+            f'shapeId="{record.shapeId}"><text><t{space}>{_text(text)}</t></text></comment>'
+        )
+    parts.append("</commentList></comments>")
+    return "".join(parts).encode("utf-8")
+
+
+def _shapes_vml(sheet: Any) -> bytes:
+    """The comments' VML as openpyxl's `CommentSheet.write_shapes()` writes it (no old VML)."""
+    parts = [_VML_HEAD]
+    for index, record in enumerate(sheet.commentList, 1026):
+        row, column = coordinate_to_tuple(record.ref)
+        style = _VML_STYLE.format(height=record.height, width=record.width)
+        parts.append(
+            _VML_SHAPE.format(style=_attribute(style), id=index, row=row - 1, column=column - 1)
+        )
+    parts.append("</xml>")
+    return "".join(parts).encode("utf-8")
+
+
 class _Writer(ExcelWriter):
-    """openpyxl's ExcelWriter, with each worksheet's rows written by `_RowsAsText`."""
+    """openpyxl's ExcelWriter, with each worksheet's rows written by `_RowsAsText` and plain
+    comments (text only, the workbook without VBA) written as text."""
+
+    def _write_comment(self, ws: Any) -> None:
+        authors = {record.author for record in ws._comments}
+        if (
+            self.workbook.vba_archive is not None
+            or not all(_plain_comment(record) for record in ws._comments)
+            or not all(
+                isinstance(a, str) and a == a.strip() and _XML_TEXT.fullmatch(a) for a in authors
+            )
+        ):
+            super()._write_comment(ws)
+            return
+        # As openpyxl's ExcelWriter._write_comment, with the two parts written as text.
+        cs = CommentSheet.from_comments(ws._comments)
+        self._comments.append(cs)
+        cs._id = len(self._comments)
+        self._archive.writestr(cs.path[1:], _comments_xml(cs))
+        self.manifest.append(cs)
+        ws.legacy_drawing = f"xl/drawings/commentsDrawing{cs._id}.vml"
+        self._archive.writestr(ws.legacy_drawing, _shapes_vml(cs))
+        self.vba_modified.add(ws.legacy_drawing)
+        ws._rels.append(Relationship(Id="comments", type=cs._rel_type, Target=cs.path))
 
     def write_worksheet(self, ws: Any) -> None:
         # As openpyxl's ExcelWriter.write_worksheet does for a workbook that is not write-only.
