@@ -86,6 +86,18 @@ DOCUMENT_COLUMNS: tuple[tuple[str, float], ...] = (
 BASELINE_COLUMNS = ("framework_id", "row", "item_id", "value", "decided_at")
 MAX_EVIDENCE_LINES = 8  # an Evidence row shows this many lines of its quote; the rest on click
 
+# The columns of a passage that the Evidence sheet and the matrices' comments show.
+_PASSAGE_COLUMNS = (
+    "doc_id",
+    "framework_id",
+    "item_id",
+    "quote",
+    "heading_path",
+    "page",
+    "line_start",
+    "line_end",
+    "is_target",
+)
 # A cell's best quote and heading are shown three times (comment, Citat, Citat som i planen).
 repair_words = lru_cache(maxsize=8192)(_repair_words)
 
@@ -116,7 +128,10 @@ def evidence_table(
 ) -> EvidenceTable:
     """One row per plan × item of every matrix, in matrix order, with its passages."""
     passages: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-    for p in evidence.sort("doc_id", "framework_id", "item_id", "rank").to_dicts():
+    ordered = evidence.sort("doc_id", "framework_id", "item_id", "rank")
+    # Only the columns a row shows: the passages' term lists are costly to turn into Python.
+    shown = [name for name in _PASSAGE_COLUMNS if name in ordered.columns]
+    for p in ordered.select(shown).to_dicts():
         passages.setdefault((p["framework_id"], p["doc_id"], p["item_id"]), []).append(p)
     by_cell = {(c["framework_id"], c["doc_id"], c["item_id"]): c for c in cells.to_dicts()}
     table = EvidenceTable()
