@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
 from typing import IO, Any
@@ -21,12 +22,14 @@ from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import LXML, Workbook
 from openpyxl.cell._writer import _set_attributes
+from openpyxl.comments.author import AuthorList
 from openpyxl.comments.comment_sheet import CommentRecord, CommentSheet
 from openpyxl.compat import safe_string
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.packaging.relationship import Relationship
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import coordinate_to_tuple, get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.writer.excel import ExcelWriter
@@ -139,7 +142,7 @@ class _RowsAsText(WorksheetWriter):
     def _row_text(self, row: list[Any], row_idx: int) -> bytes | None:
         """The row's XML as openpyxl writes it, or None where a cell needs openpyxl's writer."""
         attrs = {"r": f"{row_idx}"}
-        attrs.update(self.ws.row_dimensions.get(row_idx, {}))
+        attrs.update(_row_attributes(self.ws.row_dimensions.get(row_idx)))
         parts = ["<row " + " ".join(f'{k}="{_attribute(v)}"' for k, v in attrs.items()) + ">"]
         style_ids = self._style_ids
         cell_styles = self.ws.parent._cell_styles
@@ -190,11 +193,38 @@ class _RowsAsText(WorksheetWriter):
                 parts.append(f"<c {attributes_text}><v>{safe_string(shown)}</v></c>")
             else:
                 return None  # formulas, rich text, errors: openpyxl's writer
-        for cell in comments:
-            self.ws._comments.append(CommentRecord.from_cell(cell))
+        for cell in comments:  # what CommentRecord.from_cell(cell) takes from it
+            c = cell._comment
+            self.ws._comments.append(_Note(cell.coordinate, c.author, c.content, c.height, c.width))
         self.ws._hyperlinks.extend(hyperlinks)
         parts.append("</row>")
         return "".join(parts).encode("ascii", "xmlcharrefreplace")
+
+    def write_hyperlinks(self) -> None:
+        """The sheet's links as openpyxl writes them, as text where each is a link within the
+        workbook (a location, no target: nothing for the sheet's relationships)."""
+        links = self.ws._hyperlinks
+        if not links or not all(_internal_link(link) for link in links):
+            super().write_hyperlinks()
+            return
+        parts = ["<hyperlinks>"]
+        for link in links:  # Hyperlink's attributes in their order, those that are set
+            attributes = " ".join(
+                f'{name}="{_attribute(value)}"'
+                for name, value in (
+                    ("ref", link.ref),
+                    ("location", link.location),
+                    ("tooltip", link.tooltip),
+                    ("display", link.display),
+                )
+                if value is not None
+            )
+            parts.append(f"<hyperlink {attributes}/>")
+        parts.append("</hyperlinks>")
+        xf = self.xf.send(True)
+        xf.flush()  # what lxml holds goes first, then the links, straight into its stream
+        self.buffer.write("".join(parts).encode("ascii", "xmlcharrefreplace"))
+        self.xf.send(None)
 
     def _look(self, look: Any) -> str:
         """A look's ` s="n"` attribute (n: its index among the workbook's cell styles, added on
@@ -307,44 +337,100 @@ _VML_STYLE = (
 _XML_TEXT = re.compile(r"[^\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]*")
 
 
-def _plain_comment(record: Any) -> bool:
-    """True for a comment record as `CommentRecord.from_cell` makes it: plain text, no extras."""
-    text = record.text
+def _internal_link(link: Any) -> bool:
+    """A link as the matrix sheets make them: to a place in the workbook, attributes text."""
     return (
-        record.guid is None
-        and record.commentPr is None
-        and isinstance(text.t, str)
-        and not text.r
-        and not text.rPh
-        and text.phoneticPr is None
-        and isinstance(record.ref, str)
-        and _XML_TEXT.fullmatch(text.t) is not None
+        not link.target
+        and link.id is None
+        and isinstance(link.ref, str)
+        and all(
+            value is None or (isinstance(value, str) and _XML_TEXT.fullmatch(value))
+            for value in (link.location, link.tooltip, link.display)
+        )
     )
 
 
-def _comments_xml(sheet: Any) -> bytes:
-    """The comments part as `tostring(sheet.to_tree())` writes it for plain records."""
+_ROW_FIELDS = ("hidden", "outlineLevel", "collapsed", "ht")
+
+
+def _row_attributes(dimension: Any) -> Any:
+    """A row dimension's attributes as iterating it gives them (`Dimension.__iter__`), without
+    its style lookups where it has no style of its own (style id 0: not written)."""
+    if dimension is None:
+        return ()
+    style = dimension._style
+    if style is not None and style.tobytes() != _NO_STYLE:
+        return dimension  # openpyxl's own iteration
+    attributes = []
+    for name in _ROW_FIELDS:  # then customFormat (no style: false) and customHeight
+        value = getattr(dimension, name, None)
+        if value:
+            attributes.append((name, safe_string(value)))
+    if dimension.ht is not None:
+        attributes.append(("customHeight", "1"))
+    for name in ("thickBot", "thickTop"):
+        value = getattr(dimension, name, None)
+        if value:
+            attributes.append((name, safe_string(value)))
+    return attributes
+
+
+@dataclass(frozen=True, slots=True)
+class _Note:
+    """A cell's comment as the comments part needs it: what `CommentRecord.from_cell` keeps,
+    without making the record (a dozen checked attributes) unless openpyxl writes the part."""
+
+    ref: str
+    author: Any
+    content: Any
+    height: Any
+    width: Any
+
+    def plain(self) -> bool:
+        """True when the text part can be written as text (text and author are XML text)."""
+        author, content = self.author, self.content
+        return (
+            isinstance(author, str)
+            and isinstance(content, str)
+            and author != ""
+            and author == author.strip()
+            and _XML_TEXT.fullmatch(author) is not None
+            and _XML_TEXT.fullmatch(content) is not None
+        )
+
+    def record(self) -> CommentRecord:
+        """The record `CommentRecord.from_cell` makes of the cell."""
+        record = CommentRecord(ref=self.ref, author=self.author)
+        record.text.t = self.content
+        record.height = self.height
+        record.width = self.width
+        return record
+
+
+def _comments_xml(notes: list[_Note], authors: list[str], author_ids: list[int]) -> bytes:
+    """The comments part as `tostring(CommentSheet.from_comments(records).to_tree())` writes
+    it for the records of plain notes."""
     parts = [f'<comments xmlns="{SHEET_MAIN_NS}"><authors>']
-    parts.extend(f"<author>{_text(author)}</author>" for author in sheet.authors.author)
+    parts.extend(f"<author>{_text(author)}</author>" for author in authors)
     parts.append("</authors><commentList>")
-    for record in sheet.commentList:
-        text = record.text.t
+    for note, author_id in zip(notes, author_ids, strict=True):
+        text = note.content
         stripped = text.strip()  # NestedText's `whitespace`: preserve around non-blank text
         space = ' xml:space="preserve"' if stripped and text != stripped else ""
         parts.append(
-            f'<comment ref="{_attribute(record.ref)}" authorId="{record.authorId}" '
-            f'shapeId="{record.shapeId}"><text><t{space}>{_text(text)}</t></text></comment>'
+            f'<comment ref="{_attribute(note.ref)}" authorId="{author_id}" '
+            f'shapeId="0"><text><t{space}>{_text(text)}</t></text></comment>'
         )
     parts.append("</commentList></comments>")
     return "".join(parts).encode("utf-8")
 
 
-def _shapes_vml(sheet: Any) -> bytes:
+def _shapes_vml(notes: list[_Note]) -> bytes:
     """The comments' VML as openpyxl's `CommentSheet.write_shapes()` writes it (no old VML)."""
     parts = [_VML_HEAD]
-    for index, record in enumerate(sheet.commentList, 1026):
-        row, column = coordinate_to_tuple(record.ref)
-        style = _VML_STYLE.format(height=record.height, width=record.width)
+    for index, note in enumerate(notes, 1026):
+        row, column = coordinate_to_tuple(note.ref)
+        style = _VML_STYLE.format(height=note.height, width=note.width)
         parts.append(
             _VML_SHAPE.format(style=_attribute(style), id=index, row=row - 1, column=column - 1)
         )
@@ -357,24 +443,23 @@ class _Writer(ExcelWriter):
     comments (text only, the workbook without VBA) written as text."""
 
     def _write_comment(self, ws: Any) -> None:
-        authors = {record.author for record in ws._comments}
-        if (
-            self.workbook.vba_archive is not None
-            or not all(_plain_comment(record) for record in ws._comments)
-            or not all(
-                isinstance(a, str) and a == a.strip() and _XML_TEXT.fullmatch(a) for a in authors
-            )
+        notes = ws._comments
+        if self.workbook.vba_archive is not None or not all(
+            type(note) is _Note and note.plain() for note in notes
         ):
+            ws._comments = [n.record() if type(n) is _Note else n for n in notes]
             super()._write_comment(ws)
             return
         # As openpyxl's ExcelWriter._write_comment, with the two parts written as text.
-        cs = CommentSheet.from_comments(ws._comments)
+        authors: IndexedList[str] = IndexedList()
+        author_ids = [authors.add(note.author) for note in notes]  # as from_comments numbers
+        cs = CommentSheet(authors=AuthorList(authors), commentList=[])  # its path and type
         self._comments.append(cs)
         cs._id = len(self._comments)
-        self._archive.writestr(cs.path[1:], _comments_xml(cs))
+        self._archive.writestr(cs.path[1:], _comments_xml(notes, list(authors), author_ids))
         self.manifest.append(cs)
         ws.legacy_drawing = f"xl/drawings/commentsDrawing{cs._id}.vml"
-        self._archive.writestr(ws.legacy_drawing, _shapes_vml(cs))
+        self._archive.writestr(ws.legacy_drawing, _shapes_vml(notes))
         self.vba_modified.add(ws.legacy_drawing)
         ws._rels.append(Relationship(Id="comments", type=cs._rel_type, Target=cs.path))
 
