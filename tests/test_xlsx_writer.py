@@ -242,3 +242,22 @@ def test_attribute_values_are_escaped_as_lxml_escapes_them(value: str) -> None:
     written = etree.tostring(etree.Element("x", v=value)).decode("ascii")
     ours = f'<x v="{_attribute(value)}"/>'.encode("ascii", "xmlcharrefreplace").decode("ascii")
     assert ours == written
+
+
+def test_row_height_with_lines_counted_up_to_the_cap_is_the_full_count_height() -> None:
+    # `row_height` stops counting a text's lines where the row reaches its maximum height.
+    rng = random.Random(7)
+    words = ["kort", "mellemlangt", "virksomhedspraktikforløb", "x" * 70, "og", "\n", "\n\n"]
+
+    def full(texts: list[tuple[str, float]], minimum: float, maximum: float) -> float:
+        lines = max(styles.wrapped_lines.__wrapped__(t, w) for t, w in texts)
+        return min(max(minimum, lines * styles.POINTS_PER_LINE + 3), maximum)
+
+    for _ in range(400):
+        texts = [
+            (" ".join(rng.choice(words) for _ in range(rng.randint(0, 120))), rng.choice(widths))
+            for widths in [(5.0, 14.0, 28.0, 50.0, 60.0)]
+            for _ in range(rng.randint(1, 4))
+        ]
+        minimum, maximum = rng.choice([(15.0, 104.0), (18.0, 120.0), (15.0, 409.0), (16.0, 16.0)])
+        assert styles.row_height(texts, minimum, maximum) == full(texts, minimum, maximum)
