@@ -283,3 +283,19 @@ def test_a_second_save_writes_what_openpyxl_writes_the_second_time(ws: Workspace
         return out.getvalue()
 
     _assert_same_parts(saved_twice(fast=True), saved_twice(fast=False))
+
+
+@pytest.mark.parametrize("first", ["=1+1", "-", "kort"])
+def test_styles_are_numbered_in_the_order_the_cells_first_use_them(first: str) -> None:
+    # A text with the quote prefix has a style of its own: numbered where its first cell is,
+    # as openpyxl numbers a cell's style when it writes the cell.
+    def build() -> Workbook:
+        workbook = Workbook()
+        columns = (("A", 10.0), ("B", 10.0), ("C", 10.0))
+        rows = [[first, "=2", 3], ["x", "y", "-z"], ["+", None, ""]]
+        _table(workbook.active, columns, rows, wrap=("B",), centre=("C",))
+        _table(workbook.create_sheet(), columns, rows[::-1], centre=("A",))
+        return workbook
+
+    fast, slow = _both(build)
+    _assert_same_parts(fast, slow)

@@ -88,7 +88,7 @@ class _RowsAsText(WorksheetWriter):
         self._plain = plain
         # id(look) -> (look, its ' s="n"' attribute or "" for no style), as used in the file
         self._look_attributes: dict[int, tuple[Any, str]] = {}
-        self._looks_attributes: dict[int, tuple[Sequence[Any], list[str]]] = {}
+        self._looks_attributes: dict[int, tuple[Sequence[Any], list[str | None]]] = {}
         self._prefixed: dict[int, tuple[Any, StyleArray]] = {}  # id(look) -> with quotePrefix
 
     def write_dimensions(self) -> None:
@@ -252,11 +252,13 @@ class _RowsAsText(WorksheetWriter):
         self._prefixed[id(look)] = (look, prefixed)
         return prefixed
 
-    def _row_looks(self, looks: Sequence[Any]) -> list[str]:
-        """Each column's ` s="n"` attribute for a row's looks (rows of a table share theirs)."""
+    def _row_looks(self, looks: Sequence[Any]) -> list[str | None]:
+        """Each column's ` s="n"` attribute for a row's looks, None until a cell of the column
+        uses it (rows of a table share theirs): styles are numbered in the order cells first
+        use them, as `_row_text` numbers them."""
         known = self._looks_attributes.get(id(looks))
         if known is None or known[0] is not looks:
-            known = self._looks_attributes[id(looks)] = (looks, [self._look(x) for x in looks])
+            known = self._looks_attributes[id(looks)] = (looks, [None] * len(looks))
         return known[1]
 
     def _plain_text(self, row: PlainRow) -> bytes:
@@ -269,7 +271,7 @@ class _RowsAsText(WorksheetWriter):
             parts = [f'<row r="{number}" ht="{safe_string(row.height)}" customHeight="1">']
         styles = self._row_looks(row.looks)
         append = parts.append
-        for col, value in enumerate(row.values, 1):
+        for index, value in enumerate(row.values):
             kind = type(value)
             if kind is str or kind is bool:
                 if kind is bool:
@@ -279,9 +281,13 @@ class _RowsAsText(WorksheetWriter):
                 else:
                     text = clean_text(value)
                 if text:
-                    style = styles[col - 1]
+                    style: str | None
                     if text.startswith(FORMULA_TRIGGERS):  # needs_quote_prefix
-                        style = self._look(self._with_prefix(row.looks[col - 1]))
+                        style = self._look(self._with_prefix(row.looks[index]))
+                    else:
+                        style = styles[index]
+                        if style is None:
+                            style = styles[index] = self._look(row.looks[index])
                     # as `value != value.strip()`: strip and isspace share one definition
                     space = (
                         ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
@@ -289,18 +295,20 @@ class _RowsAsText(WorksheetWriter):
                     if "&" in text or "<" in text or ">" in text or "\r" in text:
                         text = _text(text)
                     append(
-                        f'<c r="{_LETTERS.get(col) or _column_letter(col)}{number}"{style}'
-                        f' t="inlineStr"><is><t{space}>{text}</t></is></c>'
+                        f'<c r="{_LETTERS.get(index + 1) or _column_letter(index + 1)}{number}"'
+                        f'{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
                     )
                     continue
                 value = None
-            style = styles[col - 1]
+            style = styles[index]
+            if style is None:
+                style = styles[index] = self._look(row.looks[index])
             if value is None:
                 if style:  # an empty cell without a style is not written
-                    letter = _LETTERS.get(col) or _column_letter(col)
+                    letter = _LETTERS.get(index + 1) or _column_letter(index + 1)
                     append(f'<c r="{letter}{number}"{style} t="n"></c>')
             else:  # int or float (PLAIN_TYPES)
-                letter = _LETTERS.get(col) or _column_letter(col)
+                letter = _LETTERS.get(index + 1) or _column_letter(index + 1)
                 shown = safe_string(value)
                 append(f'<c r="{letter}{number}"{style} t="n"><v>{shown}</v></c>')
         append("</row>")
