@@ -27,7 +27,7 @@ from openpyxl.comments import Comment
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from compare.excel import styles
-from compare.excel.plain_rows import materialize
+from compare.excel.plain_rows import PLAIN_TYPES, materialize, rows_of
 from compare.excel.safe import clean_text, needs_quote_prefix, write_text, write_value
 from compare.excel.sheets import _table
 from compare.excel.workbook import workspace_workbook
@@ -185,14 +185,26 @@ def test_set_look_gives_the_style_that_assigning_each_part_gives() -> None:
     assert a["xl/worksheets/sheet1.xml"] == b["xl/worksheets/sheet1.xml"]
 
 
-def test_table_writes_the_cells_that_named_styles_and_the_value_setter_give() -> None:
+@pytest.mark.parametrize("dated", [True, False], ids=["cells", "plain rows"])
+def test_table_writes_the_cells_that_named_styles_and_the_value_setter_give(dated: bool) -> None:
+    # With a date in every row `_table` makes openpyxl cells; without, it keeps plain rows
+    # (`materialize` makes them cells for `Workbook.save`, `save_xlsx` writes them as text).
     columns = (("Tekst", 30.0), ("Tal", 8.0), ("Dato", 12.0), ("Midt", 6.0), ("Note", 20.0))
     rows = [
-        [VALUES[i % len(VALUES)], i, date(2018, 1, 1 + i % 28), "X" if i % 2 else "", None]
+        [
+            VALUES[i % len(VALUES)],
+            i,
+            date(2018, 1, 1 + i % 28) if dated else VALUES[(i * 5) % len(VALUES)],
+            "X" if i % 2 else "",
+            None if dated else VALUES[(i * 3) % len(VALUES)],
+        ]
         for i in range(60)
     ]
+    if not dated:
+        rows = [r for r in rows if all(type(v) in PLAIN_TYPES for v in r)]
     ours, theirs = Workbook(), Workbook()
     last = _table(ours.active, columns, rows, wrap=("Tekst", "Note"), centre=("Midt",))
+    assert bool(rows_of(ours.active)) != dated
     # The same table the way `_table` wrote it before: named style by name, value by setter.
     sheet = theirs.active
     for col, (name, width) in enumerate(columns, 1):
@@ -210,9 +222,12 @@ def test_table_writes_the_cells_that_named_styles_and_the_value_setter_give() ->
         texts = [(str(values[0] or ""), 30.0), (str(values[4] or ""), 20.0)]
         sheet.row_dimensions[r].height = styles.row_height(texts, maximum=8 * 13.0)
     assert last == len(rows) + 1
+    again = Workbook()
+    _table(again.active, columns, rows, wrap=("Tekst", "Note"), centre=("Midt",))
     a, b = _saved(ours, fast=False), _saved(theirs, fast=False)
-    assert a["xl/styles.xml"] == b["xl/styles.xml"]
-    assert a["xl/worksheets/sheet1.xml"] == b["xl/worksheets/sheet1.xml"]
+    c = _saved(again, fast=True)
+    for part in ("xl/styles.xml", "xl/worksheets/sheet1.xml"):
+        assert a[part] == b[part] == c[part], part
 
 
 @pytest.mark.parametrize(
