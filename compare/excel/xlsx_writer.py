@@ -4,9 +4,14 @@ openpyxl serialises every cell through lxml one element at a time (about 13 µs 
 export has ~75,000): most of an export's time. Here each row of plain cells (text, numbers,
 booleans, dates, empty styled cells) is formatted as the very XML openpyxl would write, bytes
 for bytes, and written straight to the sheet's stream; any other cell (a formula, rich text)
-sends its whole row through openpyxl's writer. Everything else in the file (styles, comments,
-hyperlinks, print setup) is openpyxl's. `tests/test_xlsx_writer.py` compares every part of the
-file with what `Workbook.save` writes.
+sends its whole row through openpyxl's writer. The plain rows that the big tables keep as values
+(`compare.excel.plain_rows`) are written the same way, as the cells `materialize` would make of
+them. Comments (their part and its VML) and links within the workbook are written as text too
+where they are plain (text only, no VBA, no external target); row attributes of rows without a
+style of their own are read without openpyxl's style lookups. Everything else in the file
+(styles, print setup, merged cells) is openpyxl's. `tests/test_xlsx_writer.py` and
+`tests/test_export_plain_rows.py` compare every part of the file with what `Workbook.save`
+writes for the same workbook made of openpyxl cells.
 """
 
 from __future__ import annotations
