@@ -1,9 +1,12 @@
 """The export's faster ways of writing cells give the workbook openpyxl's own API gives.
 
-`save_xlsx` formats plain cells as text instead of through lxml; `_table`, `write_text`,
-`write_value` and `styles.set_look` set cells' values and style indexes directly instead of
-through openpyxl's setters. Each is compared here with the openpyxl way, part by part of the
-saved file (every part but the timestamps of docProps/core.xml) or cell by cell.
+`save_xlsx` formats plain cells as text instead of through lxml, and writes the plain rows that
+`_table` and the baseline sheet keep as values (`compare.excel.plain_rows`) without making
+openpyxl cells of them; `write_text`, `write_value` and `styles.set_look` set cells' values and
+style indexes directly instead of through openpyxl's setters. Each is compared here with the
+openpyxl way, part by part of the saved file (every part but the timestamps of
+docProps/core.xml) or cell by cell; `Workbook.save` writes the plain rows as the cells that
+`materialize` makes of them.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from openpyxl.comments import Comment
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from compare.excel import styles
+from compare.excel.plain_rows import PLAIN_TYPES, materialize, rows_of
 from compare.excel.safe import clean_text, needs_quote_prefix, write_text, write_value
 from compare.excel.sheets import _table
 from compare.excel.workbook import workspace_workbook
@@ -74,9 +78,10 @@ def _parts(data: bytes) -> dict[str, bytes]:
 
 
 def _saved(workbook: Workbook, fast: bool) -> dict[str, bytes]:
-    """The parts of `workbook` as `save_xlsx` (fast) or `Workbook.save` writes it."""
+    """The parts of `workbook` as `save_xlsx` (fast) or `Workbook.save` writes it (its plain
+    rows made openpyxl cells first)."""
     out = io.BytesIO()
-    save_xlsx(workbook, out) if fast else workbook.save(out)
+    save_xlsx(workbook, out) if fast else materialize(workbook).save(out)
     return _parts(out.getvalue())
 
 
@@ -180,14 +185,26 @@ def test_set_look_gives_the_style_that_assigning_each_part_gives() -> None:
     assert a["xl/worksheets/sheet1.xml"] == b["xl/worksheets/sheet1.xml"]
 
 
-def test_table_writes_the_cells_that_named_styles_and_the_value_setter_give() -> None:
+@pytest.mark.parametrize("dated", [True, False], ids=["cells", "plain rows"])
+def test_table_writes_the_cells_that_named_styles_and_the_value_setter_give(dated: bool) -> None:
+    # With a date in every row `_table` makes openpyxl cells; without, it keeps plain rows
+    # (`materialize` makes them cells for `Workbook.save`, `save_xlsx` writes them as text).
     columns = (("Tekst", 30.0), ("Tal", 8.0), ("Dato", 12.0), ("Midt", 6.0), ("Note", 20.0))
     rows = [
-        [VALUES[i % len(VALUES)], i, date(2018, 1, 1 + i % 28), "X" if i % 2 else "", None]
+        [
+            VALUES[i % len(VALUES)],
+            i,
+            date(2018, 1, 1 + i % 28) if dated else VALUES[(i * 5) % len(VALUES)],
+            "X" if i % 2 else "",
+            None if dated else VALUES[(i * 3) % len(VALUES)],
+        ]
         for i in range(60)
     ]
+    if not dated:
+        rows = [r for r in rows if all(type(v) in PLAIN_TYPES for v in r)]
     ours, theirs = Workbook(), Workbook()
     last = _table(ours.active, columns, rows, wrap=("Tekst", "Note"), centre=("Midt",))
+    assert bool(rows_of(ours.active)) != dated
     # The same table the way `_table` wrote it before: named style by name, value by setter.
     sheet = theirs.active
     for col, (name, width) in enumerate(columns, 1):
@@ -205,9 +222,12 @@ def test_table_writes_the_cells_that_named_styles_and_the_value_setter_give() ->
         texts = [(str(values[0] or ""), 30.0), (str(values[4] or ""), 20.0)]
         sheet.row_dimensions[r].height = styles.row_height(texts, maximum=8 * 13.0)
     assert last == len(rows) + 1
+    again = Workbook()
+    _table(again.active, columns, rows, wrap=("Tekst", "Note"), centre=("Midt",))
     a, b = _saved(ours, fast=False), _saved(theirs, fast=False)
-    assert a["xl/styles.xml"] == b["xl/styles.xml"]
-    assert a["xl/worksheets/sheet1.xml"] == b["xl/worksheets/sheet1.xml"]
+    c = _saved(again, fast=True)
+    for part in ("xl/styles.xml", "xl/worksheets/sheet1.xml"):
+        assert a[part] == b[part] == c[part], part
 
 
 @pytest.mark.parametrize(
@@ -237,3 +257,22 @@ def test_attribute_values_are_escaped_as_lxml_escapes_them(value: str) -> None:
     written = etree.tostring(etree.Element("x", v=value)).decode("ascii")
     ours = f'<x v="{_attribute(value)}"/>'.encode("ascii", "xmlcharrefreplace").decode("ascii")
     assert ours == written
+
+
+def test_row_height_with_lines_counted_up_to_the_cap_is_the_full_count_height() -> None:
+    # `row_height` stops counting a text's lines where the row reaches its maximum height.
+    rng = random.Random(7)
+    words = ["kort", "mellemlangt", "virksomhedspraktikforløb", "x" * 70, "og", "\n", "\n\n"]
+
+    def full(texts: list[tuple[str, float]], minimum: float, maximum: float) -> float:
+        lines = max(styles.wrapped_lines.__wrapped__(t, w) for t, w in texts)
+        return min(max(minimum, lines * styles.POINTS_PER_LINE + 3), maximum)
+
+    for _ in range(400):
+        texts = [
+            (" ".join(rng.choice(words) for _ in range(rng.randint(0, 120))), rng.choice(widths))
+            for widths in [(5.0, 14.0, 28.0, 50.0, 60.0)]
+            for _ in range(rng.randint(1, 4))
+        ]
+        minimum, maximum = rng.choice([(15.0, 104.0), (18.0, 120.0), (15.0, 409.0), (16.0, 16.0)])
+        assert styles.row_height(texts, minimum, maximum) == full(texts, minimum, maximum)

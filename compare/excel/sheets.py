@@ -13,15 +13,15 @@ from functools import lru_cache
 from typing import Any
 
 import polars as pl
-from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from compare.display import repair_words as _repair_words
 from compare.excel import styles
 from compare.excel.matrix_sheet import REMARKS_KEY, Links, Quote, remark_text, short_time
+from compare.excel.plain_rows import PlainRow, add_row, is_plain
 from compare.excel.rows import MatrixRow
-from compare.excel.safe import clean_text, needs_quote_prefix, write_text, write_value
+from compare.excel.safe import write_text, write_value
 from compare.frameworks.catalog import Framework, Item
 from compare.schema import LEVEL_TARGET
 
@@ -86,6 +86,18 @@ DOCUMENT_COLUMNS: tuple[tuple[str, float], ...] = (
 BASELINE_COLUMNS = ("framework_id", "row", "item_id", "value", "decided_at")
 MAX_EVIDENCE_LINES = 8  # an Evidence row shows this many lines of its quote; the rest on click
 
+# The columns of a passage that the Evidence sheet and the matrices' comments show.
+_PASSAGE_COLUMNS = (
+    "doc_id",
+    "framework_id",
+    "item_id",
+    "quote",
+    "heading_path",
+    "page",
+    "line_start",
+    "line_end",
+    "is_target",
+)
 # A cell's best quote and heading are shown three times (comment, Citat, Citat som i planen).
 repair_words = lru_cache(maxsize=8192)(_repair_words)
 
@@ -116,7 +128,10 @@ def evidence_table(
 ) -> EvidenceTable:
     """One row per plan × item of every matrix, in matrix order, with its passages."""
     passages: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-    for p in evidence.sort("doc_id", "framework_id", "item_id", "rank").to_dicts():
+    ordered = evidence.sort("doc_id", "framework_id", "item_id", "rank")
+    # Only the columns a row shows: the passages' term lists are costly to turn into Python.
+    shown = [name for name in _PASSAGE_COLUMNS if name in ordered.columns]
+    for p in ordered.select(shown).to_dicts():
         passages.setdefault((p["framework_id"], p["doc_id"], p["item_id"]), []).append(p)
     by_cell = {(c["framework_id"], c["doc_id"], c["item_id"]): c for c in cells.to_dicts()}
     table = EvidenceTable()
@@ -225,41 +240,30 @@ def _table(
     names = [name for name, _ in columns]
     wrapped = {names.index(name) + 1 for name in wrap}
     centred = {names.index(name) + 1 for name in centre}
-    looks = [
-        styles.style_array(
-            sheet.parent,
-            "Brødtekst ombrudt"
-            if col in wrapped
-            else "Brødtekst centreret"
-            if col in centred
-            else "Brødtekst",
-        )
+    look_names = [
+        "Brødtekst ombrudt"
+        if col in wrapped
+        else "Brødtekst centreret"
+        if col in centred
+        else "Brødtekst"
         for col in range(1, len(columns) + 1)
     ]
+    looks = [styles.style_array(sheet.parent, name) for name in look_names]
     r = start
-    new_cell, cells = Cell.__new__, sheet._cells
     for values in rows:
         r += 1
-        for col, value in enumerate(values, 1):
-            # As `styles.apply(sheet.cell(r, col), look)` and `write_value` on a new cell, tens
-            # of thousands of times: Cell.__init__'s and Worksheet._add_cell's assignments.
-            cell = new_cell(Cell)
-            cell.parent = sheet
-            cell._style = looks[col - 1].__copy__()  # as StyleArray(look): a cell's own copy
-            cell.row, cell.column = r, col
-            cell._hyperlink = cell._comment = None
-            cells[(r, col)] = cell
-            if type(value) is str:  # most cells: text that needs neither emptying nor a prefix
-                text = clean_text(value)
-                if text and not needs_quote_prefix(text):
-                    cell._value, cell.data_type = text, "s"
-                    continue
-            cell._value, cell.data_type = None, "n"
-            write_value(cell, value)
-        sheet._current_row = max(sheet._current_row, r)
+        height = None
         if wrapped:
             texts = [(str(values[c - 1] or ""), columns[c - 1][1]) for c in wrapped]
             height = styles.row_height(texts, maximum=MAX_EVIDENCE_LINES * styles.POINTS_PER_LINE)
+        if len(values) == len(looks) and is_plain(values):
+            # Tens of thousands of cells: kept as values, written by `save_xlsx` as the cells
+            # `styles.apply(sheet.cell(r, col), look)` and `write_value` give.
+            add_row(sheet, PlainRow(r, values, looks, height))
+            continue
+        for col, value in enumerate(values, 1):  # a date, say: openpyxl's cells
+            write_value(styles.apply(sheet.cell(r, col), look_names[col - 1]), value)
+        if height is not None:
             sheet.row_dimensions[r].height = height
     return r
 
@@ -470,9 +474,18 @@ def write_baseline_sheet(
             ]
             for item_id, value, decided in [*values, (REMARKS_KEY, remark_text(row), "")]:
                 r += 1
-                for col, text in enumerate((framework.id, row.name, item_id, value, decided), 1):
-                    write_text(sheet.cell(r, col), text)
+                texts = (framework.id, row.name, item_id, value, decided)
+                # As `write_text` on each cell: text (str of anything but None), no style.
+                add_row(sheet, PlainRow(r, [_as_text(t) for t in texts], _NO_LOOKS, None))
     sheet.sheet_state = "hidden"
+
+
+_NO_LOOKS = (None,) * len(BASELINE_COLUMNS)
+
+
+def _as_text(value: Any) -> str | None:
+    """A value as `write_text` reads it, for `write_value`: None stays (an empty cell)."""
+    return value if value is None or type(value) is str else str(value)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ style* (`apply`): one assignment per cell instead of four, and the workbook list
 
 from __future__ import annotations
 
+import math
 import weakref
 from copy import copy
 from functools import lru_cache
@@ -191,12 +192,18 @@ def style_header(cell: Cell) -> Cell:
 
 
 @lru_cache(maxsize=8192)  # item labels and headings repeat on every row of the Evidence sheet
-def wrapped_lines(text: str, width: float, chars_per_unit: float = CHARS_PER_UNIT) -> int:
-    """How many lines `text` takes wrapped in a column `width` units wide (an estimate)."""
+def wrapped_lines(
+    text: str, width: float, chars_per_unit: float = CHARS_PER_UNIT, limit: int | None = None
+) -> int:
+    """How many lines `text` takes wrapped in a column `width` units wide (an estimate); with
+    `limit`, the count stops there (min(lines, limit)): a long quote in a row of capped height
+    need not be wrapped to its end."""
     per_line = max(int(width * chars_per_unit) - 1, 4)
     lines = 0
     for paragraph in (text or "").split("\n"):
         lines += 1
+        if limit is not None and lines >= limit:
+            return limit
         if len(paragraph) <= per_line:  # its words and single spaces fit: one line
             continue
         words, length = paragraph.split(), 0
@@ -205,9 +212,11 @@ def wrapped_lines(text: str, width: float, chars_per_unit: float = CHARS_PER_UNI
             if needed > per_line and length > 0:
                 lines += 1 + (len(word) - 1) // per_line
                 length = len(word) % per_line or per_line
+                if limit is not None and lines >= limit:
+                    return limit
             else:
                 length = needed
-    return lines
+    return lines if limit is None else min(lines, limit)
 
 
 def row_height(
@@ -217,5 +226,9 @@ def row_height(
     chars_per_unit: float = CHARS_PER_UNIT,
 ) -> float:
     """A row height in points that shows every (text, column width) pair wrapped in full."""
-    lines = max((wrapped_lines(text, width, chars_per_unit) for text, width in texts), default=1)
+    # Lines past the first count that reaches the maximum height change nothing: not counted.
+    limit = max(math.ceil((maximum - 3) / POINTS_PER_LINE), 1)
+    lines = max(
+        (wrapped_lines(text, width, chars_per_unit, limit) for text, width in texts), default=1
+    )
     return min(max(minimum, lines * POINTS_PER_LINE + 3), maximum)

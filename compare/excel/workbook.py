@@ -139,10 +139,11 @@ def workspace_workbook(
     tags = ws.read_tags()
     tagged_at = dict(tags.group_by("doc_id").agg(pl.col("tagged_at").max()).iter_rows())
     shown_ids = plans["doc_id"].to_list()
+    evidence = ws.read_evidence()  # read once: the summaries and the sheets see the same passages
     summaries = plan_summaries(
         plans,
         ws.read_segments(shown_ids) if shown_ids else None,
-        ws.read_evidence(),
+        evidence,
         tags,
         cells,
         load_frameworks(errors=[]),
@@ -152,7 +153,7 @@ def workspace_workbook(
         registry,
         plans,
         cells,
-        effective_evidence(ws.read_evidence(), store.passages()),  # analysts' passages in
+        effective_evidence(evidence, store.passages()),  # analysts' passages in
         remarks,
         documents.filter(pl.col("kind") == KIND_PLAN),
         tagged_at,
