@@ -324,13 +324,18 @@ def _refs(
     by_name: dict[str, dict[str, Any]] = {}
     for p in passages:
         by_name.setdefault(p["municipality"], p)
+    decided: dict[str, list[str]] | None = None  # name -> its decided plans, made when needed
     refs = []
     for name in names:
         if name in by_name:
             refs.append({"doc_id": by_name[name]["doc_id"], "seg_no": by_name[name]["seg_no"]})
-        else:
-            decided = item_cells.filter((pl.col("_name") == name) & (pl.col("level") != ""))
-            refs.extend({"doc_id": d, "seg_no": None} for d in decided["doc_id"].unique().sort())
+            continue
+        if decided is None:  # one pass over the item's cells, not a filter per name
+            decided = {}
+            rows = item_cells.filter(pl.col("level") != "").select("_name", "doc_id").unique()
+            for who, doc_id in rows.sort("doc_id").iter_rows():
+                decided.setdefault(who, []).append(doc_id)
+        refs.extend({"doc_id": d, "seg_no": None} for d in decided.get(name, []))
     return refs
 
 

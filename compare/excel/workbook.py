@@ -118,13 +118,14 @@ def workspace_workbook(
     councils = _councils(registry, plans, council, scope_year)
     members = {m for c in councils for _, ms in registry.jobcentre_rows(c, scope_year) for m in ms}
     plans = plans.filter(pl.col("municipality").is_in(sorted(members)))
-    frameworks = find_frameworks(dict.fromkeys(framework_ids or ()))
+    every = load_frameworks(errors=[])  # read once: the sheets and the summaries
+    frameworks = find_frameworks(dict.fromkeys(framework_ids or ()), known=every)
     cells = matrix_cells(
         ws, [f.id for f in frameworks] if frameworks else None, store=store, documents=documents
     )
     cells = cells.filter(pl.col("doc_id").is_in(plans["doc_id"].to_list()))
     if not frameworks:
-        frameworks = _default_frameworks(load_frameworks(errors=[]), cells, scope_year)
+        frameworks = _default_frameworks(every, cells, scope_year)
     scope = Scope(scope_year, councils, tuple(frameworks))
     narratives = None  # the written overview's saved texts belong to one council and year
     if len(councils) == 1:
@@ -146,7 +147,7 @@ def workspace_workbook(
         evidence,
         tags,
         cells,
-        load_frameworks(errors=[]),
+        every,
     )
     return build_workbook(
         scope,

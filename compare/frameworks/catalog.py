@@ -344,13 +344,17 @@ def find_framework(id_or_path: str | Path, folder: Path | str | None = None) -> 
 
 
 def find_frameworks(
-    ids_or_paths: Iterable[str | Path], folder: Path | str | None = None
+    ids_or_paths: Iterable[str | Path],
+    folder: Path | str | None = None,
+    known: list[Framework] | None = None,
 ) -> list[Framework]:
-    """Several frameworks by id or file path (see `find_framework`), reading the folder once."""
+    """Several frameworks by id or file path (see `find_framework`), reading the folder once
+    (or not at all, given the frameworks it holds as `known`)."""
     refs = list(ids_or_paths)
     if not refs:
         return []
-    known = load_frameworks(folder, errors=[])
+    if known is None:
+        known = load_frameworks(folder, errors=[])
     return [_find(ref, known) for ref in refs]
 
 
