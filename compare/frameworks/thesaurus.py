@@ -50,7 +50,7 @@ class Concept:
     written: tuple[tuple[str, str], ...] = ()  # (normalised, as written), for display
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per file version (`_load`): hashed by identity
 class Thesaurus:
     """All concepts, and which concepts each normalised term triggers."""
 

@@ -164,6 +164,7 @@ def _tag_documents(
         strict=True,
     ):
         by_unit.setdefault((doc_id, unit_no), []).append((seg_no, text, bool(heading)))
+    borrowed = {(fw.id, item.id): borrowed_terms(item) for fw in fws for item in fw.items}
     for doc_id, fw in pairs:
         doc_units = units.get(doc_id) or DocUnits(doc_id, {0: 0}, {0: []})
         headed = heading_matches(doc_units, {item.id: item.label for item in fw.items})
@@ -200,7 +201,7 @@ def _tag_documents(
                 described=(fw.id, item.id) in described,
                 core=cores.get((fw.id, item.id), []),
                 relative=relative.get((fw.id, item.id), {}),
-                borrowed=borrowed_terms(item),
+                borrowed=borrowed[(fw.id, item.id)],
             )
             _add_tag(tags, doc_id, fw, item.id, decision, text_hash.get(doc_id), stamp)
             _add_evidence(evidence, doc_id, fw.id, item.id, decision)
