@@ -84,6 +84,10 @@ def test_an_item_with_keywords_borrows_nothing(small: Path) -> None:
             "concept 'a' is there twice",
         ),
         ("concept = 3\n", "'concept' must be a list"),
+        (
+            "[[concept]]\nid = 'a'\nterms = ['misbrug', 'og']\n",
+            "concept 'a', 'terms': 'og' is a stop word: use a phrase",
+        ),
     ],
 )
 def test_a_broken_thesaurus_is_named_with_what_is_wrong(text: str, problem: str) -> None:

@@ -29,7 +29,7 @@ from pathlib import Path
 from compare.config import THESAURUS_ENV, thesaurus_file
 from compare.errors import BadDataFile
 from compare.frameworks.specificity import general_rarity
-from compare.text import normalise, words
+from compare.text import content_keys, normalise, words
 
 MIN_PREFIX_KEY = 5  # a concept term this long also matches a label compound it begins
 
@@ -127,6 +127,10 @@ def _terms(value: object, where: str, path: Path | str | None, written: dict) ->
         raise BadThesaurus(path, f"{where} must be a list of quoted words or phrases")
     found: dict[str, None] = {}
     for phrase in value:
+        if len(words(phrase)) == 1 and not content_keys(phrase, min_length=2):
+            # "og", "alle": it would be found in nearly every label (a phrase of such words,
+            # "flere hænder", is found only where a label says it)
+            raise BadThesaurus(path, f"{where}: {phrase[:40]!r} is a stop word: use a phrase")
         key = normalise(phrase)
         if key:
             found.setdefault(key, None)
