@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from compare.config import THESAURUS_ENV
 from compare.frameworks.catalog import FRAMEWORKS_DIR, FRAMEWORKS_ENV
 from compare.registry.lookup import load_registry
 from compare.store.review_db import ReviewStore
@@ -174,6 +175,17 @@ def test_framework_added_by_pasting_titles_is_saved_and_tagged(private_ws, frame
     items = next(t for t in tables if "Virksomhedspraktik og løntilskud" in list(t["Titel"]))
     borrowed = dict(zip(items["Titel"], items["Fra tesaurus"], strict=True))
     assert "løntilskudsjob" in borrowed["Virksomhedspraktik og løntilskud"]
+
+
+def test_a_broken_thesaurus_is_one_message_on_the_frameworks_page(
+    private_ws, frameworks_folder, tmp_path, monkeypatch
+):
+    broken = tmp_path / "thesaurus.toml"
+    broken.write_text("[[concept]]\nid = 'a'\nterms = ['og', 'misbrug']\n", encoding="utf-8")
+    monkeypatch.setenv(THESAURUS_ENV, str(broken))
+    at = _open("frameworks")
+    errors = [e.value.replace("\\", "") for e in at.error]  # shown Markdown-escaped
+    assert any("thesaurus.toml" in e and "'og' is a stop word" in e for e in errors), errors
 
 
 def test_bad_framework_input_is_reported_and_nothing_is_written(private_ws, frameworks_folder):
