@@ -25,7 +25,7 @@ from compare.config import FRAMEWORKS_DIR, FRAMEWORKS_ENV, frameworks_dir  # noq
 from compare.errors import BadFramework, UnknownFramework
 from compare.frameworks.files import SUFFIXES, RawFramework, read_raw, to_toml
 from compare.frameworks.labels import label_terms
-from compare.frameworks.thesaurus import current_thesaurus, related_terms
+from compare.frameworks.thesaurus import borrowed, current_thesaurus
 from compare.schema import FRAMEWORK_GOALS, FRAMEWORK_THEMES, YEAR_MAX, YEAR_MIN, period_covers
 from compare.store.workspace import atomic_write
 from compare.text import content_keys, fold_name, normalise
@@ -104,9 +104,8 @@ def derive_terms(
             terms.setdefault(phrase, None)
     for found in label_terms(label):
         terms.setdefault(found.term, None)
-    if not keywords:
-        for related in related_terms(label):
-            terms.setdefault(related.term, None)
+    for related in borrowed(label, keywords):
+        terms.setdefault(related.term, None)
     for key in content_keys(description or ""):
         terms.setdefault(key, None)
     return tuple(terms)

@@ -217,12 +217,16 @@ def _span(term: list[str], keys: list[str]) -> tuple[str, ...] | None:
     return None
 
 
+def borrowed(label: str, keywords: Iterable[str] = ()) -> tuple[RelatedTerm, ...]:
+    """What an item borrows: its label's `related_terms`, none if it has keywords of its own
+    (they say what the item is about). The one place that rule is kept."""
+    return () if tuple(keywords) else related_terms(label)
+
+
 def borrowed_text(label: str, keywords: Iterable[str] = ()) -> str:
     """What an item borrows, for the frameworks page: "concept: word, word; concept: ..."."""
-    if tuple(keywords):
-        return ""
     by_concept: dict[str, list[str]] = {}
-    for related in related_terms(label):
+    for related in borrowed(label, keywords):
         by_concept.setdefault(related.concept, []).append(related.written)
     return "; ".join(f"{c}: {', '.join(w)}" for c, w in by_concept.items())
 

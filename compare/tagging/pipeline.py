@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from compare.frameworks.catalog import Framework, Item
 from compare.frameworks.labels import goal_subjects, label_head
-from compare.frameworks.thesaurus import related_terms
+from compare.frameworks.thesaurus import borrowed
 from compare.schema import (
     EVIDENCE,
     EVIDENCE_FOUND,
@@ -164,7 +164,7 @@ def _tag_documents(
         strict=True,
     ):
         by_unit.setdefault((doc_id, unit_no), []).append((seg_no, text, bool(heading)))
-    borrowed = {(fw.id, item.id): borrowed_terms(item) for fw in fws for item in fw.items}
+    borrowed_by_item = {(fw.id, i.id): borrowed_terms(i) for fw in fws for i in fw.items}
     for doc_id, fw in pairs:
         doc_units = units.get(doc_id) or DocUnits(doc_id, {0: 0}, {0: []})
         headed = heading_matches(doc_units, {item.id: item.label for item in fw.items})
@@ -201,7 +201,7 @@ def _tag_documents(
                 described=(fw.id, item.id) in described,
                 core=cores.get((fw.id, item.id), []),
                 relative=relative.get((fw.id, item.id), {}),
-                borrowed=borrowed[(fw.id, item.id)],
+                borrowed=borrowed_by_item[(fw.id, item.id)],
             )
             _add_tag(tags, doc_id, fw, item.id, decision, text_hash.get(doc_id), stamp)
             _add_evidence(evidence, doc_id, fw.id, item.id, decision)
@@ -215,10 +215,8 @@ def _tag_documents(
 
 
 def borrowed_terms(item: Item) -> frozenset[str]:
-    """The terms an item borrows from the thesaurus (none for an item with keywords)."""
-    if item.keywords:
-        return frozenset()
-    return frozenset(t.term for t in related_terms(item.label))
+    """The terms an item borrows from the thesaurus (`thesaurus.borrowed`)."""
+    return frozenset(t.term for t in borrowed(item.label, item.keywords))
 
 
 @contextmanager
@@ -441,12 +439,11 @@ def item_terms(
     learned = corpus.learned.filter(pl.col("framework_id") == framework.id).select(
         "item_id", "term", "passages", "documents"
     )
-    borrowed = pl.DataFrame(
+    concepts = pl.DataFrame(
         [
             (item.id, related.term, related.concept)
             for item in framework.items
-            if not item.keywords
-            for related in related_terms(item.label)
+            for related in borrowed(item.label, item.keywords)
         ],
         schema={"item_id": pl.Utf8, "term": pl.Utf8, "concept": pl.Utf8},
         orient="row",
@@ -454,7 +451,7 @@ def item_terms(
     order = {item.id: n for n, item in enumerate(framework.items)}
     return (
         weighed.join(learned, on=["item_id", "term"], how="left")
-        .join(borrowed, on=["item_id", "term"], how="left")
+        .join(concepts, on=["item_id", "term"], how="left")
         .with_columns(pl.col("item_id").replace_strict(order, return_dtype=pl.Int32).alias("n"))
         .sort("n", "info", descending=[False, True], maintain_order=True)
         .select(

@@ -14,7 +14,7 @@ import polars as pl
 
 from compare.frameworks.catalog import Framework
 from compare.frameworks.labels import written_forms
-from compare.frameworks.thesaurus import related_terms
+from compare.frameworks.thesaurus import borrowed
 from compare.tagging.terms import find_terms, matched_terms, term_pattern
 from compare.text import clean_display, term_key, words
 
@@ -34,10 +34,9 @@ def readable_terms(
         for text in (*item.keywords, item.description or ""):
             for word in words(text):
                 written.setdefault(term_key(word), word)
-        if not item.keywords:
-            for related in related_terms(item.label):
-                for word in words(related.written):
-                    written.setdefault(term_key(word), word)
+        for related in borrowed(item.label, item.keywords):
+            for word in words(related.written):
+                written.setdefault(term_key(word), word)
     missing = sorted({k for t in terms for k in t.split()} - set(written))
     if missing and segments is not None and not segments.is_empty():
         written.update(_from_plans(missing, segments))

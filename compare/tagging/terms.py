@@ -39,7 +39,7 @@ from compare.frameworks.labels import (
     topic_keys,
 )
 from compare.frameworks.specificity import PRIOR_UNITS, compound_tail, framework_spread
-from compare.frameworks.thesaurus import related_terms
+from compare.frameworks.thesaurus import borrowed
 from compare.schema import TERM_TABLE as TERM_TABLE_SCHEMA
 from compare.text import STOPWORDS, content_keys, normalise, restore_ocr, term_key
 
@@ -189,8 +189,7 @@ def _term_table(
     for fw in frameworks:
         of_label = {item.id: {t.term: t for t in label_terms(item.label)} for item in fw.items}
         related_of = {
-            item.id: {} if item.keywords else {t.term: t for t in related_terms(item.label)}
-            for item in fw.items
+            item.id: {t.term: t for t in borrowed(item.label, item.keywords)} for item in fw.items
         }
         element_of = {item.id: element_of_terms(item.label) for item in fw.items}
         # Keywords say what an item is about; a label alone says it with its topic.
