@@ -248,3 +248,26 @@ def test_an_items_keywords_are_set_on_the_frameworks_page_and_tagged(private_ws,
     after = private_ws.read_tags().filter(pl.col("framework_id") == "rar-hovedstaden-2018")
     assert after.height == before.height
     assert set(after["framework_hash"]) != set(before["framework_hash"])  # tagged again
+
+
+def test_the_plans_words_are_added_to_the_thesaurus_and_tagged(
+    private_ws, frameworks_folder, tmp_path, monkeypatch
+):
+    thesaurus = tmp_path / "thesaurus.toml"
+    thesaurus.write_text("# ours\n", encoding="utf-8")
+    monkeypatch.setenv(THESAURUS_ENV, str(thesaurus))
+    at = _open("frameworks")
+    at.selectbox(key=state.TH_CONCEPT).set_value("(nyt begreb)")
+    _ok(at.run())
+    at.text_input(key=state.TH_NEW_ID).input("Psykisk sårbare")  # not an id: refused
+    at.text_input(key=state.TH_WORDS).input("IPS, psykiatri")
+    _ok(at.button(key=state.TH_SAVE).click().run())
+    assert any("Tesaurus er ikke ændret" in e.value for e in at.error)
+    assert thesaurus.read_text(encoding="utf-8") == "# ours\n"
+    at.text_input(key=state.TH_NEW_ID).input("psykisk_saarbare")
+    _ok(at.button(key=state.TH_SAVE).click().run())
+    assert any("psykisk_saarbare" in s.value for s in at.success), [e.value for e in at.error]
+    text = thesaurus.read_text(encoding="utf-8")
+    assert text.startswith("# ours\n") and 'id = "psykisk_saarbare"' in text
+    # The concept is now offered for more words.
+    assert "psykisk_saarbare" in at.selectbox(key=state.TH_CONCEPT).options

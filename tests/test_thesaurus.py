@@ -20,6 +20,7 @@ from compare.frameworks.thesaurus import (
     parse_thesaurus,
     related_terms,
 )
+from compare.frameworks.thesaurus_edit import add_words
 from compare.tagging.pipeline import tag_documents
 from compare.text import STOPWORDS, normalise
 from tests.tag_samples import BACKGROUND, plan_documents, plan_segments
@@ -242,3 +243,68 @@ def test_shipped_frameworks_with_keywords_borrow_nothing() -> None:
     assert borrowed
     # The same frameworks pasted as labels only do borrow.
     assert "related" in term_table(labels_only(shipped))["origin"].unique().to_list()
+
+
+# Adding the plans' words (the app's Rammer page, `compare frameworks --add-to-thesaurus`).
+
+COMMENTED = """# Our office's thesaurus; keep this comment.
+[[concept]]
+id = "misbrug"  # a remark
+terms = ["misbrug", "rusmiddelbehandling"]
+"""
+
+
+def test_words_are_added_to_a_concept_and_the_file_is_kept_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "thesaurus.toml"
+    path.write_text(COMMENTED, encoding="utf-8")
+    add_words("misbrug", ["Rusmiddelbehandling", "stofbehandling"], path=path)
+    add_words("misbrug", ["alkoholbehandling"], narrower=True, path=path)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Our office's thesaurus; keep this comment.\n")
+    assert 'id = "misbrug"  # a remark' in text
+    (concept,) = parse_thesaurus(text, path).concepts
+    assert concept.terms == tuple(
+        normalise(w) for w in ["misbrug", "rusmiddelbehandling", "stofbehandling"]
+    )
+    assert concept.narrower == (normalise("alkoholbehandling"),)  # case-insensitive: no repeat
+
+
+def test_a_new_concept_is_made_of_its_words(tmp_path: Path) -> None:
+    path = tmp_path / "thesaurus.toml"
+    path.write_text(COMMENTED, encoding="utf-8")
+    add_words("ips", ["IPS", "individuelt planlagt job med støtte"], path=path)
+    assert [c.id for c in parse_thesaurus(path.read_text(encoding="utf-8")).concepts] == [
+        "misbrug",
+        "ips",
+    ]
+
+
+@pytest.mark.parametrize(
+    "concept_id,words,narrower,problem",
+    [
+        ("Psykisk sårbare", ["IPS", "psykiatri"], False, "use small letters"),
+        ("ips", ["IPS"], False, "needs at least two"),  # a new concept of one word
+        ("ips", ["IPS", "psykiatri"], True, "make it with its words first"),
+        ("misbrug", ["og"], False, "'og' is a stop word"),
+        ("misbrug", [], False, "no words given"),
+        ("misbrug", ["x" * 81], False, "too long"),
+    ],
+)
+def test_a_bad_addition_is_refused_and_the_file_is_untouched(
+    tmp_path: Path, concept_id: str, words: list[str], narrower: bool, problem: str
+) -> None:
+    path = tmp_path / "thesaurus.toml"
+    path.write_text(COMMENTED, encoding="utf-8")
+    with pytest.raises(BadThesaurus, match=problem):
+        add_words(concept_id, words, narrower=narrower, path=path)
+    assert path.read_text(encoding="utf-8") == COMMENTED
+
+
+def test_the_command_line_adds_words(small: Path) -> None:
+    args = ["frameworks", "--add-to-thesaurus", "misbrug", "stofbehandling, afrusning"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "concept misbrug words added: stofbehandling, afrusning" in result.output
+    assert {r.concept for r in related_terms("Afrusning og job")} == {"misbrug"}
+    refused = CliRunner().invoke(main, ["frameworks", "--add-to-thesaurus", "Misbrug", "x, y"])
+    assert refused.exit_code == 1 and "use small letters" in refused.output

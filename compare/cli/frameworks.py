@@ -62,6 +62,21 @@ from compare.tagging.pipeline import corpus_for, item_terms
     help="Instead of the list: set the keywords of item ITEM of framework ID to KEYWORDS "
     '(comma-separated; "" for none) in its TOML file, comments kept. Then `compare tag`.',
 )
+@click.option(
+    "--add-to-thesaurus",
+    "add_to_thesaurus",
+    nargs=2,
+    metavar="CONCEPT WORDS",
+    default=None,
+    help="Instead of the list: add WORDS (comma-separated) to concept CONCEPT of the thesaurus "
+    "(data/thesaurus.toml or $COMPARE_THESAURUS; a new id makes a new concept), comments kept. "
+    "Then `compare tag`.",
+)
+@click.option(
+    "--narrower",
+    is_flag=True,
+    help="With --add-to-thesaurus: the words are kinds of the concept, not words for it.",
+)
 @workspace_option
 @reports_errors
 def frameworks_command(
@@ -69,6 +84,8 @@ def frameworks_command(
     folder: Path | None,
     terms_of: str | None,
     set_keywords: tuple[str, str, str] | None,
+    add_to_thesaurus: tuple[str, str] | None,
+    narrower: bool,
     workspace_dir: Path | None,
 ) -> None:
     """List the frameworks (goals and themes) with their kind, year and number of items.
@@ -76,8 +93,12 @@ def frameworks_command(
     A malformed framework file is reported on stderr (file, line, problem) and the exit code is
     1; the other frameworks are still listed. With --terms, show one framework's terms instead:
     what its labels, keywords and descriptions give, and what its items learned from the plans.
-    With --set-keywords, give an item the plans' own words for it (as the app's Rammer page).
+    With --set-keywords, give an item the plans' own words for it (as the app's Rammer page);
+    with --add-to-thesaurus, give a concept of the domain thesaurus more of the plans' words.
     """
+    if add_to_thesaurus is not None:
+        _add_to_thesaurus(*add_to_thesaurus, narrower)
+        return
     if set_keywords is not None:
         _set_keywords(*set_keywords, folder)
         return
@@ -138,6 +159,19 @@ def _print_terms(ref: str, folder: Path | None, workspace_dir: Path | None, fmt:
         click.echo(csv_text(rows, header), nl=False)
     else:
         echo_table(header, rows)
+
+
+def _add_to_thesaurus(concept_id: str, text: str, narrower: bool) -> None:
+    from compare.frameworks.keywords import parse_keywords
+    from compare.frameworks.thesaurus_edit import add_words
+
+    words = parse_keywords(text)
+    path = add_words(concept_id, words, narrower=narrower)
+    kind = "kinds" if narrower else "words"
+    click.echo(
+        f"{path.name}: concept {concept_id} {kind} added: {', '.join(words) or 'none'}. "
+        "Run `compare tag` to tag again."
+    )
 
 
 def _set_keywords(fw_id: str, item_id: str, text: str, folder: Path | None) -> None:

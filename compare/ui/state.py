@@ -113,6 +113,11 @@ FW_RESULT = "fw_result"  # the last add's outcome, shown until the next one
 FW_KEYWORDS_ITEM = "fw_keywords_item:"  # prefix + framework id: the item whose keywords to set
 FW_KEYWORDS_TEXT = "fw_keywords_text:"  # prefix + framework id + ":" + item id
 FW_KEYWORDS_SAVE = "fw_keywords_save:"  # prefix + framework id
+TH_CONCEPT = "th_concept"  # the thesaurus concept to add words to (or a new one)
+TH_NEW_ID = "th_new_id"
+TH_WORDS = "th_words"
+TH_NARROWER = "th_narrower"
+TH_SAVE = "th_save"
 
 ANALYSIS_PERSISTENT: tuple[str, ...] = (
     OVERVIEW_FRAMEWORK,

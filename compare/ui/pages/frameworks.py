@@ -1,4 +1,5 @@
-"""Page "Rammer": the frameworks and their items; set an item's keywords; add a framework."""
+"""Page "Rammer": the frameworks and their items; set an item's keywords; add words to the
+thesaurus; add a framework."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+from compare.config import thesaurus_file
 from compare.errors import BadFramework, CompareError
 from compare.frameworks.catalog import (
     FRAMEWORK_KINDS,
@@ -16,10 +18,12 @@ from compare.frameworks.catalog import (
     framework_from_titles,
     frameworks_dir,
     load_framework,
+    load_frameworks,
     save_framework,
 )
 from compare.frameworks.keywords import parse_keywords, set_item_keywords
-from compare.frameworks.thesaurus import borrowed_text
+from compare.frameworks.thesaurus import borrowed_text, current_thesaurus
+from compare.frameworks.thesaurus_edit import add_words
 from compare.schema import FRAMEWORK_GOALS, YEAR_MAX, YEAR_MIN
 from compare.tagging.run import TagReport, tag_workspace
 from compare.ui import data, state
@@ -44,6 +48,7 @@ def render() -> None:
         frameworks = []
     st.caption(f"Rammerne ligger som filer i `{frameworks_dir()}`.")
     _listing(frameworks)
+    _thesaurus_form()
     st.subheader("Tilføj en ramme")
     paste, upload = st.tabs(["Indsæt titler", "Upload ark (CSV/XLSX)"])
     with paste:
@@ -222,21 +227,61 @@ def _save_and_tag(fw: Framework) -> None:
     _tag_and_report(fw.id, f"Rammen {fw.id} med {len(fw.items)} punkter er gemt ({path.name}).")
 
 
-def _tag_and_report(fw_id: str, saved: str) -> None:
-    """Tag the workspace against the framework as saved, then show what was done."""
+NEW_CONCEPT = "(nyt begreb)"
+
+
+def _thesaurus_form() -> None:
+    """Add the plans' words for a concept to the thesaurus, then tag again: every item whose
+    label says the concept borrows them (items with keywords excepted)."""
+    st.subheader("Tesaurus: planernes ord for et begreb")
+    st.caption(
+        "Rammer med titler alene låner begrebernes ord, så en plan, der siger det med sine "
+        f"egne ord, findes alligevel. Filen: `{thesaurus_file()[0]}`."
+    )
+    concepts = [c.id for c in current_thesaurus().concepts]
+    choice = st.selectbox("Begreb", [NEW_CONCEPT, *concepts], key=state.TH_CONCEPT)
+    concept_id = (
+        st.text_input("Det nye begrebs id (små bogstaver, tal og _)", key=state.TH_NEW_ID)
+        if choice == NEW_CONCEPT
+        else choice
+    )
+    text = st.text_input(
+        "Ord (adskilt af komma)",
+        key=state.TH_WORDS,
+        help="Fx 'IPS, individuelt planlagt job med støtte' for begrebet psykisk sårbare.",
+    )
+    narrower = st.checkbox(
+        "Ordene er slags af begrebet (snævrere), ikke ord for det", key=state.TH_NARROWER
+    )
+    if not st.button("Gem i tesaurus og tag igen", key=state.TH_SAVE):
+        return
+    words = parse_keywords(text)
+    try:
+        path = add_words(concept_id.strip(), words, narrower=narrower)
+    except CompareError as err:
+        st.error(f"Tesaurus er ikke ændret: {err}")
+        return
+    _tag_and_report(None, f"{path.name}: {concept_id} har fået {', '.join(words)}.")
+
+
+def _tag_and_report(fw_id: str | None, saved: str) -> None:
+    """Tag the workspace against the framework as saved (every framework for None: the
+    thesaurus changed), then show what was done."""
     data.clear()
-    fw = find_framework(fw_id)  # as loaded from the folder: terms linked with the others
-    bar = st.progress(0.0, text=f"Tagger planerne mod {fw_id} …")
+    # as loaded from the folder: terms linked with the others
+    fws = [find_framework(fw_id)] if fw_id is not None else load_frameworks(errors=[])
+    bar = st.progress(0.0, text=f"Tagger planerne mod {fw_id or 'alle rammer'} …")
 
     def progress(done: int, total: int) -> None:
         bar.progress(done / total if total else 1.0, text=f"Tagger {done} af {total} …")
 
     try:
-        report = tag_workspace(data.app_workspace(), [fw], progress=progress)
+        report = tag_workspace(data.app_workspace(), fws, progress=progress)
     except CompareError as err:
         st.session_state[state.FW_RESULT] = ("warning", f"{saved} Men tagningen fejlede: {err}")
     else:
-        st.session_state[state.FW_RESULT] = ("success", f"{saved} {_report_text(report)}")
+        done = _report_text(report) if fw_id else f"{report.documents} dokumenter er tagget igen."
+        st.session_state[state.FW_RESULT] = ("success", f"{saved} {done}")
     data.clear()
     st.rerun()
 
