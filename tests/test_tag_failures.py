@@ -305,6 +305,22 @@ def test_a_pasted_themes_telling_word_said_once_does_not_address_it() -> None:
     assert _theme_level(label, ["Kommunen samarbejder med virksomhederne om job."]) == ""
 
 
+def test_an_initiative_named_elsewhere_in_the_themes_section_makes_it_x() -> None:
+    # The money is often in a sentence of the same section without the label's words
+    # (København's budget note 2013, "Fremskudt sprogindsats"): the section names an initiative.
+    label = "Lokale beskæftigelsesindsatser i udsatte boligområder"
+    money = "Der er afsat 2,5 mio. kr. til arbejdet i 2025 og 2026."
+    fw = framework_from_titles("t", "Temaer", "themes", None, [label], known=())
+    outline = [*BACKGROUND, ("7 Øvrige indsatser", 1, [PASSING, DESCRIBED, money])]
+    segments = plan_segments("p", outline)
+    tags, evidence = tag_documents(plan_documents([("p", 2025, 2025)]), segments, [fw])
+    assert tags["level"].to_list() == ["X"]
+    assert "initiative named (money)" in tags["confidence_reason"][0]
+    assert money in evidence["quote"].to_list()  # shown, so the reader sees why
+    # Without it the section only describes the theme.
+    assert _theme_level(label, [PASSING, DESCRIBED]) == "(X)"
+
+
 def test_a_keyword_said_once_in_passing_does_not_address_a_described_theme() -> None:
     label = "Lokale beskæftigelsesindsatser i udsatte boligområder"
     keywords = ("udsatte boligområder", "ghetto", "boligsocial")

@@ -34,10 +34,11 @@ REPORTED = {
     "koebenhavn-2022.csv": (0.90, 0.97),
     "koebenhavn-2013.csv": (0.81, 0.96),
 }
-REPORTED_LABELS_ONLY = {  # tagger 7 (session 6), rounded down
+REPORTED_LABELS_ONLY = {  # tagger 8 (session 7), rounded down
     "koebenhavn-2018.csv": (0.61, 0.81),
     "koebenhavn-2022.csv": (0.66, 0.82),
-    "koebenhavn-2013.csv": (0.68, 0.82),
+    # tagger 8's initiatives found elsewhere in a theme's section: one cell (X) -> X (0.68 before)
+    "koebenhavn-2013.csv": (0.62, 0.82),
 }
 # The pasted frameworks' gold (labels only, with the framework files in gold/frameworks/), each
 # set measured once while blind (tests/gold/README.md), then tuned on (sets 1-10 by tagger 7).

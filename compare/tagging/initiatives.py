@@ -12,6 +12,8 @@ the passages themselves, whatever words the theme's label has:
 - a **named** effort in quotes: 'indsatsen "Perspektiv"';
 - a **target** the plan sets (`compare.tagging.targets`): "75 pct. skal matches med frivillige".
 
+The passages richest in the theme's words are read first; where none names an initiative, the
+rest of the sections that address the theme are (`compare.tagging.score._initiative_elsewhere`).
 A passage that says only what the theme is about ("Vi vil have fokus på unge og uddannelse")
 names none of them. Words are compared as OCR-folded term keys, so "ivaerksat" is "iværksat".
 """

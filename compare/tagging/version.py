@@ -16,4 +16,6 @@ from __future__ import annotations
 # does not cap its information.
 # 7: an item known by its label alone borrows the terms of its label's concepts in the domain
 # thesaurus (`data/thesaurus.toml`, `compare.frameworks.thesaurus`).
-TAGGER_VERSION = 7
+# 8: a theme is X where an initiative is named anywhere in the sections that address it, not
+# only in its best passages (`score._initiative_elsewhere`).
+TAGGER_VERSION = 8
