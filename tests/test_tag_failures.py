@@ -147,7 +147,6 @@ def test_an_activity_target_is_not_a_result_level() -> None:
     assert _goal_level(label, [activity, result]) == "X"
 
 
-@pytest.mark.seeds
 def _goal_under(label: str, heading: str, body: list[str]) -> str:
     """The level of a one-goal framework on BACKGROUND plus a section under `heading`."""
     fw = framework_from_titles("g", "Mål", "goals", 2025, [label], known=())
@@ -166,6 +165,18 @@ def test_a_section_headed_by_the_goals_people_holds_its_result_level() -> None:
     assert _goal_under(label, "6 Sygemeldte hurtigere i job", body) == "X"
     # The same sentences under a heading that does not name them: no section on the goal,
     # and the target sentence says none of the goal's own telling words.
+    assert _goal_under(label, "6 Opfølgning", body) == "(X)"
+
+
+def test_a_result_level_under_a_heading_that_names_the_goals_people() -> None:
+    # After seed 000, section 4.4: the rank target names no one; its section's heading does.
+    label = "Færre personer på kontanthjælp og uddannelseshjælp"
+    body = [
+        "Indsatsen for kontanthjælpsmodtagere styrkes med flere virksomhedsrettede tilbud.",
+        "Modtagere af kontanthjælp og uddannelseshjælp får en fast kontaktperson i jobcentret.",
+        "Mål: Kommunen skal bevare sin førerposition blandt sammenlignelige kommuner.",
+    ]
+    assert _goal_under(label, "6 Jobparate kontanthjælpsmodtagere i job", body) == "X"
     assert _goal_under(label, "6 Opfølgning", body) == "(X)"
 
 

@@ -405,14 +405,23 @@ def _find_target(
     and activity targets (`targets.is_activity_target`) are skipped. With `require_terms` (no
     section on the goal), the target sentence itself must say one of the `core` terms: "150
     personer skal ansættes i fleksjob" is no result level for "Fleksjobansatte skal have
-    mulighed for at arbejde flere timer om ugen" unless it is about their hours.
+    mulighed for at arbejde flere timer om ugen" unless it is about their hours — or the
+    section's own heading must: under "4.4 Jobparate kontanthjælpsmodtagere i job" (København
+    2018), "Mål: København skal bevare sin førerposition blandt sammenlignelige kommuner" is a
+    result level for "Færre personer på kontanthjælp og uddannelseshjælp" though it names no one.
     """
     own_numbers = label_numbers(label)
     patterns = [term_pattern(t) for t in core] if require_terms else []
     best: tuple[float, str, int] | None = None
     for unit_no in focus:
-        for passage in passages_of.get(unit_no):
-            if passage.is_heading or passage.restates or (require_terms and not passage.terms):
+        unit_passages = passages_of.get(unit_no)
+        about = bool(patterns) and any(  # the section's heading says a core term
+            p.is_heading and _says_any(p.text, patterns) for p in unit_passages
+        )
+        for passage in unit_passages:
+            if passage.is_heading or passage.restates:
+                continue
+            if require_terms and not passage.terms and not about:
                 continue
             for target in find_targets(passage.text):
                 numbers = measure_numbers(target.sentence)
@@ -420,7 +429,7 @@ def _find_target(
                     continue
                 if is_activity_target(target.sentence, label):
                     continue
-                if patterns and not _says_any(target.sentence, patterns):
+                if patterns and not about and not _says_any(target.sentence, patterns):
                     continue
                 if best is None or target.strength > best[0]:
                     best = (target.strength, target.sentence, passage.seg_no)

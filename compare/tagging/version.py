@@ -17,5 +17,6 @@ from __future__ import annotations
 # 7: an item known by its label alone borrows the terms of its label's concepts in the domain
 # thesaurus (`data/thesaurus.toml`, `compare.frameworks.thesaurus`).
 # 8: a theme is X where an initiative is named anywhere in the sections that address it, not
-# only in its best passages (`score._initiative_elsewhere`).
+# only in its best passages (`score._initiative_elsewhere`); a goal's result level may be in a
+# section whose heading names its people, though the target sentence does not.
 TAGGER_VERSION = 8
