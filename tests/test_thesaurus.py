@@ -169,7 +169,7 @@ def test_a_label_in_other_words_is_found_through_the_thesaurus(
     assert _level(label, []) == ""
     assert _tagged("Misbrugsbehandling", []) == (
         "",
-        "none of its words, nor the thesaurus's for it, occur; said otherwise?",
+        "none of its telling words, nor the thesaurus's for it, occur; said otherwise?",
     )
 
 

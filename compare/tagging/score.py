@@ -292,7 +292,7 @@ def decide(
         terms = sorted(best.terms) if best else []
         sure, reason = judge_blank(ranking.any_terms, ranking.any_core, telling, described)
         if borrowed and not ranking.any_terms:
-            reason = "none of its words, nor the thesaurus's for it, occur; said otherwise?"
+            reason = "none of its telling words, nor the thesaurus's for it, occur; said otherwise?"
         return Decision(
             LEVEL_NONE, _confidence(best.score if best else 0.0), terms, None, [], sure, reason
         )
@@ -336,7 +336,7 @@ def judge_blank(
     if not telling:
         return CONFIDENCE_UNSURE, "its label has no telling word to look for"
     if not described and not any_terms:
-        return CONFIDENCE_UNSURE, "none of its label's words occur; said in other words?"
+        return CONFIDENCE_UNSURE, "none of its label's telling words occur; said in other words?"
     if any_core:
         return CONFIDENCE_UNSURE, "its distinctive words occur, but too little of it in one place"
     if any_terms:
