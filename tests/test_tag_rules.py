@@ -69,7 +69,7 @@ def test_whose_target_and_forecasts(sentence: str, strength: float) -> None:
     ],
 )
 def test_elided_compounds(text: str, expected: list[str]) -> None:
-    assert elided_keys(text) == [normalise(w) for w in expected]
+    assert elided_keys(text) == tuple(normalise(w) for w in expected)
 
 
 PLACES = (

@@ -74,22 +74,30 @@ _ELISION = re.compile(
 _ELIDED_WORD = re.compile(r"(\w{2,})-")
 
 
-def elided_keys(text: str) -> list[str]:
+@lru_cache(maxsize=16384)
+def elided_keys(text: str) -> tuple[str, ...]:
     """Term keys of the compounds a text writes elided: "lære- og elevpladser" → lærepladser.
 
     In "lære- og elevpladser" the first word borrows the tail of the last, the last's final
     compound part (`specificity.compound_tail`: "pladser"). The completion does not depend on
     what is being looked for: before session 6 the tail was the one that made some term of
     the run match, so adding a framework to a run could change another framework's evidence.
+    Memoised: a run looks at each segment twice (corpus statistics, then evidence).
     """
     found: list[str] = []
     for match in _ELISION.finditer(text):
-        tail = compound_tail(restore_ocr(match.group(2).lower()))
+        tail = _tail(match.group(2).lower())
         if tail is None:
             continue
         for head in _ELIDED_WORD.findall(match.group(1)):
             found.append(_completion(head.lower(), tail))
-    return found
+    return tuple(found)
+
+
+@lru_cache(maxsize=65536)
+def _tail(word: str) -> str | None:
+    """The final compound part of an elided compound's last word (OCR readings restored)."""
+    return compound_tail(restore_ocr(word))
 
 
 @lru_cache(maxsize=65536)
