@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from compare.cli import main
 from compare.frameworks.catalog import derive_terms, framework_from_titles, save_framework
 from compare.frameworks.labels import (
+    action_keys,
     goal_subjects,
     label_head,
     listing_elements,
@@ -32,7 +33,7 @@ from compare.tagging.initiatives import initiative_kind
 from compare.tagging.pipeline import tag_documents
 from compare.tagging.terms import term_table, weigh_information
 from compare.text import term_key
-from tests.conftest import SEED_PLAN_2018
+from tests.conftest import SEED_PLAN_2018, SEED_PLAN_2022
 from tests.tag_samples import BACKGROUND, plan_documents, plan_segments
 
 GOALS = "ministermaal-2018"
@@ -330,6 +331,49 @@ def test_an_initiative_named_elsewhere_in_the_themes_section_makes_it_x() -> Non
     assert money in evidence["quote"].to_list()  # shown, so the reader sees why
     # Without it the section only describes the theme.
     assert _theme_level(label, [PASSING, DESCRIBED]) == "(X)"
+
+
+@pytest.mark.parametrize(
+    "label,action",
+    [
+        ("Sprogstøtte og professionalisering af oplæringsvejledere", "professionalisering"),
+        ("Rekruttering af pædagoger til daginstitutionerne", "rekruttering"),
+        ("Reduktion af langtidsledighed", "reduktion"),
+        ("Opkvalificering af ledige", None),  # "ledige" tells nothing: the action is the topic
+        ("Bedre rekruttering til sundhedsområdet", None),  # no "af"
+    ],
+)
+def test_an_action_noun_before_a_telling_object_is_not_the_core(
+    label: str, action: str | None
+) -> None:
+    keys = action_keys(label)
+    assert (term_key(action) in keys) if action else not keys
+
+
+@pytest.mark.seeds
+def test_a_theme_is_not_addressed_through_its_action_noun_alone(
+    seeds_dir: Path, tmp_path: Path
+) -> None:
+    # Blind set 15 (session 7): seed 000's "En professionalisering af virksomhedsservice"
+    # (4.3) made the oplæringsvejledere's theme X. The object is what the theme is about.
+    label = "Sprogstøtte og professionalisering af oplæringsvejledere"
+    fw = framework_from_titles("pasted", "Indsatte temaer", "themes", None, [label], known=())
+    text = (seeds_dir / SEED_PLAN_2018).read_text(encoding="utf-8").lower()
+    assert "professionalisering af virksomhedsservice" in text
+    assert "oplæringsvejleder" not in text and "sprogstøtte" not in text
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for name in (SEED_PLAN_2018, SEED_PLAN_2022):  # the year's plans, tagged together
+        (folder / name).write_bytes((seeds_dir / name).read_bytes())
+    (tmp_path / "fw").mkdir()
+    path = save_framework(fw, tmp_path / "fw")
+    root = str(tmp_path / "ws")
+    result = CliRunner().invoke(
+        main, ["tag", str(folder), "--workspace", root, "--framework", str(path)]
+    )
+    assert result.exit_code == 0, result.output
+    cells = matrix_cells(Workspace.open(root), ["pasted"])
+    assert cells.filter(pl.col("year") == 2018)["level"].to_list() == [""]
 
 
 def test_a_keyword_said_once_in_passing_does_not_address_a_described_theme() -> None:

@@ -242,6 +242,32 @@ def topic_keys(label: str) -> frozenset[str]:
     )
 
 
+# "Professionalisering af oplæringsvejledere", "Reduktion af langtidsledighed": an action noun
+# followed by "af" says what is done to the topic that follows it.
+_ACTION_OF = re.compile(r"\b(\w{5,}(?:ing|else|tion|sion))\s+af\s+([^,;:]+)", re.IGNORECASE)
+_OBJECT_END = re.compile(r"\s(?:og|samt|eller|i|til|for|med|på)\s", re.IGNORECASE)
+
+
+def action_keys(label: str) -> frozenset[str]:
+    """The terms of a label's action nouns whose object tells the topic: never its core.
+
+    In "Sprogstøtte og professionalisering af oplæringsvejledere" the item is about the
+    oplæringsvejledere; a plan's "professionalisering af virksomhedsservice" is not about
+    them. Where the object tells nothing ("Opkvalificering af ledige": every plan says
+    "ledige") the action is the topic and stays, as a sentence's verb does (`predicate_verb`).
+    The object is read up to its first preposition or conjunction.
+    """
+    found: set[str] = set()
+    for match in _ACTION_OF.finditer(label):
+        target = _OBJECT_END.split(f" {match.group(2)} ", maxsplit=1)[0]
+        telling = any(
+            is_topic_word(w) and general_rarity(w) >= SUBJECT_RARITY for w in words(target)
+        )
+        if telling:
+            found.update(t.term for t in label_terms(match.group(1)))
+    return frozenset(found)
+
+
 def predicate_verb(label: str) -> str | None:
     """The key of a sentence label's lone verb when its subject tells the topic, or None.
 

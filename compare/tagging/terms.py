@@ -33,6 +33,7 @@ from compare.frameworks.labels import (
     ORIGIN_PHRASE,
     ORIGIN_RELATED,
     UNKNOWN_PART,
+    action_keys,
     element_of_terms,
     label_terms,
     predicate_verb,
@@ -205,6 +206,7 @@ def _term_table(
             item.id: frozenset() if item.keywords else topic_keys(item.label) for item in fw.items
         }
         verb_of = {item.id: predicate_verb(item.label) for item in fw.items}
+        action_of = {item.id: action_keys(item.label) for item in fw.items}
         users: dict[str, int] = {}
         for terms in of_label.values():
             for term in terms:
@@ -241,12 +243,15 @@ def _term_table(
                 rows["source_weight"].append(weight)
                 # Description words widen the net but never anchor a match on their own.
                 rows["anchor"].append(not generic and origin != ORIGIN_DESCRIPTION)
-                # A sentence label's lone verb ("... skal bekæmpes") says what should happen,
-                # not what the item is about (`labels.predicate_verb`).
+                # A sentence label's lone verb ("... skal bekæmpes") and an action noun before
+                # a telling object ("professionalisering af oplæringsvejledere") say what
+                # should happen, not what the item is about (`labels.predicate_verb`,
+                # `labels.action_keys`).
                 rows["core_ok"].append(
                     not generic
                     and origin not in (ORIGIN_DESCRIPTION, ORIGIN_LEARNED)
                     and term != verb_of[item.id]
+                    and term not in action_of[item.id]
                 )
                 rows["rarity"].append(
                     found.rarity
