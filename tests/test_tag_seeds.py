@@ -89,6 +89,10 @@ REPORTED_PASTED = {
     "koebenhavn-2018-set14.csv": (0.62, 0.60),
     "koebenhavn-2022-set14.csv": (0.48, 0.52),
     "koebenhavn-2013-set14.csv": (0.62, 0.57),
+    # set 15 (session 7), tagger 8 (measured blind before its last rule, which it prompted)
+    "koebenhavn-2018-set15.csv": (0.52, 0.70),
+    "koebenhavn-2022-set15.csv": (0.80, 0.92),
+    "koebenhavn-2013-set15.csv": (0.62, 0.70),
 }
 
 
