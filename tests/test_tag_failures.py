@@ -181,6 +181,31 @@ def test_a_result_level_under_a_heading_that_names_the_goals_people() -> None:
     assert _goal_under(label, "6 Opfølgning", body) == "(X)"
 
 
+def test_a_heading_over_much_of_the_plan_is_not_the_goals_section() -> None:
+    # Blind set 16 (session 7): "Beskæftigelsen" heads "3. ... vision for
+    # beskæftigelsesindsatsen" and every section under it; a sure X came of it for a gold blank.
+    label = "Beskæftigelsen skal ligge klart over landsgennemsnittet"
+    fw = framework_from_titles("g", "Mål", "goals", 2025, [label], known=())
+    result = "Målet er, at 60 pct. af de ledige er i job efter et år."
+    sections = [
+        ("6.1 Udsatte ledige", 2, ["Udsatte ledige får en mentor.", result]),
+        ("6.2 Sygemeldte", 2, ["Sygemeldte får en tidlig samtale."]),
+        ("6.3 Virksomheder", 2, ["Virksomhederne får hjælp til rekruttering."]),
+        ("6.4 Flygtninge", 2, ["Flygtninge får danskundervisning og praktik."]),
+        ("6.5 Unge", 2, ["Unge får vejledning om uddannelse."]),
+        ("6.6 Dagpenge", 2, ["Dagpengemodtagere får jobsamtaler."]),
+    ]
+    broad = [*BACKGROUND, ("6 Vision for beskæftigelsesindsatsen", 1, []), *sections]
+    narrow = [*BACKGROUND, ("6 Vision for beskæftigelsesindsatsen", 1, sections[0][2])]
+    documents = plan_documents([("p", 2025, 2025)])
+    tags, _ = tag_documents(documents, plan_segments("p", broad), [fw])
+    assert tags["confidence"].to_list() == ["unsure"]
+    assert "heading mirrors" not in tags["confidence_reason"][0]
+    # Over one section of the plan it is the goal's section, as before.
+    tags, _ = tag_documents(documents, plan_segments("p", narrow), [fw])
+    assert tags.select("level", "confidence").row(0) == ("X", "sure")
+
+
 @pytest.mark.parametrize(
     "label,subjects",
     [

