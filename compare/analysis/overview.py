@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -166,16 +167,17 @@ def theme_overview(
         how="inner",
     )
     # Each frame split by item once (rows in their order, as a filter per item gives them).
-    by_item = [_by_item(f) for f in (best_level, passages, addressed_evidence, cells)]
+    by_item = [_by_item(f) for f in (best_level, addressed_evidence, cells)]
+    passages_by_item: dict[str, list[dict[str, Any]]] = {}  # the best passages: one pass
+    for row in passages.iter_rows(named=True):
+        passages_by_item.setdefault(row["item_id"], []).append(_passage(row))
     rows = []
     for item in framework.items:
-        levels, item_rows, item_evidence, item_cells = (
-            parts.get(item.id, empty) for parts, empty in by_item
-        )
+        levels, item_evidence, item_cells = (parts.get(item.id, empty) for parts, empty in by_item)
         ranked = list(zip(levels["_name"].to_list(), levels["_rank"].to_list(), strict=True))
         target = _sorted([name for name, rank in ranked if rank == 2])
         addressed = _sorted([name for name, rank in ranked if rank == 1])
-        item_passages = [_passage(row) for row in item_rows.iter_rows(named=True)]
+        item_passages = passages_by_item.get(item.id, [])
         groups = activity_groups(item, item_evidence, [*target, *addressed])
         known = {(p["doc_id"], p["seg_no"]) for p in item_passages}
         for _, members in groups:
@@ -233,11 +235,15 @@ def _passage(row: dict[str, Any], terms: Sequence[str] | None = None) -> dict[st
         "level": row["level"],
         "quote": display_text(original),
         "quote_original": original,
-        "heading_path": display_text(row["heading_path"]) or None,
+        "heading_path": _heading(row["heading_path"]) or None,
         "page": row["page"],
         "score": row["score"],
         "is_target": bool(row["is_target"]),
     }
+
+
+# Passages of a plan's section share its heading: each shown once (display_text is pure).
+_heading = lru_cache(maxsize=4096)(display_text)
 
 
 def _surface(quote: str, term: str) -> str | None:
