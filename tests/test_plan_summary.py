@@ -8,7 +8,12 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from compare.analysis.plan_summary import is_own_target, plan_summary, section_name
+from compare.analysis.plan_summary import (
+    is_own_target,
+    plan_summaries,
+    plan_summary,
+    section_name,
+)
 from compare.frameworks.catalog import load_frameworks
 from compare.review.matrix import matrix_cells
 from compare.store.review_db import ReviewStore
@@ -97,3 +102,32 @@ def test_remarks_draft_is_accepted_on_the_plan_page(private_ws: Workspace):
     remarks = ReviewStore.for_workspace(private_ws).remarks()
     assert remarks["note"].to_list() == [area.value.strip()]
     assert remarks["framework_id"].to_list() == ["ministermaal-2018"]
+
+
+def test_plan_summaries_are_plan_summary_of_each_plan(seeded: Path):
+    """The batch (each frame gone through once) gives what `plan_summary` gives per plan."""
+    ws = Workspace(seeded)
+    docs = ws.read_documents()
+    segments = ws.read_segments(docs["doc_id"].to_list())
+    evidence, tags = ws.read_evidence(), ws.read_tags()
+    cells = matrix_cells(ws, None, kinds=None)
+    frameworks = load_frameworks(errors=[])
+    batch = plan_summaries(docs, segments, evidence, tags, cells, frameworks)
+    assert len(batch) == docs.height
+    assert any(s["targets"].height for s in batch)  # the seeds' plans set targets
+    for doc, got in zip(docs.iter_rows(named=True), batch, strict=True):
+        mine = pl.col("doc_id") == doc["doc_id"]
+        want = plan_summary(
+            doc,
+            segments.filter(mine),
+            evidence.filter(mine),
+            tags.filter(mine),
+            cells.filter(mine),
+            frameworks,
+        )
+        assert got.keys() == want.keys()
+        assert got["targets"].equals(want["targets"])
+        assert got["targets"].schema == want["targets"].schema
+        assert {k: v for k, v in got.items() if k != "targets"} == {
+            k: v for k, v in want.items() if k != "targets"
+        }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -166,15 +167,17 @@ def theme_overview(
         how="inner",
     )
     # Each frame split by item once (rows in their order, as a filter per item gives them).
-    by_item = [_by_item(f) for f in (best_level, passages, addressed_evidence, cells)]
+    by_item = [_by_item(f) for f in (best_level, addressed_evidence, cells)]
+    passages_by_item: dict[str, list[dict[str, Any]]] = {}  # the best passages: one pass
+    for row in passages.iter_rows(named=True):
+        passages_by_item.setdefault(row["item_id"], []).append(_passage(row))
     rows = []
     for item in framework.items:
-        levels, item_rows, item_evidence, item_cells = (
-            parts.get(item.id, empty) for parts, empty in by_item
-        )
-        target = _sorted(levels.filter(pl.col("_rank") == 2)["_name"])
-        addressed = _sorted(levels.filter(pl.col("_rank") == 1)["_name"])
-        item_passages = [_passage(row) for row in item_rows.iter_rows(named=True)]
+        levels, item_evidence, item_cells = (parts.get(item.id, empty) for parts, empty in by_item)
+        ranked = list(zip(levels["_name"].to_list(), levels["_rank"].to_list(), strict=True))
+        target = _sorted([name for name, rank in ranked if rank == 2])
+        addressed = _sorted([name for name, rank in ranked if rank == 1])
+        item_passages = passages_by_item.get(item.id, [])
         groups = activity_groups(item, item_evidence, [*target, *addressed])
         known = {(p["doc_id"], p["seg_no"]) for p in item_passages}
         for _, members in groups:
@@ -218,8 +221,8 @@ def _by_item(frame: pl.DataFrame) -> tuple[dict[str, pl.DataFrame], pl.DataFrame
     return {key[0]: part for key, part in parts.items()}, frame.clear()
 
 
-def _sorted(names: pl.Series) -> list[str]:
-    return sorted(names.to_list(), key=danish_sort_key)
+def _sorted(names: list[str]) -> list[str]:
+    return sorted(names, key=danish_sort_key)
 
 
 def _passage(row: dict[str, Any], terms: Sequence[str] | None = None) -> dict[str, Any]:
@@ -232,11 +235,15 @@ def _passage(row: dict[str, Any], terms: Sequence[str] | None = None) -> dict[st
         "level": row["level"],
         "quote": display_text(original),
         "quote_original": original,
-        "heading_path": display_text(row["heading_path"]) or None,
+        "heading_path": _heading(row["heading_path"]) or None,
         "page": row["page"],
         "score": row["score"],
         "is_target": bool(row["is_target"]),
     }
+
+
+# Passages of a plan's section share its heading: each shown once (display_text is pure).
+_heading = lru_cache(maxsize=4096)(display_text)
 
 
 def _surface(quote: str, term: str) -> str | None:
@@ -331,10 +338,12 @@ def _refs(
             refs.append({"doc_id": by_name[name]["doc_id"], "seg_no": by_name[name]["seg_no"]})
             continue
         if decided is None:  # one pass over the item's cells, not a filter per name
-            decided = {}
-            rows = item_cells.filter(pl.col("level") != "").select("_name", "doc_id").unique()
-            for who, doc_id in rows.sort("doc_id").iter_rows():
-                decided.setdefault(who, []).append(doc_id)
+            docs: dict[str, set[str]] = {}
+            columns = (item_cells[c].to_list() for c in ("_name", "doc_id", "level"))
+            for who, doc_id, level in zip(*columns, strict=True):
+                if level is not None and level != "":
+                    docs.setdefault(who, set()).add(doc_id)
+            decided = {who: sorted(ids) for who, ids in docs.items()}
         refs.extend({"doc_id": d, "seg_no": None} for d in decided.get(name, []))
     return refs
 

@@ -12,7 +12,7 @@ draft: it becomes the remark when an analyst accepts it (`ReviewStore.set_remark
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import polars as pl
@@ -63,7 +63,12 @@ def is_own_target(sentence: str) -> bool:
 def focus_areas(segments: pl.DataFrame) -> list[str]:
     """The plan's top-level sections (display form, numbers dropped), in order."""
     heads = segments.filter(pl.col("is_heading") & (pl.col("level") == 1))
-    names = [section_name(t) for t in heads["text"].to_list()]
+    return _focus(heads["text"].to_list())
+
+
+def _focus(texts: Sequence[str | None]) -> list[str]:
+    """`focus_areas` of a plan's top-level headings, in order."""
+    names = [section_name(t) for t in texts]
     return [n for n in dict.fromkeys(names) if n][:MAX_FOCUS]
 
 
@@ -82,18 +87,33 @@ def plan_targets(
     MIN_TERMS of the item's matching terms, one of them specific (`serves_goal` for a
     ministerial goal).
     """
-    goal_ids = {f.id for f in frameworks if f.kind == FRAMEWORK_GOALS}
     passages: dict[int, set[str]] = {}
-    for row in evidence.filter(pl.col("is_target")).iter_rows(named=True):
-        passages.setdefault(row["seg_no"], set()).add(f"{row['framework_id']}:{row['item_id']}")
+    for seg_no, framework_id, item_id in (
+        evidence.filter(pl.col("is_target")).select("seg_no", "framework_id", "item_id").iter_rows()
+    ):
+        passages.setdefault(seg_no, set()).add(f"{framework_id}:{item_id}")
     by_sentence: dict[str, set[str]] = {}
-    for row in tags.filter(pl.col("target_sentence").is_not_null()).iter_rows(named=True):
-        by_sentence.setdefault(normalise(row["target_sentence"]), set()).add(
-            f"{row['framework_id']}:{row['item_id']}"
-        )
-    rows: list[dict[str, Any]] = []
+    for sentence, framework_id, item_id in (
+        tags.filter(pl.col("target_sentence").is_not_null())
+        .select("target_sentence", "framework_id", "item_id")
+        .iter_rows()
+    ):
+        by_sentence.setdefault(normalise(sentence), set()).add(f"{framework_id}:{item_id}")
     body = segments.filter(~pl.col("is_heading")).sort("seg_no")
-    for seg in body.iter_rows(named=True):
+    return _targets(body.iter_rows(named=True), passages, by_sentence, frameworks)
+
+
+def _targets(
+    body: Iterable[dict[str, Any]],
+    passages: dict[int, set[str]],
+    by_sentence: dict[str, set[str]],
+    frameworks: Sequence[Framework],
+) -> pl.DataFrame:
+    """`plan_targets` of a plan's body segments (in reading order), its target passages by
+    seg_no and its items by normalised target sentence."""
+    goal_ids = {f.id for f in frameworks if f.kind == FRAMEWORK_GOALS}
+    rows: list[dict[str, Any]] = []
+    for seg in body:
         for sentence in split_sentences(seg["text"] or ""):
             if target_strength(sentence) <= 0 or not is_own_target(sentence):
                 continue
@@ -115,7 +135,12 @@ def plan_targets(
                     "serves_goal": any(s.split(":")[0] in goal_ids for s in ordered),
                 }
             )
+    if not rows:
+        return _NO_TARGETS.clear()
     return pl.DataFrame(rows, schema=PLAN_TARGETS)
+
+
+_NO_TARGETS = pl.DataFrame([], schema=PLAN_TARGETS)
 
 
 MIN_TERMS = 2  # matching terms of an item a target (with its heading) must hold to serve it
@@ -150,6 +175,8 @@ def remarks_draft(targets: pl.DataFrame) -> str:
     "Supplerende mål: Sygemeldte hurtigere i job (2 mål); Dagpengemodtagere i job"; "" if none.
     """
     # Only targets of the plan's subsections: its introduction and vision lists restate them.
+    if targets.is_empty():
+        return ""
     in_subsection = pl.col("heading_path").str.contains(HEADING_SEPARATOR, literal=True)
     extra = targets.filter(~pl.col("serves_goal") & in_subsection)
     if extra.is_empty():
@@ -164,12 +191,23 @@ def remarks_draft(targets: pl.DataFrame) -> str:
 
 def framework_levels(cells: pl.DataFrame, frameworks: Sequence[Framework]) -> list[dict[str, Any]]:
     """Per framework the plan is scored against: its title, the levels in item order, counts."""
+    by_framework: dict[str, dict[str, Any]] = {}
+    for framework_id, item_id, level in cells.select(
+        "framework_id", "item_id", "level"
+    ).iter_rows():
+        by_framework.setdefault(framework_id, {})[item_id] = level
+    return _levels(by_framework, frameworks)
+
+
+def _levels(
+    by_framework: dict[str, dict[str, Any]], frameworks: Sequence[Framework]
+) -> list[dict[str, Any]]:
+    """`framework_levels` of a plan's levels by framework and item (the last row's level)."""
     out = []
     for fw in frameworks:
-        mine = cells.filter(pl.col("framework_id") == fw.id)
-        if mine.is_empty():
+        levels = by_framework.get(fw.id)
+        if not levels:
             continue
-        levels = dict(zip(mine["item_id"].to_list(), mine["level"].to_list(), strict=True))
         row = [levels.get(i.id) or "" for i in fw.items]
         out.append(
             {
@@ -196,9 +234,25 @@ def plan_summary(
 
     Frames are the plan's own rows; `frameworks` every framework (those that apply are used).
     """
-    first, last = document.get("year"), document.get("year_to")
-    applying = [f for f in frameworks if f.applies_to(first, last)]
+    applying = _applying(document, frameworks)
     targets = plan_targets(segments, evidence, tags, applying)
+    levels = framework_levels(cells, applying)
+    return _summary(document, applying, focus_areas(segments), targets, levels)
+
+
+def _applying(document: dict[str, Any], frameworks: Sequence[Framework]) -> list[Framework]:
+    first, last = document.get("year"), document.get("year_to")
+    return [f for f in frameworks if f.applies_to(first, last)]
+
+
+def _summary(
+    document: dict[str, Any],
+    applying: Sequence[Framework],
+    focus: list[str],
+    targets: pl.DataFrame,
+    levels: list[dict[str, Any]],
+) -> dict[str, Any]:
+    first, last = document.get("year"), document.get("year_to")
     if first is None:
         period = "ukendt"
     else:
@@ -208,9 +262,9 @@ def plan_summary(
         "municipality": document.get("municipality"),
         "period": period,
         "kind": document.get("kind"),
-        "focus_areas": focus_areas(segments),
+        "focus_areas": focus,
         "targets": targets,
-        "levels": framework_levels(cells, applying),
+        "levels": levels,
         "remarks_draft": remarks_draft(targets),
         "goals_framework": next((f.id for f in applying if f.kind == FRAMEWORK_GOALS), None),
     }
@@ -225,21 +279,51 @@ def plan_summaries(
     frameworks: Sequence[Framework],
 ) -> list[dict[str, Any]]:
     """The summary of every plan in `plans` (DOCUMENTS rows), in their order; the other frames
-    may hold more documents than these."""
+    may hold more documents than these. The same as `plan_summary` per plan, with each frame
+    gone through once (not filtered per plan)."""
     if plans.is_empty() or segments is None:
         return []
-    # Each frame split by plan once (rows in their order, as a filter per plan gives them).
-    frames = [_by_doc(f) for f in (segments, evidence, tags, cells)]
+    doc_ids = set(plans["doc_id"].to_list())
+    wanted = pl.col("doc_id").is_in(sorted(doc_ids))
+    heads: dict[str, list[str]] = {}
+    for doc_id, text in (
+        segments.filter(wanted & pl.col("is_heading") & (pl.col("level") == 1))
+        .select("doc_id", "text")
+        .iter_rows()
+    ):
+        heads.setdefault(doc_id, []).append(text)
+    body: dict[str, list[dict[str, Any]]] = {}
+    for seg in segments.filter(wanted & ~pl.col("is_heading")).sort("seg_no").iter_rows(named=True):
+        body.setdefault(seg["doc_id"], []).append(seg)
+    passages: dict[str, dict[int, set[str]]] = {}
+    for doc_id, seg_no, framework_id, item_id in (
+        evidence.filter(wanted & pl.col("is_target"))
+        .select("doc_id", "seg_no", "framework_id", "item_id")
+        .iter_rows()
+    ):
+        passages.setdefault(doc_id, {}).setdefault(seg_no, set()).add(f"{framework_id}:{item_id}")
+    by_sentence: dict[str, dict[str, set[str]]] = {}
+    for doc_id, sentence, framework_id, item_id in (
+        tags.filter(wanted & pl.col("target_sentence").is_not_null())
+        .select("doc_id", "target_sentence", "framework_id", "item_id")
+        .iter_rows()
+    ):
+        by_sentence.setdefault(doc_id, {}).setdefault(normalise(sentence), set()).add(
+            f"{framework_id}:{item_id}"
+        )
+    levels: dict[str, dict[str, dict[str, Any]]] = {}
+    for doc_id, framework_id, item_id, level in (
+        cells.filter(wanted).select("doc_id", "framework_id", "item_id", "level").iter_rows()
+    ):
+        levels.setdefault(doc_id, {}).setdefault(framework_id, {})[item_id] = level
     out = []
     for plan in plans.iter_rows(named=True):
-        segs, evid, plan_tags, plan_cells = (
-            parts.get(plan["doc_id"], empty) for parts, empty in frames
+        doc_id = plan["doc_id"]
+        applying = _applying(plan, frameworks)
+        targets = _targets(
+            body.get(doc_id, []), passages.get(doc_id, {}), by_sentence.get(doc_id, {}), applying
         )
-        out.append(plan_summary(plan, segs, evid, plan_tags, plan_cells, frameworks))
+        focus = _focus(heads.get(doc_id, []))
+        plan_levels = _levels(levels.get(doc_id, {}), applying)
+        out.append(_summary(plan, applying, focus, targets, plan_levels))
     return out
-
-
-def _by_doc(frame: pl.DataFrame) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
-    """The frame's rows per doc_id, and the empty frame a plan without rows gets."""
-    parts = frame.partition_by("doc_id", as_dict=True, maintain_order=True)
-    return {key[0]: part for key, part in parts.items()}, frame.clear()
