@@ -156,28 +156,37 @@ def _goal_under(label: str, heading: str, body: list[str]) -> str:
     return tags["level"].item()
 
 
-def test_a_section_headed_by_the_goals_people_holds_its_result_level() -> None:
-    label = "Flere sygemeldte skal delvist raskmeldes og bevare kontakten til arbejdsmarkedet"
-    # After seed 000, section 4.6: a rank target and a share for the goal's people.
-    body = [
-        "Jobcentret følger op på alle sygemeldte borgere inden for de første otte uger.",
-        "Målet er, at 52 procent af sagerne over 22 uger afsluttes med job i 2018.",
-    ]
-    assert _goal_under(label, "6 Sygemeldte hurtigere i job", body) == "X"
+@pytest.mark.parametrize(
+    "label,heading,body",
+    [
+        # After seed 000, section 4.6: a share for the goal's people, whose heading mirrors it.
+        (
+            "Flere sygemeldte skal delvist raskmeldes og bevare kontakten til arbejdsmarkedet",
+            "6 Sygemeldte hurtigere i job",
+            [
+                "Jobcentret følger op på alle sygemeldte borgere inden for de første otte uger.",
+                "Målet er, at 52 procent af sagerne over 22 uger afsluttes med job i 2018.",
+            ],
+        ),
+        # After seed 000, section 4.4: the rank target names no one; its section's heading
+        # says the goal's core term (tagger 8).
+        (
+            "Færre personer på kontanthjælp og uddannelseshjælp",
+            "6 Jobparate kontanthjælpsmodtagere i job",
+            [
+                "Indsatsen for kontanthjælpsmodtagere styrkes med flere virksomhedsrettede tilbud.",
+                "Modtagere af kontanthjælp og uddannelseshjælp får en fast kontaktperson.",
+                "Mål: Kommunen skal bevare sin førerposition blandt sammenlignelige kommuner.",
+            ],
+        ),
+    ],
+)
+def test_a_result_level_under_a_heading_that_names_the_goals_people(
+    label: str, heading: str, body: list[str]
+) -> None:
+    assert _goal_under(label, heading, body) == "X"
     # The same sentences under a heading that does not name them: no section on the goal,
     # and the target sentence says none of the goal's own telling words.
-    assert _goal_under(label, "6 Opfølgning", body) == "(X)"
-
-
-def test_a_result_level_under_a_heading_that_names_the_goals_people() -> None:
-    # After seed 000, section 4.4: the rank target names no one; its section's heading does.
-    label = "Færre personer på kontanthjælp og uddannelseshjælp"
-    body = [
-        "Indsatsen for kontanthjælpsmodtagere styrkes med flere virksomhedsrettede tilbud.",
-        "Modtagere af kontanthjælp og uddannelseshjælp får en fast kontaktperson i jobcentret.",
-        "Mål: Kommunen skal bevare sin førerposition blandt sammenlignelige kommuner.",
-    ]
-    assert _goal_under(label, "6 Jobparate kontanthjælpsmodtagere i job", body) == "X"
     assert _goal_under(label, "6 Opfølgning", body) == "(X)"
 
 
