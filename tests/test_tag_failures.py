@@ -384,6 +384,19 @@ def test_an_action_noun_before_a_telling_object_is_not_the_core(
     assert (term_key(action) in keys) if action else not keys
 
 
+def test_a_hand_written_keyword_of_the_action_noun_may_still_be_core() -> None:
+    label = "Rekruttering af pædagoger til daginstitutionerne"
+    fw = framework_from_titles("t", "Temaer", "themes", None, [label], known=())
+    pasted = term_table([fw]).filter(pl.col("term") == term_key("rekruttering"))
+    item = replace(fw.items[0], keywords=("rekruttering",))
+    item = replace(item, terms=derive_terms(label, None, item.keywords))
+    described = term_table([replace(fw, items=(item,))]).filter(
+        pl.col("term") == term_key("rekruttering")
+    )
+    assert pasted["core_ok"].to_list() == [False]
+    assert described["core_ok"].to_list() == [True]
+
+
 @pytest.mark.seeds
 def test_a_theme_is_not_addressed_through_its_action_noun_alone(
     seeds_dir: Path, tmp_path: Path

@@ -246,12 +246,12 @@ def _term_table(
                 # A sentence label's lone verb ("... skal bekæmpes") and an action noun before
                 # a telling object ("professionalisering af oplæringsvejledere") say what
                 # should happen, not what the item is about (`labels.predicate_verb`,
-                # `labels.action_keys`).
+                # `labels.action_keys`; a hand-written keyword of the same word stays).
                 rows["core_ok"].append(
                     not generic
                     and origin not in (ORIGIN_DESCRIPTION, ORIGIN_LEARNED)
                     and term != verb_of[item.id]
-                    and term not in action_of[item.id]
+                    and (origin in (ORIGIN_KEYWORD, ORIGIN_LENT) or term not in action_of[item.id])
                 )
                 rows["rarity"].append(
                     found.rarity
