@@ -97,6 +97,10 @@ REPORTED_PASTED = {
     "koebenhavn-2018-set16.csv": (0.52, 0.72),
     "koebenhavn-2022-set16.csv": (0.47, 0.63),
     "koebenhavn-2013-set16.csv": (0.50, 0.62),
+    # set 17 (session 7), measured once, blind, with the final tagger 8 (= tagger 7's levels)
+    "koebenhavn-2018-set17.csv": (0.57, 0.59),
+    "koebenhavn-2022-set17.csv": (0.57, 0.55),
+    "koebenhavn-2013-set17.csv": (0.62, 0.71),
 }
 
 
