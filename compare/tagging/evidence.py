@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import polars as pl
 from rapidfuzz import fuzz
@@ -70,9 +71,24 @@ class _Query:
     allowed: pl.DataFrame  # dkey, ikey
     units_of: pl.DataFrame  # dkey, seg_no, unit_no
     n_units: pl.DataFrame  # dkey, n_units
-    pointers: pl.DataFrame  # dkey, seg_no: short passages that point to a section by number
     label_words: list[int]  # per ikey: how many words the item's label has
     label_norms: list[str]  # per ikey: the label's normalised text
+    segs: pl.DataFrame  # the segments searched (doc_id, seg_no, text), for `pointers`
+
+    @cached_property
+    def pointers(self) -> pl.DataFrame:
+        """dkey, seg_no: short passages that point to a section by number (`POINTER`).
+
+        Only restatements need them, and a corpus that learns nothing never asks.
+        """
+        dkey = {d: n for n, d in enumerate(self.doc_ids)}
+        return self.segs.filter(
+            pl.col("doc_id").is_in(self.doc_ids)
+            & pl.col("text").str.contains(POINTER)
+            & (pl.col("text").str.count_matches(r"\S+") <= POINTER_MAX_WORDS)
+        ).select(
+            pl.col("doc_id").replace_strict(dkey, return_dtype=pl.Int32).alias("dkey"), "seg_no"
+        )
 
 
 def _query(
@@ -105,11 +121,6 @@ def _query(
     n_units = keyed.group_by(pl.col("doc_id").alias("dkey")).agg(
         pl.col("unit_no").n_unique().alias("n_units")
     )
-    pointers = segs.filter(
-        pl.col("doc_id").is_in(doc_ids)
-        & pl.col("text").str.contains(POINTER)
-        & (pl.col("text").str.count_matches(r"\S+") <= POINTER_MAX_WORDS)
-    ).select(pl.col("doc_id").replace_strict(dkey, return_dtype=pl.Int32).alias("dkey"), "seg_no")
     label_of = {(fw.id, item.id): item.label for fw in frameworks for item in fw.items}
     labels = [label_of.get(key, "") for key in item_of]
     return _Query(
@@ -121,9 +132,9 @@ def _query(
         allowed,
         units_of,
         n_units,
-        pointers,
         [len(words(label)) for label in labels],
         [normalise(label) for label in labels],
+        segs.select("doc_id", "seg_no", "text"),
     )
 
 
@@ -319,16 +330,14 @@ def restatements(hits: pl.DataFrame, q: _Query) -> pl.DataFrame:
         },
         schema={"ikey": pl.Int32, "fw": pl.Utf8, "label_words": pl.Int64},
     )
-    lengths = q.keyed.select(
-        pl.col("doc_id").alias("dkey"),
-        "seg_no",
-        "norm",
-        pl.col("norm").str.count_matches(r"\S+").alias("n_words"),
-    )
+    texts = q.keyed.select(pl.col("doc_id").alias("dkey"), "seg_no", "norm")
     found = (
         covered.join(fw_of, on="ikey")
-        .join(lengths, on=["dkey", "seg_no"])
-        .with_columns(pl.len().over("dkey", "seg_no", "fw").alias("n_items"))
+        .join(texts, on=["dkey", "seg_no"])
+        .with_columns(
+            pl.len().over("dkey", "seg_no", "fw").alias("n_items"),
+            pl.col("norm").str.count_matches(r"\S+").alias("n_words"),  # of the few joined
+        )
         .filter(
             (pl.col("n_items") >= 2)
             | (pl.col("n_words") <= RESTATE_LENGTH * pl.col("label_words") + RESTATE_EXTRA_WORDS)

@@ -11,6 +11,8 @@ import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
+from itertools import accumulate, chain
 
 import polars as pl
 import pyarrow as pa
@@ -237,16 +239,27 @@ def _cycle_collection_paused() -> Iterator[None]:
 
 
 def _frame(columns: dict[str, list], schema: FrameSchema) -> pl.DataFrame:
-    """A frame from column lists; list columns go through Arrow, which builds them in one step."""
+    """A frame from column lists; list columns are built flat (`_string_lists`)."""
     nested = {name for name, dtype in schema.items() if isinstance(dtype, pl.List)}
     frame = pl.DataFrame(
         {n: v for n, v in columns.items() if n not in nested},
         schema={n: d for n, d in schema.items() if n not in nested},
     )
     for name in nested:
-        array = pa.array(columns[name], type=pa.list_(pa.large_string()))
-        frame = frame.with_columns(pl.Series(name, pl.from_arrow(array)))
+        frame = frame.with_columns(_string_lists(name, columns[name]))
     return conform(frame, schema)
+
+
+def _string_lists(name: str, lists: list[list[str]]) -> pl.Series:
+    """A List(String) column from lists of strings, made from their flat values and offsets.
+
+    One step instead of a conversion per row, and not through `pyarrow.array`, whose first
+    call imports pandas (0.3-0.5 s in every worker process, for nothing).
+    """
+    values = pl.Series(list(chain.from_iterable(lists)), dtype=pl.String).to_arrow()
+    offsets = pl.Series([0, *accumulate(map(len, lists))], dtype=pl.Int64).to_arrow()
+    array = pa.LargeListArray.from_arrays(offsets, values.cast(pa.large_string()))
+    return pl.Series(name, pl.from_arrow(array))
 
 
 class Passages:
@@ -343,24 +356,26 @@ def head_matches(doc_units: DocUnits, fw: Framework) -> dict[str, dict[int, floa
     own theme, not the item's section.
     """
     found: dict[str, dict[int, float]] = {}
+    paths = doc_units.path_headings
+    keyed = {h: f" {heading_keys(h)} " for path in paths.values() for h in path}
     for item in fw.items:
-        heads = [label_head(item.label)]
-        if fw.kind == FRAMEWORK_GOALS:
-            heads += goal_subjects(item.label)
-        for head in heads:
-            patterns = [term_pattern(k) for k in head]
-            if not patterns:
+        for patterns in _head_patterns(item.label, fw.kind == FRAMEWORK_GOALS):
+            matching = {h for h, key in keyed.items() if all(p in key for p in patterns)}
+            if not matching:
                 continue
-            under = [
-                unit_no
-                for unit_no, path in doc_units.path_headings.items()
-                if any(all(p in f" {heading_keys(h)} " for p in patterns) for h in path)
-            ]
-            if len(under) > max(MAX_HEAD_SHARE * len(doc_units.path_headings), MIN_HEAD_UNITS):
+            under = [u for u, path in paths.items() if any(h in matching for h in path)]
+            if len(under) > max(MAX_HEAD_SHARE * len(paths), MIN_HEAD_UNITS):
                 continue  # a heading over so much of the plan is the plan's theme
             for unit_no in under:
                 found.setdefault(item.id, {})[unit_no] = HEAD_MATCH_SCORE
     return found
+
+
+@lru_cache(maxsize=4096)
+def _head_patterns(label: str, goal: bool) -> tuple[tuple[str, ...], ...]:
+    """The term patterns of a label's head and, for a goal, of its subjects (`head_matches`)."""
+    heads = [label_head(label)] + (goal_subjects(label) if goal else [])
+    return tuple(patterns for head in heads if (patterns := tuple(term_pattern(k) for k in head)))
 
 
 MIN_BODY_WORDS = 5  # a section under a mirrored heading needs a sentence of its own

@@ -213,9 +213,14 @@ class _Ranking:
 
     strong: list[Candidate]  # the strongest addressed candidates, best first (see `_rank`)
     concrete: bool  # some addressed candidate is concrete
-    best: Candidate | None  # the best candidate of all
+    first: tuple[tuple[int, ...], list[UnitEvidence]] | None  # the strongest place of all
     any_terms: bool  # some place holds some of the item's terms
     any_core: bool  # ... some of its core terms
+    relative: Mapping[str, float]
+
+    def best(self) -> Candidate | None:
+        """The candidate of the strongest place (made when asked: only a blank needs it)."""
+        return _candidate(*self.first, self.relative) if self.first else None
 
 
 def _rank(
@@ -249,13 +254,13 @@ def _rank(
             if candidate.addressed():
                 strong.append(candidate)
                 concrete = concrete or candidate.concrete()
-    best = _candidate(ranked[0][1], ranked[0][2], relative) if ranked else None
     return _Ranking(
         strong,
         concrete,
-        best,
+        (ranked[0][1], ranked[0][2]) if ranked else None,
         any(ev.terms for ev in units.values()),
         any(ev.core for ev in units.values()),
+        relative,
     )
 
 
@@ -288,7 +293,7 @@ def decide(
     ranking = _rank(units, parent or {}, relative if relative is not None else {})
     strong = ranking.strong
     if not headed and not strong:
-        best = ranking.best
+        best = ranking.best()
         terms = sorted(best.terms) if best else []
         sure, reason = judge_blank(ranking.any_terms, ranking.any_core, telling, described)
         if borrowed and not ranking.any_terms:

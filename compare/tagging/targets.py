@@ -173,6 +173,7 @@ def _measure_values(sentence: str) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=16384)  # a plan's target sentence is weighed for each of the year's goals
 def measure_numbers(sentence: str) -> frozenset[str]:
     """The numbers a sentence could measure a result with ("5.000" as "5000")."""
     return frozenset(_measure_values(_LEADING_NUMBER.sub("", sentence)))
@@ -248,11 +249,15 @@ def is_activity_target(sentence: str, label: str = "") -> bool:
     See the comment above `_ACTIVITY_WORDS` for the rule and its examples.
     """
     activity, outcome = _activity_keys()
-    keys = {term_key(w) for w in words(sentence)}
-    own = {term_key(w) for w in words(label)}
-    if not (keys & activity) - own:
+    keys = _word_keys(sentence)
+    if not (keys & activity) - _word_keys(label):
         return False
     return not any(k.startswith(outcome) for k in keys)
+
+
+@lru_cache(maxsize=16384)  # sentences are weighed for each goal, labels for each sentence
+def _word_keys(text: str) -> frozenset[str]:
+    return frozenset(term_key(w) for w in words(text))
 
 
 @lru_cache(maxsize=65536)

@@ -53,8 +53,15 @@ def build_units(segments: pl.DataFrame) -> dict[str, DocUnits]:
     headings = segments.filter(pl.col("is_heading")).select(
         "doc_id", "section_no", "level", "text", "heading_path"
     )
+    # `norm` is term keys joined by single spaces: its words are its spaces plus one (a count
+    # of r"\S+" matches gives the same, three times slower)
+    n_words = (pl.col("norm").str.count_matches(" ", literal=True) + 1).cast(pl.UInt32)
     words = segments.group_by("doc_id", "section_no").agg(
-        pl.col("norm").str.count_matches(r"\S+").sum().alias("n_words")
+        pl.when(pl.col("norm").str.len_bytes() > 0)
+        .then(n_words)
+        .otherwise(0)
+        .sum()
+        .alias("n_words")
     )
     words_of = {(d, s): n for d, s, n in words.iter_rows()}
     sections_of: dict[str, list[int]] = {}
