@@ -8,6 +8,8 @@ project (`data/workspace`, made on first use) are created silently.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from compare.errors import MissingFolder
@@ -39,6 +41,25 @@ def return_freed_memory_at_once() -> None:
     loaded yet) and in every process started after (the workers). A setting of the user's wins.
     """
     os.environ.setdefault(ALLOCATOR_ENV, ALLOCATOR_CONF)
+
+
+# Polars runs a thread per processor in every process; worker processes are the parallelism.
+POLARS_THREADS_ENV = "POLARS_MAX_THREADS"
+
+
+@contextmanager
+def one_polars_thread_for_new_processes() -> Iterator[None]:
+    """Processes started inside the block run Polars on one thread (`compare.pool`'s
+    forkserver and so its workers); a setting of the user's wins, and after the block the
+    environment is as it was (this process's own Polars has read it long before)."""
+    if POLARS_THREADS_ENV in os.environ:
+        yield
+        return
+    os.environ[POLARS_THREADS_ENV] = "1"
+    try:
+        yield
+    finally:
+        del os.environ[POLARS_THREADS_ENV]
 
 
 def _env_path(name: str) -> Path | None:

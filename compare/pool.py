@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 
+from compare.config import one_polars_thread_for_new_processes
+
 # Imported once in the forkserver, so every forked worker has them already.
 PRELOAD = [
     "polars",
@@ -90,14 +92,8 @@ def _start_forkserver() -> None:
     """
     from multiprocessing import forkserver
 
-    if "POLARS_MAX_THREADS" in os.environ:
+    with one_polars_thread_for_new_processes():
         forkserver.ensure_running()
-        return
-    os.environ["POLARS_MAX_THREADS"] = "1"
-    try:
-        forkserver.ensure_running()
-    finally:
-        del os.environ["POLARS_MAX_THREADS"]
 
 
 def _new_pool(workers: int) -> ProcessPoolExecutor:
