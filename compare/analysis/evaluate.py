@@ -138,6 +138,34 @@ def _match_documents(gold: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFram
     return pl.DataFrame(found, schema=schema, orient="row")
 
 
+def frameworks_beside_gold(
+    gold_files: Sequence[Path], gold: pl.DataFrame
+) -> list[Framework] | None:
+    """The frameworks folder's frameworks plus those the gold rows name from a `frameworks/`
+    folder beside a gold file; None (the frameworks folder alone) where there are none.
+
+    Only frameworks the gold names are added: what else is tagged in the same run changes the
+    tagger's corpus statistics, so a gold file of shipped frameworks gets the same figures with
+    or without the folder beside it.
+    """
+    folders = sorted(
+        {p.parent / "frameworks" for p in gold_files if (p.parent / "frameworks").is_dir()}
+    )
+    if not folders:
+        return None
+    named = set(gold["framework"].to_list())
+    by_id = {fw.id: fw for fw in load_frameworks(errors=[])}
+    extra = [
+        fw
+        for folder in folders
+        for fw in load_frameworks(folder)  # a malformed file is an error naming it
+        if fw.id in named and fw.id not in by_id
+    ]
+    if not extra:
+        return None
+    return sorted([*by_id.values(), *extra], key=lambda fw: fw.id)
+
+
 def retag_labels_only(
     ws: Workspace,
     documents: pl.DataFrame,

@@ -8,7 +8,7 @@ import click
 import polars as pl
 
 from compare.analysis.agreement import compare_reviewers
-from compare.analysis.evaluate import OVERALL, evaluate, load_gold
+from compare.analysis.evaluate import OVERALL, evaluate, frameworks_beside_gold, load_gold
 from compare.cli.base import (
     echo_table,
     main,
@@ -16,7 +16,6 @@ from compare.cli.base import (
     reports_errors,
     workspace_option,
 )
-from compare.frameworks.catalog import Framework, load_frameworks
 from compare.store.review_db import ReviewStore
 from compare.store.workspace import Workspace
 
@@ -85,7 +84,7 @@ def evaluate_command(
     if not gold_files:
         raise click.UsageError("give --gold FILE.csv, or --between NAME_A NAME_B")
     gold = pl.concat([load_gold(p) for p in gold_files])  # read once, for both uses
-    frameworks = _with_gold_frameworks(gold_files, gold) if labels_only else None
+    frameworks = frameworks_beside_gold(gold_files, gold) if labels_only else None
     result = evaluate(
         ws, gold, framework_ids or None, labels_only=labels_only, frameworks=frameworks
     )
@@ -144,34 +143,6 @@ def evaluate_command(
     overall = result.metrics.filter(pl.col("framework") == OVERALL)
     if overall.is_empty() or overall["n"][0] == 0:
         click.echo("warning: no gold row could be compared", err=True)
-
-
-def _with_gold_frameworks(
-    gold_files: tuple[Path, ...], gold: pl.DataFrame
-) -> list[Framework] | None:
-    """The frameworks folder's frameworks plus those the gold rows name from a `frameworks/`
-    folder beside a gold file; None (the frameworks folder alone) where there are none.
-
-    Only frameworks the gold names are added: what else is tagged in the same run changes the
-    tagger's corpus statistics, so a gold file of shipped frameworks gets the same figures with
-    or without the folder beside it.
-    """
-    folders = sorted(
-        {p.parent / "frameworks" for p in gold_files if (p.parent / "frameworks").is_dir()}
-    )
-    if not folders:
-        return None
-    named = set(gold["framework"].to_list())
-    by_id = {fw.id: fw for fw in load_frameworks(errors=[])}
-    extra = [
-        fw
-        for folder in folders
-        for fw in load_frameworks(folder)  # a malformed file is an error naming it
-        if fw.id in named and fw.id not in by_id
-    ]
-    if not extra:
-        return None
-    return sorted([*by_id.values(), *extra], key=lambda fw: fw.id)
 
 
 def _short(text: str) -> str:

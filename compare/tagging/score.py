@@ -36,6 +36,7 @@ from compare.text import normalise
 
 ADDRESSED_SCORE = 3.5  # a unit's weighted term score from which an item counts as addressed
 ADDRESSED_TERMS = 2  # ... with at least this many distinct terms in the unit
+LABEL_ADDRESSED_TERMS = 2  # ... for an item known by its label alone
 CONCRETE_SCORE = 9.0  # a theme unit this strong holds concrete initiatives (level X)
 CONCRETE_TERMS = 2
 HEADING_BONUS = 10.0  # added to the evidence strength of a unit whose heading mirrors the item
@@ -142,7 +143,7 @@ class Candidate:
         """The term score, plus a bonus when a heading mirrors the item."""
         return self.score + (HEADING_BONUS if self.heading else 0.0)
 
-    def addressed(self) -> bool:
+    def addressed(self, min_terms: int = ADDRESSED_TERMS) -> bool:
         """A core term is here, and meets a second term or is said again and again.
 
         The core (see `compare.tagging.terms.weigh_information`) is what tells the item apart:
@@ -154,11 +155,13 @@ class Candidate:
         tried a lower bar for a pasted label (its core term weighing `ADDRESSED_SCORE`, i.e.
         said again in one place): better on sets 1-10, but on blind set 11 it cost a quarter
         of the blanks (0.73 to 0.53, with the thesaurus) for no gain in agreement, so the bar
-        stays.
+        stays. `min_terms` is that second term's bar: `ADDRESSED_TERMS`, or
+        `LABEL_ADDRESSED_TERMS` for an item known by its label alone (`decide`), so that the
+        two can be measured apart (`benchmarks/sweep_thresholds.py`).
         """
         if not self.core_found:
             return False
-        return (self.score >= ADDRESSED_SCORE and self.distinct >= ADDRESSED_TERMS) or (
+        return (self.score >= ADDRESSED_SCORE and self.distinct >= min_terms) or (
             self.score >= CONCRETE_SCORE and self.distinct >= 1
         )
 
@@ -224,7 +227,10 @@ class _Ranking:
 
 
 def _rank(
-    units: dict[int, UnitEvidence], parent: dict[int, int], relative: Mapping[str, float]
+    units: dict[int, UnitEvidence],
+    parent: dict[int, int],
+    relative: Mapping[str, float],
+    min_terms: int = ADDRESSED_TERMS,
 ) -> _Ranking:
     """Rank the places by strength; build candidates only where they can be addressed.
 
@@ -251,7 +257,7 @@ def _rank(
             break  # the rest are weaker, and none of them can be concrete if these are not
         if core and score >= ADDRESSED_SCORE:
             candidate = _candidate(members, evs, relative)
-            if candidate.addressed():
+            if candidate.addressed(min_terms):
                 strong.append(candidate)
                 concrete = concrete or candidate.concrete()
     return _Ranking(
@@ -290,7 +296,12 @@ def decide(
     the terms the item borrows from the thesaurus: a cell found through them alone says so.
     """
     headed = {u for u, ev in units.items() if ev.heading}
-    ranking = _rank(units, parent or {}, relative if relative is not None else {})
+    ranking = _rank(
+        units,
+        parent or {},
+        relative if relative is not None else {},
+        ADDRESSED_TERMS if described else LABEL_ADDRESSED_TERMS,
+    )
     strong = ranking.strong
     if not headed and not strong:
         best = ranking.best()
