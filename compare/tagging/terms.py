@@ -59,7 +59,7 @@ MIN_SECTIONS_FOR_IDF = 12  # short documents are weighted as if they had this ma
 # Of an item's terms, those with this share of its best term's information anchor a match, and
 # those with CORE_SHARE are its core: an item is addressed only where a core term is found.
 ANCHOR_SHARE = 0.3
-CORE_SHARE = 0.7
+CORE_SHARE = 0.75  # tagger 9 (was 0.7): see `score.Candidate.addressed`
 MIN_INFO = 0.2  # a term below this is never an anchor, whatever the item's other terms
 
 # Data cannot know these: abbreviations and list words of labels ("fx ift. lære- og
