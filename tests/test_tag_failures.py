@@ -351,6 +351,21 @@ def test_a_pasted_themes_telling_word_said_once_does_not_address_it() -> None:
     assert _theme_level(label, ["Kommunen samarbejder med virksomhederne om job."]) == ""
 
 
+def test_a_pasted_themes_core_term_said_again_in_one_place_addresses_it() -> None:
+    # Tagger 9 (set 19's "Realkompetencevurdering" in the 2013 note): a pasted label is a few
+    # words, and a plan says its one telling word again where it is about it, without a second
+    # label word. Said once it is still a word in passing; an item with keywords keeps the bar
+    # of a second term.
+    label = "Realkompetencevurdering"
+    first = "Ledige ufaglærte tilbydes en realkompetencevurdering tidligt i forløbet."
+    again = "Realkompetencevurderingen viser, hvilke fag den ledige kan få godskrevet."
+    money = "Kommunen har afsat 1,2 mio. kr. til forløbene."
+    assert _theme_level(label, [first, again]) == "(X)"
+    assert _theme_level(label, [first, again, money]) == "X"
+    assert _theme_level(label, [first, "Jobcentret samarbejder med erhvervsskolerne."]) == ""
+    assert _theme_level(label, [first, again], ("realkompetencevurdering",)) == ""
+
+
 def test_an_initiative_named_elsewhere_in_the_themes_section_makes_it_x() -> None:
     # The money is often in a sentence of the same section without the label's words
     # (København's budget note 2013, "Fremskudt sprogindsats"): the section names an initiative.
