@@ -111,6 +111,10 @@ REPORTED_PASTED = {
     "koebenhavn-2018-set19.csv": (0.71, 0.82),
     "koebenhavn-2022-set19.csv": (0.62, 0.72),
     "koebenhavn-2013-set19.csv": (0.62, 0.88),
+    # set 20 (session 10), measured once, blind, with the final tagger 9
+    "koebenhavn-2018-set20.csv": (0.43, 0.74),
+    "koebenhavn-2022-set20.csv": (0.52, 0.84),
+    "koebenhavn-2013-set20.csv": (0.75, 0.75),
 }
 
 

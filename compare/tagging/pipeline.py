@@ -171,14 +171,20 @@ def _tag_documents(
         doc_units = units.get(doc_id) or DocUnits(doc_id, {0: 0}, {0: []})
         headed = heading_matches(doc_units, {item.id: item.label for item in fw.items})
         _keep_telling_headings(headed, doc_units, fw.id, cores)
+        by_people: dict[str, set[int]] = {}  # units headed only by a goal's people
         for item_id, found in head_matches(doc_units, fw).items():
             for unit_no, score in found.items():
-                headed.setdefault(item_id, {}).setdefault(unit_no, score)
+                mirrored = headed.setdefault(item_id, {})
+                if unit_no not in mirrored and score == PEOPLE_MATCH_SCORE:
+                    by_people.setdefault(item_id, set()).add(unit_no)
+                mirrored.setdefault(unit_no, score)
         for item in fw.items:
             key = (doc_id, fw.id, item.id)
             item_units = {u: UnitEvidence(u, s, t, core=c) for u, s, t, c in unit_ev.get(key, [])}
             for unit_no, score in headed.get(item.id, {}).items():
-                item_units.setdefault(unit_no, UnitEvidence(unit_no)).heading = score
+                ev = item_units.setdefault(unit_no, UnitEvidence(unit_no))
+                ev.heading = score
+                ev.people_heading = unit_no in by_people.get(item.id, ())
             passages_of = Passages(
                 doc_id, by_unit, seg_scores.get(key, {}), restated.get(key, set())
             )
@@ -334,6 +340,7 @@ def _keep_telling_headings(
 
 
 HEAD_MATCH_SCORE = 100.0  # a heading mirroring a label's head is as good as the label's
+PEOPLE_MATCH_SCORE = 99.0  # ... and one naming a goal's people (`goal_subjects`): never sure
 # A head found in the headings over more than this share of a plan's sections marks none of them
 # as the item's: "Beskæftigelsen skal ligge klart over landsgennemsnittet" is not the goal of
 # every section under "3. Københavns Kommunes vision for beskæftigelsesindsatsen" (blind set 16,
@@ -353,29 +360,39 @@ def head_matches(doc_units: DocUnits, fw: Framework) -> dict[str, dict[int, floa
     "4.6 Sygemeldte hurtigere i job" is the plan's section on "Flere sygemeldte skal delvist
     raskmeldes og bevare kontakten til arbejdsmarkedet". A head under which more than
     `MAX_HEAD_SHARE` of the plan's sections (and more than `MIN_HEAD_UNITS`) stand is the plan's
-    own theme, not the item's section.
+    own theme, not the item's section. A unit found through the goal's people alone scores
+    `PEOPLE_MATCH_SCORE`: the plan writes there about those people, not always about what the
+    goal wants for them (`score.judge`).
     """
     found: dict[str, dict[int, float]] = {}
     paths = doc_units.path_headings
     keyed = {h: f" {heading_keys(h)} " for path in paths.values() for h in path}
     for item in fw.items:
-        for patterns in _head_patterns(item.label, fw.kind == FRAMEWORK_GOALS):
+        for patterns, people in _head_patterns(item.label, fw.kind == FRAMEWORK_GOALS):
             matching = {h for h, key in keyed.items() if all(p in key for p in patterns)}
             if not matching:
                 continue
             under = [u for u, path in paths.items() if any(h in matching for h in path)]
             if len(under) > max(MAX_HEAD_SHARE * len(paths), MIN_HEAD_UNITS):
                 continue  # a heading over so much of the plan is the plan's theme
+            score = PEOPLE_MATCH_SCORE if people else HEAD_MATCH_SCORE
             for unit_no in under:
-                found.setdefault(item.id, {})[unit_no] = HEAD_MATCH_SCORE
+                scores = found.setdefault(item.id, {})
+                scores[unit_no] = max(scores.get(unit_no, 0.0), score)
     return found
 
 
 @lru_cache(maxsize=4096)
-def _head_patterns(label: str, goal: bool) -> tuple[tuple[str, ...], ...]:
-    """The term patterns of a label's head and, for a goal, of its subjects (`head_matches`)."""
-    heads = [label_head(label)] + (goal_subjects(label) if goal else [])
-    return tuple(patterns for head in heads if (patterns := tuple(term_pattern(k) for k in head)))
+def _head_patterns(label: str, goal: bool) -> tuple[tuple[tuple[str, ...], bool], ...]:
+    """The term patterns of a label's head and, for a goal, of its subjects (`head_matches`),
+    each with whether it names the goal's people (a subject) rather than the label's head."""
+    people = [(subject, True) for subject in goal_subjects(label)] if goal else []
+    heads = [(label_head(label), False), *people]
+    return tuple(
+        (patterns, by_people)
+        for head, by_people in heads
+        if (patterns := tuple(term_pattern(k) for k in head))
+    )
 
 
 MIN_BODY_WORDS = 5  # a section under a mirrored heading needs a sentence of its own

@@ -66,6 +66,7 @@ class UnitEvidence:
     terms: Collection[str] = ()  # the item's anchor terms found here, each once
     heading: float = 0.0  # heading similarity, 0 if the heading does not mirror the item
     core: Collection[str] = ()  # the item's core terms found here
+    people_heading: bool = False  # its heading names only the goal's people (`head_matches`)
 
 
 @dataclass(slots=True)
@@ -341,7 +342,8 @@ def decide(
         level = LEVEL_TARGET if concrete else LEVEL_ADDRESSED
     top = max([c.strength for c in strong] + [HEADING_BONUS if headed else 0.0])
     terms = sorted({t for u in focus if u in units for t in units[u].terms})
-    sure, reason = judge(kind, level, bool(headed), strong, named, described)
+    people = bool(headed) and all(units[u].people_heading for u in headed if u in units)
+    sure, reason = judge(kind, level, bool(headed), strong, named, described, people)
     if not headed and terms and all(t in borrowed for t in terms):
         reason = f"{reason} (the thesaurus's words only)"
     return Decision(level, _confidence(top), terms, target, passages, sure, reason)
@@ -374,10 +376,12 @@ def judge(
     strong: list[Candidate],
     named: str | None = None,
     described: bool = True,
+    people: bool = False,
 ) -> tuple[str, str]:
     """Whether the tagger is sure of an X or (X), and why, in one line.
 
-    Sure: a heading mirrors the item (a section on it, where the plan puts its targets), or,
+    Sure: a heading mirrors the item (a section on it, where the plan puts its targets; not one
+    that names only a goal's `people`), or,
     for a theme `described` by keywords, many separate terms in one place (`SURE_STRENGTH`
     times what makes X). Unsure: everything read from scattered terms alone, the line between
     X and (X) for a goal without a section of its own, and term evidence for an item known by
@@ -386,6 +390,20 @@ def judge(
     "Indsats målrettet flygtningekvinder").
     """
     goal = kind == FRAMEWORK_GOALS
+    if headed and goal and people:
+        # A heading naming only the goal's people: the plan writes there about them, and its
+        # result level may be for another outcome. "Alle dagpengemodtagere skal selv booke
+        # deres jobsamtaler på Jobnet" under "4.3 Dagpengemodtagere i job" (København 2018,
+        # blind set 20) and "Flere sygemeldte skal have en delvis raskmelding" under "4.6
+        # Sygemeldte hurtigere i job" (set 16): result levels for job, both sure X, both wrong.
+        if level == LEVEL_TARGET:
+            return CONFIDENCE_UNSURE, (
+                "a heading names only the goal's subject (its people); a result level in its "
+                "section: for the goal's aim?"
+            )
+        return CONFIDENCE_UNSURE, (
+            "a heading names only the goal's subject (its people), but no result level: (X)?"
+        )
     if headed:
         if goal and level == LEVEL_TARGET:
             return CONFIDENCE_SURE, "a heading mirrors the goal; a result level in its section"
