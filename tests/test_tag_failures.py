@@ -148,12 +148,16 @@ def test_an_activity_target_is_not_a_result_level() -> None:
     assert _goal_level(label, [activity, result]) == "X"
 
 
-def _goal_under(label: str, heading: str, body: list[str]) -> str:
-    """The level of a one-goal framework on BACKGROUND plus a section under `heading`."""
+def _goal_tag_under(label: str, heading: str, body: list[str]) -> dict:
+    """The tag of a one-goal framework on BACKGROUND plus a section under `heading`."""
     fw = framework_from_titles("g", "Mål", "goals", 2025, [label], known=())
     outline = [*BACKGROUND, (heading, 1, body)]
     tags, _ = tag_documents(plan_documents([("p", 2025, 2025)]), plan_segments("p", outline), [fw])
-    return tags["level"].item()
+    return tags.row(0, named=True)
+
+
+def _goal_under(label: str, heading: str, body: list[str]) -> str:
+    return _goal_tag_under(label, heading, body)["level"]
 
 
 @pytest.mark.parametrize(
@@ -188,13 +192,6 @@ def test_a_result_level_under_a_heading_that_names_the_goals_people(
     # The same sentences under a heading that does not name them: no section on the goal,
     # and the target sentence says none of the goal's own telling words.
     assert _goal_under(label, "6 Opfølgning", body) == "(X)"
-
-
-def _goal_tag_under(label: str, heading: str, body: list[str]) -> dict:
-    fw = framework_from_titles("g", "Mål", "goals", 2025, [label], known=())
-    outline = [*BACKGROUND, (heading, 1, body)]
-    tags, _ = tag_documents(plan_documents([("p", 2025, 2025)]), plan_segments("p", outline), [fw])
-    return tags.row(0, named=True)
 
 
 def test_a_heading_naming_only_the_goals_people_is_never_sure() -> None:
