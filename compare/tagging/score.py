@@ -160,12 +160,12 @@ class Candidate:
         few words, and a plan says its one telling word again where it is about it without a
         second label word: "Realkompetencevurdering" in København's 2013 note under
         "Kompetenceafklaring og udvikling", "Iværksætteri og mikrolån" under "Mikrolån" (both
-        the gold's X, blank before). Session 6 tried
-        this alone and blind set 11 said no (blanks 0.73 to 0.53); tagger 9 pairs it with a
-        stricter core (`terms.CORE_SHARE` 0.75), the best point of a sweep on sets 1-18
-        (`benchmarks/sweep_thresholds.py`: agreement 0.633 to 0.645, F1 0.763 to 0.779, blanks
-        0.725 to 0.738, keyword cells unchanged), adopted by a rule written before blind set
-        19 was measured: there agreement 0.60 to 0.66, F1 0.74 to 0.79, blanks 0.83 to 0.87.
+        the gold's X, blank before). Session 6 tried this alone and blind set 11 said no
+        (blanks 0.73 to 0.53); tagger 9 pairs it with a stricter core (`terms.CORE_SHARE`
+        0.75), the best point of a sweep on sets 1-18 (`benchmarks/sweep_thresholds.py`:
+        agreement 0.633 to 0.645, F1 0.763 to 0.779, blanks 0.725 to 0.738, keyword cells
+        unchanged), adopted by a rule written before blind set 19 was measured: there
+        agreement 0.60 to 0.66, F1 0.74 to 0.79, blanks 0.83 to 0.87.
         """
         if not self.core_found:
             return False
